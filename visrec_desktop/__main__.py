@@ -1,0 +1,3 @@
+from visrec_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,294 @@
+"""The `visrec` command line: a thin front end over `visrec_desktop.core`.
+
+Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
+4 data folder or database problem; 130 cancelled (Ctrl+C). No traceback reaches the user for an
+expected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+import numpy as np
+
+from visrec_desktop import __version__
+from visrec_desktop.core import config
+from visrec_desktop.core.codec import NullCodec
+from visrec_desktop.core.decode import decode, read_bytes
+from visrec_desktop.core.embedder import Embedder
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.indexer import IndexOptions, Indexer, IndexReport
+from visrec_desktop.core.model import load_model_spec
+from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.progress import Progress, ProgressState
+from visrec_desktop.core.store import Store
+
+log = logging.getLogger("visrec")
+
+
+class ProgressPrinter:
+    """A one-line bar on a terminal, a plain line every few seconds otherwise."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last_line = 0.0
+
+    def __call__(self, s: ProgressState) -> None:
+        if s.total == 0:
+            return
+        eta = "--:--" if s.eta is None else time.strftime("%M:%S", time.gmtime(s.eta))
+        if s.eta is not None and s.eta >= 3600:
+            eta = time.strftime("%H:%M:%S", time.gmtime(s.eta))
+        text = f"{s.done}/{s.total} photos  {s.rate:5.1f} photos/s  ETA {eta}"
+        if self.tty:
+            width = 30
+            filled = int(width * s.done / s.total)
+            self.stream.write(f"\r{s.stage} [{'#' * filled}{'.' * (width - filled)}] {text} ")
+            if s.done >= s.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif time.monotonic() - self._last_line >= 5 or s.done >= s.total:
+            self._last_line = time.monotonic()
+            print(f"{s.stage}: {text}", file=self.stream, flush=True)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Path, config.Settings]:
+    folder = config.data_dir(args.data_dir)
+    return folder, config.Settings.load(folder)
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    folder, _ = _settings(args)
+    config.ensure_private_dir(folder)
+    return Store(folder, NullCodec())
+
+
+def _embedder(args: argparse.Namespace) -> Embedder:
+    _, settings = _settings(args)
+    spec = load_model_spec(args.model or settings.model)
+    embedder = Embedder(spec, provider=args.provider, setting=settings.provider,
+                        threads=args.threads or settings.threads)
+    for note in embedder.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return embedder
+
+
+def _embed_file(embedder: Embedder, path: Path, pixel_limit: int) -> tuple[np.ndarray, Any]:
+    spec = embedder.spec
+    image = decode(read_bytes(path, 512 * 1024 * 1024), path.suffix,
+                   spec.preprocess.resize_shorter, pixel_limit)
+    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess)[None])
+    return emb[0], probs
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    folder, settings = _settings(args)
+    embedder = _embedder(args)
+    store = _open_store(args)
+    progress = Progress(ProgressPrinter() if not args.quiet else None)
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        print("\nStopping after the current batch (press Ctrl+C again to force)...",
+              file=sys.stderr)
+        progress.cancel()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        options = IndexOptions(
+            exclude=[*settings.excludes, *args.exclude],
+            batch_size=args.batch_size or settings.batch_size,
+            workers=args.workers,
+            pixel_limit=args.pixel_limit or settings.pixel_limit,
+        )
+        report = Indexer(store, embedder, options).run([Path(p) for p in args.paths], progress)
+        store.set_meta("provider", embedder.provider)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        store.close()
+    _print_report(report, args.json)
+    return 130 if report.cancelled else 0
+
+
+def _print_report(report: IndexReport, as_json: bool) -> None:
+    if as_json:
+        payload = {k: v for k, v in vars(report).items() if k != "missing_folders"}
+        payload["missing_folders"] = [str(p) for p in report.missing_folders]
+        payload["photos_per_second"] = round(report.photos_per_second, 2)
+        print(json.dumps(payload, indent=2))
+        return
+    for path in report.missing_folders:
+        print(f"warning: folder not found, its photos are kept: {path}", file=sys.stderr)
+    state = "Cancelled" if report.cancelled else "Done"
+    print(f"{state} in {report.seconds:.1f} s: {report.scanned} photos found, "
+          f"{report.embedded} embedded ({report.photos_per_second:.1f}/s), "
+          f"{report.linked} recognised by content, {report.unchanged} unchanged, "
+          f"{report.removed} removed, {report.skipped} skipped "
+          f"(see 'visrec status'); provider {report.provider}.")
+    if report.cancelled:
+        print("Everything indexed so far is saved; run the same command to continue.")
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    folder, settings = _settings(args)
+    embedder = _embedder(args)
+    store = _open_store(args)
+    try:
+        summary = store.summary()
+        skipped = store.skipped()
+        folders = store.folders()
+    finally:
+        store.close()
+    payload = {
+        "indexed": summary.files,
+        "photos": summary.photos,
+        "folders": [str(f.path) for f in folders],
+        "skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail}
+                    for s in skipped],
+        "model": embedder.spec.model_id,
+        "provider": embedder.provider,
+        "data_dir": str(folder),
+    }
+    if args.json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Data folder: {folder}")
+    print(f"Model: {payload['model']} on {payload['provider']}")
+    print(f"Folders: {len(folders)}; indexed files: {summary.files} "
+          f"({summary.photos} distinct photos); skipped: {summary.skipped}")
+    for s in skipped:
+        print(f"  skipped [{s.reason}] {s.path}: {s.detail}")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    _, settings = _settings(args)
+    embedder = _embedder(args)
+    if embedder.spec.logits_output is None:
+        raise VisrecError(f"Model {embedder.spec.name} has no class output, so no tags")
+    failures = 0
+    results = []
+    for raw in args.photos:
+        path = Path(raw)
+        try:
+            _, probs = _embed_file(embedder, path, settings.pixel_limit)
+        except (VisrecError, OSError) as exc:
+            failures += 1
+            print(f"{path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            continue
+        tags = embedder.top_tags(probs, args.k)[0]
+        results.append({"path": str(path),
+                        "tags": [{"label": t.label, "probability": round(t.probability, 4)}
+                                 for t in tags]})
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        for item in results:
+            print(item["path"])
+            for t in item["tags"]:
+                print(f"  {t['probability']:6.1%}  {t['label']}")
+    return 1 if failures else 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    _, settings = _settings(args)
+    embedder = _embedder(args)
+    store = _open_store(args)
+    try:
+        path = Path(args.photo)
+        ids, matrix = store.embeddings(embedder.spec.model_id)
+        if len(ids) == 0:
+            raise VisrecError("The index is empty: run 'visrec index FOLDER' first")
+        own = store.photo_for_path(Path(path.absolute()))
+        if own is not None and own in set(ids.tolist()):
+            query = matrix[int(np.flatnonzero(ids == own)[0])]
+        else:
+            query, _ = _embed_file(embedder, path, settings.pixel_limit)
+        scores = matrix @ query
+        order = [i for i in np.argsort(-scores, kind="stable") if ids[i] != own][: args.k]
+        paths = store.photo_paths(int(ids[i]) for i in order)
+    finally:
+        store.close()
+    rows = [{"path": str(paths[int(ids[i])][0]) if paths[int(ids[i])] else "",
+             "score": round(float(scores[i]), 4)} for i in order]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['score']:.3f}  {row['path']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help=f"data folder (default: ${config.DATA_DIR_ENV} or "
+                        f"{config.default_data_dir()})")
+    common.add_argument("--provider", help="execution provider: auto, cpu, cuda, directml, "
+                        "coreml (default: $VISREC_PROVIDER or the saved setting)")
+    common.add_argument("--model", help="model name or manifest path (default: the embedded "
+                        "EfficientNet-Lite0)")
+    common.add_argument("--threads", type=int, default=0, help="inference threads (0: all cores)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+
+    parser = argparse.ArgumentParser(prog="visrec", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"visrec {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", parents=[common], help="index photo folders (all known ones "
+                       "when none given)")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                   help="skip files or folders matching this glob (repeatable)")
+    p.add_argument("--batch-size", type=int, default=0, help="photos per inference batch")
+    p.add_argument("--workers", type=int, default=0, help="decode threads (0: one per core)")
+    p.add_argument("--pixel-limit", type=int, default=0, help="refuse larger images")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("status", parents=[common], help="what is indexed and what was skipped")
+    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("tags", parents=[common], help="the most likely labels of photos")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument("-k", type=int, default=5, help="labels per photo")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tags)
+
+    p = sub.add_parser("similar", parents=[common], help="indexed photos most like PHOTO")
+    p.add_argument("photo", metavar="PHOTO")
+    p.add_argument("-k", type=int, default=10, help="how many")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_similar)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        return func(args)
+    except VisrecError as exc:
+        print(f"visrec: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nvisrec: cancelled", file=sys.stderr)
+        return 130

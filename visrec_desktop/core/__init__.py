@@ -1,0 +1,1 @@
+"""The engine of visrec-desktop: plain Python and numpy, never Qt."""

@@ -1,0 +1,95 @@
+"""One place for the data folder, bundled resources and user settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from visrec_desktop import APP_NAME, ORG_NAME
+from visrec_desktop.core.errors import StoreError
+
+DATA_DIR_ENV = "VISREC_DATA_DIR"
+SETTINGS_FILE = "settings.json"
+
+
+def default_data_dir() -> Path:
+    """The folder Qt's QStandardPaths.AppDataLocation gives for this app, computed without Qt."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / ORG_NAME / APP_NAME
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve the data folder: explicit override, then $VISREC_DATA_DIR, then the default."""
+    chosen = override or os.environ.get(DATA_DIR_ENV)
+    return Path(chosen).expanduser().resolve() if chosen else default_data_dir()
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` readable by its owner only (0700 on POSIX)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the data folder {path}: {exc.strerror}") from exc
+    return path
+
+
+def _bundle_root() -> Path | None:
+    frozen = getattr(sys, "_MEIPASS", None)
+    return Path(frozen) if frozen else None
+
+
+def resource_path(kind: str) -> Path:
+    """Folder of bundled `models` or `resources`: frozen app, installed wheel, or source tree."""
+    here = Path(__file__).resolve().parent.parent
+    candidates = [here / "_data" / kind, here.parent / kind]
+    root = _bundle_root()
+    if root is not None:
+        candidates.insert(0, root / kind)
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise StoreError(f"Bundled folder '{kind}' not found (looked in {', '.join(map(str, candidates))})")
+
+
+@dataclass
+class Settings:
+    """User preferences, stored as JSON beside the database. Holds nothing user-derived."""
+
+    provider: str = "auto"
+    threads: int = 0  # 0: one per core
+    model: str = "efficientnet_lite0"
+    pixel_limit: int = 120_000_000
+    batch_size: int = 32
+    excludes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, folder: Path) -> Settings:
+        path = folder / SETTINGS_FILE
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"Settings file {path} is unreadable: {exc}") from exc
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, folder: Path) -> None:
+        ensure_private_dir(folder)
+        path = folder / SETTINGS_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), "utf-8")
+        if os.name == "posix":
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, path)

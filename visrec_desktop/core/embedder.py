@@ -1,0 +1,111 @@
+"""Runs the ONNX model: batches of tensors in, L2-normalised embeddings and class scores out."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import onnxruntime as ort
+
+from visrec_desktop.core import providers as prov
+from visrec_desktop.core.errors import ModelError
+from visrec_desktop.core.model import ModelSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tag:
+    label: str
+    probability: float
+
+
+def _session_options(threads: int) -> ort.SessionOptions:
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    # Spinning threads would steal the cores that decode the next batch.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.log_severity_level = 3
+    return opts
+
+
+class Embedder:
+    """One onnxruntime session for one verified model."""
+
+    def __init__(
+        self, spec: ModelSpec, provider: str | None = None, setting: str | None = None,
+        threads: int = 0,
+    ) -> None:
+        self.spec = spec
+        self.notes: list[str] = []
+        wanted, self.notes = prov.choose(provider, setting)
+        self.threads = threads or os.cpu_count() or 1
+        self.session = self._create(wanted)
+        self.provider = self.session.get_providers()[0]
+        if wanted and self.provider != wanted[0]:
+            self._note(f"{wanted[0]} could not start; running on {self.provider}")
+        self._check_signature()
+
+    def _note(self, text: str) -> None:
+        self.notes.append(text)
+        log.warning(text)
+
+    def _create(self, wanted: list[str]) -> ort.InferenceSession:
+        opts = _session_options(self.threads)
+        for i, name in enumerate(wanted):
+            chain = [name] if name == prov.CPU else [name, prov.CPU]
+            try:
+                return ort.InferenceSession(str(self.spec.path), opts, providers=chain)
+            except Exception as exc:  # onnxruntime raises bare RuntimeError/Fail types
+                if name == prov.CPU or i == len(wanted) - 1:
+                    raise ModelError(f"The model could not be loaded: {exc}") from exc
+                self._note(f"{name} failed to create a session ({exc}); trying the next provider")
+        raise ModelError("No execution provider is available")
+
+    def _check_signature(self) -> None:
+        spec = self.spec
+        inputs = {i.name: i for i in self.session.get_inputs()}
+        outputs = {o.name: o for o in self.session.get_outputs()}
+        if spec.input_name not in inputs:
+            raise ModelError(f"Model has no input '{spec.input_name}' (has {sorted(inputs)})")
+        shape = list(inputs[spec.input_name].shape)
+        size = spec.input_size
+        expected = [3, size, size] if spec.preprocess.layout == "NCHW" else [size, size, 3]
+        if len(shape) != 4 or shape[1:] != expected:
+            raise ModelError(f"Model input shape {shape} does not match manifest {expected}")
+        checks = [(spec.embedding_output, spec.embedding_dim)]
+        if spec.logits_output:
+            checks.append((spec.logits_output, spec.num_classes or 0))
+        for name, dim in checks:
+            if name not in outputs:
+                raise ModelError(f"Model has no output '{name}' (has {sorted(outputs)})")
+            if outputs[name].shape[-1] != dim:
+                raise ModelError(f"Model output '{name}' has {outputs[name].shape[-1]} values, "
+                                 f"manifest says {dim}")
+        self._output_names = [name for name, _ in checks]
+
+    def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Embed a batch: (N, dim) unit-length float32 embeddings and (N, classes) probabilities."""
+        outs = self.session.run(self._output_names, {self.spec.input_name: batch})
+        emb = np.asarray(outs[0], np.float32).reshape(len(batch), -1)
+        emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        probs = None
+        if len(outs) > 1:
+            logits = np.asarray(outs[1], np.float32)
+            logits = logits - logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            probs = exp / exp.sum(axis=1, keepdims=True)
+        return emb, probs
+
+    def top_tags(self, probs: np.ndarray, k: int = 5) -> list[list[Tag]]:
+        """The k most probable labels of each row of `probs`."""
+        labels = self.spec.labels
+        order = np.argsort(-probs, axis=1)[:, :k]
+        return [
+            [Tag(labels[j] if j < len(labels) else str(j), float(row[j])) for j in idx]
+            for row, idx in zip(probs, order, strict=True)
+        ]

@@ -1,0 +1,287 @@
+"""Index photo folders: scan, hash, decode, embed and store, as a bounded pipeline.
+
+Decoding runs on a thread pool (OpenCV and hashlib release the GIL) feeding batched inference on
+the calling thread; a sliding window of in-flight files keeps memory flat however large the
+library. Rows are committed batch by batch, so a killed run loses at most the batch in flight and
+the next run carries on where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visrec_desktop.core.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
+from visrec_desktop.core.embedder import Embedder
+from visrec_desktop.core.errors import Cancelled, ImageError
+from visrec_desktop.core.preprocess import Enhancements, to_tensor
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.scan import Found, Problem, walk
+from visrec_desktop.core.store import FileRecord, Folder, NewPhoto, Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    exclude: Sequence[str] = ()
+    batch_size: int = 32
+    workers: int = 0  # decode threads; 0: one per core
+    pixel_limit: int = DEFAULT_PIXEL_LIMIT
+    max_file_bytes: int = 512 * 1024 * 1024
+    enhancements: Enhancements | None = None
+    top_k: int = 5
+    flush_seconds: float = 2.0  # commit at least this often, even in a rescan with no decoding
+
+
+@dataclass
+class IndexReport:
+    scanned: int = 0  # photo files found
+    unchanged: int = 0
+    indexed: int = 0  # files written as indexed in this run
+    embedded: int = 0  # photos decoded and run through the model
+    linked: int = 0  # files recognised by content (moved, renamed, duplicates)
+    hashed: int = 0  # files whose bytes were read
+    removed: int = 0  # files gone since the last run
+    skipped: int = 0  # files recorded as skipped in this run
+    missing_folders: list[Path] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+    provider: str = ""
+
+    @property
+    def photos_per_second(self) -> float:
+        return self.embedded / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class _Work:
+    path: Path
+    key: bytes
+    folder_id: int
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class _Prepared:
+    work: _Work
+    content_key: bytes | None = None
+    tensor: np.ndarray | None = None
+    info: dict[str, Any] | None = None
+    reason: str | None = None
+    detail: str | None = None
+    vanished: bool = False
+
+
+def _is_within(child: Path, parent: Path) -> bool:
+    return child == parent or parent in child.parents
+
+
+def register_folders(store: Store, roots: Sequence[Path]) -> list[Folder]:
+    """Folders to scan: the given roots (added if new), or every known folder when none given.
+
+    A root inside a known folder is that folder; a root that contains known folders takes their
+    files over, so no file ever belongs to two folders.
+    """
+    known = store.folders()
+    if not roots:
+        return known
+    chosen: dict[int, Folder] = {}
+    for raw in roots:
+        root = Path(os.path.abspath(raw))
+        parent = next((f for f in known if _is_within(root, f.path)), None)
+        if parent is None:
+            parent = store.add_folder(root)
+            children = [f for f in known if _is_within(f.path, root) and f.id != parent.id]
+            if children:
+                store.absorb_folders(parent.id, [c.id for c in children])
+                known = [f for f in known if f not in children]
+            known.append(parent)
+        chosen[parent.id] = parent
+    return list(chosen.values())
+
+
+class Indexer:
+    """Brings the index of some folders up to date with what is on disk."""
+
+    def __init__(self, store: Store, embedder: Embedder, options: IndexOptions | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.options = options or IndexOptions()
+        self.spec = embedder.spec
+        self.model_id = embedder.spec.model_id
+        self._known: dict[bytes, int] = {}
+
+    # -- stage 1: compare the disk with the index -------------------------------------------
+    def _plan(self, folders: list[Folder], report: IndexReport, progress: Progress
+              ) -> tuple[list[_Work], list[FileRecord], list[bytes]]:
+        work: list[_Work] = []
+        problems: list[FileRecord] = []
+        gone: list[bytes] = []
+        seen: set[bytes] = set()
+        for folder in folders:
+            if not folder.path.is_dir():
+                report.missing_folders.append(folder.path)
+                continue  # an unplugged drive must not erase its photos from the index
+            states = self.store.file_states(folder.id)
+            for item in walk(folder.path, self.options.exclude):
+                progress.checkpoint()
+                key = self.store.path_key(item.path)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if isinstance(item, Problem):
+                    problems.append(FileRecord(item.path, key, folder.id, 0, 0, "skipped",
+                                               item.reason, item.detail))
+                    continue
+                assert isinstance(item, Found)
+                report.scanned += 1
+                state = states.get(key)
+                if (state is not None and state.size == item.size
+                        and state.mtime_ns == item.mtime_ns
+                        and (state.status == "skipped" or state.photo_model == self.model_id)):
+                    report.unchanged += 1
+                    continue
+                work.append(_Work(item.path, key, folder.id, item.size, item.mtime_ns))
+            gone.extend(k for k in states if k not in seen)
+        return work, problems, gone
+
+    # -- stage 2: bytes to tensors, on worker threads ---------------------------------------
+    def _prepare(self, work: _Work) -> _Prepared:
+        out = _Prepared(work)
+        try:
+            data = read_bytes(work.path, self.options.max_file_bytes)
+            out.content_key = self.store.content_key(hashlib.sha256(data).digest())
+            if out.content_key in self._known:
+                return out
+            image = decode(data, work.path.suffix, self.spec.preprocess.resize_shorter,
+                           self.options.pixel_limit)
+            out.tensor = to_tensor(image.pixels, self.spec.preprocess, self.options.enhancements)
+            width, height = image.size
+            out.info = {"width": width, "height": height, "format": image.header.format,
+                        "captured": image.header.captured}
+        except ImageError as exc:
+            out.reason, out.detail = exc.reason, str(exc)
+        except FileNotFoundError:
+            out.vanished = True
+        except PermissionError as exc:
+            out.reason, out.detail = "permission", exc.strerror or "permission denied"
+        except OSError as exc:
+            out.reason, out.detail = "unreadable", exc.strerror or str(exc)
+        except Exception as exc:  # a decoder bug must cost one photo, never the whole run
+            log.exception("unexpected error while decoding a photo")
+            out.reason, out.detail = "corrupt", f"decoder error ({type(exc).__name__})"
+        return out
+
+    # -- stage 3: batch inference and commit, on this thread --------------------------------
+    def _flush(self, batch: list[_Prepared], records: list[FileRecord],
+               report: IndexReport) -> None:
+        photos: list[NewPhoto] = []
+        tensors = [p for p in batch if p.tensor is not None]
+        if tensors:
+            emb, probs = self.embedder.run(np.stack([p.tensor for p in tensors]))  # type: ignore[misc]
+            tags = (self.embedder.top_tags(probs, self.options.top_k) if probs is not None
+                    else [[] for _ in tensors])
+            for prepared, vec, row_tags in zip(tensors, emb, tags, strict=True):
+                info = dict(prepared.info or {})
+                info["tags"] = [[t.label, round(t.probability, 5)] for t in row_tags]
+                assert prepared.content_key is not None
+                photos.append(NewPhoto(prepared.content_key, self.model_id, vec, info))
+            report.embedded += len(tensors)
+        if photos or records:
+            ids = self.store.write(photos, records)
+            self._known.update(ids)
+
+    def run(self, roots: Sequence[Path] = (), progress: Progress | None = None) -> IndexReport:
+        """Index `roots` (or every known folder) and return what happened."""
+        progress = progress or Progress()
+        report = IndexReport(provider=self.embedder.provider)
+        started = time.monotonic()
+        try:
+            progress.start(0, "scanning")
+            folders = register_folders(self.store, roots)
+            work, problems, gone = self._plan(folders, report, progress)
+            if gone:
+                report.removed = self.store.delete_files(gone)
+            if problems:
+                self.store.write([], problems)
+                report.skipped += len(problems)
+            self._known = self.store.known_contents(self.model_id)
+            self._pipeline(work, report, progress)
+            self.store.gc_photos()
+        except Cancelled:
+            report.cancelled = True
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _pipeline(self, work: list[_Work], report: IndexReport, progress: Progress) -> None:
+        opts = self.options
+        progress.start(len(work), "indexing")
+        workers = opts.workers or os.cpu_count() or 1
+        window = max(2 * opts.batch_size, 4 * workers)
+        batch: list[_Prepared] = []
+        records: list[FileRecord] = []
+        pending_new: dict[bytes, _Prepared] = {}
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last_flush
+            self._flush(batch, records, report)
+            progress.advance(len(records))
+            batch.clear()
+            records.clear()
+            pending_new.clear()
+            last_flush = time.monotonic()
+
+        todo = deque(work)
+        inflight: deque[Future[_Prepared]] = deque()
+        with ThreadPoolExecutor(workers, thread_name_prefix="visrec-decode") as pool:
+            try:
+                while todo or inflight:
+                    while todo and len(inflight) < window:
+                        inflight.append(pool.submit(self._prepare, todo.popleft()))
+                    prepared = inflight.popleft().result()
+                    progress.checkpoint()
+                    self._consume(prepared, batch, records, pending_new, report)
+                    if (len(batch) >= opts.batch_size or len(records) >= 4 * opts.batch_size
+                            or time.monotonic() - last_flush > opts.flush_seconds):
+                        flush()
+            except Cancelled:
+                for fut in inflight:
+                    fut.cancel()
+                flush()  # keep every photo already prepared
+                raise
+            flush()
+
+    def _consume(self, p: _Prepared, batch: list[_Prepared], records: list[FileRecord],
+                 pending_new: dict[bytes, _Prepared], report: IndexReport) -> None:
+        w = p.work
+        if p.vanished:
+            return
+        report.hashed += p.content_key is not None
+        if p.reason is not None:
+            records.append(FileRecord(w.path, w.key, w.folder_id, w.size, w.mtime_ns, "skipped",
+                                      p.reason, p.detail))
+            report.skipped += 1
+            return
+        key = p.content_key
+        assert key is not None
+        if p.tensor is not None and key not in self._known and key not in pending_new:
+            batch.append(p)
+            pending_new[key] = p
+        else:
+            report.linked += 1
+        records.append(FileRecord(w.path, w.key, w.folder_id, w.size, w.mtime_ns, "ok",
+                                  content_key=key))
+        report.indexed += 1

@@ -1,0 +1,343 @@
+"""The SQLite index: folders, files and photos, every user-derived value sealed by a codec.
+
+Schema (version 1). Plaintext columns hold only ids, blind keys, status codes and model ids:
+- folders(id, path_key, path*, favourite, excluded)
+- photos(id, content_key, model, embedding*, info*)      info: size, format, tags, capture time
+- files(path_key, folder_id, photo_id, status, reason, stat*, info*)   info: path, detail
+(* sealed by the codec, bound to table, column and row key.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from visrec_desktop.core.codec import Codec, open_json, seal_json
+from visrec_desktop.core.errors import StoreError
+
+SCHEMA_VERSION = 1
+DB_NAME = "index.db"
+
+_MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE folders (
+            id INTEGER PRIMARY KEY, path_key BLOB NOT NULL UNIQUE, path BLOB NOT NULL,
+            favourite INTEGER NOT NULL DEFAULT 0, excluded INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE photos (
+            id INTEGER PRIMARY KEY, content_key BLOB NOT NULL UNIQUE, model TEXT NOT NULL,
+            embedding BLOB NOT NULL, info BLOB NOT NULL)""",
+        """CREATE TABLE files (
+            path_key BLOB PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            photo_id INTEGER REFERENCES photos(id),
+            status TEXT NOT NULL, reason TEXT, stat BLOB NOT NULL, info BLOB NOT NULL)""",
+        "CREATE INDEX files_folder ON files(folder_id)",
+        "CREATE INDEX files_photo ON files(photo_id)",
+    ],
+}
+
+_STAT = struct.Struct("<qq")
+
+
+@dataclass(frozen=True)
+class Folder:
+    id: int
+    path: Path
+    favourite: bool
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class FileState:
+    photo_id: int | None
+    size: int
+    mtime_ns: int
+    status: str
+    photo_model: str | None
+
+
+@dataclass
+class NewPhoto:
+    content_key: bytes
+    model: str
+    embedding: np.ndarray
+    info: dict[str, Any]
+
+
+@dataclass
+class FileRecord:
+    path: Path
+    path_key: bytes
+    folder_id: int
+    size: int
+    mtime_ns: int
+    status: str  # "ok" or "skipped"
+    reason: str | None = None
+    detail: str | None = None
+    content_key: bytes | None = None  # the photo this file shows, for status "ok"
+
+
+@dataclass
+class Skipped:
+    path: Path
+    reason: str
+    detail: str
+
+
+@dataclass
+class Summary:
+    folders: int
+    files: int
+    photos: int
+    skipped: int
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+
+class Store:
+    """One database file in the data folder; safe to share between threads of one process."""
+
+    def __init__(self, folder: Path, codec: Codec) -> None:
+        self.path = folder / DB_NAME
+        self.codec = codec
+        self._lock = threading.RLock()
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            self.db = sqlite_utils.Database(conn)
+            if self.db.journal_mode != "wal":
+                self.db.enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The index database {self.path} cannot be opened: {exc}") from exc
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The index was written by a newer visrec (schema {version}); please update"
+            )
+        with self.transaction():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for sql in _MIGRATIONS[target]:
+                    self.db.execute(sql)
+                self.db.execute(f"PRAGMA user_version = {target}")
+            if version == 0:
+                self.db.execute("INSERT INTO meta VALUES ('codec', ?)", [self.codec.name])
+        stored = self.get_meta("codec")
+        if stored != self.codec.name:
+            raise StoreError(f"The index was written with the '{stored}' codec, not "
+                             f"'{self.codec.name}'")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    # -- keys -------------------------------------------------------------------------------
+    def path_key(self, path: Path) -> bytes:
+        return self.codec.blind("path", str(path).encode("utf-8", "surrogateescape"))
+
+    def content_key(self, digest: bytes) -> bytes:
+        return self.codec.blind("content", digest)
+
+    def _path_text(self, path: Path) -> str:
+        return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+    # -- folders ----------------------------------------------------------------------------
+    def add_folder(self, path: Path) -> Folder:
+        key = self.path_key(path)
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM folders WHERE path_key = ?", [key]).fetchone()
+            if row is None:
+                sealed = self.codec.seal(self._path_text(path).encode(), "folders", "path", key)
+                cur = conn.execute("INSERT INTO folders (path_key, path) VALUES (?, ?)",
+                                   [key, sealed])
+                row = (cur.lastrowid,)
+        return Folder(int(row[0]), path, False, False)
+
+    def folders(self) -> list[Folder]:
+        rows = self.db.execute(
+            "SELECT id, path_key, path, favourite, excluded FROM folders ORDER BY id").fetchall()
+        return [
+            Folder(fid, Path(self.codec.open(blob, "folders", "path", key).decode()),
+                   bool(fav), bool(exc))
+            for fid, key, blob, fav, exc in rows
+        ]
+
+    def absorb_folders(self, parent_id: int, child_ids: list[int]) -> None:
+        """Move the files of folders inside `parent_id` over to it and forget those folders."""
+        with self.transaction() as conn:
+            for child in child_ids:
+                conn.execute("UPDATE files SET folder_id = ? WHERE folder_id = ?",
+                             [parent_id, child])
+                conn.execute("DELETE FROM folders WHERE id = ?", [child])
+
+    def remove_folder(self, folder_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM files WHERE folder_id = ?", [folder_id])
+            conn.execute("DELETE FROM folders WHERE id = ?", [folder_id])
+            self._gc(conn)
+
+    # -- files ------------------------------------------------------------------------------
+    def file_states(self, folder_id: int) -> dict[bytes, FileState]:
+        rows = self.db.execute(
+            """SELECT f.path_key, f.photo_id, f.status, f.stat, p.model FROM files f
+               LEFT JOIN photos p ON p.id = f.photo_id WHERE f.folder_id = ?""",
+            [folder_id],
+        ).fetchall()
+        states = {}
+        for key, photo_id, status, blob, model in rows:
+            size, mtime = _STAT.unpack(self.codec.open(blob, "files", "stat", key))
+            states[key] = FileState(photo_id, size, mtime, status, model)
+        return states
+
+    def delete_files(self, keys: Iterable[bytes]) -> int:
+        keys = list(keys)
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM files WHERE path_key = ?", [(k,) for k in keys])
+        return len(keys)
+
+    def known_contents(self, model: str) -> dict[bytes, int]:
+        rows = self.db.execute("SELECT content_key, id FROM photos WHERE model = ?", [model])
+        return {key: pid for key, pid in rows}
+
+    def write(self, photos: list[NewPhoto], files: list[FileRecord]) -> dict[bytes, int]:
+        """Store new photos and the files that show them, all in one transaction.
+
+        Returns the photo id of every content key written.
+        """
+        codec = self.codec
+        ids: dict[bytes, int] = {}
+        with self.transaction() as conn:
+            for p in photos:
+                key = p.content_key
+                emb = codec.seal(np.ascontiguousarray(p.embedding, "<f4").tobytes(),
+                                 "photos", "embedding", key)
+                info = seal_json(codec, p.info, "photos", "info", key)
+                conn.execute(
+                    """INSERT INTO photos (content_key, model, embedding, info) VALUES (?,?,?,?)
+                       ON CONFLICT(content_key) DO UPDATE SET model = excluded.model,
+                       embedding = excluded.embedding, info = excluded.info""",
+                    [key, p.model, emb, info],
+                )
+            wanted = {f.content_key for f in files if f.content_key} | {p.content_key
+                                                                         for p in photos}
+            for key in wanted:
+                row = conn.execute("SELECT id FROM photos WHERE content_key = ?",
+                                   [key]).fetchone()
+                if row is None:
+                    raise StoreError("internal error: a file refers to a photo never stored")
+                ids[key] = int(row[0])
+            rows = []
+            for f in files:
+                stat = codec.seal(_STAT.pack(f.size, f.mtime_ns), "files", "stat", f.path_key)
+                info = seal_json(codec, {"path": self._path_text(f.path), "detail": f.detail},
+                                 "files", "info", f.path_key)
+                photo_id = ids[f.content_key] if f.content_key else None
+                rows.append((f.path_key, f.folder_id, photo_id, f.status, f.reason, stat, info))
+            conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", rows)
+        return ids
+
+    def gc_photos(self) -> int:
+        """Forget photos no file shows any more."""
+        with self.transaction() as conn:
+            return self._gc(conn)
+
+    def _gc(self, conn: sqlite3.Connection) -> int:
+        cur = conn.execute("""DELETE FROM photos WHERE id NOT IN
+                              (SELECT photo_id FROM files WHERE photo_id IS NOT NULL)""")
+        return cur.rowcount
+
+    # -- reading ----------------------------------------------------------------------------
+    def summary(self) -> Summary:
+        q = self.db.execute
+        reasons = dict(q("""SELECT reason, count(*) FROM files WHERE status = 'skipped'
+                            GROUP BY reason""").fetchall())
+        return Summary(
+            folders=q("SELECT count(*) FROM folders").fetchone()[0],
+            files=q("SELECT count(*) FROM files WHERE status = 'ok'").fetchone()[0],
+            photos=q("SELECT count(*) FROM photos").fetchone()[0],
+            skipped=sum(reasons.values()),
+            by_reason=reasons,
+        )
+
+    def skipped(self) -> list[Skipped]:
+        rows = self.db.execute(
+            "SELECT path_key, reason, info FROM files WHERE status = 'skipped'").fetchall()
+        out = []
+        for key, reason, blob in rows:
+            info = open_json(self.codec, blob, "files", "info", key)
+            out.append(Skipped(Path(info["path"]), reason or "unknown", info.get("detail") or ""))
+        return sorted(out, key=lambda s: str(s.path))
+
+    def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """Photo ids and their (N, dim) unit embeddings for one model."""
+        rows = self.db.execute(
+            "SELECT id, content_key, embedding FROM photos WHERE model = ? ORDER BY id", [model]
+        ).fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        vecs = [np.frombuffer(self.codec.open(blob, "photos", "embedding", key), "<f4")
+                for _, key, blob in rows]
+        return ids, (np.stack(vecs) if vecs else np.zeros((0, 0), np.float32))
+
+    def photo_info(self, photo_id: int) -> dict[str, Any]:
+        row = self.db.execute("SELECT content_key, info FROM photos WHERE id = ?",
+                              [photo_id]).fetchone()
+        if row is None:
+            raise StoreError(f"No photo {photo_id}")
+        return dict(open_json(self.codec, row[1], "photos", "info", row[0]))
+
+    def photo_paths(self, photo_ids: Iterable[int]) -> dict[int, list[Path]]:
+        wanted = list(photo_ids)
+        out: dict[int, list[Path]] = {pid: [] for pid in wanted}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start:chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT photo_id, path_key, info FROM files WHERE photo_id IN ({marks})", chunk)
+            for pid, key, blob in rows:
+                out[pid].append(Path(open_json(self.codec, blob, "files", "info", key)["path"]))
+        for paths in out.values():
+            paths.sort()
+        return out
+
+    def photo_for_path(self, path: Path) -> int | None:
+        row = self.db.execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",
+                              [self.path_key(path)]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
