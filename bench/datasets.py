@@ -41,9 +41,7 @@ from PIL import Image
 
 Image.MAX_IMAGE_PIXELS = None  # the wallpapers are large but trusted
 
-DEFAULT_CACHE = Path(
-    os.environ.get("VISREC_BENCH_CACHE", Path.home() / ".cache" / "visrec-bench")
-)
+DEFAULT_CACHE = Path(os.environ.get("VISREC_BENCH_CACHE", Path.home() / ".cache" / "visrec-bench"))
 MIN_PIXELS = 12_000_000
 CAMERA_SIZE = (4032, 3024)  # (width, height) of a 12 MP phone photo
 SMALL_SIZE = (320, 240)
@@ -283,9 +281,10 @@ def _load_source(key: str) -> np.ndarray:
             rgb = np.asarray(loaded)[..., :3]
             img = np.ascontiguousarray(rgb[..., ::-1])
         else:
-            img = cv2.imread(key, cv2.IMREAD_COLOR)
-            if img is None:
+            decoded = cv2.imread(key, cv2.IMREAD_COLOR)
+            if decoded is None:
                 raise RuntimeError(f"cannot decode {key}")
+            img = np.asarray(decoded)
         _SOURCES[key] = img
     return _SOURCES[key]
 
@@ -404,8 +403,13 @@ def camera_jpegs(
     paths = [out_dir / f"IMG_{i:05d}.jpg" for i in range(n)]
     jobs = [
         CameraJob(
-            i, seed, str(photos[i % len(photos)].path), _attribution(photos[i % len(photos)]),
-            path, quality, grain_sigma,
+            i,
+            seed,
+            str(photos[i % len(photos)].path),
+            _attribution(photos[i % len(photos)]),
+            path,
+            quality,
+            grain_sigma,
         )
         for i, path in enumerate(paths)
         if not path.exists()
@@ -415,8 +419,10 @@ def camera_jpegs(
         start = time.perf_counter()
         _run_jobs(jobs, nworkers)
         took = time.perf_counter() - start
-        print(f"camera_jpegs: generated {len(jobs)} in {took:.1f} s with {nworkers} workers "
-              f"({took / len(jobs) * nworkers:.2f} s per file per worker)")
+        print(
+            f"camera_jpegs: generated {len(jobs)} in {took:.1f} s with {nworkers} workers "
+            f"({took / len(jobs) * nworkers:.2f} s per file per worker)"
+        )
     else:
         print(f"camera_jpegs: {n} cached in {out_dir}")
     return paths
@@ -479,8 +485,10 @@ def small_photos(
         else:
             with ProcessPoolExecutor(max_workers=nworkers) as pool:
                 list(pool.map(_render_small_chunk, chunks))
-        print(f"small_photos: generated {len(items)} in {time.perf_counter() - start:.1f} s "
-              f"with {nworkers} workers")
+        print(
+            f"small_photos: generated {len(items)} in {time.perf_counter() - start:.1f} s "
+            f"with {nworkers} workers"
+        )
     else:
         print(f"small_photos: {n} cached in {out_dir}")
     return paths
@@ -527,24 +535,33 @@ def summary(cache: Path, n_camera: int, n_small: int) -> None:
         print(f"package {pkg.name}: licences {', '.join(package_licences(root, pkg.name))}")
     print(f"wallpaper photographs >= {MIN_PIXELS / 1e6:g} MP: {len(photos)}")
     for p in photos:
-        print(f"  {p.width}x{p.height} ({p.megapixels:.1f} MP) {p.path.name} "
-              f"[{p.package}] {p.licence}, {p.copyright}")
+        print(
+            f"  {p.width}x{p.height} ({p.megapixels:.1f} MP) {p.path.name} "
+            f"[{p.package}] {p.licence}, {p.copyright}"
+        )
     for path in skipped:
         print(f"  skipped (not a photograph): {path.name}")
     cams = camera_jpegs(cache, n_camera)
     sizes = [p.stat().st_size for p in cams]
-    print(f"camera JPEGs: {assert_distinct(cams)} distinct, {cams[0].parent}, "
-          f"median {np.median(sizes) / 1e6:.2f} MB, "
-          f"progressive: {sum(is_progressive(p) for p in cams)}")
+    print(
+        f"camera JPEGs: {assert_distinct(cams)} distinct, {cams[0].parent}, "
+        f"median {np.median(sizes) / 1e6:.2f} MB, "
+        f"progressive: {sum(is_progressive(p) for p in cams)}"
+    )
     smalls = small_photos(cache, n_small)
-    print(f"small photos: {assert_distinct(smalls)} distinct, {smalls[0].parents[1]}, "
-          f"{sum(p.stat().st_size for p in smalls) / 1e6:.0f} MB total")
+    print(
+        f"small photos: {assert_distinct(smalls)} distinct, {smalls[0].parents[1]}, "
+        f"{sum(p.stat().st_size for p in smalls) / 1e6:.0f} MB total"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: prepare the data sets and print a summary."""
-    parser = argparse.ArgumentParser(prog="python -m bench.datasets", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.datasets",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--camera", type=int, default=50, help="number of 4032x3024 JPEGs")
     parser.add_argument("--small", type=int, default=10_000, help="number of 320x240 JPEGs")

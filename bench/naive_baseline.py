@@ -185,8 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: decode probes on ``--decode-n`` files, naive run on ``--n`` files."""
     from bench.datasets import DEFAULT_CACHE, camera_jpegs
 
-    parser = argparse.ArgumentParser(prog="python -m bench.naive_baseline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.naive_baseline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--n", type=int, default=50, help="camera JPEGs for the naive run")

@@ -1,15 +1,17 @@
 """The `visrec` command line: a thin front end over `visrec_desktop.core`.
 
 Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
-4 data folder or database problem; 130 cancelled (Ctrl+C). No traceback reaches the user for an
-expected failure.
+4 data folder or database problem; 5 wrong or missing passphrase; 6 damaged records found;
+130 cancelled (Ctrl+C). No traceback reaches the user for an expected failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -22,15 +24,20 @@ import numpy as np
 
 from visrec_desktop import __version__
 from visrec_desktop.core import config
-from visrec_desktop.core.codec import NullCodec
 from visrec_desktop.core.decode import decode, read_bytes
 from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.indexer import IndexOptions, Indexer, IndexReport
+from visrec_desktop.core.errors import PassphraseRequiredError, VisrecError
+from visrec_desktop.core.indexer import Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.model import load_model_spec
 from visrec_desktop.core.preprocess import to_tensor
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.core.store import Store
+from visrec_desktop.core.unlock import erase_profile, open_store, unlock_key
+from visrec_desktop.core.vault import Vault, passphrase_strength
+
+PASSPHRASE_ENV = "VISREC_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"
+MIN_PASSPHRASE = 8
 
 log = logging.getLogger("visrec")
 
@@ -67,10 +74,46 @@ def _settings(args: argparse.Namespace) -> tuple[Path, config.Settings]:
     return folder, config.Settings.load(folder)
 
 
+def _read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
+    """A passphrase from a file, the environment or a no-echo prompt, in that order."""
+    if file:
+        try:
+            text = Path(file).read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise PassphraseRequiredError(
+                f"Cannot read the passphrase file: {exc.strerror}") from None
+    elif os.environ.get(env):
+        text = os.environ[env]
+    elif sys.stdin.isatty():
+        text = getpass.getpass(prompt)
+        if creating and text != getpass.getpass("Repeat it: "):
+            raise PassphraseRequiredError("The two passphrases differ; nothing was created")
+    else:
+        raise PassphraseRequiredError(
+            f"A passphrase is needed: set {env}, use --passphrase-file, or run in a terminal")
+    if creating:
+        score, hint = passphrase_strength(text)
+        if len(text) < MIN_PASSPHRASE:
+            raise PassphraseRequiredError(hint)
+        if score < 2:
+            print(f"note: {hint}", file=sys.stderr)
+    return text
+
+
+def _asker(args: argparse.Namespace) -> Callable[[bool], str]:
+    def ask(creating: bool) -> str:
+        if creating:
+            print("Creating a new encrypted profile. Choose a passphrase: it cannot be "
+                  "recovered if lost.", file=sys.stderr)
+        prompt = "New passphrase: " if creating else "Passphrase: "
+        return _read_secret(args.passphrase_file, PASSPHRASE_ENV, prompt, creating)
+
+    return ask
+
+
 def _open_store(args: argparse.Namespace) -> Store:
     folder, _ = _settings(args)
-    config.ensure_private_dir(folder)
-    return Store(folder, NullCodec())
+    return open_store(folder, _asker(args), use_device=not args.no_keychain)
 
 
 def _embedder(args: argparse.Namespace) -> Embedder:
@@ -92,7 +135,7 @@ def _embed_file(embedder: Embedder, path: Path, pixel_limit: int) -> tuple[np.nd
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    folder, settings = _settings(args)
+    _folder, settings = _settings(args)
     embedder = _embedder(args)
     store = _open_store(args)
     progress = Progress(ProgressPrinter() if not args.quiet else None)
@@ -141,13 +184,14 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    folder, settings = _settings(args)
+    folder, _ = _settings(args)
     embedder = _embedder(args)
     store = _open_store(args)
     try:
-        summary = store.summary()
         skipped = store.skipped()
         folders = store.folders()
+        summary = store.summary()
+        damaged = store.quarantined()
     finally:
         store.close()
     payload = {
@@ -159,6 +203,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "model": embedder.spec.model_id,
         "provider": embedder.provider,
         "data_dir": str(folder),
+        "quarantined": [{"table": t, "column": c, "record": r, "detected_at": at}
+                        for t, c, r, at in damaged],
     }
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -169,6 +215,76 @@ def cmd_status(args: argparse.Namespace) -> int:
           f"({summary.photos} distinct photos); skipped: {summary.skipped}")
     for s in skipped:
         print(f"  skipped [{s.reason}] {s.path}: {s.detail}")
+    for t, c, r, _at in damaged:
+        print(f"  damaged record set aside: {t}.{c} {r} (a rescan re-indexes it)")
+    return 0
+
+
+def cmd_lock_status(args: argparse.Namespace) -> int:
+    folder, _ = _settings(args)
+    vault = Vault(folder)
+    payload: dict[str, Any] = {"data_dir": str(folder), "profile": vault.exists()}
+    if vault.exists():
+        kdf = vault.kdf()
+        payload.update(kdf={"name": kdf.name, **kdf.cost}, remembered=vault.remembered(),
+                       keychain_unlocks=vault.remembered() and vault.unlock_from_device()
+                       is not None, encryption="AES-256-GCM")
+        if os.name == "posix":
+            modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [folder, *folder.iterdir()]}
+            payload["permissions"] = modes
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return 0
+    if not vault.exists():
+        print(f"No profile in {folder} yet: the first command that needs one creates it.")
+        return 0
+    print(f"Profile: {folder} (encrypted, AES-256-GCM)")
+    print(f"Key derivation: {payload['kdf']}")
+    state = "yes" if payload["remembered"] else "no"
+    if payload["remembered"]:
+        state += ", keychain unlock works" if payload["keychain_unlocks"] else \
+            ", but the keychain did not answer: the passphrase will be asked for"
+    print(f"Remembered on this device: {state}")
+    return 0
+
+
+def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    folder, _ = _settings(args)
+    vault = Vault(folder)
+    old = _read_secret(args.passphrase_file, PASSPHRASE_ENV, "Current passphrase: ", False)
+    new = _read_secret(args.new_passphrase_file, NEW_PASSPHRASE_ENV, "New passphrase: ", True)
+    vault.change_passphrase(old, new)
+    print("Passphrase changed. The old one no longer opens this profile.")
+    return 0
+
+
+def cmd_remember(args: argparse.Namespace) -> int:
+    folder, _ = _settings(args)
+    vault = Vault(folder)
+    if args.state == "off":
+        vault.forget()
+        print("The key was removed from this device's keychain; the passphrase is needed again.")
+        return 0
+    key = unlock_key(folder, _asker(args), use_device=False)
+    vault.remember(key)
+    print("Remembered on this device. The passphrase keeps working as well.")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    folder, _ = _settings(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise VisrecError("Refusing to erase without confirmation: pass --yes")
+        answer = input(f"Erase the whole profile in {folder}? This cannot be undone. "
+                       "Type 'erase' to confirm: ")
+        if answer.strip() != "erase":
+            print("Nothing was erased.")
+            return 1
+    removed = erase_profile(folder)
+    print(f"Erased {len(removed)} files. Copies in backups, snapshots or on an SSD's spare "
+          "blocks cannot be reached by any program, but they hold only ciphertext and the key "
+          "file was overwritten first.")
     return 0
 
 
@@ -239,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--model", help="model name or manifest path (default: the embedded "
                         "EfficientNet-Lite0)")
     common.add_argument("--threads", type=int, default=0, help="inference threads (0: all cores)")
+    common.add_argument("--passphrase-file", metavar="FILE",
+                        help=f"read the passphrase from FILE (default: ${PASSPHRASE_ENV} or a "
+                        "prompt)")
+    common.add_argument("--no-keychain", action="store_true",
+                        help="ignore a key remembered on this device; ask for the passphrase")
     common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
 
     parser = argparse.ArgumentParser(prog="visrec", description=__doc__.splitlines()[0])
@@ -272,6 +393,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=10, help="how many")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("lock-status", parents=[common], help="is there a profile, how is it "
+                       "protected, is it remembered on this device")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_lock_status)
+
+    p = sub.add_parser("change-passphrase", parents=[common], help="re-wrap the data key under "
+                       "a new passphrase")
+    p.add_argument("--new-passphrase-file", metavar="FILE",
+                   help=f"read the new passphrase from FILE (default: ${NEW_PASSPHRASE_ENV} or "
+                   "a prompt)")
+    p.set_defaults(func=cmd_change_passphrase)
+
+    p = sub.add_parser("remember", parents=[common], help="keep the key in this device's "
+                       "keychain (on) or remove it (off)")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(func=cmd_remember)
+
+    p = sub.add_parser("erase", parents=[common], help="delete every trace of the profile")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_erase)
     return parser
 
 

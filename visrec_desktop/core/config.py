@@ -59,7 +59,8 @@ def resource_path(kind: str) -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise StoreError(f"Bundled folder '{kind}' not found (looked in {', '.join(map(str, candidates))})")
+    looked = ", ".join(map(str, candidates))
+    raise StoreError(f"Bundled folder '{kind}' not found (looked in {looked})")
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Settings:
     threads: int = 0  # 0: one per core
     model: str = "efficientnet_lite0"
     pixel_limit: int = 120_000_000
-    batch_size: int = 32
+    batch_size: int = 8
     excludes: list[str] = field(default_factory=list)
 
     @classmethod

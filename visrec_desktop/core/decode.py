@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 import warnings
-from struct import error as struct_error  # Pillow raises it on mangled EXIF blocks
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from struct import error as struct_error  # Pillow raises it on mangled EXIF blocks
 
 import cv2
 import numpy as np

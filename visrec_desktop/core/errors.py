@@ -51,3 +51,25 @@ class Cancelled(VisrecError):
     """Long work stopped because the user asked it to."""
 
     exit_code = 130
+
+
+class WrongPassphraseError(VisrecError):
+    """The passphrase does not open the profile; nothing on disk was changed."""
+
+    exit_code = 5
+
+
+class PassphraseRequiredError(VisrecError):
+    """No way to ask for a passphrase (no terminal, no environment variable, no file)."""
+
+    exit_code = 5
+
+
+class TamperedError(VisrecError):
+    """A sealed value failed authentication: altered on disk or moved between records."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, table: str = "", column: str = "", row: bytes = b""):
+        super().__init__(message)
+        self.table, self.column, self.row = table, column, row

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class IndexOptions:
     exclude: Sequence[str] = ()
-    batch_size: int = 32
+    batch_size: int = 8
     workers: int = 0  # decode threads; 0: one per core
     pixel_limit: int = DEFAULT_PIXEL_LIMIT
     max_file_bytes: int = 512 * 1024 * 1024

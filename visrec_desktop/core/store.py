@@ -9,9 +9,13 @@ Schema (version 1). Plaintext columns hold only ids, blind keys, status codes an
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import sqlite3
 import struct
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +25,10 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from visrec_desktop.core.codec import Codec, open_json, seal_json
-from visrec_desktop.core.errors import StoreError
+from visrec_desktop.core.codec import Codec, seal_json
+from visrec_desktop.core.errors import StoreError, TamperedError
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DB_NAME = "index.db"
@@ -41,6 +47,9 @@ _MIGRATIONS: dict[int, list[str]] = {
             folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
             photo_id INTEGER REFERENCES photos(id),
             status TEXT NOT NULL, reason TEXT, stat BLOB NOT NULL, info BLOB NOT NULL)""",
+        """CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, col TEXT NOT NULL, row_key BLOB NOT NULL,
+            detected_at INTEGER NOT NULL)""",
         "CREATE INDEX files_folder ON files(folder_id)",
         "CREATE INDEX files_photo ON files(photo_id)",
     ],
@@ -110,10 +119,15 @@ class Store:
         self.path = folder / DB_NAME
         self.codec = codec
         self._lock = threading.RLock()
+        self._damaged: list[TamperedError] = []
         try:
+            if not self.path.exists():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA temp_store = MEMORY")  # no spill files outside the database
+            conn.execute("PRAGMA secure_delete = ON")  # deleted records are zeroed, not left
             self.db = sqlite_utils.Database(conn)
             if self.db.journal_mode != "wal":
                 self.db.enable_wal()
@@ -166,6 +180,51 @@ class Store:
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
+    # -- sealed values ----------------------------------------------------------------------
+    def _open(self, blob: bytes, table: str, column: str, row: bytes) -> bytes | None:
+        """Unseal one value; a damaged one is noted for quarantine and read as missing."""
+        try:
+            return self.codec.open(blob, table, column, row)
+        except TamperedError as exc:
+            log.error("damaged record: %s", exc)
+            self._damaged.append(exc)
+            return None
+
+    def _open_json(self, blob: bytes, table: str, column: str, row: bytes) -> Any:
+        raw = self._open(blob, table, column, row)
+        return None if raw is None else json.loads(raw)
+
+    def quarantine_damaged(self) -> list[TamperedError]:
+        """Set damaged records aside so that everything else keeps working.
+
+        A damaged file row is forgotten and a damaged photo loses its files, so the next scan
+        finds those files again and re-indexes them: that is the repair.
+        """
+        damaged, self._damaged = self._damaged, []
+        if not damaged:
+            return []
+        with self.transaction() as conn:
+            for exc in damaged:
+                conn.execute("INSERT INTO quarantine (tbl, col, row_key, detected_at) "
+                             "VALUES (?, ?, ?, ?)", [exc.table, exc.column, exc.row,
+                                                    int(time.time())])
+                if exc.table == "files":
+                    conn.execute("DELETE FROM files WHERE path_key = ?", [exc.row])
+                elif exc.table == "photos":
+                    row = conn.execute("SELECT id FROM photos WHERE content_key = ?",
+                                       [exc.row]).fetchone()
+                    if row:
+                        conn.execute("DELETE FROM files WHERE photo_id = ?", [row[0]])
+                        conn.execute("DELETE FROM photos WHERE id = ?", [row[0]])
+                elif exc.table == "folders":
+                    conn.execute("DELETE FROM folders WHERE path_key = ?", [exc.row])
+        return damaged
+
+    def quarantined(self) -> list[tuple[str, str, str, int]]:
+        """(table, column, record key prefix, unix time) of every record set aside."""
+        rows = self.db.execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
+        return [(t, c, bytes(k).hex()[:12], at) for t, c, k, at in rows]
+
     # -- keys -------------------------------------------------------------------------------
     def path_key(self, path: Path) -> bytes:
         return self.codec.blind("path", str(path).encode("utf-8", "surrogateescape"))
@@ -191,11 +250,13 @@ class Store:
     def folders(self) -> list[Folder]:
         rows = self.db.execute(
             "SELECT id, path_key, path, favourite, excluded FROM folders ORDER BY id").fetchall()
-        return [
-            Folder(fid, Path(self.codec.open(blob, "folders", "path", key).decode()),
-                   bool(fav), bool(exc))
-            for fid, key, blob, fav, exc in rows
-        ]
+        out = []
+        for fid, key, blob, fav, exc in rows:
+            raw = self._open(blob, "folders", "path", key)
+            if raw is not None:
+                out.append(Folder(fid, Path(raw.decode()), bool(fav), bool(exc)))
+        self.quarantine_damaged()
+        return out
 
     def absorb_folders(self, parent_id: int, child_ids: list[int]) -> None:
         """Move the files of folders inside `parent_id` over to it and forget those folders."""
@@ -220,8 +281,11 @@ class Store:
         ).fetchall()
         states = {}
         for key, photo_id, status, blob, model in rows:
-            size, mtime = _STAT.unpack(self.codec.open(blob, "files", "stat", key))
-            states[key] = FileState(photo_id, size, mtime, status, model)
+            raw = self._open(blob, "files", "stat", key)
+            if raw is not None:  # a damaged row is dropped, so the scan re-indexes that file
+                size, mtime = _STAT.unpack(raw)
+                states[key] = FileState(photo_id, size, mtime, status, model)
+        self.quarantine_damaged()
         return states
 
     def delete_files(self, keys: Iterable[bytes]) -> int:
@@ -299,8 +363,11 @@ class Store:
             "SELECT path_key, reason, info FROM files WHERE status = 'skipped'").fetchall()
         out = []
         for key, reason, blob in rows:
-            info = open_json(self.codec, blob, "files", "info", key)
-            out.append(Skipped(Path(info["path"]), reason or "unknown", info.get("detail") or ""))
+            info = self._open_json(blob, "files", "info", key)
+            if info is not None:
+                out.append(Skipped(Path(info["path"]), reason or "unknown",
+                                   info.get("detail") or ""))
+        self.quarantine_damaged()
         return sorted(out, key=lambda s: str(s.path))
 
     def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
@@ -308,17 +375,26 @@ class Store:
         rows = self.db.execute(
             "SELECT id, content_key, embedding FROM photos WHERE model = ? ORDER BY id", [model]
         ).fetchall()
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        vecs = [np.frombuffer(self.codec.open(blob, "photos", "embedding", key), "<f4")
-                for _, key, blob in rows]
-        return ids, (np.stack(vecs) if vecs else np.zeros((0, 0), np.float32))
+        ids, vecs = [], []
+        for pid, key, blob in rows:
+            raw = self._open(blob, "photos", "embedding", key)
+            if raw is not None:
+                ids.append(pid)
+                vecs.append(np.frombuffer(raw, "<f4"))
+        self.quarantine_damaged()
+        return (np.array(ids, dtype=np.int64),
+                np.stack(vecs) if vecs else np.zeros((0, 0), np.float32))
 
     def photo_info(self, photo_id: int) -> dict[str, Any]:
         row = self.db.execute("SELECT content_key, info FROM photos WHERE id = ?",
                               [photo_id]).fetchone()
         if row is None:
             raise StoreError(f"No photo {photo_id}")
-        return dict(open_json(self.codec, row[1], "photos", "info", row[0]))
+        info = self._open_json(row[1], "photos", "info", row[0])
+        self.quarantine_damaged()
+        if info is None:
+            raise StoreError(f"Photo {photo_id} was damaged and set aside; rescan to repair it")
+        return dict(info)
 
     def photo_paths(self, photo_ids: Iterable[int]) -> dict[int, list[Path]]:
         wanted = list(photo_ids)
@@ -329,7 +405,10 @@ class Store:
             rows = self.db.execute(
                 f"SELECT photo_id, path_key, info FROM files WHERE photo_id IN ({marks})", chunk)
             for pid, key, blob in rows:
-                out[pid].append(Path(open_json(self.codec, blob, "files", "info", key)["path"]))
+                info = self._open_json(blob, "files", "info", key)
+                if info is not None:
+                    out[pid].append(Path(info["path"]))
+        self.quarantine_damaged()
         for paths in out.values():
             paths.sort()
         return out

@@ -1,0 +1,75 @@
+"""Shared fixtures: real photographs (never noise), an isolated data folder, no network."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+TEST_PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Fail any test that tries to open an internet socket: the app is offline by design."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise OSError(f"network access attempted in a test: {address!r}")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own data folder and a known passphrase; nothing touches ~."""
+    monkeypatch.setenv("VISREC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VISREC_PASSPHRASE", TEST_PASSPHRASE)
+    monkeypatch.setenv("VISREC_INSECURE_FAST_KDF", "1")  # real KDF cost: tests/test_vault.py
+    monkeypatch.delenv("VISREC_PROVIDER", raising=False)
+
+
+def rgb(name: str) -> np.ndarray:
+    """A real photograph shipped with scikit-image, as an RGB uint8 array."""
+    import skimage.data
+
+    img = getattr(skimage.data, name)()
+    if img.ndim == 2:
+        img = np.stack([img] * 3, axis=-1)
+    return np.ascontiguousarray(img[:, :, :3])
+
+
+def write_jpeg(path: Path, img_rgb: np.ndarray, quality: int = 92) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok, enc = cv2.imencode(".jpg", img_rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    path.write_bytes(enc.tobytes())
+    return path
+
+
+REAL_PHOTOS = ("chelsea", "coffee", "astronaut", "rocket", "hubble_deep_field", "retina")
+
+
+@pytest.fixture(scope="session")
+def photo_arrays() -> dict[str, np.ndarray]:
+    """Several distinct real photographs, loaded once per session."""
+    return {name: rgb(name) for name in REAL_PHOTOS}
+
+
+@pytest.fixture
+def photo_folder(tmp_path: Path, photo_arrays: dict[str, np.ndarray]) -> Path:
+    """A folder of real JPEG photos in two subfolders."""
+    root = tmp_path / "photos"
+    for i, (name, img) in enumerate(photo_arrays.items()):
+        write_jpeg(root / ("album_a" if i % 2 else "album_b") / f"{name}.jpg", img)
+    return root

@@ -1,0 +1,78 @@
+"""Open a user's encrypted profile: create it on first run, unlock it on later runs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from visrec_desktop.core.config import ensure_private_dir
+from visrec_desktop.core.crypto import AesGcmCodec
+from visrec_desktop.core.errors import StoreError
+from visrec_desktop.core.store import DB_NAME, SCHEMA_VERSION, Store
+from visrec_desktop.core.vault import KEY_FILE, Vault
+
+# Called with True when a new profile is being created (ask twice), False to unlock.
+AskPassphrase = Callable[[bool], str]
+
+
+def profile_exists(folder: Path) -> bool:
+    return Vault(folder).exists()
+
+
+def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True) -> bytes:
+    """The data key: from the keychain if remembered, else from the passphrase.
+
+    Nothing in the data folder is opened or written before the key is known to be right.
+    """
+    vault = Vault(folder)
+    if not vault.exists():
+        if (folder / DB_NAME).exists():
+            raise StoreError(f"The key file {folder / KEY_FILE} is missing, so the profile in "
+                             "this folder cannot be decrypted")
+        ensure_private_dir(folder)
+        return vault.create(ask(True))
+    if use_device:
+        key = vault.unlock_from_device()
+        if key is not None:
+            return key
+    return vault.unlock(ask(False))
+
+
+def open_store(folder: Path, ask: AskPassphrase, use_device: bool = True) -> Store:
+    """Unlock (or create) the profile in `folder` and open its encrypted index."""
+    key = unlock_key(folder, ask, use_device)
+    return Store(folder, AesGcmCodec(key, SCHEMA_VERSION))
+
+
+ERASE_PATTERNS = (KEY_FILE, KEY_FILE + ".tmp", DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",
+                  DB_NAME + "-journal", "settings.json")
+
+
+def erase_profile(folder: Path) -> list[Path]:
+    """Delete every trace of the profile in `folder` and return what was removed.
+
+    The key file is overwritten with random bytes first: without the wrapped key the rest is
+    unreadable ciphertext (crypto-erase), which still holds where an SSD keeps old blocks.
+    """
+    vault = Vault(folder)
+    if vault.exists():
+        with contextlib.suppress(StoreError):
+            vault.forget()
+        size = vault.path.stat().st_size
+        with vault.path.open("r+b") as fh:
+            fh.write(secrets.token_bytes(size))
+            fh.flush()
+            os.fsync(fh.fileno())
+    removed = []
+    for name in ERASE_PATTERNS:
+        path = folder / name
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    # Only our own files go: a data folder pointed at the wrong place must not lose anything else.
+    if folder.exists() and not any(folder.iterdir()):
+        folder.rmdir()
+    return removed
