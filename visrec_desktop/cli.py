@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import logging
 import os
@@ -38,6 +39,7 @@ from visrec_desktop.core.vault import Vault, passphrase_strength
 PASSPHRASE_ENV = "VISREC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"
 MIN_PASSPHRASE = 8
+MAX_FILE_BYTES = IndexOptions().max_file_bytes
 
 log = logging.getLogger("visrec")
 
@@ -128,7 +130,7 @@ def _embedder(args: argparse.Namespace) -> Embedder:
 
 def _embed_file(embedder: Embedder, path: Path, pixel_limit: int) -> tuple[np.ndarray, Any]:
     spec = embedder.spec
-    image = decode(read_bytes(path, 512 * 1024 * 1024), path.suffix,
+    image = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix,
                    spec.preprocess.resize_shorter, pixel_limit)
     emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess)[None])
     return emb[0], probs
@@ -326,7 +328,10 @@ def cmd_similar(args: argparse.Namespace) -> int:
         ids, matrix = store.embeddings(embedder.spec.model_id)
         if len(ids) == 0:
             raise VisrecError("The index is empty: run 'visrec index FOLDER' first")
-        own = store.photo_for_path(Path(path.absolute()))
+        own = store.photo_for_path(Path(os.path.abspath(path)))
+        if own is None:  # the same photo under another name or path is still itself
+            digest = hashlib.sha256(read_bytes(path, MAX_FILE_BYTES)).digest()
+            own = store.photo_for_content(store.content_key(digest))
         if own is not None and own in set(ids.tolist()):
             query = matrix[int(np.flatnonzero(ids == own)[0])]
         else:
@@ -431,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VisrecError as exc:
         print(f"visrec: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        name = f"{exc.filename}: " if exc.filename else ""
+        print(f"visrec: {name}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nvisrec: cancelled", file=sys.stderr)
         return 130

@@ -118,7 +118,14 @@ def read_header(data: bytes, suffix: str = "") -> ImageHeader:
                 has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
                     im.mode == "P" and "transparency" in im.info
                 )
-                exif = im.getexif()
+                if im.format == "PNG":
+                    # Pillow's PNG getexif() decodes the whole image to find a late eXIf chunk;
+                    # only an early one (what cameras and editors write) is read here.
+                    exif = Image.Exif()
+                    if im.info.get("exif"):
+                        exif.load(im.info["exif"])
+                else:
+                    exif = im.getexif()
                 orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
                 captured = _exif_time(exif.get_ifd(_EXIF_IFD).get(_EXIF_DATETIME_ORIGINAL))
                 captured = captured or _exif_time(exif.get(_EXIF_DATETIME))
@@ -153,14 +160,16 @@ def _to_bgr8(img: np.ndarray) -> np.ndarray:
     if img.dtype == np.uint16:
         img = (img >> 8).astype(np.uint8)
     elif img.dtype != np.uint8:
-        img = cv2.normalize(img, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        lo, hi = float(img.min()), float(img.max())  # float TIFF/HDR: stretch to 0..255
+        img = ((img.astype(np.float32) - lo) * (255.0 / ((hi - lo) or 1.0))).astype(np.uint8)
     if img.ndim == 2:
         return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
     if img.shape[2] == 4:
         # Composite over white: transparent product shots and logos read as they are shown.
         alpha = img[:, :, 3:4].astype(np.float32) * (1.0 / 255.0)
         rgb = img[:, :, :3].astype(np.float32)
-        return (rgb * alpha + 255.0 * (1.0 - alpha) + 0.5).astype(np.uint8)
+        out: np.ndarray = (rgb * alpha + 255.0 * (1.0 - alpha) + 0.5).astype(np.uint8)
+        return out
     if img.shape[2] == 1:
         return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
     return img

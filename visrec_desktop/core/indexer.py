@@ -23,13 +23,18 @@ import numpy as np
 
 from visrec_desktop.core.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
 from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.errors import Cancelled, ImageError
+from visrec_desktop.core.errors import Cancelled, ImageError, VisrecError
 from visrec_desktop.core.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.scan import Found, Problem, walk
 from visrec_desktop.core.store import FileRecord, Folder, NewPhoto, Store
 
 log = logging.getLogger(__name__)
+
+
+# Skips that may pass next time: tried again on every scan. "too_large" is tried again only
+# when the limits have changed since it was recorded.
+RETRY_REASONS = frozenset({"permission", "unreadable"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ def register_folders(store: Store, roots: Sequence[Path]) -> list[Folder]:
         root = Path(os.path.abspath(raw))
         parent = next((f for f in known if _is_within(root, f.path)), None)
         if parent is None:
+            if not root.is_dir():
+                raise VisrecError(f"Not a folder: {root}")
             parent = store.add_folder(root)
             children = [f for f in known if _is_within(f.path, root) and f.id != parent.id]
             if children:
@@ -130,6 +137,9 @@ class Indexer:
         problems: list[FileRecord] = []
         gone: list[bytes] = []
         seen: set[bytes] = set()
+        retry = set(RETRY_REASONS)
+        if self.store.get_meta("limits") != self._limits():
+            retry.add("too_large")
         for folder in folders:
             if not folder.path.is_dir():
                 report.missing_folders.append(folder.path)
@@ -150,12 +160,16 @@ class Indexer:
                 state = states.get(key)
                 if (state is not None and state.size == item.size
                         and state.mtime_ns == item.mtime_ns
-                        and (state.status == "skipped" or state.photo_model == self.model_id)):
+                        and (state.photo_model == self.model_id if state.status == "ok"
+                             else state.reason not in retry)):
                     report.unchanged += 1
                     continue
                 work.append(_Work(item.path, key, folder.id, item.size, item.mtime_ns))
             gone.extend(k for k in states if k not in seen)
         return work, problems, gone
+
+    def _limits(self) -> str:
+        return f"pixels={self.options.pixel_limit};bytes={self.options.max_file_bytes}"
 
     # -- stage 2: bytes to tensors, on worker threads ---------------------------------------
     def _prepare(self, work: _Work) -> _Prepared:
@@ -220,6 +234,7 @@ class Indexer:
             self._known = self.store.known_contents(self.model_id)
             self._pipeline(work, report, progress)
             self.store.gc_photos()
+            self.store.set_meta("limits", self._limits())
         except Cancelled:
             report.cancelled = True
         report.seconds = time.monotonic() - started

@@ -72,6 +72,7 @@ class FileState:
     size: int
     mtime_ns: int
     status: str
+    reason: str | None
     photo_model: str | None
 
 
@@ -275,16 +276,16 @@ class Store:
     # -- files ------------------------------------------------------------------------------
     def file_states(self, folder_id: int) -> dict[bytes, FileState]:
         rows = self.db.execute(
-            """SELECT f.path_key, f.photo_id, f.status, f.stat, p.model FROM files f
+            """SELECT f.path_key, f.photo_id, f.status, f.reason, f.stat, p.model FROM files f
                LEFT JOIN photos p ON p.id = f.photo_id WHERE f.folder_id = ?""",
             [folder_id],
         ).fetchall()
         states = {}
-        for key, photo_id, status, blob, model in rows:
+        for key, photo_id, status, reason, blob, model in rows:
             raw = self._open(blob, "files", "stat", key)
             if raw is not None:  # a damaged row is dropped, so the scan re-indexes that file
                 size, mtime = _STAT.unpack(raw)
-                states[key] = FileState(photo_id, size, mtime, status, model)
+                states[key] = FileState(photo_id, size, mtime, status, reason, model)
         self.quarantine_damaged()
         return states
 
@@ -412,6 +413,11 @@ class Store:
         for paths in out.values():
             paths.sort()
         return out
+
+    def photo_for_content(self, content_key: bytes) -> int | None:
+        row = self.db.execute("SELECT id FROM photos WHERE content_key = ?",
+                              [content_key]).fetchone()
+        return int(row[0]) if row else None
 
     def photo_for_path(self, path: Path) -> int | None:
         row = self.db.execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",

@@ -1,0 +1,153 @@
+"""Indexing throughput, memory and rescan speed on real 12 MP photos, against a naive baseline.
+
+    python -m bench.index_throughput            # full run: 2,000 photos, 10,000-file rescan
+    python -m bench.index_throughput --quick    # 200 photos, 2,000-file rescan
+
+Each indexing run happens in a fresh subprocess (so peak RSS is its own), alternating the
+encrypted store with a plaintext null codec so both see the same machine load. The naive
+baseline (full-size imread, one image per session.run, one thread) runs in this process.
+Figures are medians over --repeats runs; the machine is shared, so expect noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import datasets
+from bench.memory import peak_rss_mb
+from bench.naive_baseline import run_naive
+
+
+def _link_folder(paths: list[Path], folder: Path) -> Path:
+    """A folder holding exactly `paths` (as symlinks), so a cached superset is not indexed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, p in enumerate(paths):
+        sub = folder / f"roll_{i // 500:03d}"
+        sub.mkdir(exist_ok=True)
+        (sub / p.name).symlink_to(p)
+    return folder
+
+
+def worker(folder: Path, data: Path, codec_name: str, rescans: int) -> dict[str, Any]:
+    """One indexing run (and optional rescans) in this process; returns its figures."""
+    from visrec_desktop.core.codec import Codec, NullCodec
+    from visrec_desktop.core.crypto import AesGcmCodec
+    from visrec_desktop.core.embedder import Embedder
+    from visrec_desktop.core.indexer import Indexer
+    from visrec_desktop.core.model import load_model_spec
+    from visrec_desktop.core.store import SCHEMA_VERSION, Store
+
+    data.mkdir(parents=True, exist_ok=True)
+    codec: Codec = (AesGcmCodec(secrets.token_bytes(32), SCHEMA_VERSION) if codec_name == "aes"
+                    else NullCodec())
+    store = Store(data, codec)
+    indexer = Indexer(store, Embedder(load_model_spec()))
+    report = indexer.run([folder])
+    out: dict[str, Any] = {
+        "codec": codec_name, "embedded": report.embedded, "scanned": report.scanned,
+        "seconds": report.seconds, "photos_per_s": report.photos_per_second,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    times = []
+    for _ in range(rescans):
+        t0 = time.perf_counter()
+        again = indexer.run([folder])
+        times.append(time.perf_counter() - t0)
+        assert again.embedded == 0 and again.unchanged == report.scanned, again
+    if times:
+        out["rescan_s"] = times
+    store.close()
+    return out
+
+
+def _spawn(folder: Path, codec: str, rescans: int = 0) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="visrec-bench-data-") as data:
+        cmd = [sys.executable, "-m", "bench.index_throughput", "--worker", str(folder),
+               "--data", data, "--codec", codec, "--rescans", str(rescans)]
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--photos", type=int, default=2000)
+    ap.add_argument("--naive", type=int, default=100, help="photos for the naive baseline")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--rescan-files", type=int, default=10_000)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--codec", default="aes", help=argparse.SUPPRESS)
+    ap.add_argument("--rescans", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.data, args.codec, args.rescans)))
+        return 0
+    if args.quick:
+        args.photos, args.naive, args.rescan_files = 200, 50, 2000
+
+    cache = datasets.DEFAULT_CACHE
+    photos = datasets.camera_jpegs(cache, n=args.photos)
+    small = datasets.small_photos(cache, n=args.rescan_files)
+    results: dict[str, Any] = {"cpus": os.cpu_count(), "photos": len(photos)}
+    with tempfile.TemporaryDirectory(prefix="visrec-bench-") as tmp:
+        big = _link_folder(photos, Path(tmp) / "camera")
+        runs: dict[str, list[dict[str, Any]]] = {"aes": [], "null": []}
+        naive: list[float] = []
+        for i in range(args.repeats):
+            for codec in ("aes", "null") if i % 2 == 0 else ("null", "aes"):
+                r = _spawn(big, codec)
+                runs[codec].append(r)
+                print(f"run {i + 1} {codec:4s}: {r['photos_per_s']:.1f} photos/s, "
+                      f"peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+            n = run_naive(photos[: args.naive])
+            naive.append(n["photos_per_s"])
+            print(f"run {i + 1} naive: {n['photos_per_s']:.1f} photos/s", flush=True)
+        rescan = _spawn(_link_folder(small, Path(tmp) / "small"), "aes", rescans=args.repeats)
+
+    ours = _median([r["photos_per_s"] for r in runs["aes"]])
+    plain = _median([r["photos_per_s"] for r in runs["null"]])
+    base = _median(naive)
+    results.update(
+        photos_per_s=round(ours, 1),
+        photos_per_s_plaintext=round(plain, 1),
+        encryption_cost_pct=round(100 * (plain - ours) / plain, 1),
+        naive_photos_per_s=round(base, 1),
+        speedup_vs_naive=round(ours / base, 2),
+        peak_rss_mb=round(max(r["peak_rss_mb"] for r in runs["aes"] + runs["null"])),
+        rescan_files=rescan["scanned"],
+        rescan_s=round(_median(rescan["rescan_s"]), 3),
+    )
+    print()
+    print(f"{'indexed photos (4032x3024 baseline JPEG)':44s} {results['photos']}")
+    print(f"{'throughput, encrypted store (median)':44s} {ours:.1f} photos/s   target >= 60")
+    print(f"{'throughput, plaintext null codec (median)':44s} {plain:.1f} photos/s")
+    print(f"{'cost of encryption':44s} {results['encryption_cost_pct']:.1f} %   target < 5")
+    print(f"{'naive baseline (median)':44s} {base:.1f} photos/s")
+    print(f"{'speed-up over naive':44s} {results['speedup_vs_naive']:.2f}x   target >= 3")
+    print(f"{'peak RSS while indexing':44s} {results['peak_rss_mb']} MB   target < 800")
+    print(f"{'rescan of unchanged files':44s} {rescan['scanned']} files in "
+          f"{results['rescan_s']:.3f} s   target < 1")
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "index_throughput.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
