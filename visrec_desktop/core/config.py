@@ -23,7 +23,9 @@ def default_data_dir() -> Path:
     elif sys.platform == "darwin":
         base = home / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        # The XDG spec (and Qt) ignore a relative XDG_DATA_HOME.
+        base = Path(xdg) if os.path.isabs(xdg) else home / ".local" / "share"
     return base / ORG_NAME / APP_NAME
 
 

@@ -127,6 +127,8 @@ def read_header(data: bytes, suffix: str = "") -> ImageHeader:
                 else:
                     exif = im.getexif()
                 orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+                if fmt == "TIFF":
+                    orientation = 1  # Pillow applies a TIFF's orientation itself, size included
                 captured = _exif_time(exif.get_ifd(_EXIF_IFD).get(_EXIF_DATETIME_ORIGINAL))
                 captured = captured or _exif_time(exif.get(_EXIF_DATETIME))
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error) as exc:
@@ -195,9 +197,14 @@ def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
 
 
 def _decode_with_pillow(data: bytes) -> np.ndarray:
-    with Image.open(io.BytesIO(data)) as im:
-        im.seek(0)
-        rgba = np.asarray(im.convert("RGBA"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as im:
+                im.seek(0)
+                rgba = np.asarray(im.convert("RGBA"))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error) as exc:
+        raise CorruptImageError(f"corrupt image data ({exc})") from exc
     return _to_bgr8(cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
 
 
@@ -212,16 +219,20 @@ def decode(
             f"{header.width}x{header.height} pixels exceeds the limit of {pixel_limit:,}"
         )
     _check_complete(data, header.format)
-    buf = np.frombuffer(data, np.uint8)
-    if header.format == "JPEG":
-        _, flags = reduction_flag(header.width, header.height, min_side)
-    elif header.has_alpha:
-        flags = cv2.IMREAD_UNCHANGED
+    if header.format == "TIFF":
+        # OpenCV's TIFF reader ignores IMREAD_IGNORE_ORIENTATION and premultiplies alpha.
+        img = _decode_with_pillow(data)
     else:
-        flags = cv2.IMREAD_COLOR
-    img = cv2.imdecode(buf, flags | cv2.IMREAD_IGNORE_ORIENTATION)
-    if img is None and header.format in ("GIF", "BMP", "TIFF"):
-        img = _decode_with_pillow(data)  # OpenCV builds without these codecs
+        buf = np.frombuffer(data, np.uint8)
+        if header.format == "JPEG":
+            _, flags = reduction_flag(header.width, header.height, min_side)
+        elif header.has_alpha:
+            flags = cv2.IMREAD_UNCHANGED
+        else:
+            flags = cv2.IMREAD_COLOR
+        img = cv2.imdecode(buf, flags | cv2.IMREAD_IGNORE_ORIENTATION)
+        if img is None and header.format in ("GIF", "BMP"):
+            img = _decode_with_pillow(data)  # OpenCV builds without these codecs
     if img is None or img.size == 0:
         raise CorruptImageError(f"corrupt {header.format} data (decoder failed)")
     img = apply_orientation(_to_bgr8(img), header.orientation)
