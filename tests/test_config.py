@@ -92,7 +92,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     """Non-default settings survive save/load; the file is JSON readable by the owner only."""
     folder = tmp_path / "data"
     settings = Settings(provider="cuda", threads=3, model="other-model", pixel_limit=50_000_000,
-                        batch_size=8, excludes=["*.tmp", "exports/*"])
+                        batch_size=8, denoise="median")
     settings.save(folder)
     assert Settings.load(folder) == settings
     assert Settings.load(folder) != Settings()

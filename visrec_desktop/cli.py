@@ -30,7 +30,7 @@ from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import PassphraseRequiredError, VisrecError
 from visrec_desktop.core.indexer import Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.preprocess import Enhancements, embedding_space, to_tensor
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.core.store import Store
 from visrec_desktop.core.unlock import erase_profile, open_store, unlock_key
@@ -128,12 +128,28 @@ def _embedder(args: argparse.Namespace) -> Embedder:
     return embedder
 
 
-def _embed_file(embedder: Embedder, path: Path, pixel_limit: int) -> tuple[np.ndarray, Any]:
+def _enhancements(args: argparse.Namespace, settings: config.Settings) -> Enhancements:
+    denoise = getattr(args, "denoise", None) or settings.denoise
+    enhance = getattr(args, "enhance", None) or settings.enhance
+    return Enhancements(denoise=denoise, enhance=enhance)  # type: ignore[arg-type]
+
+
+def _embed_file(embedder: Embedder, path: Path, pixel_limit: int,
+                steps: Enhancements | None = None) -> tuple[np.ndarray, Any]:
     spec = embedder.spec
     image = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix,
                    spec.preprocess.resize_shorter, pixel_limit)
-    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess)[None])
+    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess, steps)[None])
     return emb[0], probs
+
+
+def _exclude_patterns(store: Store, args: argparse.Namespace) -> list[str]:
+    """Saved patterns (sealed in the store) plus new ones from --exclude, which are saved."""
+    saved: list[str] = [] if args.reset_excludes else list(store.get_pref("exclude", []))
+    patterns = saved + [p for p in args.exclude if p not in saved]
+    if patterns != store.get_pref("exclude", []):
+        store.set_pref("exclude", patterns)
+    return patterns
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -152,10 +168,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_interrupt)
     try:
         options = IndexOptions(
-            exclude=[*settings.excludes, *args.exclude],
+            exclude=_exclude_patterns(store, args),
             batch_size=args.batch_size or settings.batch_size,
             workers=args.workers,
             pixel_limit=args.pixel_limit or settings.pixel_limit,
+            enhancements=_enhancements(args, settings),
         )
         report = Indexer(store, embedder, options).run([Path(p) for p in args.paths], progress)
         store.set_meta("provider", embedder.provider)
@@ -194,12 +211,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         folders = store.folders()
         summary = store.summary()
         damaged = store.quarantined()
+        excludes = store.get_pref("exclude", [])
     finally:
         store.close()
     payload = {
         "indexed": summary.files,
         "photos": summary.photos,
         "folders": [str(f.path) for f in folders],
+        "exclude": excludes,
         "skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail}
                     for s in skipped],
         "model": embedder.spec.model_id,
@@ -325,7 +344,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         path = Path(args.photo)
-        ids, matrix = store.embeddings(embedder.spec.model_id)
+        steps = _enhancements(args, settings)
+        ids, matrix = store.embeddings(embedding_space(embedder.spec.model_id, steps))
         if len(ids) == 0:
             raise VisrecError("The index is empty: run 'visrec index FOLDER' first")
         own = store.photo_for_path(Path(os.path.abspath(path)))
@@ -335,7 +355,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
         if own is not None and own in set(ids.tolist()):
             query = matrix[int(np.flatnonzero(ids == own)[0])]
         else:
-            query, _ = _embed_file(embedder, path, settings.pixel_limit)
+            query, _ = _embed_file(embedder, path, settings.pixel_limit, steps)
         scores = matrix @ query
         order = [i for i in np.argsort(-scores, kind="stable") if ids[i] != own][: args.k]
         paths = store.photo_paths(int(ids[i]) for i in order)
@@ -375,10 +395,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "when none given)")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                   help="skip files or folders matching this glob (repeatable)")
+                   help="skip files or folders matching this glob from now on (repeatable; "
+                   "saved, encrypted, with the profile)")
+    p.add_argument("--reset-excludes", action="store_true",
+                   help="forget the saved exclude patterns first")
     p.add_argument("--batch-size", type=int, default=0, help="photos per inference batch")
     p.add_argument("--workers", type=int, default=0, help="decode threads (0: one per core)")
     p.add_argument("--pixel-limit", type=int, default=0, help="refuse larger images")
+    p.add_argument("--denoise", choices=["none", "median", "gaussian"],
+                   help="optional denoising before embedding (default: none)")
+    p.add_argument("--enhance", choices=["none", "clahe"],
+                   help="optional contrast enhancement before embedding (default: none)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)

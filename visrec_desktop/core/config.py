@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from visrec_desktop import APP_NAME, ORG_NAME
@@ -74,7 +74,8 @@ class Settings:
     model: str = "efficientnet_lite0"
     pixel_limit: int = 120_000_000
     batch_size: int = 8
-    excludes: list[str] = field(default_factory=list)
+    denoise: str = "none"  # none, median, gaussian
+    enhance: str = "none"  # none, clahe
 
     @classmethod
     def load(cls, folder: Path) -> Settings:
@@ -91,8 +92,8 @@ class Settings:
     def save(self, folder: Path) -> None:
         ensure_private_dir(folder)
         path = folder / SETTINGS_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), "utf-8")
-        if os.name == "posix":
-            os.chmod(tmp, 0o600)
+        tmp = path.with_name(SETTINGS_FILE + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(asdict(self), indent=2))
         os.replace(tmp, path)

@@ -48,6 +48,10 @@ class AesGcmCodec:
         return SEAL_VERSION + nonce + self._aead.encrypt(nonce, value, self._ad(table, column, row))
 
     def open(self, blob: bytes, table: str, column: str, row: bytes) -> bytes:
+        if not isinstance(blob, (bytes, bytearray, memoryview)):
+            raise TamperedError(f"{table}.{column} record {row.hex()[:12]} is not sealed data",
+                                table, column, row)
+        blob = bytes(blob)
         if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
             raise TamperedError(f"{table}.{column} record {row.hex()[:12]} is malformed",
                                 table, column, row)

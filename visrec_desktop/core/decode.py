@@ -219,6 +219,7 @@ def decode(
             f"{header.width}x{header.height} pixels exceeds the limit of {pixel_limit:,}"
         )
     _check_complete(data, header.format)
+    img: np.ndarray | None
     if header.format == "TIFF":
         # OpenCV's TIFF reader ignores IMREAD_IGNORE_ORIENTATION and premultiplies alpha.
         img = _decode_with_pillow(data)

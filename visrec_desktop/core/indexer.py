@@ -24,7 +24,7 @@ import numpy as np
 from visrec_desktop.core.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
 from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import Cancelled, ImageError, VisrecError
-from visrec_desktop.core.preprocess import Enhancements, to_tensor
+from visrec_desktop.core.preprocess import Enhancements, embedding_space, to_tensor
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.scan import Found, Problem, walk
 from visrec_desktop.core.store import FileRecord, Folder, NewPhoto, Store
@@ -127,7 +127,7 @@ class Indexer:
         self.embedder = embedder
         self.options = options or IndexOptions()
         self.spec = embedder.spec
-        self.model_id = embedder.spec.model_id
+        self.model_id = embedding_space(embedder.spec.model_id, self.options.enhancements)
         self._known: dict[bytes, int] = {}
 
     # -- stage 1: compare the disk with the index -------------------------------------------

@@ -35,6 +35,16 @@ class Enhancements:
     denoise: Literal["none", "median", "gaussian"] = "none"
     enhance: Literal["none", "clahe"] = "none"
 
+    def active(self) -> bool:
+        return self.denoise != "none" or self.enhance != "none"
+
+
+def embedding_space(model_id: str, steps: Enhancements | None) -> str:
+    """Embeddings are comparable only within one model and one set of clean-up steps."""
+    if steps is None or not steps.active():
+        return model_id
+    return f"{model_id}+denoise={steps.denoise}+enhance={steps.enhance}"
+
 
 def centre_crop_resized(img: np.ndarray, spec: PreprocessSpec) -> np.ndarray:
     """Same pixels as 'resize the shorter side, then centre-crop', in one cheaper resize.

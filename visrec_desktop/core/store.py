@@ -1,9 +1,10 @@
 """The SQLite index: folders, files and photos, every user-derived value sealed by a codec.
 
 Schema (version 1). Plaintext columns hold only ids, blind keys, status codes and model ids:
-- folders(id, path_key, path*, favourite, excluded)
+- folders(id, path_key, path*)
 - photos(id, content_key, model, embedding*, info*)      info: size, format, tags, capture time
 - files(path_key, folder_id, photo_id, status, reason, stat*, info*)   info: path, detail
+- prefs(name, value*)                                      exclude patterns, profile choices
 (* sealed by the codec, bound to table, column and row key.)
 """
 
@@ -37,8 +38,7 @@ _MIGRATIONS: dict[int, list[str]] = {
     1: [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE folders (
-            id INTEGER PRIMARY KEY, path_key BLOB NOT NULL UNIQUE, path BLOB NOT NULL,
-            favourite INTEGER NOT NULL DEFAULT 0, excluded INTEGER NOT NULL DEFAULT 0)""",
+            id INTEGER PRIMARY KEY, path_key BLOB NOT NULL UNIQUE, path BLOB NOT NULL)""",
         """CREATE TABLE photos (
             id INTEGER PRIMARY KEY, content_key BLOB NOT NULL UNIQUE, model TEXT NOT NULL,
             embedding BLOB NOT NULL, info BLOB NOT NULL)""",
@@ -47,6 +47,7 @@ _MIGRATIONS: dict[int, list[str]] = {
             folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
             photo_id INTEGER REFERENCES photos(id),
             status TEXT NOT NULL, reason TEXT, stat BLOB NOT NULL, info BLOB NOT NULL)""",
+        "CREATE TABLE prefs (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
         """CREATE TABLE quarantine (
             id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, col TEXT NOT NULL, row_key BLOB NOT NULL,
             detected_at INTEGER NOT NULL)""",
@@ -62,8 +63,6 @@ _STAT = struct.Struct("<qq")
 class Folder:
     id: int
     path: Path
-    favourite: bool
-    excluded: bool
 
 
 @dataclass(frozen=True)
@@ -226,6 +225,24 @@ class Store:
         rows = self.db.execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
         return [(t, c, bytes(k).hex()[:12], at) for t, c, k, at in rows]
 
+    # -- user preferences (sealed: exclude patterns can name folders) ------------------------
+    def get_pref(self, name: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM prefs WHERE name = ?", [name]).fetchone()
+        if row is None:
+            return default
+        value = self._open_json(row[0], "prefs", "value", name.encode())
+        if value is None:
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM prefs WHERE name = ?", [name])
+            self.quarantine_damaged()
+            return default
+        return value
+
+    def set_pref(self, name: str, value: Any) -> None:
+        sealed = seal_json(self.codec, value, "prefs", "value", name.encode())
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)", [name, sealed])
+
     # -- keys -------------------------------------------------------------------------------
     def path_key(self, path: Path) -> bytes:
         return self.codec.blind("path", str(path).encode("utf-8", "surrogateescape"))
@@ -246,16 +263,16 @@ class Store:
                 cur = conn.execute("INSERT INTO folders (path_key, path) VALUES (?, ?)",
                                    [key, sealed])
                 row = (cur.lastrowid,)
-        return Folder(int(row[0]), path, False, False)
+        return Folder(int(row[0]), path)
 
     def folders(self) -> list[Folder]:
         rows = self.db.execute(
-            "SELECT id, path_key, path, favourite, excluded FROM folders ORDER BY id").fetchall()
+            "SELECT id, path_key, path FROM folders ORDER BY id").fetchall()
         out = []
-        for fid, key, blob, fav, exc in rows:
+        for fid, key, blob in rows:
             raw = self._open(blob, "folders", "path", key)
             if raw is not None:
-                out.append(Folder(fid, Path(raw.decode()), bool(fav), bool(exc)))
+                out.append(Folder(fid, Path(raw.decode())))
         self.quarantine_damaged()
         return out
 

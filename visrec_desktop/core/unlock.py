@@ -12,7 +12,7 @@ from visrec_desktop.core.config import ensure_private_dir
 from visrec_desktop.core.crypto import AesGcmCodec
 from visrec_desktop.core.errors import StoreError
 from visrec_desktop.core.store import DB_NAME, SCHEMA_VERSION, Store
-from visrec_desktop.core.vault import KEY_FILE, Vault
+from visrec_desktop.core.vault import KEY_FILE, Vault, forget_device_key
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
 AskPassphrase = Callable[[bool], str]
@@ -48,7 +48,7 @@ def open_store(folder: Path, ask: AskPassphrase, use_device: bool = True) -> Sto
 
 
 ERASE_PATTERNS = (KEY_FILE, KEY_FILE + ".tmp", DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",
-                  DB_NAME + "-journal", "settings.json")
+                  DB_NAME + "-journal", "settings.json", "settings.json.tmp")
 
 
 def erase_profile(folder: Path) -> list[Path]:
@@ -59,13 +59,17 @@ def erase_profile(folder: Path) -> list[Path]:
     """
     vault = Vault(folder)
     if vault.exists():
+        keyring_user = None
         with contextlib.suppress(StoreError):
-            vault.forget()
+            keyring_user = vault.keyring_user()
+        # Overwrite in place (not by rename), so the blocks that held the wrapped key are hit.
         size = vault.path.stat().st_size
         with vault.path.open("r+b") as fh:
             fh.write(secrets.token_bytes(size))
             fh.flush()
             os.fsync(fh.fileno())
+        if keyring_user is not None:
+            forget_device_key(keyring_user)
     removed = []
     for name in ERASE_PATTERNS:
         path = folder / name

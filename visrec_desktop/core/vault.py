@@ -206,6 +206,10 @@ class Vault:
     def _keyring_user(self, raw: dict[str, Any]) -> str:
         return f"data-key-{raw['device_id']}"
 
+    def keyring_user(self) -> str:
+        """The keychain entry name of this profile (random per profile, reveals nothing)."""
+        return self._keyring_user(self._read())
+
     def remembered(self) -> bool:
         return bool(self.exists() and self._read().get("remember"))
 
@@ -224,13 +228,8 @@ class Vault:
         self._write(raw)
 
     def forget(self) -> None:
-        import keyring
-
         raw = self._read()
-        try:
-            keyring.delete_password(KEYRING_SERVICE, self._keyring_user(raw))
-        except Exception as exc:
-            log.info("nothing removed from the keychain (%s)", type(exc).__name__)
+        forget_device_key(self._keyring_user(raw))
         raw["remember"] = False
         self._write(raw)
 
@@ -257,6 +256,16 @@ class Vault:
             log.warning("the keychain holds a key for another profile; asking for the passphrase")
             return None
         return data_key
+
+
+def forget_device_key(user: str) -> None:
+    """Remove a profile's key from the OS keychain, if it is there."""
+    try:
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, user)
+    except Exception as exc:  # no entry, no keychain: nothing to remove
+        log.info("nothing removed from the keychain (%s)", type(exc).__name__)
 
 
 def passphrase_strength(passphrase: str) -> tuple[int, str]:
