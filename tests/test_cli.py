@@ -247,12 +247,25 @@ def test_missing_model_manifest_exits_3_with_one_line(photo_folder: Path) -> Non
     assert_clean_failure(proc.stderr)
 
 
-def test_no_arguments_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    """`visrec` alone prints the help, listing the subcommands, and exits 0."""
-    code, out, _err = run(capsys)
-    assert code == 0
+def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`visrec` alone opens the desktop app (here a stand-in records the call), passing the
+    --data-dir given; `visrec --help` still lists every subcommand."""
+    import visrec_desktop.gui.app as gui_app
+
+    calls: list[str | None] = []
+    monkeypatch.setattr(gui_app, "main", lambda data_dir=None: calls.append(data_dir) or 0)
+    assert main([]) == 0
+    assert main(["--data-dir", "/tmp/somewhere"]) == 0
+    assert calls == [None, "/tmp/somewhere"]
+
+
+def test_help_lists_the_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
     assert out.startswith("usage: visrec")
-    for command in ("index", "status", "tags", "similar"):
+    for command in ("index", "status", "tags", "similar", "recommend", "catalog", "profile"):
         assert command in out
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import rgb
+from helpers_store import data_dir, open_test_store
 
-from tests.conftest import rgb
-from tests.helpers_store import data_dir, open_test_store
 from visrec_desktop.cli import main
 from visrec_desktop.core.preprocess import Enhancements, PreprocessSpec, to_tensor
 

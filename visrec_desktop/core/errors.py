@@ -73,3 +73,13 @@ class TamperedError(VisrecError):
     def __init__(self, message: str, table: str = "", column: str = "", row: bytes = b""):
         super().__init__(message)
         self.table, self.column, self.row = table, column, row
+
+
+class CatalogFormatError(VisrecError):
+    """A catalog bundle breaks the format; it is refused and nothing installed changes."""
+
+    exit_code = 7
+
+
+class SignatureError(CatalogFormatError):
+    """A bundle's signature is invalid, or its key is not the one the installed catalog has."""

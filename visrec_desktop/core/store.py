@@ -17,7 +17,7 @@ import sqlite3
 import struct
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +57,16 @@ _MIGRATIONS: dict[int, list[str]] = {
 }
 
 _STAT = struct.Struct("<qq")
+
+
+class _Rows(list[Any]):
+    """Fetched rows with the cursor methods the readers use."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,7 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------------
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self._execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"The index was written by a newer visrec (schema {version}); please update"
@@ -146,14 +156,20 @@ class Store:
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for sql in _MIGRATIONS[target]:
-                    self.db.execute(sql)
-                self.db.execute(f"PRAGMA user_version = {target}")
+                    self._execute(sql)
+                self._execute(f"PRAGMA user_version = {target}")
             if version == 0:
-                self.db.execute("INSERT INTO meta VALUES ('codec', ?)", [self.codec.name])
+                self._execute("INSERT INTO meta VALUES ('codec', ?)", [self.codec.name])
         stored = self.get_meta("codec")
         if stored != self.codec.name:
             raise StoreError(f"The index was written with the '{stored}' codec, not "
                              f"'{self.codec.name}'")
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+        """Run one statement and fetch all rows under the store's lock, so a reader on one
+        thread never interleaves with a writer's transaction on another."""
+        with self._lock:
+            return _Rows(self.db.conn.execute(sql, params).fetchall())
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -173,7 +189,7 @@ class Store:
             self.db.conn.close()
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self._execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -222,12 +238,12 @@ class Store:
 
     def quarantined(self) -> list[tuple[str, str, str, int]]:
         """(table, column, record key prefix, unix time) of every record set aside."""
-        rows = self.db.execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
+        rows = self._execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
         return [(t, c, bytes(k).hex()[:12], at) for t, c, k, at in rows]
 
     # -- user preferences (sealed: exclude patterns can name folders) ------------------------
     def get_pref(self, name: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM prefs WHERE name = ?", [name]).fetchone()
+        row = self._execute("SELECT value FROM prefs WHERE name = ?", [name]).fetchone()
         if row is None:
             return default
         value = self._open_json(row[0], "prefs", "value", name.encode())
@@ -266,7 +282,7 @@ class Store:
         return Folder(int(row[0]), path)
 
     def folders(self) -> list[Folder]:
-        rows = self.db.execute(
+        rows = self._execute(
             "SELECT id, path_key, path FROM folders ORDER BY id").fetchall()
         out = []
         for fid, key, blob in rows:
@@ -289,10 +305,11 @@ class Store:
             conn.execute("DELETE FROM files WHERE folder_id = ?", [folder_id])
             conn.execute("DELETE FROM folders WHERE id = ?", [folder_id])
             self._gc(conn)
+            self._bump(conn)
 
     # -- files ------------------------------------------------------------------------------
     def file_states(self, folder_id: int) -> dict[bytes, FileState]:
-        rows = self.db.execute(
+        rows = self._execute(
             """SELECT f.path_key, f.photo_id, f.status, f.reason, f.stat, p.model FROM files f
                LEFT JOIN photos p ON p.id = f.photo_id WHERE f.folder_id = ?""",
             [folder_id],
@@ -310,10 +327,11 @@ class Store:
         keys = list(keys)
         with self.transaction() as conn:
             conn.executemany("DELETE FROM files WHERE path_key = ?", [(k,) for k in keys])
+            self._bump(conn)
         return len(keys)
 
     def known_contents(self, model: str) -> dict[bytes, int]:
-        rows = self.db.execute("SELECT content_key, id FROM photos WHERE model = ?", [model])
+        rows = self._execute("SELECT content_key, id FROM photos WHERE model = ?", [model])
         return {key: pid for key, pid in rows}
 
     def write(self, photos: list[NewPhoto], files: list[FileRecord]) -> dict[bytes, int]:
@@ -351,7 +369,16 @@ class Store:
                 photo_id = ids[f.content_key] if f.content_key else None
                 rows.append((f.path_key, f.folder_id, photo_id, f.status, f.reason, stat, info))
             conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", rows)
+            self._bump(conn)
         return ids
+
+    def generation(self) -> int:
+        """A counter that moves whenever indexed content changes (profile caches key on it)."""
+        return int(self.get_meta("generation") or 0)
+
+    def _bump(self, conn: sqlite3.Connection) -> None:
+        conn.execute("""INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key)
+                        DO UPDATE SET value = CAST(value AS INTEGER) + 1""")
 
     def gc_photos(self) -> int:
         """Forget photos no file shows any more."""
@@ -361,11 +388,13 @@ class Store:
     def _gc(self, conn: sqlite3.Connection) -> int:
         cur = conn.execute("""DELETE FROM photos WHERE id NOT IN
                               (SELECT photo_id FROM files WHERE photo_id IS NOT NULL)""")
+        if cur.rowcount:
+            self._bump(conn)
         return cur.rowcount
 
     # -- reading ----------------------------------------------------------------------------
     def summary(self) -> Summary:
-        q = self.db.execute
+        q = self._execute
         reasons = dict(q("""SELECT reason, count(*) FROM files WHERE status = 'skipped'
                             GROUP BY reason""").fetchall())
         return Summary(
@@ -376,8 +405,17 @@ class Store:
             by_reason=reasons,
         )
 
+    def folder_counts(self) -> dict[int, tuple[int, int]]:
+        """Folder id -> (indexed files, skipped files)."""
+        out: dict[int, tuple[int, int]] = {}
+        for fid, status, n in self._execute(
+                "SELECT folder_id, status, count(*) FROM files GROUP BY folder_id, status"):
+            ok, skipped = out.get(fid, (0, 0))
+            out[fid] = (ok + n, skipped) if status == "ok" else (ok, skipped + n)
+        return out
+
     def skipped(self) -> list[Skipped]:
-        rows = self.db.execute(
+        rows = self._execute(
             "SELECT path_key, reason, info FROM files WHERE status = 'skipped'").fetchall()
         out = []
         for key, reason, blob in rows:
@@ -390,7 +428,7 @@ class Store:
 
     def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """Photo ids and their (N, dim) unit embeddings for one model."""
-        rows = self.db.execute(
+        rows = self._execute(
             "SELECT id, content_key, embedding FROM photos WHERE model = ? ORDER BY id", [model]
         ).fetchall()
         ids, vecs = [], []
@@ -404,7 +442,7 @@ class Store:
                 np.stack(vecs) if vecs else np.zeros((0, 0), np.float32))
 
     def photo_info(self, photo_id: int) -> dict[str, Any]:
-        row = self.db.execute("SELECT content_key, info FROM photos WHERE id = ?",
+        row = self._execute("SELECT content_key, info FROM photos WHERE id = ?",
                               [photo_id]).fetchone()
         if row is None:
             raise StoreError(f"No photo {photo_id}")
@@ -420,7 +458,7 @@ class Store:
         for chunk_start in range(0, len(wanted), 500):
             chunk = wanted[chunk_start:chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
+            rows = self._execute(
                 f"SELECT photo_id, path_key, info FROM files WHERE photo_id IN ({marks})", chunk)
             for pid, key, blob in rows:
                 info = self._open_json(blob, "files", "info", key)
@@ -431,15 +469,37 @@ class Store:
             paths.sort()
         return out
 
+    def photo_records(self, model: str) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]],
+                                                 dict[int, list[tuple[Path, int]]]]:
+        """Everything a taste profile needs, in photo-id order: ids, unit embeddings, each photo's
+        info (tags, capture time, size) and its files as (path, mtime_ns)."""
+        ids, vecs = self.embeddings(model)
+        infos: dict[int, dict[str, Any]] = {}
+        rows = self._execute("SELECT id, content_key, info FROM photos WHERE model = ?",
+                               [model]).fetchall()
+        for pid, key, blob in rows:
+            info = self._open_json(blob, "photos", "info", key)
+            infos[pid] = info if info is not None else {}
+        files: dict[int, list[tuple[Path, int]]] = {}
+        rows = self._execute("""SELECT photo_id, path_key, stat, info FROM files
+                                  WHERE status = 'ok' AND photo_id IS NOT NULL""").fetchall()
+        for pid, key, stat_blob, info_blob in rows:
+            stat = self._open(stat_blob, "files", "stat", key)
+            info = self._open_json(info_blob, "files", "info", key)
+            if stat is not None and info is not None:
+                files.setdefault(pid, []).append((Path(info["path"]), _STAT.unpack(stat)[1]))
+        self.quarantine_damaged()
+        return ids, vecs, [infos.get(int(pid), {}) for pid in ids], files
+
     def photo_for_content(self, content_key: bytes) -> int | None:
-        row = self.db.execute("SELECT id FROM photos WHERE content_key = ?",
+        row = self._execute("SELECT id FROM photos WHERE content_key = ?",
                               [content_key]).fetchone()
         return int(row[0]) if row else None
 
     def photo_for_path(self, path: Path) -> int | None:
-        row = self.db.execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",
+        row = self._execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",
                               [self.path_key(path)]).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
     def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        return str(self._execute("PRAGMA integrity_check").fetchone()[0])

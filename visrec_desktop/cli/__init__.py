@@ -1,0 +1,126 @@
+"""The `visrec` command line: a thin front end over `visrec_desktop.core`.
+
+Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
+4 data folder or database problem; 5 wrong or missing passphrase; 6 damaged records found;
+130 cancelled (Ctrl+C). No traceback reaches the user for an expected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from visrec_desktop import __version__
+from visrec_desktop.cli import catalogs, indexing, security
+from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
+from visrec_desktop.core import config
+from visrec_desktop.core.errors import VisrecError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help=f"data folder (default: ${config.DATA_DIR_ENV} or "
+                        f"{config.default_data_dir()})")
+    common.add_argument("--provider", help="execution provider: auto, cpu, cuda, directml, "
+                        "coreml (default: $VISREC_PROVIDER or the saved setting)")
+    common.add_argument("--model", help="model name or manifest path (default: the embedded "
+                        "EfficientNet-Lite0)")
+    common.add_argument("--threads", type=int, default=0, help="inference threads (0: all cores)")
+    common.add_argument("--passphrase-file", metavar="FILE",
+                        help=f"read the passphrase from FILE (default: ${PASSPHRASE_ENV} or a "
+                        "prompt)")
+    common.add_argument("--no-keychain", action="store_true",
+                        help="ignore a key remembered on this device; ask for the passphrase")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+
+    parser = argparse.ArgumentParser(
+        prog="visrec", description=__doc__.splitlines()[0],
+        epilog="With no command, visrec opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"visrec {__version__}")
+    parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
+                        help="with no command: open the app on this data folder")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", parents=[common], help="index photo folders (all known ones "
+                       "when none given)")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                   help="skip files or folders matching this glob from now on (repeatable; "
+                   "saved, encrypted, with the profile)")
+    p.add_argument("--reset-excludes", action="store_true",
+                   help="forget the saved exclude patterns first")
+    p.add_argument("--batch-size", type=int, default=0, help="photos per inference batch")
+    p.add_argument("--workers", type=int, default=0, help="decode threads (0: one per core)")
+    p.add_argument("--pixel-limit", type=int, default=0, help="refuse larger images")
+    p.add_argument("--denoise", choices=["none", "median", "gaussian"],
+                   help="optional denoising before embedding (default: none)")
+    p.add_argument("--enhance", choices=["none", "clahe"],
+                   help="optional contrast enhancement before embedding (default: none)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=indexing.cmd_index)
+
+    p = sub.add_parser("status", parents=[common], help="what is indexed and what was skipped")
+    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.set_defaults(func=indexing.cmd_status)
+
+    p = sub.add_parser("tags", parents=[common], help="the most likely labels of photos")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument("-k", type=int, default=5, help="labels per photo")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=indexing.cmd_tags)
+
+    p = sub.add_parser("similar", parents=[common], help="indexed photos most like PHOTO")
+    p.add_argument("photo", metavar="PHOTO")
+    p.add_argument("-k", type=int, default=10, help="how many")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=indexing.cmd_similar)
+
+    p = sub.add_parser("lock-status", parents=[common], help="is there a profile, how is it "
+                       "protected, is it remembered on this device")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=security.cmd_lock_status)
+
+    p = sub.add_parser("change-passphrase", parents=[common], help="re-wrap the data key under "
+                       "a new passphrase")
+    p.add_argument("--new-passphrase-file", metavar="FILE",
+                   help=f"read the new passphrase from FILE (default: ${NEW_PASSPHRASE_ENV} or "
+                   "a prompt)")
+    p.set_defaults(func=security.cmd_change_passphrase)
+
+    p = sub.add_parser("remember", parents=[common], help="keep the key in this device's "
+                       "keychain (on) or remove it (off)")
+    p.add_argument("state", choices=["on", "off"])
+    p.set_defaults(func=security.cmd_remember)
+
+    p = sub.add_parser("erase", parents=[common], help="delete every trace of the profile")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=security.cmd_erase)
+    catalogs.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:  # no command: the desktop app
+        from visrec_desktop.gui.app import main as gui_main
+
+        return gui_main(args.gui_data_dir)
+    try:
+        return func(args)
+    except VisrecError as exc:
+        print(f"visrec: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        name = f"{exc.filename}: " if exc.filename else ""
+        print(f"visrec: {name}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nvisrec: cancelled", file=sys.stderr)
+        return 130

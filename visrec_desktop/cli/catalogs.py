@@ -1,0 +1,277 @@
+"""Catalogs, recommendations, feedback and the taste profile."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from visrec_desktop.cli.common import ProgressPrinter, library, make_embedder
+from visrec_desktop.core import catalog_format
+from visrec_desktop.core.catalog_build import build_bundle
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.library import FEEDBACK_STATES, Library
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.rank import RankRequest, Recommendation
+from visrec_desktop.core.taste import describe
+
+
+def _progress(args: argparse.Namespace) -> Progress:
+    return Progress(None if getattr(args, "quiet", False) else ProgressPrinter())
+
+
+def cmd_catalog_import(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        report = lib.import_catalog(Path(args.bundle), _progress(args))
+    finally:
+        lib.store.close()
+    c = report.catalog
+    if args.json:
+        print(json.dumps({"id": c.id, "name": c.name, "items": c.items, "usable": c.usable,
+                          "fingerprint": c.fingerprint, "replaced": report.replaced,
+                          "embedded": report.embedded, "reused": report.reused,
+                          "problems": c.problems, "warnings": report.warnings,
+                          "seconds": round(report.seconds, 2)}, indent=2))
+        return 0
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    verb = "Updated" if report.replaced else "Installed"
+    print(f"{verb} '{c.name}' ({c.id}): {c.usable} of {c.items} items ready "
+          f"({report.embedded} images embedded here, {report.reused} embeddings re-used) "
+          f"in {report.seconds:.1f} s.")
+    print(f"Publisher: {c.publisher}; key: {c.fingerprint or 'unsigned'}")
+    for item_id, why in sorted(c.problems.items()):
+        print(f"  left out {item_id}: {why}")
+    return 0
+
+
+def cmd_catalog_list(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        catalogs = lib.catalogs()
+    finally:
+        lib.store.close()
+    rows = [{"id": c.id, "name": c.name, "publisher": c.publisher, "items": c.items,
+             "usable": c.usable, "demo": c.demo, "fingerprint": c.fingerprint,
+             "created_at": c.created_at} for c in catalogs]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        demo = " [demo]" if r["demo"] else ""
+        print(f"{r['id']}{demo}: {r['name']} by {r['publisher']}, {r['usable']}/{r['items']} "
+              f"items, key {r['fingerprint'] or 'unsigned'}")
+    return 0
+
+
+def cmd_catalog_remove(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        lib.remove_catalog(args.id)
+    finally:
+        lib.store.close()
+    print(f"Removed catalog '{args.id}'.")
+    return 0
+
+
+def cmd_catalog_build(args: argparse.Namespace) -> int:
+    report = build_bundle(
+        Path(args.csv), Path(args.images), Path(args.output), catalog_id=args.id,
+        name=args.name, publisher=args.publisher, embedder=make_embedder(args),
+        description=args.description, sign_key=Path(args.sign) if args.sign else None,
+        factors=Path(args.factors) if args.factors else None, progress=_progress(args))
+    print(f"Wrote {report.out}: {report.items} items, "
+          f"{'signed by ' + report.fingerprint if report.fingerprint else 'unsigned'}, "
+          f"in {report.seconds:.1f} s.")
+    return 0
+
+
+def cmd_catalog_keygen(args: argparse.Namespace) -> int:
+    private, public = catalog_format.generate_keypair(Path(args.output))
+    key = catalog_format.load_private_key(private)
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+    print(f"Private key: {private} (keep it secret)\nPublic key: {public}\n"
+          f"Fingerprint: {catalog_format.fingerprint(raw)}")
+    return 0
+
+
+def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": rec.item_id, "catalog": rec.catalog_id, "title": rec.title,
+                           "category": rec.category, "price": rec.price,
+                           "currency": rec.currency, "score": round(rec.score, 4),
+                           "feedback": rec.feedback}
+    if explain:
+        item = lib.explain(rec)
+        why = item.explanation
+        out["explanation"] = {
+            "interest": None if why.interest is None else why.interest + 1,
+            "interest_label": why.interest_label, "interest_score": why.interest_score,
+            "feedback_score": why.feedback_score, "collaborative_score": why.collab_score,
+            "similar_photos": [{"path": str(p), "similarity": s} for p, s in item.photo_paths]}
+    return out
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        request = RankRequest(top=args.top, category=args.category, min_price=args.min_price,
+                              max_price=args.max_price, diversity=args.diversity)
+        recs = lib.recommend(request)
+        items = [_rec_json(lib, r, True) for r in recs]
+        profile_empty = lib.profile().empty
+    finally:
+        lib.store.close()
+    if args.json:
+        print(json.dumps({"items": items}, indent=2, ensure_ascii=False))
+        return 0
+    if profile_empty:
+        print("note: no photos indexed yet, so this is the catalog's own order; run "
+              "'visrec index FOLDER' to get recommendations", file=sys.stderr)
+    for n, it in enumerate(items, 1):
+        why = it["explanation"]
+        print(f"{n:3d}. {it['title']}  [{it['category']}]  {it['price']:.2f} {it['currency']}"
+              f"  score {it['score']:.3f}  ({it['catalog']}/{it['id']})")
+        if why["interest_label"]:
+            print(f"     matches your interest #{why['interest']}: {why['interest_label']}")
+        for p in why["similar_photos"]:
+            print(f"     like your photo {p['path']} ({p['similarity']:.2f})")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        catalog_id, _, item_id = args.item.rpartition("/")
+        if not catalog_id:
+            matches = [c.id for c in lib.catalogs() if lib.index(c.id).row(item_id) is not None]
+            if len(matches) != 1:
+                raise VisrecError(f"Item '{item_id}' is in {len(matches)} catalogs; write "
+                                  "it as CATALOG/ITEM")
+            catalog_id = matches[0]
+        lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
+    finally:
+        lib.store.close()
+    print(f"Recorded: {args.state} on {catalog_id}/{item_id}.")
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        action = args.action
+        if action == "show":
+            profile = lib.profile(rebuild=args.rebuild)
+            rows = describe(profile)
+            paths = lib.store.photo_paths({p for r in rows
+                                           for p in r["representative_photo_ids"]})  # type: ignore[attr-defined]
+            for r in rows:
+                r["representative_photos"] = [str(paths[p][0]) for p in
+                                              r.pop("representative_photo_ids")  # type: ignore[attr-defined]
+                                              if paths.get(p)]
+            payload = {"interests": rows, "photos": len(profile.photo_ids),
+                       "excluded": [str(p) for p in lib.excluded()],
+                       "favourites": [str(p) for p in lib.favourites()],
+                       "feedback": len(lib.feedback())}
+            if args.json:
+                print(json.dumps(payload, indent=2, ensure_ascii=False))
+                return 0
+            if not rows:
+                print("No interests yet: index some photos with 'visrec index FOLDER'.")
+            for r in rows:
+                print(f"#{r['interest']} {r['label']}: weight {r['weight']:.0%}, "
+                      f"{r['photos']} photos; tags: {', '.join(r['tags'])}")  # type: ignore[arg-type]
+                for p in r["representative_photos"][:3]:  # type: ignore[index]
+                    print(f"     e.g. {p}")
+            for p in payload["excluded"]:  # type: ignore[attr-defined]
+                print(f"excluded: {p}")
+            for p in payload["favourites"]:  # type: ignore[attr-defined]
+                print(f"favourite: {p}")
+            return 0
+        if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
+            raise VisrecError(f"'profile {action}' needs a PATH")
+        if action == "exclude":
+            lib.exclude(args.path)
+        elif action == "include":
+            lib.include(args.path)
+        elif action == "favourite":
+            lib.favourite(args.path, True)
+        elif action == "unfavourite":
+            lib.favourite(args.path, False)
+        elif action == "reset":
+            if not args.yes and not _confirm("Forget exclusions, favourites and feedback?"):
+                print("Nothing was reset.")
+                return 1
+            lib.reset_profile()
+        lib.profile()
+    finally:
+        lib.store.close()
+    print(f"Profile updated ({action}).")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise VisrecError("Refusing without confirmation: pass --yes")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the catalog, recommend, feedback and profile subcommands."""
+    cat = sub.add_parser("catalog", help="install, list, remove, build and sign catalogs")
+    csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    p = csub.add_parser("import", parents=[common], help="install or update a catalog bundle")
+    p.add_argument("bundle", metavar="BUNDLE", help="a .zip file or a folder")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_catalog_import)
+    p = csub.add_parser("list", parents=[common], help="installed catalogs")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalog_list)
+    p = csub.add_parser("remove", parents=[common], help="uninstall a catalog")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=cmd_catalog_remove)
+    p = csub.add_parser("build", parents=[common], help="publisher tool: make a bundle")
+    p.add_argument("csv", metavar="ITEMS.csv")
+    p.add_argument("images", metavar="IMAGES_DIR")
+    p.add_argument("-o", "--output", required=True, help="bundle.zip (or a folder)")
+    p.add_argument("--id", required=True, help="catalog id (a-z, 0-9, . _ -)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--publisher", required=True)
+    p.add_argument("--description")
+    p.add_argument("--sign", metavar="KEYFILE", help="sign with this private key")
+    p.add_argument("--factors", metavar="NPY", help="item factors to ship (float32, items x f)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_catalog_build)
+    p = csub.add_parser("keygen", parents=[common], help="publisher tool: make a signing key")
+    p.add_argument("-o", "--output", default="publisher.key")
+    p.set_defaults(func=cmd_catalog_keygen)
+
+    p = sub.add_parser("recommend", parents=[common], help="items ranked for your taste")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--category")
+    p.add_argument("--min-price", type=float)
+    p.add_argument("--max-price", type=float)
+    p.add_argument("--diversity", type=float, default=0.3,
+                   help="0: closest matches only; 1: as varied as possible (default 0.3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("feedback", parents=[common], help="like, dislike or hide an item")
+    p.add_argument("item", metavar="ITEM", help="ITEM id, or CATALOG/ITEM")
+    p.add_argument("state", choices=[*FEEDBACK_STATES, "clear"])
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")
+    p.add_argument("action", choices=["show", "exclude", "include", "favourite", "unfavourite",
+                                      "reset"])
+    p.add_argument("path", nargs="?", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--yes", action="store_true", help="reset without asking")
+    p.set_defaults(func=cmd_profile)

@@ -1,0 +1,290 @@
+"""The publisher tool: items.csv and an images folder in, a validated (optionally signed) bundle
+out, with embeddings precomputed by the local model so that clients need not."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from visrec_desktop.core.batch import embed_many
+from visrec_desktop.core.catalog_format import (
+    CATALOG_FILE,
+    FORMAT,
+    MAX_FACTORS,
+    SIGNATURE_FILE,
+    Bundle,
+    Limits,
+    fingerprint,
+    load_array,
+    load_private_key,
+    manifest,
+    parse_catalog,
+    public_raw,
+    signature_json,
+)
+from visrec_desktop.core.decode import read_bytes
+from visrec_desktop.core.embedder import Embedder
+from visrec_desktop.core.errors import CatalogFormatError
+from visrec_desktop.core.progress import Progress
+
+REQUIRED_COLUMNS = ("id", "title", "category", "price", "currency", "image")
+OPTIONAL_COLUMNS = ("description", "url", "tags")
+EMBEDDINGS_FILE = "embeddings.npy"
+FACTORS_FILE = "item_factors.npy"
+IMAGES = "images"
+STORED_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".avif"})
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same input gives the same bytes
+_MAX_LISTED = 20
+
+Source = bytes | Path
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    items: int
+    fingerprint: str | None
+    seconds: float
+
+
+def _read_csv(csv_path: Path) -> list[dict[str, str]]:
+    try:
+        text = csv_path.read_text("utf-8-sig")  # spreadsheets often write a BOM
+    except UnicodeDecodeError as exc:
+        raise CatalogFormatError(f"{csv_path.name} is not UTF-8 text ({exc})") from exc
+    except OSError as exc:
+        raise CatalogFormatError(f"Cannot read {csv_path}: {exc.strerror or exc}") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise CatalogFormatError(f"{csv_path.name} is empty") from None
+    except csv.Error as exc:
+        raise CatalogFormatError(f"{csv_path.name}: {exc}") from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CatalogFormatError(f"{csv_path.name} lacks the column(s) {', '.join(missing)}; "
+                                 f"the header must include {','.join(REQUIRED_COLUMNS)}")
+    if len(set(header)) != len(header):
+        raise CatalogFormatError(f"{csv_path.name} repeats a column name in its header")
+    rows = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise CatalogFormatError(f"{csv_path.name} line {reader.line_num} has more "
+                                         f"fields than the header")
+            rows.append({k: v.strip() for k, v in zip(header, values, strict=False)})
+    except csv.Error as exc:
+        raise CatalogFormatError(f"{csv_path.name} line {reader.line_num}: {exc}") from exc
+    return rows
+
+
+def _image_name_problem(name: str) -> str | None:
+    if not name:
+        return "no image file name"
+    if "/" in name or "\\" in name or name in (".", "..") or ":" in name:
+        return f"image must be a file name inside the images folder, not {name!r}"
+    return None
+
+
+def _price(text: str) -> object:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _item(row: dict[str, str]) -> dict[str, Any]:
+    """A catalog item from a CSV row; values stay as text where they are wrong, so that
+    `parse_catalog` reports them with its usual message."""
+    item: dict[str, Any] = {k: row.get(k, "") for k in ("id", "title", "category")}
+    item["price"] = _price(row.get("price", ""))
+    item["currency"] = row.get("currency", "")
+    if row.get("description"):
+        item["description"] = row["description"]
+    tags = [t.strip() for t in row.get("tags", "").split(";") if t.strip()]
+    if tags:
+        item["tags"] = tags
+    if row.get("url"):
+        item["url"] = row["url"]
+    image = row.get("image", "")
+    item["image"] = f"{IMAGES}/{image}" if image else ""
+    return item
+
+
+def _listing(problems: list[str]) -> str:
+    shown = "; ".join(problems[:_MAX_LISTED])
+    more = len(problems) - _MAX_LISTED
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _check_images(rows: list[dict[str, str]], images_dir: Path, limits: Limits) -> None:
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        name = row.get("image", "")
+        where = f"item {number} (id {row.get('id', '')!r})"
+        problem = _image_name_problem(name)
+        if problem is None:
+            path = images_dir / name
+            if not path.is_file():
+                problem = f"image '{name}' is not in {images_dir}"
+            elif path.stat().st_size > limits.image_bytes:
+                problem = f"image '{name}' is larger than {limits.image_bytes:,} bytes"
+        if problem:
+            problems.append(f"{where}: {problem}")
+    if problems:
+        raise CatalogFormatError(f"{len(problems)} item(s) have no usable image file: "
+                                 + _listing(problems))
+
+
+def _embed(names: list[str], images_dir: Path, embedder: Embedder, limits: Limits,
+           rows: list[dict[str, str]], progress: Progress) -> dict[str, np.ndarray]:
+    """One float32 vector per distinct image file; refuse the build if any cannot be used."""
+    sources = [(n, partial(read_bytes, images_dir / n, limits.image_bytes)) for n in names]
+    result = embed_many(embedder, sources, progress)
+    if result.errors:
+        bad = {names[i]: reason for i, reason in result.errors.items()}
+        problems = [f"item {k} (id {r['id']!r}): image '{r['image']}' cannot be used: "
+                    f"{bad[r['image']]}" for k, r in enumerate(rows, start=1) if r["image"] in bad]
+        raise CatalogFormatError(f"{len(problems)} item(s) have an image that cannot be "
+                                 f"decoded; fix them and build again: " + _listing(problems))
+    return {n: result.vectors[i] for i, n in enumerate(names)}
+
+
+def _npy(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _write_zip(path: Path, files: dict[str, Source], mode: Literal["w", "a"] = "w") -> None:
+    with zipfile.ZipFile(path, mode) as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.create_system = 3  # the same bytes on every platform
+            info.external_attr = 0o100644 << 16
+            stored = Path(name).suffix.lower() in STORED_SUFFIXES
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            source = files[name]
+            if isinstance(source, bytes):
+                zf.writestr(info, source, compresslevel=6)
+            else:
+                info.file_size = source.stat().st_size  # lets zipfile pick the header size
+                with source.open("rb") as src, zf.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _write_folder(path: Path, files: dict[str, Source]) -> None:
+    for name in sorted(files):
+        dest = path / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        source = files[name]
+        if isinstance(source, bytes):
+            dest.write_bytes(source)
+        else:
+            shutil.copyfile(source, dest)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+def build_bundle(
+    csv_path: Path, images_dir: Path, out: Path, *, catalog_id: str, name: str, publisher: str,
+    embedder: Embedder, description: str | None = None, demo: bool = False,
+    sign_key: Path | None = None, factors: Path | None = None, created_at: str | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Validate everything the app will check, embed the images and write the bundle
+    atomically: a `.zip` when `out` ends with .zip, else a folder."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    limits = Limits()
+    csv_path, images_dir, out = Path(csv_path), Path(images_dir), Path(out)
+    as_zip = out.suffix.lower() == ".zip"
+    if out.is_dir() or (not as_zip and out.exists()):
+        raise CatalogFormatError(f"{out} already exists; choose another output")
+    key = load_private_key(sign_key) if sign_key else None
+    if not images_dir.is_dir():
+        raise CatalogFormatError(f"{images_dir} is not a folder")
+
+    rows = _read_csv(csv_path)
+    spec = embedder.spec
+    catalog: dict[str, Any] = {
+        "format": FORMAT, "id": catalog_id, "name": name, "publisher": publisher,
+        "created_at": created_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "demo": demo,
+    }
+    if description:
+        catalog["description"] = description
+    catalog["items"] = [_item(r) for r in rows]
+    catalog["embeddings"] = {"file": EMBEDDINGS_FILE, "model": spec.model_id,
+                             "model_sha256": spec.sha256}
+    if factors:
+        catalog["item_factors"] = {"file": FACTORS_FILE}
+    catalog_bytes = (json.dumps(catalog, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if len(catalog_bytes) > limits.json_bytes:
+        raise CatalogFormatError(f"catalog.json would have {len(catalog_bytes):,} bytes; the "
+                                 f"limit is {limits.json_bytes:,}")
+    meta = parse_catalog(catalog_bytes, limits)  # the app's own validator, so both agree
+    _check_images(rows, images_dir, limits)
+
+    files: dict[str, Source] = {CATALOG_FILE: catalog_bytes}
+    if factors:
+        try:
+            raw = Path(factors).read_bytes()
+        except OSError as exc:
+            raise CatalogFormatError(f"Cannot read {factors}: {exc.strerror or exc}") from exc
+        arr = load_array(raw, len(meta.items), "item factors", dtypes=(np.float32,),
+                         max_dim=MAX_FACTORS)
+        files[FACTORS_FILE] = _npy(arr.astype("<f4"))
+
+    names = sorted({r["image"] for r in rows})
+    vectors = _embed(names, images_dir, embedder, limits, rows, progress)
+    emb = np.stack([vectors[r["image"]] for r in rows]).astype("<f2")
+    files[EMBEDDINGS_FILE] = _npy(emb)
+    for n in names:
+        files[f"{IMAGES}/{n}"] = images_dir / n
+    progress.checkpoint()
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    _remove(tmp)
+    try:
+        progress.start(len(files), "writing")
+        if as_zip:
+            _write_zip(tmp, files)
+        else:
+            _write_folder(tmp, files)
+        # Reopen as the app will: the limits of the import apply to what was written.
+        with Bundle.open(tmp, limits) as bundle:
+            signed = signature_json(key, manifest(bundle)) if key else None
+        if signed is not None:
+            if as_zip:
+                _write_zip(tmp, {SIGNATURE_FILE: signed}, mode="a")
+            else:
+                (tmp / SIGNATURE_FILE).write_bytes(signed)
+        progress.advance(len(files))
+        os.replace(tmp, out)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return BuildReport(out, len(meta.items), fingerprint(public_raw(key)) if key else None,
+                       time.monotonic() - started)

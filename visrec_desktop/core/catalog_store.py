@@ -1,0 +1,304 @@
+"""Installed catalogs: strict, atomic import; trust on first use; arrays ready to rank.
+
+Layout under the data folder (catalogs are public data, kept unencrypted):
+
+    catalogs/<id>/bundle/   the bundle's own files, as published (signature still checkable)
+    catalogs/<id>/index/    what the app derived: unit embeddings (float16), the reduction
+                            basis, item factors, and install.json
+
+An import builds everything in a staging folder and swaps it in with two renames; a crash
+between them is repaired on the next listing, so a refused or interrupted import never changes
+the installed catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visrec_desktop.core.batch import embed_many
+from visrec_desktop.core.catalog_format import (
+    MAX_FACTORS,
+    Bundle,
+    Limits,
+    load_array,
+    parse_catalog,
+    verify,
+)
+from visrec_desktop.core.config import resource_path
+from visrec_desktop.core.embedder import Embedder
+from visrec_desktop.core.errors import CatalogFormatError, SignatureError, StoreError
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.rank import CatalogIndex, build_index, make_index
+
+CATALOGS = "catalogs"
+DEMO_BUNDLE = "demo_catalog.zip"
+INSTALL_FILE = "install.json"
+
+
+@dataclass
+class InstalledCatalog:
+    id: str
+    name: str
+    publisher: str
+    demo: bool
+    fingerprint: str | None  # publisher key, None when unsigned
+    model: str
+    items: int
+    usable: int
+    installed_at: float
+    created_at: str
+    problems: dict[str, str] = field(default_factory=dict)  # item id -> why it is left out
+    image_sha256: list[str | None] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    catalog: InstalledCatalog
+    replaced: bool
+    embedded: int  # images run through the model
+    reused: int  # embeddings taken from the bundle or the previous version
+    warnings: list[str]
+    seconds: float
+
+
+def catalogs_dir(data_dir: Path) -> Path:
+    return data_dir / CATALOGS
+
+
+def _recover(root: Path) -> None:
+    """Finish or undo a swap that a crash interrupted."""
+    if not root.exists():
+        return
+    for trash in root.glob(".old-*"):
+        cid = trash.name.split("-", 2)[2] if trash.name.count("-") >= 2 else ""
+        if cid and not (root / cid).exists():
+            trash.rename(root / cid)  # the new version never arrived: keep the old one
+        else:
+            shutil.rmtree(trash, ignore_errors=True)
+    for staging in root.glob(".staging-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_install(folder: Path) -> InstalledCatalog:
+    raw = json.loads((folder / "index" / INSTALL_FILE).read_text("utf-8"))
+    return InstalledCatalog(**raw)
+
+
+def installed(data_dir: Path) -> list[InstalledCatalog]:
+    root = catalogs_dir(data_dir)
+    _recover(root)
+    out = []
+    for folder in sorted(root.iterdir()) if root.exists() else []:
+        if folder.name.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
+            continue
+        out.append(_read_install(folder))
+    return out
+
+
+def remove_catalog(data_dir: Path, catalog_id: str) -> None:
+    folder = catalogs_dir(data_dir) / catalog_id
+    if catalog_id.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
+        raise StoreError(f"No catalog '{catalog_id}' is installed")
+    trash = folder.with_name(f".old-{secrets.token_hex(4)}-{catalog_id}-removed")
+    folder.rename(trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _check_trust(previous: InstalledCatalog | None, fingerprint: str | None) -> list[str]:
+    if previous is None:
+        return [] if fingerprint else ["This catalog is not signed: its origin cannot be checked"]
+    if previous.fingerprint and fingerprint is None:
+        raise SignatureError(f"Refused: the installed catalog '{previous.id}' is signed by "
+                             f"{previous.fingerprint}, this update is not signed")
+    if previous.fingerprint and fingerprint != previous.fingerprint:
+        raise SignatureError(f"Refused: the installed catalog '{previous.id}' is signed by "
+                             f"{previous.fingerprint}, this update by {fingerprint}")
+    if not previous.fingerprint and fingerprint:
+        return [f"This update is signed ({fingerprint}); it was unsigned before"]
+    return [] if fingerprint else ["This catalog is not signed: its origin cannot be checked"]
+
+
+def _previous_vectors(folder: Path, model: str) -> dict[str, np.ndarray]:
+    """Embeddings of the installed version by image sha256, for re-use on update."""
+    try:
+        old = _read_install(folder)
+        if old.model != model:
+            return {}
+        vecs = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
+        usable = np.load(folder / "index" / "usable.npy")
+    except (OSError, ValueError, TypeError):
+        return {}
+    return {sha: np.asarray(vecs[i], np.float32) for i, sha in enumerate(old.image_sha256)
+            if sha and usable[i]}
+
+
+def import_catalog(
+    data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Progress | None = None,
+    limits: Limits | None = None,
+) -> ImportReport:
+    """Validate, embed and install a bundle; on any refusal nothing installed changes."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    root = catalogs_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    _recover(root)
+    staging = root / f".staging-{secrets.token_hex(6)}"
+    try:
+        with Bundle.open(bundle_path, limits or Limits()) as bundle:
+            names = set(bundle.names())
+            meta = parse_catalog(bundle.read("catalog.json"))
+            fingerprint = verify(bundle)
+            target = root / meta.id
+            previous = _read_install(target) if (target / "index" / INSTALL_FILE).exists() \
+                else None
+            warnings = _check_trust(previous, fingerprint)
+            n = len(meta.items)
+            spec = embedder.spec
+            given = None
+            if meta.embeddings:
+                raw = bundle.read(str(meta.embeddings["file"]))
+                given = load_array(raw, n, "embeddings", dim=None)
+                if (meta.embeddings.get("model") != spec.model_id
+                        or meta.embeddings.get("model_sha256") != spec.sha256
+                        or given.shape[1] != spec.embedding_dim):
+                    warnings.append("The bundle's embeddings were made with another model; "
+                                    "its images are embedded here instead")
+                    given = None
+            factors = None
+            if meta.item_factors:
+                factors = load_array(bundle.read(str(meta.item_factors["file"])), n,
+                                     "item factors", dtypes=(np.float32,), max_dim=MAX_FACTORS)
+            # Copy the bundle as published, then work from the copy.
+            (staging / "bundle").mkdir(parents=True)
+            (staging / "index").mkdir()
+            for name in sorted(names):
+                dest = staging / "bundle" / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(bundle.read(name))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        problems: dict[str, str] = {}
+        shas: list[str | None] = []
+        for item in meta.items:
+            image = str(item["image"])
+            if image not in names:
+                problems[str(item["id"])] = f"image '{image}' is not in the bundle"
+                shas.append(None)
+            else:
+                shas.append(hashlib.sha256((staging / "bundle" / image).read_bytes()).hexdigest())
+        vectors = np.zeros((n, spec.embedding_dim), np.float32)
+        usable = np.zeros(n, bool)
+        reused = 0
+        old = _previous_vectors(target, spec.model_id) if previous else {}
+        todo: list[int] = []
+        for i, sha in enumerate(shas):
+            if sha is None:
+                continue
+            if given is not None:
+                v = np.asarray(given[i], np.float32)
+                norm = float(np.linalg.norm(v))
+                if norm > 0:
+                    vectors[i], usable[i] = v / norm, True
+                    reused += 1
+                    continue
+            if sha in old:
+                vectors[i], usable[i] = old[sha], True
+                reused += 1
+                continue
+            todo.append(i)
+        embedded = 0
+        if todo:
+            sources = [(str(meta.items[i]["image"]),
+                        (lambda p=staging / "bundle" / str(meta.items[i]["image"]):
+                         p.read_bytes())) for i in todo]
+            result = embed_many(embedder, sources, progress)
+            for j, i in enumerate(todo):
+                if result.ok[j]:
+                    vectors[i], usable[i] = result.vectors[j], True
+                    embedded += 1
+                else:
+                    problems[str(meta.items[i]["id"])] = \
+                        f"image cannot be used: {result.errors.get(j, 'unknown error')}"
+        if not usable.any():
+            raise CatalogFormatError("None of the catalog's images could be used: "
+                                     + "; ".join(list(problems.values())[:3]))
+        index = build_index(meta.id, meta.items, vectors, usable, factors, demo=meta.demo)
+        np.save(staging / "index" / "vectors.npy", vectors.astype(np.float16))
+        np.save(staging / "index" / "usable.npy", usable)
+        np.save(staging / "index" / "basis.npy", index.basis)
+        if factors is not None:
+            np.save(staging / "index" / "factors.npy", factors)
+        info = InstalledCatalog(
+            id=meta.id, name=meta.name, publisher=meta.publisher, demo=bool(meta.demo),
+            fingerprint=fingerprint, model=spec.model_id, items=n, usable=int(usable.sum()),
+            installed_at=time.time(), created_at=meta.created_at, problems=problems,
+            image_sha256=shas)
+        (staging / "index" / INSTALL_FILE).write_text(json.dumps(asdict(info)), "utf-8")
+        replaced = target.exists()
+        if replaced:
+            trash = root / f".old-{secrets.token_hex(4)}-{meta.id}"
+            target.rename(trash)
+            staging.rename(target)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ImportReport(info, replaced, embedded, reused, warnings, time.monotonic() - started)
+
+
+def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
+    """The installed catalog as arrays; embeddings stay on disk (memory-mapped) until used."""
+    folder = catalogs_dir(data_dir) / catalog_id
+    info = _read_install(folder)
+    meta = parse_catalog((folder / "bundle" / "catalog.json").read_bytes())
+    vectors = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
+    usable = np.load(folder / "index" / "usable.npy")
+    basis = np.load(folder / "index" / "basis.npy")
+    factors_path = folder / "index" / "factors.npy"
+    factors = np.load(factors_path) if factors_path.exists() else None
+    # Reduce blockwise: converting all of a large catalog to float32 at once would double it.
+    reduced = np.empty((len(vectors), basis.shape[1]), np.float32)
+    total = np.zeros(vectors.shape[1], np.float64)
+    for start in range(0, len(vectors), 8192):
+        block = np.asarray(vectors[start:start + 8192], np.float32)
+        reduced[start:start + len(block)] = block @ basis
+        total += block[usable[start:start + len(block)]].sum(axis=0)
+    mean = (total / max(int(usable.sum()), 1)).astype(np.float32)
+    return make_index(info.id, meta.items, vectors, usable, basis, reduced, mean, factors,
+                      info.demo)
+
+
+def item_meta(data_dir: Path, catalog_id: str) -> list[dict[str, Any]]:
+    folder = catalogs_dir(data_dir) / catalog_id
+    items: list[dict[str, Any]] = parse_catalog(
+        (folder / "bundle" / "catalog.json").read_bytes()).items
+    return items
+
+
+def image_path(data_dir: Path, catalog_id: str, image: str) -> Path:
+    return catalogs_dir(data_dir) / catalog_id / "bundle" / image
+
+
+def ensure_demo(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> bool:
+    """Install the bundled demo catalog when no catalog is installed; True if it did."""
+    if installed(data_dir):
+        return False
+    bundle = resource_path("resources") / DEMO_BUNDLE
+    if not bundle.exists():
+        return False
+    import_catalog(data_dir, bundle, embedder, progress)
+    return True
+

@@ -1,0 +1,178 @@
+"""The taste profile: several interests found in the user's photo embeddings.
+
+Photos are weighted by recency (capture time, else file time) and by favourite folders; excluded
+folders and photos are left out. Interests are spherical k-means clusters, with k chosen from the
+data by silhouette; each gets a label from its photos' dominant tags and representative photos.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+MAX_INTERESTS = 8
+MIN_PHOTOS_PER_INTEREST = 4
+SILHOUETTE_FLOOR = 0.06  # below this, splitting the library finds no real structure
+HALF_LIFE_YEARS = 3.0
+RECENCY_FLOOR = 0.25  # old photos still say something about taste
+FAVOURITE_BOOST = 2.0
+SELECT_SAMPLE = 3000
+FIT_SAMPLE = 12000
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """What the profile needs of one indexed photo."""
+
+    photo_id: int
+    tags: Sequence[tuple[str, float]]
+    timestamp: float | None  # capture time (or file time) as unix seconds
+    favourite: bool = False
+
+
+@dataclass
+class Interest:
+    centroid: np.ndarray  # unit vector
+    weight: float  # share of the weighted library, 0..1
+    count: int
+    label: str
+    tags: list[tuple[str, float]]
+    representatives: list[int]  # photo ids, most typical first
+
+
+@dataclass
+class TasteProfile:
+    model: str
+    interests: list[Interest]
+    photo_ids: np.ndarray  # (n,) int64, the photos the profile was built from
+    assignment: np.ndarray  # (n,) interest index of each photo
+    built_at: float = field(default_factory=time.time)
+
+    @property
+    def empty(self) -> bool:
+        return not self.interests
+
+    def centroids(self) -> np.ndarray:
+        return np.stack([i.centroid for i in self.interests]).astype(np.float32)
+
+    def weights(self) -> np.ndarray:
+        return np.array([i.weight for i in self.interests], dtype=np.float32)
+
+
+def iso_to_unix(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None
+
+
+def photo_weights(records: Sequence[PhotoRecord], now: float | None = None) -> np.ndarray:
+    """Recency (half-life HALF_LIFE_YEARS, floored) times the favourite boost."""
+    now = time.time() if now is None else now
+    out = np.empty(len(records), dtype=np.float64)
+    for i, r in enumerate(records):
+        recency = 1.0
+        if r.timestamp is not None:
+            age_years = max(0.0, (now - r.timestamp) / (365.25 * 86400))
+            recency = max(RECENCY_FLOOR, 0.5 ** (age_years / HALF_LIFE_YEARS))
+        out[i] = recency * (FAVOURITE_BOOST if r.favourite else 1.0)
+    return out
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+    return out
+
+
+def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
+    """Number of interests: the k in 2..MAX_INTERESTS with the best silhouette, or 1 if none
+    clears SILHOUETTE_FLOOR (a library with no distinct themes is one interest)."""
+    n = len(vecs)
+    k_max = min(MAX_INTERESTS, n // MIN_PHOTOS_PER_INTEREST)
+    if k_max < 2:
+        return 1
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(n, size=min(n, SELECT_SAMPLE), replace=False))
+    sample, w = vecs[idx], weights[idx]
+    best_k, best_score = 1, SILHOUETTE_FLOOR
+    for k in range(2, k_max + 1):
+        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(sample, sample_weight=w)
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = float(silhouette_score(sample, labels, metric="cosine", random_state=seed))
+        if score > best_score + 1e-9:
+            best_k, best_score = k, score
+    return best_k
+
+
+def _label(tag_sets: list[Sequence[tuple[str, float]]]) -> tuple[str, list[tuple[str, float]]]:
+    totals: dict[str, float] = {}
+    for tags in tag_sets:
+        for label, prob in tags:
+            totals[label] = totals.get(label, 0.0) + float(prob)
+    n = max(len(tag_sets), 1)
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    top = [(label, round(score / n, 4)) for label, score in ranked]
+    if not top:
+        return "photos", []
+    names = [label for label, _ in top[:2]]
+    return " & ".join(names), top
+
+
+def build_profile(
+    model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
+    now: float | None = None, seed: int = 0,
+) -> TasteProfile:
+    """Cluster unit photo embeddings into weighted, labelled interests (deterministic)."""
+    n = len(photo_ids)
+    if n == 0:
+        return TasteProfile(model, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    vecs = _unit(np.asarray(vecs, dtype=np.float32))
+    weights = photo_weights(records, now)
+    k = choose_k(vecs, weights, seed)
+    if k == 1:
+        assignment = np.zeros(n, dtype=np.int64)
+    else:
+        rng = np.random.default_rng(seed + 1)
+        fit_idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
+        km = KMeans(k, n_init=3, random_state=seed).fit(vecs[fit_idx],
+                                                        sample_weight=weights[fit_idx])
+        centres = _unit(km.cluster_centers_.astype(np.float32))
+        assignment = np.argmax(vecs @ centres.T, axis=1).astype(np.int64)
+    total = float(weights.sum())
+    interests = []
+    for c in range(k):
+        members = np.flatnonzero(assignment == c)
+        if len(members) == 0:
+            continue
+        w = weights[members]
+        centroid = _unit((vecs[members] * w[:, None]).sum(axis=0))
+        typical = members[np.argsort(-(vecs[members] @ centroid), kind="stable")[:6]]
+        label, tags = _label([records[int(i)].tags for i in members])
+        interests.append(Interest(centroid.astype(np.float32), float(w.sum()) / total,
+                                  len(members), label, tags,
+                                  [int(photo_ids[i]) for i in typical]))
+    order = sorted(range(len(interests)), key=lambda i: (-interests[i].weight, i))
+    remap = np.empty(k, dtype=np.int64)
+    kept = [c for c in range(k) if np.any(assignment == c)]
+    for new, old_pos in enumerate(order):
+        remap[kept[old_pos]] = new
+    interests = [interests[i] for i in order]
+    return TasteProfile(model, interests, np.asarray(photo_ids, np.int64), remap[assignment])
+
+
+def describe(profile: TasteProfile) -> list[dict[str, object]]:
+    """A plain summary of the interests, strongest first, for people and for JSON."""
+    return [{"interest": i + 1, "label": it.label, "weight": round(it.weight, 4),
+             "photos": it.count, "tags": [t for t, _ in it.tags],
+             "representative_photo_ids": it.representatives}
+            for i, it in enumerate(profile.interests)]
+
