@@ -45,10 +45,10 @@ def worker(folder: Path, data: Path, codec_name: str, rescans: int) -> dict[str,
     from visrec_desktop.core.embedder import Embedder
     from visrec_desktop.core.indexer import Indexer
     from visrec_desktop.core.model import load_model_spec
-    from visrec_desktop.core.store import SCHEMA_VERSION, Store
+    from visrec_desktop.core.store import RECORD_VERSION, Store
 
     data.mkdir(parents=True, exist_ok=True)
-    codec: Codec = (AesGcmCodec(secrets.token_bytes(32), SCHEMA_VERSION) if codec_name == "aes"
+    codec: Codec = (AesGcmCodec(secrets.token_bytes(32), RECORD_VERSION) if codec_name == "aes"
                     else NullCodec())
     store = Store(data, codec)
     indexer = Indexer(store, Embedder(load_model_spec()))

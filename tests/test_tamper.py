@@ -21,7 +21,7 @@ from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import StoreError, TamperedError
 from visrec_desktop.core.indexer import Indexer
 from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.store import DB_NAME, SCHEMA_VERSION, FileState, Skipped, Store
+from visrec_desktop.core.store import DB_NAME, RECORD_VERSION, FileState, Skipped, Store
 from visrec_desktop.core.unlock import open_store
 
 N_PHOTOS = 6  # conftest's photo_folder: six distinct real photographs
@@ -343,7 +343,7 @@ ROW = b"\x07" * 32
 
 @pytest.fixture
 def codec() -> AesGcmCodec:
-    return AesGcmCodec(KEY, SCHEMA_VERSION)
+    return AesGcmCodec(KEY, RECORD_VERSION)
 
 
 @pytest.mark.parametrize("value", [b"", b"zebra_wedding_hospital_7f3a",
@@ -357,7 +357,7 @@ def test_codec_round_trip(codec: AesGcmCodec, value: bytes) -> None:
     if len(value) >= 8:
         assert value[:16] not in blob
     assert codec.open(blob, "photos", "embedding", ROW) == value
-    assert AesGcmCodec(KEY, SCHEMA_VERSION).open(blob, "photos", "embedding", ROW) == value
+    assert AesGcmCodec(KEY, RECORD_VERSION).open(blob, "photos", "embedding", ROW) == value
 
 
 def test_codec_fresh_nonce_per_value(codec: AesGcmCodec) -> None:
@@ -383,9 +383,9 @@ def test_codec_binds_location_schema_and_key(codec: AesGcmCodec, where: str) -> 
     elif where == "row":
         row = ROW[:-1] + b"\x08"
     elif where == "schema":
-        opener = AesGcmCodec(KEY, SCHEMA_VERSION + 1)
+        opener = AesGcmCodec(KEY, RECORD_VERSION + 1)
     else:
-        opener = AesGcmCodec(bytes(31) + b"\x01", SCHEMA_VERSION)
+        opener = AesGcmCodec(bytes(31) + b"\x01", RECORD_VERSION)
     with pytest.raises(TamperedError) as info:
         opener.open(blob, table, column, row)
     assert (info.value.table, info.value.column, info.value.row) == (table, column, row)
@@ -409,8 +409,8 @@ def test_codec_rejects_truncated_or_malformed(codec: AesGcmCodec,
 def test_codec_blind_keys() -> None:
     """Proves: blind keys are 32 bytes, deterministic for one data key (also across codec
     instances and schema versions), and differ across data keys, domains and values."""
-    a1, a2 = AesGcmCodec(KEY, SCHEMA_VERSION), AesGcmCodec(KEY, SCHEMA_VERSION + 1)
-    b = AesGcmCodec(bytes(reversed(KEY)), SCHEMA_VERSION)
+    a1, a2 = AesGcmCodec(KEY, RECORD_VERSION), AesGcmCodec(KEY, RECORD_VERSION + 1)
+    b = AesGcmCodec(bytes(reversed(KEY)), RECORD_VERSION)
     value = b"/home/someone/Pictures/zebra_wedding_hospital_7f3a/x.jpg"
     key = a1.blind("path", value)
     assert len(key) == 32
@@ -425,4 +425,4 @@ def test_codec_rejects_wrong_key_length() -> None:
     """Proves: only a 256-bit data key is accepted."""
     for size in (0, 16, 31, 33):
         with pytest.raises(ValueError):
-            AesGcmCodec(bytes(size), SCHEMA_VERSION)
+            AesGcmCodec(bytes(size), RECORD_VERSION)

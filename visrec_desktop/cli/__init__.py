@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from visrec_desktop import __version__
-from visrec_desktop.cli import catalogs, indexing, security
+from visrec_desktop.cli import catalogs, indexing, privacy, security
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
 from visrec_desktop.core import config
 from visrec_desktop.core.errors import VisrecError
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="visrec", description=__doc__.splitlines()[0],
         epilog="With no command, visrec opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"visrec {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (model, store, window) and exit")
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
                         help="with no command: open the app on this data folder")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -99,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=security.cmd_erase)
     catalogs.register(sub, common)
+    privacy.register(sub, common)
     return parser
 
 
@@ -107,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "self_test", False):
+        from visrec_desktop.selftest import run
+
+        return run()
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:  # no command: the desktop app
         from visrec_desktop.gui.app import main as gui_main

@@ -147,7 +147,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     lib = library(args)
     try:
-        catalog_id, _, item_id = args.item.rpartition("/")
+        # Catalog ids never contain "/", item ids may: split at the first one, and only when
+        # what stands before it is an installed catalog.
+        installed = {c.id for c in lib.catalogs()}
+        head, _, tail = args.item.partition("/")
+        catalog_id, item_id = (head, tail) if tail and head in installed else ("", args.item)
         if not catalog_id:
             matches = [c.id for c in lib.catalogs() if lib.index(c.id).row(item_id) is not None]
             if len(matches) != 1:
@@ -221,6 +225,13 @@ def _confirm(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the catalog, recommend, feedback and profile subcommands."""
     cat = sub.add_parser("catalog", help="install, list, remove, build and sign catalogs")
@@ -253,7 +264,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_catalog_keygen)
 
     p = sub.add_parser("recommend", parents=[common], help="items ranked for your taste")
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--top", type=_positive, default=10, help="how many items (default 10)")
     p.add_argument("--category")
     p.add_argument("--min-price", type=float)
     p.add_argument("--max-price", type=float)

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import secrets
 import shutil
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,14 +38,19 @@ from visrec_desktop.core.catalog_format import (
     verify,
 )
 from visrec_desktop.core.config import resource_path
+from visrec_desktop.core.decode import decode
 from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.errors import CatalogFormatError, SignatureError, StoreError
+from visrec_desktop.core.errors import CatalogFormatError, ImageError, SignatureError, StoreError
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.rank import CatalogIndex, build_index, make_index
+
+log = logging.getLogger(__name__)
 
 CATALOGS = "catalogs"
 DEMO_BUNDLE = "demo_catalog.zip"
 INSTALL_FILE = "install.json"
+_ACTIVE: set[str] = set()  # staging folders of imports running in this process
+IMAGES_FILE = "images.json"  # image sha256 per item: kept apart, install.json stays small
 
 
 @dataclass
@@ -57,7 +66,7 @@ class InstalledCatalog:
     installed_at: float
     created_at: str
     problems: dict[str, str] = field(default_factory=dict)  # item id -> why it is left out
-    image_sha256: list[str | None] = field(default_factory=list)
+    image_sha256: list[str | None] = field(default_factory=list)  # stored in images.json
 
 
 @dataclass
@@ -74,18 +83,33 @@ def catalogs_dir(data_dir: Path) -> Path:
     return data_dir / CATALOGS
 
 
+# One import or listing at a time in this process: a listing must not tidy away the staging
+# folder of an import that is still running, nor undo a swap half-way through.
+_LOCK = threading.RLock()
+STALE_STAGING_SECONDS = 24 * 3600
+
+
 def _recover(root: Path) -> None:
     """Finish or undo a swap that a crash interrupted."""
     if not root.exists():
         return
+    with _LOCK:
+        _recover_locked(root)
+
+
+def _recover_locked(root: Path) -> None:
     for trash in root.glob(".old-*"):
         cid = trash.name.split("-", 2)[2] if trash.name.count("-") >= 2 else ""
         if cid and not (root / cid).exists():
             trash.rename(root / cid)  # the new version never arrived: keep the old one
         else:
             shutil.rmtree(trash, ignore_errors=True)
+    for removed in root.glob(".del-*"):  # what a removal left behind: always goes
+        shutil.rmtree(removed, ignore_errors=True)
     for staging in root.glob(".staging-*"):
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.name not in _ACTIVE and \
+                time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read_install(folder: Path) -> InstalledCatalog:
@@ -100,7 +124,11 @@ def installed(data_dir: Path) -> list[InstalledCatalog]:
     for folder in sorted(root.iterdir()) if root.exists() else []:
         if folder.name.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
             continue
-        out.append(_read_install(folder))
+        try:
+            out.append(_read_install(folder))
+        except (OSError, ValueError, TypeError) as exc:  # one bad record must not hide the rest
+            log.warning("catalog folder '%s' is damaged (%s); import it again to repair it",
+                        folder.name, type(exc).__name__)
     return out
 
 
@@ -108,9 +136,10 @@ def remove_catalog(data_dir: Path, catalog_id: str) -> None:
     folder = catalogs_dir(data_dir) / catalog_id
     if catalog_id.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
         raise StoreError(f"No catalog '{catalog_id}' is installed")
-    trash = folder.with_name(f".old-{secrets.token_hex(4)}-{catalog_id}-removed")
-    folder.rename(trash)
-    shutil.rmtree(trash, ignore_errors=True)
+    with _LOCK:
+        trash = folder.with_name(f".del-{secrets.token_hex(4)}-{catalog_id}")
+        folder.rename(trash)
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _check_trust(previous: InstalledCatalog | None, fingerprint: str | None) -> list[str]:
@@ -133,11 +162,12 @@ def _previous_vectors(folder: Path, model: str) -> dict[str, np.ndarray]:
         old = _read_install(folder)
         if old.model != model:
             return {}
+        shas = json.loads((folder / "index" / IMAGES_FILE).read_text("utf-8"))
         vecs = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
         usable = np.load(folder / "index" / "usable.npy")
     except (OSError, ValueError, TypeError):
         return {}
-    return {sha: np.asarray(vecs[i], np.float32) for i, sha in enumerate(old.image_sha256)
+    return {sha: np.asarray(vecs[i], np.float32) for i, sha in enumerate(shas)
             if sha and usable[i]}
 
 
@@ -152,6 +182,15 @@ def import_catalog(
     root.mkdir(parents=True, exist_ok=True)
     _recover(root)
     staging = root / f".staging-{secrets.token_hex(6)}"
+    _ACTIVE.add(staging.name)
+    try:
+        return _import(data_dir, bundle_path, embedder, progress, limits, root, staging, started)
+    finally:
+        _ACTIVE.discard(staging.name)
+
+
+def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Progress,
+            limits: Limits | None, root: Path, staging: Path, started: float) -> ImportReport:
     try:
         with Bundle.open(bundle_path, limits or Limits()) as bundle:
             names = set(bundle.names())
@@ -202,6 +241,10 @@ def import_catalog(
         reused = 0
         old = _previous_vectors(target, spec.model_id) if previous else {}
         todo: list[int] = []
+        if given is not None:
+            for i, why in _undecodable(staging / "bundle", meta.items, shas).items():
+                problems[str(meta.items[i]["id"])] = f"image cannot be used: {why}"
+                shas[i] = None
         for i, sha in enumerate(shas):
             if sha is None:
                 continue
@@ -244,19 +287,43 @@ def import_catalog(
             fingerprint=fingerprint, model=spec.model_id, items=n, usable=int(usable.sum()),
             installed_at=time.time(), created_at=meta.created_at, problems=problems,
             image_sha256=shas)
-        (staging / "index" / INSTALL_FILE).write_text(json.dumps(asdict(info)), "utf-8")
-        replaced = target.exists()
-        if replaced:
-            trash = root / f".old-{secrets.token_hex(4)}-{meta.id}"
-            target.rename(trash)
-            staging.rename(target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            staging.rename(target)
+        meta_info = asdict(info)
+        (staging / "index" / IMAGES_FILE).write_text(json.dumps(meta_info.pop("image_sha256")),
+                                                     "utf-8")
+        (staging / "index" / INSTALL_FILE).write_text(json.dumps(meta_info), "utf-8")
+        with _LOCK:
+            replaced = target.exists()
+            if replaced:
+                trash = root / f".old-{secrets.token_hex(4)}-{meta.id}"
+                target.rename(trash)
+                staging.rename(target)
+                shutil.rmtree(trash, ignore_errors=True)
+            else:
+                staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return ImportReport(info, replaced, embedded, reused, warnings, time.monotonic() - started)
+
+
+def _undecodable(folder: Path, items: list[dict[str, Any]], shas: list[str | None]
+                 ) -> dict[int, str]:
+    """Items whose image does not decode, checked cheaply (JPEGs at 1/8 scale) in parallel:
+    precomputed embeddings must not make an item the app cannot show look usable."""
+
+    def check(i: int) -> tuple[int, str | None]:
+        name = str(items[i]["image"])
+        try:
+            decode((folder / name).read_bytes(), Path(name).suffix, min_side=16)
+        except ImageError as exc:
+            return i, str(exc)
+        except OSError as exc:
+            return i, exc.strerror or str(exc)
+        return i, None
+
+    todo = [i for i, sha in enumerate(shas) if sha is not None]
+    with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="visrec-check") as pool:
+        return {i: why for i, why in pool.map(check, todo) if why is not None}
 
 
 def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:

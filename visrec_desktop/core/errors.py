@@ -83,3 +83,9 @@ class CatalogFormatError(VisrecError):
 
 class SignatureError(CatalogFormatError):
     """A bundle's signature is invalid, or its key is not the one the installed catalog has."""
+
+
+class BudgetExhaustedError(VisrecError):
+    """A private export would spend more privacy budget than is left; nothing was released."""
+
+    exit_code = 8

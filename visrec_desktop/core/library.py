@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from visrec_desktop.core.rank import (
     Recommendation,
     explain,
 )
-from visrec_desktop.core.store import SCHEMA_VERSION, Skipped, Store
+from visrec_desktop.core.store import RECORD_VERSION, Skipped, Store
 from visrec_desktop.core.taste import (
     Interest,
     PhotoRecord,
@@ -85,8 +86,12 @@ class Library:
         self.embedder = embedder
         self.model_id = embedder.spec.model_id
         self._indexes: dict[str, CatalogIndex] = {}
+        self._items: dict[str, list[dict[str, Any]]] = {}
+        self._installed: list[catalog_store.InstalledCatalog] | None = None
         self._profile: tuple[str, TasteProfile] | None = None
         self._photos: tuple[int, np.ndarray, np.ndarray] | None = None
+        # Front ends call from several worker threads: caches are filled under this lock.
+        self._lock = threading.RLock()
 
     # -- photos ---------------------------------------------------------------------------------
     def index_folders(self, paths: list[Path], progress: Progress | None = None,
@@ -116,9 +121,6 @@ class Library:
     def _paths(self, name: str) -> list[Path]:
         return [Path(p) for p in self.store.get_pref(name, [])]
 
-    def _set_paths(self, name: str, paths: list[Path]) -> None:
-        self.store.set_pref(name, sorted({str(p) for p in paths}))
-
     def excluded(self) -> list[Path]:
         return self._paths("excluded")
 
@@ -127,17 +129,18 @@ class Library:
 
     def exclude(self, path: Path | str) -> None:
         """Leave a folder or a photo out of the profile (it stays indexed)."""
-        self._set_paths("excluded", [*self.excluded(), _norm(path)])
+        target = str(_norm(path))
+        self.store.update_pref("excluded", [], lambda old: sorted({*old, target}))
 
     def include(self, path: Path | str) -> None:
-        target = _norm(path)
-        self._set_paths("excluded", [p for p in self.excluded() if p != target])
+        target = str(_norm(path))
+        self.store.update_pref("excluded", [], lambda old: [p for p in old if p != target])
 
     def favourite(self, path: Path | str, on: bool = True) -> None:
         """Photos in a favourite folder count more in the profile."""
-        target = _norm(path)
-        rest = [p for p in self.favourites() if p != target]
-        self._set_paths("favourite", [*rest, target] if on else rest)
+        target = str(_norm(path))
+        self.store.update_pref("favourite", [], lambda old: sorted(
+            {*(p for p in old if p != target), *([target] if on else [])}))
 
     def feedback(self) -> dict[tuple[str, str], str]:
         return {(c, i): s for c, i, s, _ in self.store.get_pref("feedback", [])}
@@ -149,11 +152,13 @@ class Library:
         index = self.index(catalog_id)
         if index.row(item_id) is None:
             raise VisrecError(f"No item '{item_id}' in catalog '{catalog_id}'")
-        rows = [r for r in self.store.get_pref("feedback", []) if (r[0], r[1]) != (catalog_id,
-                                                                                    item_id)]
-        if state is not None:
-            rows.append([catalog_id, item_id, state, int(time.time())])
-        self.store.set_pref("feedback", rows)
+        def change(rows: list[list[Any]]) -> list[list[Any]]:
+            rows = [r for r in rows if (r[0], r[1]) != (catalog_id, item_id)]
+            if state is not None:
+                rows.append([catalog_id, item_id, state, int(time.time())])
+            return rows
+
+        self.store.update_pref("feedback", [], change)
 
     def reset_profile(self) -> None:
         """Forget exclusions, favourites and feedback; the profile is rebuilt from the photos."""
@@ -170,14 +175,19 @@ class Library:
 
     def _photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids and unit embeddings of every indexed photo, cached until the index changes."""
-        gen = self.store.generation()
-        if self._photos is None or self._photos[0] != gen:
-            ids, vecs = self.store.embeddings(self.model_id)
-            self._photos = (gen, ids, vecs)
-        return self._photos[1], self._photos[2]
+        with self._lock:
+            gen = self.store.generation()
+            if self._photos is None or self._photos[0] != gen:
+                ids, vecs = self.store.embeddings(self.model_id)
+                self._photos = (gen, ids, vecs)
+            return self._photos[1], self._photos[2]
 
     def profile(self, rebuild: bool = False) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one."""
+        with self._lock:
+            return self._profile_locked(rebuild)
+
+    def _profile_locked(self, rebuild: bool) -> TasteProfile:
         key = self._profile_key()
         if not rebuild and self._profile is not None and self._profile[0] == key:
             return self._profile[1]
@@ -210,26 +220,48 @@ class Library:
     # -- catalogs -------------------------------------------------------------------------------
     def catalogs(self, progress: Progress | None = None) -> list[catalog_store.InstalledCatalog]:
         """Installed catalogs; the demo catalog is installed when there is none."""
-        catalog_store.ensure_demo(self.data_dir, self.embedder, progress)
-        return catalog_store.installed(self.data_dir)
+        with self._lock:
+            if self._installed is None:
+                catalog_store.ensure_demo(self.data_dir, self.embedder, progress)
+                self._installed = catalog_store.installed(self.data_dir)
+            return list(self._installed)
 
     def index(self, catalog_id: str) -> CatalogIndex:
-        if catalog_id not in self._indexes:
-            try:
-                self._indexes[catalog_id] = catalog_store.load_index(self.data_dir, catalog_id)
-            except FileNotFoundError:
-                raise StoreError(f"No catalog '{catalog_id}' is installed") from None
-        return self._indexes[catalog_id]
+        with self._lock:
+            if catalog_id not in self._indexes:
+                try:
+                    self._indexes[catalog_id] = catalog_store.load_index(self.data_dir,
+                                                                         catalog_id)
+                except FileNotFoundError:
+                    raise StoreError(f"No catalog '{catalog_id}' is installed") from None
+            return self._indexes[catalog_id]
+
+    def item(self, catalog_id: str, row: int) -> dict[str, Any]:
+        """An item's metadata (title, description, url, image, ...), parsed once per catalog."""
+        with self._lock:
+            if catalog_id not in self._items:
+                self._items[catalog_id] = catalog_store.item_meta(self.data_dir, catalog_id)
+            return self._items[catalog_id][row]
+
+    def item_image(self, catalog_id: str, row: int) -> Path:
+        return catalog_store.image_path(self.data_dir, catalog_id,
+                                        str(self.item(catalog_id, row)["image"]))
 
     def import_catalog(self, bundle: Path, progress: Progress | None = None
                        ) -> catalog_store.ImportReport:
         report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress)
-        self._indexes.pop(report.catalog.id, None)
+        with self._lock:
+            self._indexes.pop(report.catalog.id, None)
+            self._items.pop(report.catalog.id, None)
+            self._installed = None
         return report
 
     def remove_catalog(self, catalog_id: str) -> None:
         catalog_store.remove_catalog(self.data_dir, catalog_id)
-        self._indexes.pop(catalog_id, None)
+        with self._lock:
+            self._indexes.pop(catalog_id, None)
+            self._items.pop(catalog_id, None)
+            self._installed = None
 
     # -- recommendations ------------------------------------------------------------------------
     def ranker(self) -> Ranker:
@@ -253,10 +285,8 @@ class Library:
         why = explain(rec, vector, profile, ids, vecs, k)
         paths = self.store.photo_paths([pid for pid, _ in why.photos])
         photo_paths = [(paths[pid][0], score) for pid, score in why.photos if paths.get(pid)]
-        item = catalog_store.item_meta(self.data_dir, rec.catalog_id)[rec.row]
-        return ExplainedItem(rec, why, photo_paths,
-                             catalog_store.image_path(self.data_dir, rec.catalog_id,
-                                                      str(item["image"])),
+        item = self.item(rec.catalog_id, rec.row)
+        return ExplainedItem(rec, why, photo_paths, self.item_image(rec.catalog_id, rec.row),
                              item.get("description"), item.get("url"))
 
     def categories(self) -> list[str]:
@@ -302,7 +332,7 @@ def open_library(data_dir: Path, ask: AskPassphrase, use_device: bool = True,
             vault.remember(key)
         elif not remember and vault.remembered():
             vault.forget()
-    store = Store(data_dir, AesGcmCodec(key, SCHEMA_VERSION))
+    store = Store(data_dir, AesGcmCodec(key, RECORD_VERSION))
     try:
         embedder = Embedder(load_model_spec(settings.model), setting=settings.provider,
                             threads=settings.threads)

@@ -87,12 +87,16 @@ def reduction_basis(vectors: np.ndarray, dim: int = REDUCED_DIM, seed: int = 0) 
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=min(n, BASIS_SAMPLE), replace=False))
     sample = np.asarray(vectors[idx], dtype=np.float64)
-    gram = sample.T @ sample
-    evals, evecs = np.linalg.eigh(gram)
-    order = np.argsort(-evals, kind="stable")[:dim]
-    basis = evecs[:, order]
-    basis *= np.sign(basis[np.argmax(np.abs(basis), axis=0), np.arange(basis.shape[1])])
-    return basis.astype(np.float32)
+    if len(sample) <= 2 * dim:  # a small catalog: its items span at most len(sample) directions
+        _, _, vt = np.linalg.svd(sample, full_matrices=False)
+        basis = vt[:dim].T
+    else:
+        from sklearn.utils.extmath import randomized_svd
+
+        _, _, vt = randomized_svd(sample, dim, n_iter=4, random_state=seed)
+        basis = vt.T
+    basis = basis * np.sign(basis[np.argmax(np.abs(basis), axis=0), np.arange(basis.shape[1])])
+    return np.ascontiguousarray(basis, dtype=np.float32)
 
 
 def make_index(
@@ -346,28 +350,29 @@ class Ranker:
              ) -> list[Recommendation]:
         """Maximal marginal relevance: each pick trades relevance against similarity to the picks
         so far, by `diversity` (0: plain ranking)."""
-        if not recs:
+        if not recs or top <= 0:
             return []
         order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
                                                         recs[i].row))
         if diversity <= 0:
             return [recs[i] for i in order[:top]]
-        scores = np.array([r.score for r in recs])
+        ordered = [recs[i] for i in order]
+        unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
+        scores = np.array([r.score for r in ordered])
         span = float(scores.max() - scores.min()) or 1.0
         rel = (scores - scores.min()) / span
-        norms = np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
-        unit = vecs / norms
-        chosen: list[int] = []
-        max_sim = np.full(len(recs), -np.inf)
-        remaining = list(order)
         lam = float(np.clip(diversity, 0.0, 1.0))
-        while remaining and len(chosen) < top:
-            gains = [(1 - lam) * rel[i] - lam * (max_sim[i] if chosen else 0.0) for i in remaining]
-            pick = remaining[int(np.argmax(gains))]  # first best keeps ties in score order
+        max_sim = np.zeros(len(ordered))
+        open_ = np.ones(len(ordered), dtype=bool)
+        chosen: list[int] = []
+        while len(chosen) < min(top, len(ordered)):
+            gains = np.where(open_, (1 - lam) * rel - lam * max_sim, -np.inf)
+            pick = int(np.argmax(gains))  # the first best: ties keep score order
             chosen.append(pick)
-            remaining.remove(pick)
-            max_sim = np.maximum(max_sim, unit @ unit[pick])
-        return [recs[i] for i in chosen]
+            open_[pick] = False
+            sims = unit @ unit[pick]
+            max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
+        return [ordered[i] for i in chosen]
 
 
 @dataclass

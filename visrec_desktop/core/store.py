@@ -1,10 +1,11 @@
 """The SQLite index: folders, files and photos, every user-derived value sealed by a codec.
 
-Schema (version 1). Plaintext columns hold only ids, blind keys, status codes and model ids:
+Schema (version 2). Plaintext columns hold only ids, blind keys, status codes and model ids:
 - folders(id, path_key, path*)
 - photos(id, content_key, model, embedding*, info*)      info: size, format, tags, capture time
 - files(path_key, folder_id, photo_id, status, reason, stat*, info*)   info: path, detail
 - prefs(name, value*)                                      exclude patterns, profile choices
+- privacy_ledger(id, request_key, entry*)                  every DP release, written before use
 (* sealed by the codec, bound to table, column and row key.)
 """
 
@@ -17,7 +18,7 @@ import sqlite3
 import struct
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +28,14 @@ import numpy as np
 import sqlite_utils
 
 from visrec_desktop.core.codec import Codec, seal_json
-from visrec_desktop.core.errors import StoreError, TamperedError
+from visrec_desktop.core.errors import BudgetExhaustedError, StoreError, TamperedError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the table layout; _MIGRATIONS brings older databases up to it
+# The layout of sealed values, bound into every value's associated data: bump it only together
+# with a migration that re-seals every value.
+RECORD_VERSION = 1
 DB_NAME = "index.db"
 
 _MIGRATIONS: dict[int, list[str]] = {
@@ -53,6 +57,10 @@ _MIGRATIONS: dict[int, list[str]] = {
             detected_at INTEGER NOT NULL)""",
         "CREATE INDEX files_folder ON files(folder_id)",
         "CREATE INDEX files_photo ON files(photo_id)",
+    ],
+    2: [
+        """CREATE TABLE privacy_ledger (
+            id INTEGER PRIMARY KEY, request_key BLOB NOT NULL UNIQUE, entry BLOB NOT NULL)""",
     ],
 }
 
@@ -254,10 +262,61 @@ class Store:
             return default
         return value
 
+    def update_pref(self, name: str, default: Any, change: Callable[[Any], Any]) -> Any:
+        """Read, change and write one preference as a single step (no lost updates)."""
+        with self._lock:
+            value = change(self.get_pref(name, default))
+            self.set_pref(name, value)
+            return value
+
     def set_pref(self, name: str, value: Any) -> None:
         sealed = seal_json(self.codec, value, "prefs", "value", name.encode())
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)", [name, sealed])
+
+    # -- the privacy budget ledger ----------------------------------------------------------
+    def ledger(self) -> list[dict[str, Any]]:
+        """Every differentially private release so far, oldest first."""
+        out = []
+        for rid, key, blob in self._execute(
+                "SELECT id, request_key, entry FROM privacy_ledger ORDER BY id"):
+            entry = self._open_json(blob, "privacy_ledger", "entry", key)
+            if entry is None:  # a damaged entry still counts as spent: assume the maximum
+                entry = {"epsilon": float("inf"), "damaged": True}
+            out.append(dict(entry, id=rid))
+        return out
+
+    def spend(self, request_key: bytes, epsilon: float, budget: float,
+              make_entry: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+        """Record a release before anyone sees it, inside one write transaction.
+
+        Returns the stored entry and True, or, when this exact request was answered before, that
+        earlier entry and False. BEGIN IMMEDIATE makes concurrent spenders (other processes
+        too) queue up, so the budget can never be overspent.
+        """
+        with self.transaction() as conn:
+            row = conn.execute("SELECT entry FROM privacy_ledger WHERE request_key = ?",
+                               [request_key]).fetchone()
+            if row is not None:
+                old = self._open_json(row[0], "privacy_ledger", "entry", request_key)
+                if old is not None:
+                    return dict(old), False
+                raise StoreError("The stored answer to this request is damaged; it still "
+                                 "counts against the budget")
+            spent = 0.0
+            for key, blob in conn.execute("SELECT request_key, entry FROM privacy_ledger"):
+                entry = self._open_json(blob, "privacy_ledger", "entry", key)
+                spent += float("inf") if entry is None else float(entry["epsilon"])
+            if spent + epsilon > budget + 1e-9:
+                raise BudgetExhaustedError(
+                    f"Not enough privacy budget: {max(budget - spent, 0):.2f} of {budget:.2f} "
+                    f"left, {epsilon:.2f} asked for")
+            entry = make_entry()
+            sealed = seal_json(self.codec, entry, "privacy_ledger", "entry", request_key)
+            conn.execute("INSERT INTO privacy_ledger (request_key, entry) VALUES (?, ?)",
+                         [request_key, sealed])
+        self._damaged.clear()  # damaged ledger rows are kept: they are spent budget
+        return entry, True
 
     # -- keys -------------------------------------------------------------------------------
     def path_key(self, path: Path) -> bytes:

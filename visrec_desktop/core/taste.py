@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 MAX_INTERESTS = 8
 MIN_PHOTOS_PER_INTEREST = 4
 SILHOUETTE_FLOOR = 0.06  # below this, splitting the library finds no real structure
+# Interests whose centres are this similar are one theme (unrelated scenes sit near 0.2).
+SAME_THEME_ABOVE = 0.85
 HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.25  # old photos still say something about taste
 FAVOURITE_BOOST = 2.0
 SELECT_SAMPLE = 3000
 FIT_SAMPLE = 12000
+VARIED_BELOW = 0.2  # mean probability of an interest's top tag below which it is "varied"
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,21 @@ def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
     k_max = min(MAX_INTERESTS, n // MIN_PHOTOS_PER_INTEREST)
     if k_max < 2:
         return 1
+    from sklearn.cluster import KMeans  # imported when needed: it costs most of a second
+    from sklearn.metrics import silhouette_score
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=min(n, SELECT_SAMPLE), replace=False))
     sample, w = vecs[idx], weights[idx]
     best_k, best_score = 1, SILHOUETTE_FLOOR
     for k in range(2, k_max + 1):
-        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(sample, sample_weight=w)
+        km = KMeans(k, n_init=2, random_state=seed).fit(sample, sample_weight=w)
+        labels = km.labels_
         if len(set(labels.tolist())) < 2:
             continue
+        cents = _unit(km.cluster_centers_.astype(np.float32))
+        close = cents @ cents.T - 2 * np.eye(k)
+        if float(close.max()) > SAME_THEME_ABOVE:
+            continue  # silhouette is relative: it also "finds" splits inside one theme
         score = float(silhouette_score(sample, labels, metric="cosine", random_state=seed))
         if score > best_score + 1e-9:
             best_k, best_score = k, score
@@ -123,8 +131,9 @@ def _label(tag_sets: list[Sequence[tuple[str, float]]]) -> tuple[str, list[tuple
     top = [(label, round(score / n, 4)) for label, score in ranked]
     if not top:
         return "photos", []
-    names = [label for label, _ in top[:2]]
-    return " & ".join(names), top
+    if top[0][1] < VARIED_BELOW:  # no tag stands out: say so rather than pick two at random
+        return "Varied: " + ", ".join(label for label, _ in top[:3]), top
+    return " & ".join(label for label, _ in top[:2]), top
 
 
 def build_profile(
@@ -141,6 +150,8 @@ def build_profile(
     if k == 1:
         assignment = np.zeros(n, dtype=np.int64)
     else:
+        from sklearn.cluster import KMeans
+
         rng = np.random.default_rng(seed + 1)
         fit_idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
         km = KMeans(k, n_init=3, random_state=seed).fit(vecs[fit_idx],

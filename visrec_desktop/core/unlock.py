@@ -11,7 +11,7 @@ from pathlib import Path
 from visrec_desktop.core.config import ensure_private_dir
 from visrec_desktop.core.crypto import AesGcmCodec
 from visrec_desktop.core.errors import StoreError
-from visrec_desktop.core.store import DB_NAME, SCHEMA_VERSION, Store
+from visrec_desktop.core.store import DB_NAME, RECORD_VERSION, Store
 from visrec_desktop.core.vault import KEY_FILE, Vault, forget_device_key
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
@@ -44,7 +44,7 @@ def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True) -> byt
 def open_store(folder: Path, ask: AskPassphrase, use_device: bool = True) -> Store:
     """Unlock (or create) the profile in `folder` and open its encrypted index."""
     key = unlock_key(folder, ask, use_device)
-    return Store(folder, AesGcmCodec(key, SCHEMA_VERSION))
+    return Store(folder, AesGcmCodec(key, RECORD_VERSION))
 
 
 ERASE_PATTERNS = (KEY_FILE, KEY_FILE + ".tmp", DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",

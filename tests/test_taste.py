@@ -1,0 +1,264 @@
+"""The taste profile on real photo embeddings: interests found from the data, weighted by recency
+and favourites, labelled from tags, with representatives; deterministic; empty when there are no
+photos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+import pytest
+from helpers_embed import CHELSEA, COFFEE, FLOWER, ROCKET, shots
+from helpers_store import CAT_LABELS
+
+from visrec_desktop.core.taste import (
+    FAVOURITE_BOOST,
+    HALF_LIFE_YEARS,
+    RECENCY_FLOOR,
+    VARIED_BELOW,
+    PhotoRecord,
+    TasteProfile,
+    build_profile,
+    describe,
+    photo_weights,
+)
+
+MODEL = "test-model"
+NOW = 1_900_000_000.0  # a fixed "now" so recency is reproducible
+YEAR = 365.25 * 86400
+PER_GROUP = 12
+
+
+def library(groups: Sequence[int], n: int = PER_GROUP, ages_years: Sequence[float] | None = None,
+            favourite: Sequence[bool] | None = None
+            ) -> tuple[np.ndarray, np.ndarray, list[PhotoRecord], np.ndarray]:
+    """Photo ids, embeddings, records (real tags) and source group of `n` shots of each source
+    photo in `groups`; group g's photos are `ages_years[g]` old and favourites if `favourite[g]`."""
+    vecs: list[np.ndarray] = []
+    records: list[PhotoRecord] = []
+    group: list[int] = []
+    for g, source in enumerate(groups):
+        v, tags = shots(source, n)
+        vecs.append(v)
+        age = 0.0 if ages_years is None else ages_years[g]
+        fav = False if favourite is None else favourite[g]
+        for t in tags:
+            pid = 100 + len(records) * 7  # ids that are not row numbers
+            records.append(PhotoRecord(pid, list(t), NOW - age * YEAR, fav))
+            group.append(g)
+    ids = np.array([r.photo_id for r in records], np.int64)
+    return ids, np.concatenate(vecs), records, np.array(group)
+
+
+@cache
+def profile_of(groups: tuple[int, ...], n: int = PER_GROUP,
+               ages_years: tuple[float, ...] | None = None,
+               favourite: tuple[bool, ...] | None = None) -> tuple[TasteProfile, np.ndarray]:
+    """The profile of `library(...)` (cached: several tests look at the same one; none
+    modifies it) and each photo's source group."""
+    ids, vecs, records, group = library(groups, n, ages_years, favourite)
+    return build_profile(MODEL, ids, vecs, records, now=NOW), group
+
+
+def interest_groups(profile: TasteProfile, group: np.ndarray) -> list[set[int]]:
+    """For each interest, the set of source groups its member photos come from."""
+    return [set(group[profile.assignment == i].tolist()) for i in range(len(profile.interests))]
+
+
+# -- interests from the data -----------------------------------------------------------------
+
+def test_two_themes_give_separate_interests() -> None:
+    """Cat shots and espresso shots form (at least) two interests and no interest mixes them."""
+    profile, group = profile_of((CHELSEA, COFFEE))
+    assert len(profile.interests) >= 2
+    members = interest_groups(profile, group)
+    assert all(len(m) == 1 for m in members), members
+    assert set().union(*members) == {0, 1}
+    assert sum(i.count for i in profile.interests) == 2 * PER_GROUP
+
+
+@pytest.mark.parametrize("groups", [(CHELSEA, COFFEE), (CHELSEA, COFFEE, ROCKET),
+                                    (CHELSEA, COFFEE, ROCKET, FLOWER)])
+def test_number_of_interests_follows_the_data(groups: tuple[int, ...]) -> None:
+    """k is chosen from the data, not fixed: 2, 3 and 4 distinct scenes give 2, 3 and 4
+    interests, one per scene."""
+    profile, group = profile_of(groups)
+    assert len(profile.interests) == len(groups)
+    assert sorted(min(m) for m in interest_groups(profile, group)) == list(range(len(groups)))
+    assert all(i.count == PER_GROUP for i in profile.interests)
+
+
+def test_single_theme_library_is_one_interest() -> None:
+    """A library with no distinct themes is one interest (taste.py's own promise): 24 shots of
+    the same cat, crops of 85-97% of the frame at varying exposure. Their embeddings are nearly
+    identical (mean pairwise cosine > 0.9), far tighter than two different scenes (< 0.35)."""
+    vecs, tags = shots(CHELSEA, 24, seed=5, lo=0.85, hi=0.97, exposure=0.15)
+    other, _ = shots(COFFEE, PER_GROUP)
+    assert float((vecs @ vecs.T).mean()) > 0.9
+    assert float((vecs @ other.T).mean()) < 0.35
+    ids = np.arange(24, dtype=np.int64)
+    records = [PhotoRecord(i, list(t), NOW) for i, t in enumerate(tags)]
+    profile = build_profile(MODEL, ids, vecs, records, now=NOW)
+    centroids = profile.centroids()
+    found = len(profile.interests)
+    assert found == 1, (f"{found} interests for one scene; centroid cosines "
+                        f"{np.round(centroids @ centroids.T, 3).tolist()}")
+
+
+def test_weights_sum_to_one_and_order_is_strongest_first() -> None:
+    profile, _ = profile_of((CHELSEA, COFFEE, ROCKET))
+    w = profile.weights()
+    assert float(w.sum()) == pytest.approx(1.0, abs=1e-6)
+    assert list(w) == sorted(w, reverse=True)
+    for it in profile.interests:
+        assert float(np.linalg.norm(it.centroid)) == pytest.approx(1.0, abs=1e-5)
+
+
+def expected_label(records: Sequence[PhotoRecord], rows: np.ndarray) -> tuple[str, list[str]]:
+    """The documented label of photos `rows`: tags ranked by summed probability; the top two
+    joined by ' & ', or 'Varied: ' and the top three when the top tag's mean probability is
+    below VARIED_BELOW. Also the top five tag names."""
+    totals: dict[str, float] = {}
+    for row in rows:
+        for label, p in records[row].tags:
+            totals[label] = totals.get(label, 0.0) + p
+    top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    names = [name for name, _ in top]
+    if top[0][1] / len(rows) < VARIED_BELOW:
+        return "Varied: " + ", ".join(names[:3]), names
+    return " & ".join(names[:2]), names
+
+
+def test_labels_come_from_dominant_tags() -> None:
+    """Each interest's label names its members' most probable tags, and the tags are what the
+    model sees: a cat for chelsea, espresso for coffee."""
+    _, _, records, _ = library([CHELSEA, COFFEE])
+    profile, group = profile_of((CHELSEA, COFFEE))
+    for i, it in enumerate(profile.interests):
+        rows = np.flatnonzero(profile.assignment == i)
+        label, names = expected_label(records, rows)
+        assert it.label == label
+        assert [t for t, _ in it.tags] == names
+        first = it.label.split(" & ")[0]
+        if group[rows[0]] == 0:
+            assert first in CAT_LABELS, it.label
+        else:
+            assert first == "espresso", it.label
+
+
+def test_label_of_an_interest_without_a_dominant_tag_says_varied() -> None:
+    """When no tag stands out (here: each photo tagged differently), the label says 'Varied'
+    and names the three most probable tags instead of pretending two of them define it."""
+    ids, vecs, records, _ = library([CHELSEA, COFFEE])
+    spread = [PhotoRecord(r.photo_id, [(f"tag{i:02d}", 0.9 - 0.01 * (i % 7))], r.timestamp)
+              for i, r in enumerate(records)]
+    profile = build_profile(MODEL, ids, vecs, spread, now=NOW)
+    assert len(profile.interests) == 2
+    for i, it in enumerate(profile.interests):
+        label, _ = expected_label(spread, np.flatnonzero(profile.assignment == i))
+        assert it.label == label and it.label.startswith("Varied: "), it.label
+        assert it.label.count(",") == 2
+
+
+def test_label_without_tags_is_photos() -> None:
+    ids, vecs, records, _ = library([CHELSEA, COFFEE])
+    bare = [PhotoRecord(r.photo_id, [], r.timestamp) for r in records]
+    profile = build_profile(MODEL, ids, vecs, bare, now=NOW)
+    assert {it.label for it in profile.interests} == {"photos"}
+
+
+def test_representatives_belong_to_their_interest() -> None:
+    """Representatives are member photos of their own interest, most typical (closest to the
+    centroid) first, and they are the most typical members."""
+    ids, vecs, _, _ = library([CHELSEA, COFFEE, ROCKET])
+    profile, _ = profile_of((CHELSEA, COFFEE, ROCKET))
+    row_of = {int(pid): r for r, pid in enumerate(ids)}
+    for i, it in enumerate(profile.interests):
+        assert 1 <= len(it.representatives) <= 6
+        rows = [row_of[p] for p in it.representatives]
+        assert all(profile.assignment[r] == i for r in rows)
+        unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+        sims = unit[rows] @ it.centroid
+        assert list(sims) == sorted(sims, reverse=True)
+        members = np.flatnonzero(profile.assignment == i)
+        others = sorted(set(members.tolist()) - set(rows))
+        if others:
+            assert float(sims.min()) >= float((unit[others] @ it.centroid).max()) - 1e-6
+
+
+# -- recency and favourites ------------------------------------------------------------------
+
+def test_photo_weights_recency_and_favourite() -> None:
+    """Weight halves every HALF_LIFE_YEARS of age, never drops below RECENCY_FLOOR, is 1 for an
+    unknown or future time, and a favourite counts FAVOURITE_BOOST times."""
+    ages = [0.0, HALF_LIFE_YEARS / 2, HALF_LIFE_YEARS, 1.9 * HALF_LIFE_YEARS, 30.0]
+    recs = [PhotoRecord(i, [], NOW - a * YEAR) for i, a in enumerate(ages)]
+    recs += [PhotoRecord(10, [], None), PhotoRecord(11, [], NOW + 5 * YEAR),
+             PhotoRecord(12, [], NOW - HALF_LIFE_YEARS * YEAR, favourite=True),
+             PhotoRecord(13, [], NOW - 30 * YEAR, favourite=True)]
+    w = photo_weights(recs, now=NOW)
+    expected = [1.0, 0.5 ** 0.5, 0.5, 0.5 ** 1.9, RECENCY_FLOOR, 1.0, 1.0,
+                0.5 * FAVOURITE_BOOST, RECENCY_FLOOR * FAVOURITE_BOOST]
+    np.testing.assert_allclose(w, expected, rtol=1e-9)
+    assert all(np.diff(w[:5]) < 0)  # older is lighter ...
+    assert RECENCY_FLOOR < 0.5 ** 1.9 and w[4] == RECENCY_FLOOR  # ... down to the floor
+
+
+def test_old_photos_weigh_less_in_interests() -> None:
+    """With the cat photos 9 years old (floored to RECENCY_FLOOR) and the espresso photos new,
+    the interest weights are 12*floor : 12*1, and the espresso interest comes first."""
+    profile, group = profile_of((CHELSEA, COFFEE), ages_years=(9.0, 0.0))
+    assert len(profile.interests) == 2
+    by_group = {min(m): it for m, it in zip(interest_groups(profile, group),
+                                             profile.interests, strict=True)}
+    expect_old = RECENCY_FLOOR / (RECENCY_FLOOR + 1.0)
+    assert by_group[0].weight == pytest.approx(expect_old, abs=1e-6)
+    assert by_group[1].weight == pytest.approx(1 - expect_old, abs=1e-6)
+    assert min(interest_groups(profile, group)[0]) == 1
+    # Control: equal ages give equal weights.
+    same, _ = profile_of((CHELSEA, COFFEE), ages_years=(3.0, 3.0))
+    assert [it.weight for it in same.interests] == pytest.approx([0.5, 0.5], abs=1e-6)
+
+
+def test_favourites_weigh_more_in_interests() -> None:
+    """Favouriting the cat photos makes their interest FAVOURITE_BOOST times as heavy and moves
+    it first."""
+    plain, group = profile_of((CHELSEA, COFFEE), favourite=(False, True))
+    assert min(interest_groups(plain, group)[0]) == 1
+    fav, group = profile_of((CHELSEA, COFFEE), favourite=(True, False))
+    share = FAVOURITE_BOOST / (FAVOURITE_BOOST + 1)
+    assert min(interest_groups(fav, group)[0]) == 0
+    assert fav.interests[0].weight == pytest.approx(share, abs=1e-6)
+    assert fav.interests[1].weight == pytest.approx(1 - share, abs=1e-6)
+
+
+# -- determinism and edge cases --------------------------------------------------------------
+
+def test_same_input_gives_identical_profile() -> None:
+    ids, vecs, records, _ = library([CHELSEA, COFFEE, ROCKET])
+    a, _ = profile_of((CHELSEA, COFFEE, ROCKET))
+    b = build_profile(MODEL, ids.copy(), vecs.copy(), list(records), now=NOW)
+    assert a.centroids().tobytes() == b.centroids().tobytes()
+    assert a.weights().tobytes() == b.weights().tobytes()
+    assert np.array_equal(a.assignment, b.assignment)
+    assert np.array_equal(a.photo_ids, b.photo_ids)
+    assert describe(a) == describe(b)
+
+
+def test_empty_library_gives_empty_profile() -> None:
+    profile = build_profile(MODEL, np.zeros(0, np.int64), np.zeros((0, 1280), np.float32), [],
+                            now=NOW)
+    assert profile.empty and profile.interests == []
+    assert len(profile.photo_ids) == 0 and len(profile.assignment) == 0
+    assert describe(profile) == []
+
+
+def test_few_photos_are_one_interest() -> None:
+    """Fewer photos than two interests need (2 x MIN_PHOTOS_PER_INTEREST) make one interest,
+    even from two different scenes."""
+    ids, vecs, records, _ = library([CHELSEA, COFFEE], n=3)
+    profile = build_profile(MODEL, ids, vecs, records, now=NOW)
+    assert len(profile.interests) == 1
+    assert profile.interests[0].count == 6
+    assert profile.interests[0].weight == pytest.approx(1.0)

@@ -1,0 +1,84 @@
+"""The differentially private export: export, privacy status, privacy budget."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from visrec_desktop.cli.common import library
+from visrec_desktop.core import dp_export
+from visrec_desktop.core.errors import VisrecError
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        raise VisrecError(f"{out} exists; pass --force to replace it")
+    lib = library(args)
+    try:
+        result = dp_export.export(lib, args.epsilon, args.taxonomy, args.catalog)
+    finally:
+        lib.store.close()
+    text = json.dumps(result.document, indent=2, ensure_ascii=False)
+    remaining = max(result.budget - result.spent, 0)
+    print("This is exactly what will be written:\n" + text, file=sys.stderr)
+    note = ("(the same request today: the stored answer, no budget spent)" if not result.fresh
+            else f"(spent ε = {result.document['epsilon']:g})")
+    print(f"Privacy budget: {result.spent:g} of {result.budget:g} spent, {remaining:g} left "
+          f"{note}", file=sys.stderr)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise VisrecError("Not written: pass --yes to write without asking (the budget "
+                              "for this release is already recorded)")
+        if input(f"Write it to {out}? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Not written. Asking again today returns the same numbers.")
+            return 1
+    dp_export.write_document(result.document, out)
+    print(f"Wrote {out}.")
+    return 0
+
+
+def cmd_privacy(args: argparse.Namespace) -> int:
+    lib = library(args)
+    try:
+        if args.action == "budget":
+            if args.value is None:
+                raise VisrecError("'privacy budget' needs a VALUE")
+            dp_export.set_budget(lib, args.value, allow_raise=args.allow_raise)
+        status = dp_export.status(lib)
+    finally:
+        lib.store.close()
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return 0
+    print(f"Privacy budget: {status['budget']:g} (ε, basic composition); spent "
+          f"{status['spent']:g}; remaining {status['remaining']:g}.")
+    for r in status["releases"]:
+        print(f"  {r['day']}: ε = {r['epsilon']:g} over {r['taxonomy']}")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add export and privacy."""
+    p = sub.add_parser("export", parents=[common], help="write a differentially private "
+                       "summary of your interests")
+    p.add_argument("--epsilon", required=True, help="privacy loss of this release, e.g. 1.0: "
+                   "smaller is more private and noisier")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--taxonomy", choices=["default", "catalog"], default="default",
+                   help="the public interest categories, or a catalog's own categories")
+    p.add_argument("--catalog", help="with --taxonomy catalog: which catalog")
+    p.add_argument("--yes", action="store_true", help="write without asking")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("privacy", parents=[common], help="privacy budget: status, or lower it")
+    p.add_argument("action", choices=["status", "budget"])
+    p.add_argument("value", nargs="?", type=float)
+    p.add_argument("--allow-raise", action="store_true",
+                   help="with 'budget': raise it (only before the first export)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_privacy)

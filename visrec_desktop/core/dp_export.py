@@ -1,0 +1,172 @@
+"""A differentially private summary of what the user photographs, with a budget that holds.
+
+The release is written to the encrypted ledger before anyone sees it (write-ahead), spends its ε
+by basic composition, and an identical request on the same day gets the stored answer back, so
+asking again cannot average the noise away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visrec_desktop.core.config import resource_path
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.library import Library
+from visrec_desktop.core.privacy import as_fraction, release_histogram
+
+EXPORT_FORMAT = "visrec-dp-export/1"
+DEFAULT_BUDGET = 3.0
+TAXONOMY_FILE = "taxonomy/interests-v1.json"
+UNIT = "one photo: adding or removing any one photo changes at most one count, by 1"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    id: str
+    version: str
+    bins: list[str]  # bin names, in export order
+
+
+@dataclass
+class ExportResult:
+    document: dict[str, Any]
+    fresh: bool  # False: the stored answer to an identical earlier request
+    spent: float
+    budget: float
+
+
+def default_taxonomy() -> tuple[Taxonomy, list[int]]:
+    """The public interest taxonomy and the bin of each ImageNet class."""
+    raw = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text("utf-8"))
+    names = [c["id"] for c in raw["categories"]]
+    return Taxonomy(raw["id"], str(raw["version"]), names), [int(i) for i in raw["imagenet"]]
+
+
+def _photos(library: Library) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
+    """The photos the profile is built from (exclusions respected): ids, vectors, infos."""
+    ids, vecs, infos, _ = library.store.photo_records(library.model_id)
+    keep = np.isin(ids, library.profile().photo_ids)
+    return ids[keep], vecs[keep], [info for info, k in zip(infos, keep, strict=True) if k]
+
+
+def histogram(library: Library, taxonomy: str = "default", catalog_id: str | None = None
+              ) -> tuple[Taxonomy, list[int]]:
+    """True counts per bin; every photo lands in at most one bin (L1 sensitivity 1)."""
+    _, vecs, infos = _photos(library)
+    if taxonomy == "default":
+        tax, class_bin = default_taxonomy()
+        label_index = {label: i for i, label in enumerate(library.embedder.spec.labels)}
+        counts = [0] * len(tax.bins)
+        for info in infos:
+            scores: dict[int, float] = {}
+            for label, prob in info.get("tags", []):
+                if label in label_index:
+                    b = class_bin[label_index[label]]
+                    scores[b] = scores.get(b, 0.0) + float(prob)
+            if scores:
+                counts[max(sorted(scores), key=lambda b: scores[b])] += 1
+        return tax, counts
+    if taxonomy == "catalog":
+        return _catalog_histogram(library, vecs, catalog_id)
+    raise VisrecError(f"Unknown taxonomy '{taxonomy}': use 'default' or 'catalog'")
+
+
+def _catalog_histogram(library: Library, vecs: np.ndarray, catalog_id: str | None
+                       ) -> tuple[Taxonomy, list[int]]:
+    catalogs = library.catalogs()
+    if catalog_id is None:
+        real = [c for c in catalogs if not c.demo]
+        catalog_id = (real or catalogs)[0].id if catalogs else None
+    info = next((c for c in catalogs if c.id == catalog_id), None)
+    if info is None:
+        raise VisrecError(f"No catalog '{catalog_id}' is installed")
+    index = library.index(info.id)
+    bins = sorted(set(index.categories))
+    cents = np.zeros((len(bins), index.vectors.shape[1]), np.float32)
+    where = {b: i for i, b in enumerate(bins)}
+    cats = np.array([where[c] for c in index.categories])
+    for start in range(0, len(index), 8192):
+        rows = np.arange(start, min(start + 8192, len(index)))
+        rows = rows[index.usable[rows]]
+        np.add.at(cents, cats[rows], index.full(rows))
+    cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-9)
+    counts = [0] * len(bins)
+    if len(vecs):
+        for b in np.argmax(vecs @ cents.T, axis=1).tolist():
+            counts[b] += 1
+    return Taxonomy(f"catalog:{info.id}", info.created_at, bins), counts
+
+
+def budget(library: Library) -> float:
+    return float(library.store.get_pref("dp_budget", DEFAULT_BUDGET))
+
+
+def spent(library: Library) -> float:
+    return float(sum(e["epsilon"] for e in library.store.ledger()))
+
+
+def set_budget(library: Library, value: float, allow_raise: bool = False) -> None:
+    """Lower the total budget; raising it is only possible before anything was spent."""
+    if value <= 0:
+        raise VisrecError("The privacy budget must be positive")
+    current = budget(library)
+    if value > current and not (allow_raise and not library.store.ledger()):
+        raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); it can "
+                          "be raised only before the first export")
+    if value < spent(library):
+        raise VisrecError(f"{spent(library):g} is already spent; the budget cannot go below it")
+    library.store.set_pref("dp_budget", value)
+
+
+def export(library: Library, epsilon: float | str, taxonomy: str = "default",
+           catalog_id: str | None = None, today: date | None = None) -> ExportResult:
+    """Release noisy counts, recorded in the ledger first; refuse when the budget is short."""
+    eps = as_fraction(epsilon)
+    tax, counts = histogram(library, taxonomy, catalog_id)
+    day = (today or date.today()).isoformat()
+    request = json.dumps([tax.id, tax.version, tax.bins, counts, str(eps), day])
+    key = library.store.codec.blind("dp-request", hashlib.sha256(request.encode()).digest())
+
+    def make_entry() -> dict[str, Any]:
+        noisy = release_histogram(counts, eps)
+        return {"epsilon": float(eps), "day": day, "taxonomy": tax.id,
+                "document": _document(tax, noisy, eps, day)}
+
+    total = budget(library)
+    entry, fresh = library.store.spend(key, float(eps), total, make_entry)
+    return ExportResult(entry["document"], fresh, spent(library), total)
+
+
+def _document(tax: Taxonomy, noisy: list[int], eps: Fraction, day: str) -> dict[str, Any]:
+    return {
+        "format": EXPORT_FORMAT,
+        "taxonomy": {"id": tax.id, "version": tax.version},
+        "mechanism": "discrete-laplace",
+        "epsilon": float(eps),
+        "delta": 0,
+        "unit_of_privacy": UNIT,
+        "post_processing": "negative noisy counts are reported as 0",
+        "created": day,
+        "counts": {name: max(0, n) for name, n in zip(tax.bins, noisy, strict=True)},
+    }
+
+
+def write_document(document: dict[str, Any], out: Path) -> None:
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def status(library: Library) -> dict[str, Any]:
+    ledger = library.store.ledger()
+    total = budget(library)
+    used = float(sum(e["epsilon"] for e in ledger))
+    return {"budget": total, "spent": round(used, 6), "remaining": round(max(total - used, 0), 6),
+            "releases": [{"day": e.get("day"), "epsilon": e["epsilon"],
+                          "taxonomy": e.get("taxonomy")} for e in ledger]}

@@ -1,0 +1,193 @@
+"""The main window: the welcome/unlock screen, then a sidebar of pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from visrec_desktop.core.library import Library, device_unlock_available, open_library
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.unlock import profile_exists
+from visrec_desktop.gui.about import show_about
+from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.pages.catalogs_page import CatalogsPage
+from visrec_desktop.gui.pages.foryou_page import ForYouPage
+from visrec_desktop.gui.pages.library_page import LibraryPage
+from visrec_desktop.gui.pages.privacy_page import PrivacyPage
+from visrec_desktop.gui.pages.profile_page import ProfilePage
+from visrec_desktop.gui.pages.settings_page import SettingsPage
+from visrec_desktop.gui.welcome import WelcomePage
+from visrec_desktop.gui.worker import wait_for_all
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.setWindowTitle("visrec")
+        self.ctx = AppContext(data_dir, self)
+        self.ctx.error.connect(self.show_error)
+        self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        self.welcome = WelcomePage()
+        self.welcome.create_requested.connect(lambda p, r: self._open(p, r, creating=True))
+        self.welcome.unlock_requested.connect(lambda p, r: self._open(p, r, creating=False))
+
+        self.library_page = LibraryPage(self.ctx)
+        self.foryou_page = ForYouPage(self.ctx)
+        self.profile_page = ProfilePage(self.ctx)
+        self.catalogs_page = CatalogsPage(self.ctx)
+        self.privacy_page = PrivacyPage(self.ctx)
+        self.settings_page = SettingsPage(self.ctx)
+        self.settings_page.lock_requested.connect(self.lock)
+        self.settings_page.erased.connect(self._after_erase)
+        self.pages: list[Page] = [self.foryou_page, self.library_page, self.profile_page,
+                                  self.catalogs_page, self.privacy_page, self.settings_page]
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            QListWidgetItem(page.title, self.nav)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        main = QWidget()
+        row = QHBoxLayout(main)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+
+        self.root = QStackedWidget()
+        self.root.addWidget(self.welcome)
+        self.root.addWidget(main)
+        self.setCentralWidget(self.root)
+        self._make_actions()
+        self._restore_geometry()
+        self.statusBar()
+        self._start()
+
+    # -- menus and shortcuts ------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.add_folder_action = self._action(file_menu, "&Add photo folder...", "Ctrl+O",
+                                              self._add_folder)
+        self.import_action = self._action(file_menu, "&Import catalog...", "Ctrl+I",
+                                          self._import_catalog)
+        self.rescan_action = self._action(file_menu, "&Rescan folders", "F5", self._rescan)
+        file_menu.addSeparator()
+        self.lock_action = self._action(file_menu, "&Lock", "Ctrl+L", self.lock)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About visrec", None, lambda: show_about(self))
+        self._set_unlocked_actions(False)
+
+    def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _set_unlocked_actions(self, unlocked: bool) -> None:
+        for action in (self.add_folder_action, self.import_action, self.rescan_action,
+                       self.lock_action):
+            action.setEnabled(unlocked)
+
+    def _add_folder(self) -> None:
+        self.show_page(self.library_page)
+        self.library_page.add_folder_dialog()
+
+    def _import_catalog(self) -> None:
+        self.show_page(self.catalogs_page)
+        self.catalogs_page.import_dialog()
+
+    def _rescan(self) -> None:
+        self.show_page(self.library_page)
+        self.library_page.rescan()
+
+    def show_page(self, page: Page) -> None:
+        self.nav.setCurrentRow(self.pages.index(page))
+
+    # -- lock and unlock ------------------------------------------------------------------------
+    def _start(self) -> None:
+        data_dir = self.ctx.data_dir
+        if not profile_exists(data_dir):
+            self.welcome.set_mode(creating=True)
+            return
+        self.welcome.set_mode(creating=False)
+        if device_unlock_available(data_dir):
+            self._open("", None, creating=False, use_device=True)
+
+    def _open(self, passphrase: str, remember: bool | None, creating: bool,
+              use_device: bool = False) -> None:
+        self.welcome.set_busy(True)
+        data_dir = self.ctx.data_dir
+
+        def work(progress: Progress) -> Library:
+            return open_library(data_dir, lambda _creating: passphrase, use_device=use_device,
+                                remember=remember)
+
+        self.ctx.run(work, self._unlocked, on_failure=self.welcome.show_error, name="unlock")
+
+    def _unlocked(self, library: Library) -> None:
+        self.ctx.library = library
+        self.welcome.reset()
+        self.root.setCurrentIndex(1)
+        self._set_unlocked_actions(True)
+        first = self.nav.currentRow() < 0
+        self.ctx.unlocked.emit()
+        if first:
+            self.show_page(self.library_page if not library.folders() else self.foryou_page)
+        self.ctx.status.emit("Unlocked")
+
+    def lock(self) -> None:
+        """Stop background work, close the database and forget everything shown."""
+        if self.ctx.library is None:
+            return
+        self.ctx.cancel_all()
+        wait_for_all()
+        library, self.ctx.library = self.ctx.library, None
+        self.ctx.locked.emit()
+        library.store.close()
+        self._set_unlocked_actions(False)
+        self.welcome.set_mode(creating=not profile_exists(self.ctx.data_dir))
+        self.root.setCurrentIndex(0)
+
+    def _after_erase(self) -> None:
+        self.welcome.set_mode(creating=True)
+        self.root.setCurrentIndex(0)
+        self._set_unlocked_actions(False)
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "visrec", message)
+
+    # -- window state ---------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value("window/geometry")
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            return
+        self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing during indexing cancels cleanly: the current batch is committed first."""
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.lock()
+        event.accept()
+
+

@@ -1,0 +1,425 @@
+"""The Catalogs page: the product catalogs installed, importing, updating and removing them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visrec_desktop.core.catalog_store import ImportReport, InstalledCatalog
+from visrec_desktop.core.errors import Cancelled, CatalogFormatError
+from visrec_desktop.core.library import Library, bundle_catalog_id
+from visrec_desktop.core.progress import Progress, ProgressState
+from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.file_dialogs import choose_file
+from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.worker import Task
+
+COLUMNS = ("Catalog", "Publisher", "Items", "Signature", "Installed")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+BUNDLE_FILTER = "Catalog bundles (*.zip);;All files (*)"
+
+
+def signature_text(fingerprint: str | None) -> str:
+    return f"Signed, key {fingerprint}" if fingerprint else "Unsigned"
+
+
+def report_text(report: ImportReport) -> str:
+    """What an import did, its warnings and the items it had to leave out, in plain words."""
+    c = report.catalog
+    verb = "Updated" if report.replaced else "Installed"
+    lines = [f"{verb} “{c.name}” ({c.id}): {c.usable:,} of {c.items:,} items ready, in "
+             f"{report.seconds:.1f} s ({report.embedded:,} images analysed here, "
+             f"{report.reused:,} re-used).",
+             f"Publisher: {c.publisher}. {signature_text(c.fingerprint)}."]
+    lines += [f"Warning: {w}." if not w.endswith(".") else f"Warning: {w}"
+              for w in report.warnings]
+    if c.problems:
+        lines.append(f"{len(c.problems):,} item(s) left out:")
+        lines += [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
+    return "\n".join(lines)
+
+
+def details_text(c: InstalledCatalog) -> str:
+    lines = [f"{c.name} ({c.id}){' — demo catalog' if c.demo else ''}",
+             f"Publisher: {c.publisher}. {signature_text(c.fingerprint)}.",
+             f"{c.usable:,} of {c.items:,} items usable; published {c.created_at or 'unknown'}."]
+    if c.problems:
+        lines.append(f"{len(c.problems):,} item(s) left out:")
+        lines += [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
+    return "\n".join(lines)
+
+
+def _item(value: object, tooltip: str | None = None) -> QStandardItem:
+    item = QStandardItem()
+    item.setData(value, Qt.ItemDataRole.DisplayRole)
+    item.setEditable(False)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
+
+
+class CatalogsPage(Page):
+    """Installed catalogs with their origin; import (file, drop), update and remove."""
+
+    title = "Catalogs"
+    imported = Signal(object)  # ImportReport
+    refreshed = Signal()
+    import_failed = Signal(str)  # the human message of a refusal
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.current_task: Task | None = None
+        self.catalogs: list[InstalledCatalog] = []
+        self._queue: list[tuple[Path, str | None]] = []
+        self._last_dir = ""  # memory only
+        self._pending_select: str | None = None  # the catalog just imported
+        self._hold_report = False
+
+        intro = QLabel("Catalogs are product lists from shops, ranked here for your taste. "
+                       "Drop a catalog bundle (.zip or folder) on this page, or import one.")
+        intro.setWordWrap(True)
+        self.import_button = QPushButton("Import...")
+        self.import_button.setAccessibleName("Import a catalog bundle")
+        self.import_button.clicked.connect(self.import_dialog)
+        self.update_button = QPushButton("Update...")
+        self.update_button.setAccessibleName("Update the selected catalog from a new bundle")
+        self.update_button.clicked.connect(self.update_dialog)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setAccessibleName("Remove the selected catalog")
+        self.remove_button.clicked.connect(self.remove_selected)
+
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.catalogs_view = QTreeView()
+        self.catalogs_view.setModel(self.model)
+        self.catalogs_view.setAccessibleName("Installed catalogs")
+        self.catalogs_view.setRootIsDecorated(False)
+        self.catalogs_view.setUniformRowHeights(True)
+        self.catalogs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.catalogs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.catalogs_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.catalogs_view.header().setStretchLastSection(False)
+        self.catalogs_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._selection_changed())
+
+        self.stage_label = QLabel("")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Catalog import progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the catalog import")
+        self.cancel_button.clicked.connect(self.cancel)
+
+        self.report_view = QPlainTextEdit()
+        self.report_view.setReadOnly(True)
+        self.report_view.setAccessibleName("Catalog details and import report")
+        self.report_view.setPlaceholderText("Select a catalog to see its details.")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.update_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.stage_label)
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.catalogs_view, 3)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.report_view, 2)
+        self.setAcceptDrops(True)
+        ctx.catalogs_changed.connect(self.refresh)
+        self._set_busy(False)
+
+    # -- listing --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the installed catalogs (installs the demo catalog when there is none)."""
+        lib = self.ctx.library
+        if lib is None:
+            return
+        def failed(message: str) -> None:
+            if self.current_task is None:
+                self._set_busy(False)
+            if self.ctx.library is lib:
+                self.ctx.error.emit(message)
+
+        self.ctx.run(lambda progress: lib.catalogs(progress),
+                     lambda catalogs: self._show(lib, catalogs),
+                     on_progress=self._progressed, on_failure=failed, name="catalogs")
+
+    def _show(self, lib: Library, catalogs: list[InstalledCatalog]) -> None:
+        if self.current_task is None:
+            self._set_busy(False)
+        if self.ctx.library is not lib:
+            return
+        just_imported = self._pending_select
+        selected = just_imported or self.selected_id()
+        self._pending_select = None
+        self.catalogs = list(catalogs)
+        self.model.removeRows(0, self.model.rowCount())
+        for c in self.catalogs:
+            name = _item(f"{c.name} (demo)" if c.demo else c.name,
+                         f"{c.id}: a demo catalog with made-up products" if c.demo else c.id)
+            name.setData(c.id, ID_ROLE)
+            when = datetime.fromtimestamp(c.installed_at).strftime("%Y-%m-%d %H:%M")
+            items = _item(f"{c.usable:,} of {c.items:,} usable",
+                          f"{len(c.problems)} item(s) left out" if c.problems else None)
+            self.model.appendRow([name, _item(c.publisher), items,
+                                  _item(signature_text(c.fingerprint)), _item(when)])
+        for col in range(1, len(COLUMNS)):
+            self.catalogs_view.resizeColumnToContents(col)
+        if selected is not None:
+            self._hold_report = just_imported is not None  # keep the import report in view
+            self.select(selected)
+            self._hold_report = False
+        self._update_buttons()
+        self.refreshed.emit()
+
+    def select(self, catalog_id: str) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.item(row, 0).data(ID_ROLE) == catalog_id:
+                self.catalogs_view.setCurrentIndex(self.model.index(row, 0))
+                return
+
+    def selected_id(self) -> str | None:
+        rows = self.catalogs_view.selectionModel().selectedRows(0)
+        return self.model.itemFromIndex(rows[0]).data(ID_ROLE) if rows else None
+
+    def _selection_changed(self) -> None:
+        cid = self.selected_id()
+        catalog = next((c for c in self.catalogs if c.id == cid), None)
+        if catalog is not None and self.current_task is None and not self._hold_report:
+            self.report_view.setPlainText(details_text(catalog))
+        self._update_buttons()
+
+    # -- import ---------------------------------------------------------------------------------
+    def import_dialog(self) -> None:
+        path = self._ask_bundle("Import a catalog")
+        if path is not None:
+            self.import_bundle(path)
+
+    def update_dialog(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+        path = self._ask_bundle(f"Choose the new version of “{cid}”")
+        if path is not None:
+            self.import_bundle(path, expect_id=cid)
+
+    def _ask_bundle(self, caption: str) -> Path | None:
+        if not self.ctx.is_unlocked:
+            return None
+        chosen = choose_file(self, caption, self._last_dir, BUNDLE_FILTER)
+        if chosen is not None:
+            self._last_dir = str(chosen.parent)
+        return chosen
+
+    def import_bundle(self, path: Path, expect_id: str | None = None) -> None:
+        """Validate and install a bundle in the background; `expect_id` makes it an update of
+        that catalog (a bundle of another catalog is then refused)."""
+        lib = self.ctx.library
+        if lib is None:
+            return
+        if self.current_task is not None:
+            self._queue.append((path, expect_id))
+            self.ctx.status.emit(f"{path.name} queued: imported after the current one")
+            return
+
+        def work(progress: Progress) -> ImportReport | None:
+            if expect_id is not None:
+                found = bundle_catalog_id(path)
+                if found != expect_id:
+                    raise CatalogFormatError(
+                        f"This bundle holds the catalog “{found}”, not a new version of "
+                        f"“{expect_id}”. Use Import... to add it as another catalog")
+            try:
+                return lib.import_catalog(path, progress)
+            except Cancelled:
+                return None
+
+        holder: list[Task] = []
+        task = self.ctx.run(work, lambda report: self._imported(lib, path, report),
+                            on_progress=self._progressed,
+                            on_failure=lambda message: self._refused(lib, path, message),
+                            on_finished=lambda: self._ended(holder[0], lib), name="import")
+        holder.append(task)
+        self.current_task = task
+        self._set_busy(True)
+        self.stage_label.setText(f"Importing {path.name}...")
+        self.report_view.setPlainText(f"Checking {path.name}...")
+
+    def _progressed(self, state: ProgressState) -> None:
+        if self.current_task is None and self.ctx.is_unlocked:
+            # Listing installs the demo catalog the first time: show that it is busy.
+            self.stage_label.setText("Setting up the demo catalog...")
+            self.progress_bar.setVisible(True)
+            self.stage_label.setVisible(True)
+        if state.total <= 0:
+            self.progress_bar.setRange(0, 0)
+            return
+        self.progress_bar.setRange(0, state.total)
+        self.progress_bar.setValue(min(state.done, state.total))
+        text = f"{state.done:,} of {state.total:,} images"
+        if state.eta is not None and state.done < state.total:
+            text += f" · about {max(round(state.eta), 1)} s left"
+        self.progress_bar.setFormat(text)
+
+    def _imported(self, lib: Library, path: Path, report: ImportReport | None) -> None:
+        if self.ctx.library is not lib:
+            return
+        if report is None:
+            self.report_view.setPlainText(f"Import of {path.name} cancelled: nothing changed.")
+            self.ctx.status.emit("Catalog import cancelled")
+            return
+        self.report_view.setPlainText(report_text(report))
+        c = report.catalog
+        self.ctx.status.emit(f"{'Updated' if report.replaced else 'Installed'} “{c.name}”: "
+                             f"{c.usable:,} of {c.items:,} items ready")
+        self._pending_select = c.id
+        self.imported.emit(report)
+        self.ctx.catalogs_changed.emit()
+
+    def _refused(self, lib: Library, path: Path, message: str) -> None:
+        if self.ctx.library is not lib:
+            return
+        text = (f"{path.name} was not installed: {message.rstrip('.')}.\n"
+                "The catalogs already installed have not changed.")
+        self.report_view.setPlainText(text)
+        self.import_failed.emit(text)
+        self.ctx.error.emit(text)
+
+    def _ended(self, task: Task, lib: Library) -> None:
+        if task is not self.current_task:
+            return
+        self.current_task = None
+        self._set_busy(False)
+        if self._queue and self.ctx.library is lib:
+            path, expect = self._queue.pop(0)
+            self.import_bundle(path, expect)
+
+    def cancel(self) -> None:
+        if self.current_task is not None:
+            self._queue.clear()
+            self.current_task.cancel()
+            self.stage_label.setText("Cancelling...")
+            self.cancel_button.setEnabled(False)
+
+    # -- drops ----------------------------------------------------------------------------------
+    @staticmethod
+    def _dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.ctx.is_unlocked and self._dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)  # type: ignore[arg-type]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_paths(event)
+        if not paths or not self.ctx.is_unlocked:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        bundles = [p for p in paths if p.is_dir() or p.suffix.lower() == ".zip"]
+        others = [p for p in paths if p not in bundles]
+        if others:
+            self.ctx.status.emit(f"{others[0].name} is not a catalog bundle (a .zip file or a "
+                                 "folder); photo folders go on the Library page")
+        for path in bundles:
+            self.import_bundle(path)
+
+    # -- remove ---------------------------------------------------------------------------------
+    def remove_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+        catalog = next((c for c in self.catalogs if c.id == cid), None)
+        name = catalog.name if catalog else cid
+        answer = QMessageBox.question(
+            self, "Remove catalog",
+            f"Remove the catalog “{name}”?\n\nYour likes and dislikes on its items are kept "
+            "in case you import it again.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_catalog(cid)
+
+    def remove_catalog(self, catalog_id: str) -> None:
+        lib = self.ctx.library
+        if lib is None or self.current_task is not None:
+            return
+
+        def done(_: object) -> None:
+            if self.ctx.library is lib:
+                self.report_view.clear()
+                self.ctx.status.emit(f"Catalog “{catalog_id}” removed")
+                self.ctx.catalogs_changed.emit()
+
+        self.ctx.run(lambda progress: lib.remove_catalog(catalog_id), done,
+                     name="remove-catalog")
+
+    # -- state ----------------------------------------------------------------------------------
+    def _set_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        self.stage_label.setVisible(busy)
+        if not busy:
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(0)
+            self.progress_bar.setFormat("")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        unlocked = self.ctx.is_unlocked
+        selected = self.selected_id() is not None
+        idle = self.current_task is None
+        self.import_button.setEnabled(unlocked)
+        self.update_button.setEnabled(unlocked and selected and idle)
+        self.remove_button.setEnabled(unlocked and selected and idle)
+
+    def on_unlocked(self) -> None:
+        self._update_buttons()
+        self.refresh()
+
+    def on_locked(self) -> None:
+        if self.current_task is not None:
+            self.current_task.cancel()
+        self.current_task = None
+        self._queue.clear()
+        self._last_dir = ""
+        self._pending_select = None
+        self.catalogs = []
+        self.model.removeRows(0, self.model.rowCount())
+        self.report_view.clear()
+        self._set_busy(False)

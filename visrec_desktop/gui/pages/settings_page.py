@@ -1,0 +1,330 @@
+"""The Settings page: performance, the model and its licence, the data folder, lock and erase."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visrec_desktop.core import config, providers
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.library import set_remembered
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.unlock import erase_profile
+from visrec_desktop.core.vault import Vault
+from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.worker import wait_for_all
+
+AUTOMATIC = "Automatic"
+ERASE_WORD = "ERASE"
+
+
+def read_notice(spec: object) -> str:
+    """The text of the model's NOTICE file, or a plain sentence when it is missing."""
+    notice = getattr(spec, "notice", None)
+    if notice is None:
+        return "No licence notice ships with this model."
+    try:
+        return str(notice.read_text("utf-8"))
+    except OSError as exc:
+        return f"The licence notice {notice} could not be read ({exc.strerror or exc})."
+
+
+class SettingsPage(Page):
+    """Preferences that hold nothing user-derived, plus lock, remember and erase."""
+
+    title = "Settings"
+    lock_requested = Signal()
+    erased = Signal()
+    remember_changed = Signal(bool)  # the new state, once the keychain agreed
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.licence_dialog: QDialog | None = None
+
+        # -- performance -----------------------------------------------------------------------
+        self.provider_combo = QComboBox()
+        self.provider_combo.setAccessibleName("Execution provider")
+        self.provider_combo.currentIndexChanged.connect(lambda *_: self._provider_chosen())
+        self.provider_in_use = QLabel()
+        self.provider_in_use.setAccessibleName("Execution provider in use")
+        self.threads_spin = QSpinBox()
+        self.threads_spin.setAccessibleName("Threads for the model")
+        self.threads_spin.setRange(0, max(os.cpu_count() or 1, 1) * 2)
+        self.threads_spin.setSpecialValueText("All cores")
+        self.threads_spin.setToolTip("0 uses every core")
+        self.threads_spin.valueChanged.connect(lambda *_: self._threads_chosen())
+        applies = QLabel("Changes apply the next time you unlock.")
+        applies.setWordWrap(True)
+        perf = QGroupBox("Performance")
+        perf_form = QFormLayout(perf)
+        perf_form.addRow("Execution provider:", self.provider_combo)
+        perf_form.addRow("", self.provider_in_use)
+        perf_form.addRow("Threads:", self.threads_spin)
+        perf_form.addRow("", applies)
+
+        # -- model -----------------------------------------------------------------------------
+        self.model_label = QLabel("—")
+        self.model_label.setAccessibleName("Model")
+        self.licence_label = QLabel("—")
+        self.licence_label.setAccessibleName("Model licence")
+        self.licence_button = QPushButton("Show licence")
+        self.licence_button.setAccessibleName("Show the model's licence notice")
+        self.licence_button.clicked.connect(self.show_licence)
+        licence_row = QHBoxLayout()
+        licence_row.addWidget(self.licence_label, 1)
+        licence_row.addWidget(self.licence_button)
+        model_box = QGroupBox("Model")
+        model_form = QFormLayout(model_box)
+        model_form.addRow("Model:", self.model_label)
+        model_form.addRow("Licence:", licence_row)
+        model_form.addRow("", QLabel("The model runs on this computer only."))
+
+        # -- privacy and data ------------------------------------------------------------------
+        self.data_dir_edit = QLineEdit(str(ctx.data_dir))
+        self.data_dir_edit.setReadOnly(True)
+        self.data_dir_edit.setAccessibleName("Data folder")
+        self.copy_button = QPushButton("Copy path")
+        self.copy_button.setAccessibleName("Copy the data folder path")
+        self.copy_button.clicked.connect(self.copy_data_dir)
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data_dir_edit, 1)
+        data_row.addWidget(self.copy_button)
+        self.remember_check = QCheckBox("Remember on this device")
+        self.remember_check.setAccessibleName("Remember on this device")
+        self.remember_check.setToolTip("Keep the key in the system keychain so visrec opens "
+                                       "without the passphrase; the passphrase keeps working")
+        self.remember_check.clicked.connect(self._remember_clicked)
+        self.lock_button = QPushButton("Lock now")
+        self.lock_button.setAccessibleName("Lock now")
+        self.lock_button.clicked.connect(self.lock_requested.emit)
+        self.erase_button = QPushButton("Erase everything...")
+        self.erase_button.setAccessibleName("Erase everything")
+        self.erase_button.setToolTip("Delete your encrypted profile from this computer")
+        self.erase_button.clicked.connect(self.erase_dialog)
+        actions = QHBoxLayout()
+        actions.addWidget(self.lock_button)
+        actions.addStretch(1)
+        actions.addWidget(self.erase_button)
+        privacy = QGroupBox("Privacy and data")
+        privacy_form = QFormLayout(privacy)
+        privacy_form.addRow("Data folder:", data_row)
+        privacy_form.addRow("", self.remember_check)
+        privacy_form.addRow(actions)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(perf)
+        layout.addWidget(model_box)
+        layout.addWidget(privacy)
+        layout.addStretch(1)
+        self._set_enabled(False)
+
+    # -- performance ----------------------------------------------------------------------------
+    def _fill_providers(self) -> None:
+        combo = self.provider_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(AUTOMATIC, "auto")
+        for name in providers.available():
+            combo.addItem(name, name)
+        saved = self.ctx.settings.provider or "auto"
+        wanted = "auto" if saved.strip().lower() == "auto" else providers.canonical(saved)
+        index = combo.findData(wanted)
+        if index < 0:
+            combo.addItem(f"{wanted} (not available here)", wanted)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+
+    def _provider_chosen(self) -> None:
+        value = self.provider_combo.currentData()
+        if value and value != self.ctx.settings.provider:
+            self.ctx.settings.provider = str(value)
+            self._save("Execution provider saved: it applies the next time you unlock")
+
+    def _threads_chosen(self) -> None:
+        value = self.threads_spin.value()
+        if value != self.ctx.settings.threads:
+            self.ctx.settings.threads = value
+            self._save("Threads saved: the change applies the next time you unlock")
+
+    def _save(self, message: str) -> None:
+        try:
+            self.ctx.save_settings()
+        except VisrecError as exc:
+            self.ctx.error.emit(str(exc))
+            return
+        self.ctx.status.emit(message)
+
+    # -- model ----------------------------------------------------------------------------------
+    def show_licence(self) -> None:
+        lib = self.ctx.library
+        if lib is None:
+            return
+        spec = lib.embedder.spec
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Licence of {spec.name}")
+        text = QPlainTextEdit(read_notice(spec))
+        text.setReadOnly(True)
+        text.setAccessibleName("Licence notice")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        box = QVBoxLayout(dialog)
+        box.addWidget(QLabel(f"{spec.name} {spec.version} — {spec.licence}"))
+        box.addWidget(text)
+        box.addWidget(buttons)
+        dialog.resize(640, 480)
+        self.licence_dialog = dialog
+        dialog.open()
+
+    # -- data folder, remember, lock, erase -----------------------------------------------------
+    def copy_data_dir(self) -> None:
+        QGuiApplication.clipboard().setText(str(self.ctx.data_dir))
+        self.ctx.status.emit("Data folder path copied")
+
+    def _remember_clicked(self, checked: bool) -> None:
+        passphrase: str | None = None
+        if checked:
+            text, ok = QInputDialog.getText(
+                self, "Remember on this device",
+                "Enter your passphrase to keep the key in the system keychain:",
+                QLineEdit.EchoMode.Password)
+            if not ok or not text:
+                self.remember_check.setChecked(False)
+                return
+            passphrase = text
+        self.set_remember(checked, passphrase)
+
+    def set_remember(self, on: bool, passphrase: str | None = None) -> None:
+        """Turn "remember on this device" on or off in the background (the keychain may be slow
+        or missing); the checkbox follows what actually happened."""
+        data_dir = self.ctx.data_dir
+        self.remember_check.setEnabled(False)
+
+        def work(progress: Progress) -> bool:
+            return set_remembered(data_dir, on, passphrase)
+
+        def done(state: bool) -> None:
+            self.remember_check.setChecked(state)
+            self.ctx.status.emit("visrec now opens without the passphrase on this device" if state
+                                 else "visrec asks for the passphrase again on this device")
+            self.remember_changed.emit(state)
+
+        def failed(message: str) -> None:
+            self.remember_check.setChecked(self._remembered())
+            if on:
+                message = (f"{message.rstrip('.')}.\nvisrec keeps asking for your passphrase "
+                           "when it starts.")
+            self.ctx.error.emit(message)
+
+        self.ctx.run(work, done, on_failure=failed,
+                     on_finished=lambda: self.remember_check.setEnabled(self.ctx.is_unlocked),
+                     name="remember")
+
+    def _remembered(self) -> bool:
+        try:
+            return Vault(self.ctx.data_dir).remembered()
+        except VisrecError:
+            return False
+
+    def erase_dialog(self) -> None:
+        """Two confirmations (a warning, then typing ERASE) before anything is deleted."""
+        if not self.ctx.is_unlocked:
+            return
+        answer = QMessageBox.warning(
+            self, "Erase everything",
+            "This deletes your encrypted profile from this computer: what visrec learnt from "
+            "your photos, your choices, your likes and the key that opens them. It cannot be "
+            "undone.\n\nYour photos themselves are not touched. Installed catalogs (public "
+            "data) stay.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        text, ok = QInputDialog.getText(self, "Erase everything",
+                                        f"Type {ERASE_WORD} to confirm:")
+        if not ok:
+            return
+        if text.strip() != ERASE_WORD:
+            QMessageBox.information(self, "Erase everything",
+                                    f"Nothing was erased: you did not type {ERASE_WORD}.")
+            return
+        self.erase()
+
+    def erase(self) -> None:
+        """Lock (through the main window when there is one), then erase the profile."""
+        window = self.window()
+        lock = getattr(window, "lock", None)
+        if window is not self and callable(lock):
+            lock()
+        if self.ctx.library is not None:
+            self._lock_here()
+        data_dir = self.ctx.data_dir
+
+        def done(removed: object) -> None:
+            self.ctx.settings = config.Settings()
+            self.ctx.status.emit("Your profile was erased from this computer")
+            self.erased.emit()
+
+        self.ctx.run(lambda progress: erase_profile(data_dir), done, name="erase")
+
+    def _lock_here(self) -> None:
+        """Locking without a main window (the page on its own): stop work, close the store."""
+        self.ctx.cancel_all()
+        wait_for_all()
+        lib, self.ctx.library = self.ctx.library, None
+        self.ctx.locked.emit()
+        if lib is not None:
+            lib.store.close()
+
+    # -- lock and unlock ------------------------------------------------------------------------
+    def _set_enabled(self, on: bool) -> None:
+        for widget in (self.provider_combo, self.threads_spin, self.licence_button,
+                       self.remember_check, self.lock_button, self.erase_button):
+            widget.setEnabled(on)
+
+    def on_unlocked(self) -> None:
+        lib = self.ctx.require()
+        self._fill_providers()
+        embedder = lib.embedder
+        in_use = f"In use now: {embedder.provider} ({providers.short_name(embedder.provider)}), " \
+                 f"{embedder.threads} thread{'s' if embedder.threads != 1 else ''}"
+        if embedder.notes:
+            in_use += "\n" + "\n".join(embedder.notes)
+        self.provider_in_use.setText(in_use)
+        self.threads_spin.blockSignals(True)
+        self.threads_spin.setValue(self.ctx.settings.threads)
+        self.threads_spin.blockSignals(False)
+        spec = embedder.spec
+        self.model_label.setText(f"{spec.name} {spec.version}")
+        self.licence_label.setText(spec.licence)
+        self.data_dir_edit.setText(str(self.ctx.data_dir))
+        self.remember_check.setChecked(self._remembered())
+        self._set_enabled(True)
+
+    def on_locked(self) -> None:
+        self._set_enabled(False)
+        self.provider_in_use.clear()
+        if self.licence_dialog is not None:
+            self.licence_dialog.close()
+            self.licence_dialog = None

@@ -1,0 +1,150 @@
+"""First run: say what the app does and create a passphrase. Later runs: unlock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visrec_desktop.core.vault import passphrase_strength
+
+MIN_PASSPHRASE = 8
+
+WELCOME = (
+    "<h1>Welcome to visrec</h1>"
+    "<p>Drag your photo folders in, and visrec learns what you like to look at. Then it "
+    "ranks a product catalog for you, so you can browse recommendations offline.</p>"
+    "<p><b>Nothing leaves this computer.</b> Your photos are analysed here, by a model that "
+    "ships with the app. What it learns (folder and file names, labels, your likes) is kept "
+    "encrypted with a passphrase only you know. The app never opens a network connection.</p>"
+)
+
+
+class WelcomePage(QWidget):
+    """Create a profile (first run) or unlock it; emits the passphrase, never stores it."""
+
+    create_requested = Signal(str, bool)  # passphrase, remember on this device
+    unlock_requested = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.creating = True
+        self.intro = QLabel(WELCOME)
+        self.intro.setWordWrap(True)
+        self.intro.setTextFormat(Qt.TextFormat.RichText)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm.setAccessibleName("Repeat passphrase")
+        self.strength = QProgressBar()
+        self.strength.setRange(0, 4)
+        self.strength.setTextVisible(False)
+        self.strength.setAccessibleName("Passphrase strength")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.remember = QCheckBox("Remember on this device (uses the system keychain; the "
+                                  "passphrase keeps working too)")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet("color: palette(bright-text); background: #b3261e; "
+                                 "padding: 6px; border-radius: 4px;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.go = QPushButton()
+        self.go.setDefault(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.hide()
+
+        form = QFormLayout()
+        form.addRow("Passphrase:", self.passphrase)
+        self.confirm_label = QLabel("Repeat it:")
+        form.addRow(self.confirm_label, self.confirm)
+        form.addRow("", self.strength)
+        form.addRow("", self.hint)
+        self.strength.setMaximumHeight(8)
+        box = QWidget()
+        box.setFixedWidth(640)  # a fixed width lets the wrapped text take the height it needs
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.intro)
+        inner.addLayout(form)
+        inner.addWidget(self.remember)
+        inner.addWidget(self.error)
+        inner.addWidget(self.go)
+        inner.addWidget(self.busy)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+        self.passphrase.textChanged.connect(self._update)
+        self.confirm.textChanged.connect(self._update)
+        self.passphrase.returnPressed.connect(self._submit)
+        self.confirm.returnPressed.connect(self._submit)
+        self.go.clicked.connect(self._submit)
+        self.set_mode(creating=True)
+
+    def set_mode(self, creating: bool) -> None:
+        self.creating = creating
+        self.intro.setText(WELCOME if creating else
+                           "<h1>visrec is locked</h1><p>Enter your passphrase to open your "
+                           "encrypted profile.</p>")
+        for w in (self.confirm, self.confirm_label, self.strength, self.hint):
+            w.setVisible(creating)
+        self.go.setText("Create my private profile" if creating else "Unlock")
+        self.go.setAccessibleName(self.go.text())
+        self.reset()
+
+    def reset(self) -> None:
+        self.passphrase.clear()
+        self.confirm.clear()
+        self.error.hide()
+        self.set_busy(False)
+        self._update()
+        self.passphrase.setFocus()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for w in (self.passphrase, self.confirm, self.remember):
+            w.setEnabled(not busy)
+        self._update()
+        if busy:
+            self.go.setEnabled(False)
+
+    def show_error(self, message: str) -> None:
+        self.set_busy(False)
+        self.error.setText(message)
+        self.error.show()
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def _update(self) -> None:
+        text = self.passphrase.text()
+        if self.creating:
+            score, hint = passphrase_strength(text) if text else (0, "Choose a passphrase: "
+                                                                  "a short sentence is best.")
+            self.strength.setValue(score)
+            if text and self.confirm.text() and self.confirm.text() != text:
+                hint += " The two entries differ."
+            self.hint.setText(hint)
+            ok = len(text) >= MIN_PASSPHRASE and self.confirm.text() == text
+        else:
+            ok = bool(text)
+        self.go.setEnabled(ok and not self.busy.isVisible())
+
+    def _submit(self) -> None:
+        if not self.go.isEnabled():
+            return
+        self.error.hide()
+        signal = self.create_requested if self.creating else self.unlock_requested
+        signal.emit(self.passphrase.text(), self.remember.isChecked())

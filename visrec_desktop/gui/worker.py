@@ -1,0 +1,115 @@
+"""The one way long work leaves the GUI thread (after superqt's worker and Anki's QueryOp).
+
+`run_task(fn, ...)` runs `fn(progress)` on the global QThreadPool. `fn` is plain core code: it
+receives a `core.progress.Progress`, reports through it and checks it for pause and cancel.
+Results, errors and progress come back to the GUI thread as queued signals. Never touch a widget
+inside `fn`.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from visrec_desktop.core.errors import Cancelled, VisrecError
+from visrec_desktop.core.progress import Progress, ProgressState
+
+log = logging.getLogger(__name__)
+_running: set[Task] = set()  # keeps tasks (and their signal objects) alive until they finish
+
+
+class TaskSignals(QObject):
+    progressed = Signal(object)  # ProgressState
+    succeeded = Signal(object)  # fn's return value
+    failed = Signal(str)  # a human message
+    cancelled = Signal()
+    finished = Signal()  # always, last
+
+
+class Task(QRunnable):
+    """A core function running on the thread pool, with progress, pause and cancel."""
+
+    def __init__(self, fn: Callable[[Progress], Any], name: str = "task") -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.name = name
+        self.signals = TaskSignals()  # created on the GUI thread: its slots run there
+        self.progress = Progress(self.signals.progressed.emit)
+        self.done = False
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except VisrecError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # a bug: say so plainly, keep the details in the log
+            log.error("%s failed:\n%s", self.name, traceback.format_exc())
+            self.signals.failed.emit(f"Something went wrong ({type(exc).__name__}). "
+                                     "Your data is safe; please try again.")
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.done = True
+            self.signals.finished.emit()
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def pause(self) -> None:
+        self.progress.pause()
+
+    def resume(self) -> None:
+        self.progress.resume()
+
+
+def run_task(
+    fn: Callable[[Progress], Any],
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[str], None] | None = None,
+    on_progress: Callable[[ProgressState], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
+    name: str = "task",
+    on_created: Callable[[Task], None] | None = None,
+) -> Task:
+    """Start `fn(progress)` in the background and route its outcome to the given callbacks.
+
+    `on_created` sees the task before it starts, so its bookkeeping cannot miss a quick end.
+    """
+    task = Task(fn, name)
+    if on_created:
+        on_created(task)
+    if on_success:
+        task.signals.succeeded.connect(on_success)
+    if on_failure:
+        task.signals.failed.connect(on_failure)
+    if on_progress:
+        task.signals.progressed.connect(on_progress)
+    if on_cancelled:
+        task.signals.cancelled.connect(on_cancelled)
+    if on_finished:
+        task.signals.finished.connect(on_finished)
+    task.signals.finished.connect(lambda: _running.discard(task))
+    _running.add(task)
+    _pool().start(task)
+    return task
+
+
+def _pool() -> QThreadPool:
+    """The global pool, with room for quick jobs beside long ones: the heavy work happens in
+    onnxruntime, OpenCV and SQLite, which release the GIL, so a few extra threads are cheap."""
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(max(pool.maxThreadCount(), 6))
+    return pool
+
+
+def wait_for_all(timeout_ms: int = 30000) -> bool:
+    """Block until background tasks end (used when the window closes)."""
+    return _pool().waitForDone(timeout_ms)

@@ -1,0 +1,129 @@
+"""`visrec --self-test`: prove that this installation (source or frozen) works, offline.
+
+Checks the model's checksum, classifies a bundled real photo, round-trips a temporary encrypted
+store (and refuses a wrong passphrase), opens the main window offscreen, lists the execution
+providers, prints a JSON report and exits 0 only if everything passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXPECTED_TOP1 = "espresso"
+PASSPHRASE = "self-test passphrase, not a secret"
+
+
+def _check_model(report: dict[str, Any]) -> None:
+    from visrec_desktop.core.model import load_model_spec
+
+    spec = load_model_spec()  # verifies size and sha256
+    report["model"] = {"id": spec.model_id, "sha256": spec.sha256, "licence": spec.licence}
+
+
+def _check_inference(report: dict[str, Any]) -> None:
+    from visrec_desktop.core.config import resource_path
+    from visrec_desktop.core.decode import decode, read_bytes
+    from visrec_desktop.core.embedder import Embedder
+    from visrec_desktop.core.model import load_model_spec
+    from visrec_desktop.core.preprocess import to_tensor
+
+    embedder = Embedder(load_model_spec())
+    photo = resource_path("resources") / "selftest" / "coffee.jpg"
+    image = decode(read_bytes(photo, 1 << 24), ".jpg", embedder.spec.preprocess.resize_shorter)
+    emb, probs = embedder.run(to_tensor(image.pixels, embedder.spec.preprocess)[None])
+    assert probs is not None
+    top = embedder.top_tags(probs, 1)[0][0]
+    report["inference"] = {"provider": embedder.provider, "top1": top.label,
+                           "probability": round(top.probability, 4),
+                           "embedding_dim": int(emb.shape[1])}
+    if top.label != EXPECTED_TOP1:
+        raise AssertionError(f"expected top-1 '{EXPECTED_TOP1}', got '{top.label}'")
+
+
+def _check_store(report: dict[str, Any]) -> None:
+    from visrec_desktop.core.errors import WrongPassphraseError
+    from visrec_desktop.core.unlock import open_store
+
+    with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
+        folder = Path(tmp) / "data"
+        store = open_store(folder, lambda creating: PASSPHRASE, use_device=False)
+        store.set_pref("self-test", {"ok": True})
+        store.close()
+        try:
+            open_store(folder, lambda creating: "wrong " + PASSPHRASE, use_device=False)
+        except WrongPassphraseError:
+            pass
+        else:
+            raise AssertionError("a wrong passphrase was accepted")
+        store = open_store(folder, lambda creating: PASSPHRASE, use_device=False)
+        value = store.get_pref("self-test")
+        integrity = store.integrity_check()
+        store.close()
+        if value != {"ok": True} or integrity != "ok":
+            raise AssertionError(f"store round trip failed: {value!r}, {integrity}")
+    report["store"] = {"encryption": "AES-256-GCM", "integrity": integrity}
+
+
+def _check_window(report: dict[str, Any]) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from visrec_desktop.gui.app import make_app
+
+    app = make_app([sys.argv[0]])
+    from visrec_desktop.gui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
+        window = MainWindow(Path(tmp) / "data")
+        window.show()
+        app.processEvents()
+        title = window.windowTitle()
+        window.close()
+        app.processEvents()
+    report["window"] = {"platform": app.platformName(), "title": title}
+
+
+def _check_providers(report: dict[str, Any]) -> None:
+    from visrec_desktop.core import providers
+
+    report["providers"] = {"available": providers.available(), "preference":
+                           list(providers.PREFERENCE)}
+
+
+CHECKS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+    ("model", _check_model),
+    ("inference", _check_inference),
+    ("store", _check_store),
+    ("window", _check_window),
+    ("providers", _check_providers),
+]
+
+
+def run() -> int:
+    """Run every check, print the JSON report, return the exit code."""
+    from visrec_desktop import __version__
+
+    report: dict[str, Any] = {"version": __version__, "python": platform.python_version(),
+                              "platform": platform.platform(),
+                              "frozen": bool(getattr(sys, "frozen", False)), "checks": {}}
+    ok = True
+    for name, check in CHECKS:
+        started = time.monotonic()
+        try:
+            check(report)
+            report["checks"][name] = {"passed": True}
+        except Exception as exc:
+            ok = False
+            report["checks"][name] = {"passed": False, "error": f"{type(exc).__name__}: {exc}",
+                                      "trace": traceback.format_exc(limit=3)}
+        report["checks"][name]["seconds"] = round(time.monotonic() - started, 3)
+    report["passed"] = ok
+    print(json.dumps(report, indent=2))
+    return 0 if ok else 1
