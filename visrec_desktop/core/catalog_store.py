@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import mmap
 import os
 import secrets
 import shutil
@@ -42,7 +43,7 @@ from visrec_desktop.core.decode import decode
 from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import CatalogFormatError, ImageError, SignatureError, StoreError
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.rank import CatalogIndex, build_index, make_index
+from visrec_desktop.core.rank import CatalogIndex, build_index, make_index, reduce_blockwise
 
 log = logging.getLogger(__name__)
 
@@ -336,16 +337,18 @@ def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
     basis = np.load(folder / "index" / "basis.npy")
     factors_path = folder / "index" / "factors.npy"
     factors = np.load(factors_path) if factors_path.exists() else None
-    # Reduce blockwise: converting all of a large catalog to float32 at once would double it.
-    reduced = np.empty((len(vectors), basis.shape[1]), np.float32)
-    total = np.zeros(vectors.shape[1], np.float64)
-    for start in range(0, len(vectors), 8192):
-        block = np.asarray(vectors[start:start + 8192], np.float32)
-        reduced[start:start + len(block)] = block @ basis
-        total += block[usable[start:start + len(block)]].sum(axis=0)
-    mean = (total / max(int(usable.sum()), 1)).astype(np.float32)
+    reduced, mean = reduce_blockwise(vectors, usable, basis)
+    release_pages(vectors)
     return make_index(info.id, meta.items, vectors, usable, basis, reduced, mean, factors,
                       info.demo)
+
+
+def release_pages(vectors: np.ndarray) -> None:
+    """Reducing read every embedding through the memory map; let the OS drop those pages, so
+    only the rows later shown or re-scored come back into memory."""
+    raw = getattr(vectors, "_mmap", None)
+    if raw is not None and hasattr(raw, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        raw.madvise(mmap.MADV_DONTNEED)
 
 
 def item_meta(data_dir: Path, catalog_id: str) -> list[dict[str, Any]]:

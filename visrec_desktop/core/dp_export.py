@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -115,21 +116,28 @@ def spent(library: Library) -> float:
 
 def set_budget(library: Library, value: float, allow_raise: bool = False) -> None:
     """Lower the total budget; raising it is only possible before anything was spent."""
-    if value <= 0:
-        raise VisrecError("The privacy budget must be positive")
-    current = budget(library)
-    if value > current and not (allow_raise and not library.store.ledger()):
-        raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); it can "
-                          "be raised only before the first export")
-    if value < spent(library):
-        raise VisrecError(f"{spent(library):g} is already spent; the budget cannot go below it")
-    library.store.set_pref("dp_budget", value)
+    if not math.isfinite(value) or value <= 0:
+        raise VisrecError("The privacy budget must be a positive number")
+
+    def change(current: float) -> float:  # runs under the store's lock: no spend slips in
+        used = spent(library)
+        if value > current and not (allow_raise and used == 0):
+            raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); "
+                              "it can be raised only before the first export")
+        if value < used:
+            raise VisrecError(f"{used:g} is already spent; the budget cannot go below it")
+        return value
+
+    library.store.update_pref("dp_budget", DEFAULT_BUDGET, change)
 
 
 def export(library: Library, epsilon: float | str, taxonomy: str = "default",
            catalog_id: str | None = None, today: date | None = None) -> ExportResult:
     """Release noisy counts, recorded in the ledger first; refuse when the budget is short."""
-    eps = as_fraction(epsilon)
+    try:
+        eps = as_fraction(epsilon)
+    except ValueError as exc:
+        raise VisrecError(f"Bad epsilon {epsilon!r}: {exc}") from None
     tax, counts = histogram(library, taxonomy, catalog_id)
     day = (today or date.today()).isoformat()
     request = json.dumps([tax.id, tax.version, tax.bins, counts, str(eps), day])
@@ -140,9 +148,9 @@ def export(library: Library, epsilon: float | str, taxonomy: str = "default",
         return {"epsilon": float(eps), "day": day, "taxonomy": tax.id,
                 "document": _document(tax, noisy, eps, day)}
 
-    total = budget(library)
-    entry, fresh = library.store.spend(key, float(eps), total, make_entry)
-    return ExportResult(entry["document"], fresh, spent(library), total)
+    # The budget is read inside the spending transaction: a budget lowered meanwhile counts.
+    entry, fresh = library.store.spend(key, float(eps), lambda: budget(library), make_entry)
+    return ExportResult(entry["document"], fresh, spent(library), budget(library))
 
 
 def _document(tax: Taxonomy, noisy: list[int], eps: Fraction, day: str) -> dict[str, Any]:

@@ -23,7 +23,10 @@ EPSILON_MAX = Fraction(10)
 
 def as_fraction(epsilon: float | str | Fraction) -> Fraction:
     """ε as an exact rational; decimal text such as "0.5" is taken literally."""
-    value = Fraction(str(epsilon)) if not isinstance(epsilon, Fraction) else epsilon
+    try:
+        value = Fraction(str(epsilon)) if not isinstance(epsilon, Fraction) else epsilon
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"epsilon must be a number, not {epsilon!r}") from None
     if not EPSILON_MIN <= value <= EPSILON_MAX:
         raise ValueError(f"epsilon must be between {float(EPSILON_MIN)} and {float(EPSILON_MAX)}")
     return value

@@ -122,18 +122,33 @@ def make_index(
     )
 
 
+def reduce_blockwise(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
+                     block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """Reduced rows and the mean usable row, a block at a time: a large catalog is never
+    converted to float32 all at once."""
+    reduced = np.empty((len(vectors), basis.shape[1]), np.float32)
+    total = np.zeros(vectors.shape[1], np.float64)
+    for start in range(0, len(vectors), block):
+        rows = np.asarray(vectors[start:start + block], np.float32)
+        reduced[start:start + len(rows)] = rows @ basis
+        total += rows[usable[start:start + len(rows)]].sum(axis=0)
+    return reduced, (total / max(int(usable.sum()), 1)).astype(np.float32)
+
+
 def build_index(
     catalog_id: str, items: Sequence[Mapping[str, object]], vectors: np.ndarray, usable: np.ndarray,
     factors: np.ndarray | None = None, basis: np.ndarray | None = None, demo: bool = False,
 ) -> CatalogIndex:
     """Arrays for ranking from item metadata and unit embeddings (unusable rows ignored)."""
-    vecs32 = np.asarray(vectors, dtype=np.float32)
-    good = np.flatnonzero(usable)
+    usable = np.asarray(usable, dtype=bool)
     if basis is None:
-        basis = reduction_basis(vecs32[good]) if len(good) else np.eye(vecs32.shape[1],
-                                                                       dtype=np.float32)
-    mean = vecs32[good].mean(axis=0) if len(good) else np.zeros(vecs32.shape[1], np.float32)
-    reduced = np.ascontiguousarray(vecs32 @ basis, dtype=np.float32)
+        good = np.flatnonzero(usable)
+        rng = np.random.default_rng(0)
+        pick = np.sort(rng.choice(good, size=min(len(good), BASIS_SAMPLE), replace=False)) \
+            if len(good) else good
+        basis = reduction_basis(np.asarray(vectors[pick], np.float32)) if len(good) else \
+            np.eye(vectors.shape[1], dtype=np.float32)
+    reduced, mean = reduce_blockwise(vectors, usable, basis)
     return make_index(catalog_id, items, vectors, usable, basis, reduced, mean, factors, demo)
 
 
@@ -296,6 +311,13 @@ class Ranker:
 
     def rank(self, req: RankRequest) -> list[Recommendation]:
         """The top `req.top` items over the chosen catalogs; deterministic for the same state."""
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread: on a busy 2-core machine more threads fight and run 2-3x slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._rank(req)
+
+    def _rank(self, req: RankRequest) -> list[Recommendation]:
         pool: list[tuple[float, str, int, CatalogIndex, _Signals, np.ndarray | None]] = []
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:

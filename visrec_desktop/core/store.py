@@ -286,7 +286,7 @@ class Store:
             out.append(dict(entry, id=rid))
         return out
 
-    def spend(self, request_key: bytes, epsilon: float, budget: float,
+    def spend(self, request_key: bytes, epsilon: float, budget: Callable[[], float],
               make_entry: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
         """Record a release before anyone sees it, inside one write transaction.
 
@@ -307,10 +307,12 @@ class Store:
             for key, blob in conn.execute("SELECT request_key, entry FROM privacy_ledger"):
                 entry = self._open_json(blob, "privacy_ledger", "entry", key)
                 spent += float("inf") if entry is None else float(entry["epsilon"])
-            if spent + epsilon > budget + 1e-9:
+            total = budget()
+            if not spent + epsilon <= total + 1e-9:  # written to fail closed on NaN
+                left = max(total - spent, 0) if total == total else 0.0
                 raise BudgetExhaustedError(
-                    f"Not enough privacy budget: {max(budget - spent, 0):.2f} of {budget:.2f} "
-                    f"left, {epsilon:.2f} asked for")
+                    f"Not enough privacy budget: {left:.2f} of {total:.2f} left, "
+                    f"{epsilon:.2f} asked for")
             entry = make_entry()
             sealed = seal_json(self.codec, entry, "privacy_ledger", "entry", request_key)
             conn.execute("INSERT INTO privacy_ledger (request_key, entry) VALUES (?, ?)",

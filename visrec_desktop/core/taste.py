@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -22,8 +23,9 @@ SAME_THEME_ABOVE = 0.85
 HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.25  # old photos still say something about taste
 FAVOURITE_BOOST = 2.0
-SELECT_SAMPLE = 3000
+SELECT_SAMPLE = 2000
 FIT_SAMPLE = 12000
+CLUSTER_DIM = 64  # clustering runs in a PCA projection of this size
 VARIED_BELOW = 0.2  # mean probability of an interest's top tag below which it is "varied"
 
 
@@ -93,29 +95,53 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _project(sample: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and a CLUSTER_DIM-d PCA basis of unit embeddings: clustering in it is an order of
+    magnitude cheaper, and Euclidean distances (hence cosine ones) are kept well."""
+    mean = sample.mean(axis=0)
+    if sample.shape[1] <= CLUSTER_DIM or len(sample) <= CLUSTER_DIM:
+        return mean, np.eye(sample.shape[1], dtype=np.float32)
+    from sklearn.utils.extmath import randomized_svd
+
+    _, _, vt = randomized_svd(sample - mean, CLUSTER_DIM, n_iter=3, random_state=seed)
+    return mean, vt.T.astype(np.float32)
+
+
+def _centres(vecs: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Weighted unit centroids in the full space; an empty cluster gets a zero row."""
+    cents = np.zeros((k, vecs.shape[1]), np.float32)
+    np.add.at(cents, labels, vecs * weights[:, None].astype(np.float32))
+    return _unit(cents)
+
+
 def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
     """Number of interests: the k in 2..MAX_INTERESTS with the best silhouette, or 1 if none
-    clears SILHOUETTE_FLOOR (a library with no distinct themes is one interest)."""
+    clears SILHOUETTE_FLOOR or every split leaves two interests on one theme."""
     n = len(vecs)
     k_max = min(MAX_INTERESTS, n // MIN_PHOTOS_PER_INTEREST)
     if k_max < 2:
         return 1
     from sklearn.cluster import KMeans  # imported when needed: it costs most of a second
     from sklearn.metrics import silhouette_score
+
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=min(n, SELECT_SAMPLE), replace=False))
     sample, w = vecs[idx], weights[idx]
+    mean, basis = _project(sample, seed)
+    x = (sample - mean) @ basis
+    sq = (x * x).sum(axis=1)
+    dist = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2 * (x @ x.T), 0))
+    np.fill_diagonal(dist, 0)
     best_k, best_score = 1, SILHOUETTE_FLOOR
     for k in range(2, k_max + 1):
-        km = KMeans(k, n_init=2, random_state=seed).fit(sample, sample_weight=w)
-        labels = km.labels_
+        labels = KMeans(k, n_init=2, random_state=seed).fit_predict(x, sample_weight=w)
         if len(set(labels.tolist())) < 2:
             continue
-        cents = _unit(km.cluster_centers_.astype(np.float32))
+        cents = _centres(sample, w, labels, k)
         close = cents @ cents.T - 2 * np.eye(k)
         if float(close.max()) > SAME_THEME_ABOVE:
             continue  # silhouette is relative: it also "finds" splits inside one theme
-        score = float(silhouette_score(sample, labels, metric="cosine", random_state=seed))
+        score = float(silhouette_score(dist, labels, metric="precomputed"))
         if score > best_score + 1e-9:
             best_k, best_score = k, score
     return best_k
@@ -144,6 +170,21 @@ def build_profile(
     n = len(photo_ids)
     if n == 0:
         return TasteProfile(model, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    with _single_threaded():
+        return _build(model, photo_ids, vecs, records, now, seed)
+
+
+def _single_threaded() -> Any:
+    """One BLAS/OpenMP thread: on a busy 2-core machine more threads fight and run several
+    times slower (bench/rank_latency.py), and results stay the same on every machine."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
+           now: float | None, seed: int) -> TasteProfile:
+    n = len(photo_ids)
     vecs = _unit(np.asarray(vecs, dtype=np.float32))
     weights = photo_weights(records, now)
     k = choose_k(vecs, weights, seed)
@@ -154,9 +195,11 @@ def build_profile(
 
         rng = np.random.default_rng(seed + 1)
         fit_idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
-        km = KMeans(k, n_init=3, random_state=seed).fit(vecs[fit_idx],
-                                                        sample_weight=weights[fit_idx])
-        centres = _unit(km.cluster_centers_.astype(np.float32))
+        sample, w = vecs[fit_idx], weights[fit_idx]
+        mean, basis = _project(sample, seed)
+        labels = KMeans(k, n_init=3, random_state=seed).fit_predict((sample - mean) @ basis,
+                                                                    sample_weight=w)
+        centres = _centres(sample, w, labels, k)
         assignment = np.argmax(vecs @ centres.T, axis=1).astype(np.int64)
     total = float(weights.sum())
     interests = []
