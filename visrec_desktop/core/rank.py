@@ -174,6 +174,13 @@ def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], dislike
     return np.linalg.solve(a, b)
 
 
+def interest_factors(profile: TasteProfile) -> np.ndarray:
+    """How much each interest's cosine counts: 0.75 + 0.25 w / w_max, so a minor interest still
+    surfaces its best matches while the main one leads."""
+    w = profile.weights()
+    return (0.75 + 0.25 * w / max(float(w.max()), 1e-9)).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class RankRequest:
     top: int = 20
@@ -222,8 +229,7 @@ class Ranker:
         self.catalogs = list(catalogs)
         self._centroids = profile.centroids() if not profile.empty else None
         if self._centroids is not None:
-            w = profile.weights()
-            self._factor = (0.75 + 0.25 * w / max(float(w.max()), 1e-9)).astype(np.float32)
+            self._factor = interest_factors(profile)
         self._liked_mean, self._disliked_mean = self._feedback_means()
 
     def _signals(self, cat: CatalogIndex) -> _Signals:
@@ -411,10 +417,16 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
             photo_ids: np.ndarray, photo_vecs: np.ndarray, k: int = 3) -> Explanation:
     """Why an item was recommended: its interest and the user's k most similar photos."""
     photos: list[tuple[int, float]] = []
+    vector = np.asarray(item_vector, np.float32)
     if len(photo_ids):
-        sims = np.asarray(photo_vecs, np.float32) @ np.asarray(item_vector, np.float32)
+        sims = np.asarray(photo_vecs, np.float32) @ vector
         top = np.argsort(-sims, kind="stable")[:k]
         photos = [(int(photo_ids[i]), round(float(sims[i]), 4)) for i in top]
-    label = profile.interests[rec.interest].label if rec.interest is not None else None
-    return Explanation(rec.interest, label, round(rec.interest_score, 4),
-                       round(rec.feedback_score, 4), round(rec.collab_score, 4), photos)
+    # The interest is worked out against `profile`, which may be newer than the ranking.
+    interest, label, score = None, None, 0.0
+    if not profile.empty:
+        sims = (profile.centroids() @ vector) * interest_factors(profile)
+        interest = int(np.argmax(sims))
+        label, score = profile.interests[interest].label, float(sims[interest])
+    return Explanation(interest, label, round(score, 4), round(rec.feedback_score, 4),
+                       round(rec.collab_score, 4), photos)

@@ -147,10 +147,10 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, library: Library) -> None:
         self.ctx.library = library
+        first = self.nav.currentRow() < 0  # before the switch: focus would select a row
         self.welcome.reset()
         self.root.setCurrentIndex(1)
         self._set_unlocked_actions(True)
-        first = self.nav.currentRow() < 0
         self.ctx.unlocked.emit()
         if first:
             self.show_page(self.library_page if not library.folders() else self.foryou_page)
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         wait_for_all()
         library, self.ctx.library = self.ctx.library, None
         self.ctx.locked.emit()
+        self.statusBar().clearMessage()  # it may name a folder
         library.store.close()
         self._set_unlocked_actions(False)
         self.welcome.set_mode(creating=not profile_exists(self.ctx.data_dir))
