@@ -36,7 +36,7 @@ FAST_KDF_ENV = "VISREC_INSECURE_FAST_KDF"  # tests only: cheap KDF parameters
 _WRAP_AD = b"visrec-desktop/key-wrap/v1"
 
 # Tuned to about half a second on a 2-core laptop; see bench/unlock.py.
-ARGON2_DEFAULT = {"iterations": 4, "lanes": 4, "memory_kib": 131072}
+ARGON2_DEFAULT = {"iterations": 8, "lanes": 4, "memory_kib": 131072}
 SCRYPT_DEFAULT = {"n": 2**17, "r": 8, "p": 1}
 _FAST = {"argon2id": {"iterations": 1, "lanes": 1, "memory_kib": 8192},
          "scrypt": {"n": 2**12, "r": 8, "p": 1}}
