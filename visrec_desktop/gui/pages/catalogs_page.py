@@ -11,18 +11,14 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +30,7 @@ from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.widgets import table
 from visrec_desktop.gui.worker import Task
 
 COLUMNS = ("Catalog", "Publisher", "Items", "Signature", "Installed")
@@ -110,17 +107,7 @@ class CatalogsPage(Page):
         self.remove_button.setAccessibleName("Remove the selected catalog")
         self.remove_button.clicked.connect(self.remove_selected)
 
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.catalogs_view = QTreeView()
-        self.catalogs_view.setModel(self.model)
-        self.catalogs_view.setAccessibleName("Installed catalogs")
-        self.catalogs_view.setRootIsDecorated(False)
-        self.catalogs_view.setUniformRowHeights(True)
-        self.catalogs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.catalogs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.catalogs_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.catalogs_view.header().setStretchLastSection(False)
+        self.model, self.catalogs_view = table(self, COLUMNS, "Installed catalogs")
         self.catalogs_view.selectionModel().selectionChanged.connect(
             lambda *_: self._selection_changed())
 

@@ -12,19 +12,15 @@ from PySide6.QtGui import (
     QDropEvent,
     QPalette,
     QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +32,7 @@ from visrec_desktop.core.store import Skipped
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
 from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.widgets import table
 from visrec_desktop.gui.worker import Task
 
 # Reason codes recorded by the scanner and the decoder, in words people use.
@@ -207,17 +204,7 @@ class LibraryPage(Page):
         self.rescan_button.setToolTip("Look for new, changed and deleted photos (F5)")
         self.rescan_button.clicked.connect(self.rescan)
 
-        self.folder_model = QStandardItemModel(0, len(FOLDER_COLUMNS), self)
-        self.folder_model.setHorizontalHeaderLabels(list(FOLDER_COLUMNS))
-        self.folders_view = QTreeView()
-        self.folders_view.setModel(self.folder_model)
-        self.folders_view.setAccessibleName("Photo folders")
-        self.folders_view.setRootIsDecorated(False)
-        self.folders_view.setUniformRowHeights(True)
-        self.folders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.folders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.folders_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.folders_view.header().setStretchLastSection(False)
+        self.folder_model, self.folders_view = table(self, FOLDER_COLUMNS, "Photo folders")
         self.folders_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons())
 
@@ -236,15 +223,9 @@ class LibraryPage(Page):
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.clicked.connect(self.cancel)
 
-        self.skipped_model = QStandardItemModel(0, len(SKIPPED_COLUMNS), self)
-        self.skipped_model.setHorizontalHeaderLabels(list(SKIPPED_COLUMNS))
-        self.skipped_view = QTreeView()
-        self.skipped_view.setModel(self.skipped_model)
-        self.skipped_view.setAccessibleName("Skipped files and why")
-        self.skipped_view.setRootIsDecorated(False)
-        self.skipped_view.setUniformRowHeights(True)
+        self.skipped_model, self.skipped_view = table(
+            self, SKIPPED_COLUMNS, "Skipped files and why", single=False, stretch_first=False)
         self.skipped_view.setSortingEnabled(True)
-        self.skipped_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.skipped_label = QLabel("Skipped files")
 
         buttons = QHBoxLayout()

@@ -13,15 +13,12 @@ from PySide6.QtGui import (
     QPixmap,
     QShowEvent,
     QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -31,7 +28,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionProgressBar,
     QStyleOptionViewItem,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +39,7 @@ from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file, choose_folder
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.thumbnails import load_thumbnail
+from visrec_desktop.gui.widgets import table
 from visrec_desktop.gui.worker import Task
 
 THUMB = 72  # longer side of each example photo, in pixels
@@ -141,18 +138,11 @@ class ProfilePage(Page):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Profile summary")
 
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.interests_view = QTreeView()
-        self.interests_view.setModel(self.model)
-        self.interests_view.setAccessibleName("Your interests")
-        self.interests_view.setRootIsDecorated(False)
-        self.interests_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.model, self.interests_view = table(self, COLUMNS, "Your interests", single=False,
+                                                uniform_rows=False)
         self.interests_view.setIconSize(QSize(EXAMPLES * (THUMB + GAP), THUMB))
         self.interests_view.setItemDelegateForColumn(WEIGHT_COLUMN, WeightDelegate(self))
         header = self.interests_view.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
         header.resizeSection(WEIGHT_COLUMN, 150)
         header.resizeSection(EXAMPLES_COLUMN, EXAMPLES * (THUMB + GAP) + 12)
 
