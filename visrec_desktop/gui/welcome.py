@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from visrec_desktop.core.vault import passphrase_strength
 
 MIN_PASSPHRASE = 8
+BOX_WIDTH = 640
 
 WELCOME = (
     "<h1>Welcome to visrec</h1>"
@@ -74,7 +75,7 @@ class WelcomePage(QWidget):
         form.addRow("", self.hint)
         self.strength.setMaximumHeight(8)
         box = QWidget()
-        box.setFixedWidth(640)  # a fixed width lets the wrapped text take the height it needs
+        box.setFixedWidth(BOX_WIDTH)
         inner = QVBoxLayout(box)
         inner.addWidget(self.intro)
         inner.addLayout(form)
@@ -99,6 +100,8 @@ class WelcomePage(QWidget):
         self.intro.setText(WELCOME if creating else
                            "<h1>visrec is locked</h1><p>Enter your passphrase to open your "
                            "encrypted profile.</p>")
+        # A wrapped label in an aligned, fixed-width box is not given its height-for-width.
+        self.intro.setMinimumHeight(self.intro.heightForWidth(BOX_WIDTH - 24))
         for w in (self.confirm, self.confirm_label, self.strength, self.hint):
             w.setVisible(creating)
         self.go.setText("Create my private profile" if creating else "Unlock")
