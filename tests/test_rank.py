@@ -499,3 +499,26 @@ def test_empty_profile_ranks_without_interests() -> None:
     empty = build_profile("m", np.zeros(0, np.int64), np.zeros((0, 1280), np.float32), [])
     recs = Ranker(empty, {}, [catalog()]).rank(RankRequest(top=5))
     assert len(recs) == 5 and all(r.interest is None for r in recs)
+
+
+
+def test_diversity_shares_places_between_interests_by_weight() -> None:
+    """MMR with the interests' shares: when the main interest's items all outscore the minor
+    one's and similarity says nothing (orthogonal items), plain MMR keeps the score order, while
+    the share term moves the list towards the interests' shares (here 50/50). It is a soft pull,
+    traded against relevance like the rest of MMR, not a quota."""
+    from visrec_desktop.core.rank import Ranker, Recommendation
+
+    def rec(row: int, interest: int, score: float) -> Recommendation:
+        return Recommendation("c", row, f"i{row}", "t", "abc"[interest], 1.0, "EUR", score,
+                              interest, score, 0.0, 0.0)
+
+    recs = [rec(i, 0, 1.0 - 0.02 * i) for i in range(20)]
+    recs += [rec(20 + i, 1, 0.8 - 0.02 * i) for i in range(20)]
+    vecs = np.eye(40, dtype=np.float32)  # no two items alike
+    plain = Ranker._mmr(recs, vecs, 10, 0.5)
+    shared = Ranker._mmr(recs, vecs, 10, 0.5, np.array([0.5, 0.5], np.float32))
+    minor_plain = [r.interest for r in plain].count(1)
+    minor_shared = [r.interest for r in shared].count(1)
+    assert minor_plain <= 1 and minor_shared >= 3
+    assert shared[0].row == 0  # the best item still leads

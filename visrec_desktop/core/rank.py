@@ -346,7 +346,8 @@ class Ranker:
         pool.sort(key=lambda p: (-p[0], p[1], p[2]))
         pool = pool[: max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)]
         recs, vecs = self._rescore(pool)
-        return self._mmr(recs, vecs, req.top, req.diversity)
+        shares = self.profile.weights() if not self.profile.empty else None
+        return self._mmr(recs, vecs, req.top, req.diversity, shares)
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
     def _rescore(self, pool: list[tuple[float, str, int, CatalogIndex, _Signals, np.ndarray | None]]
@@ -374,10 +375,12 @@ class Ranker:
         return recs, np.concatenate(vecs)
 
     @staticmethod
-    def _mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
-             ) -> list[Recommendation]:
+    def _mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
+             shares: np.ndarray | None = None) -> list[Recommendation]:
         """Maximal marginal relevance: each pick trades relevance against similarity to the picks
-        so far, by `diversity` (0: plain ranking)."""
+        so far, by `diversity` (0: plain ranking). With the interests' `shares`, an interest that
+        already has more than its share of the picks also counts against its items, so a minor
+        interest is not crowded out by the main one."""
         if not recs or top <= 0:
             return []
         order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
@@ -393,11 +396,20 @@ class Ranker:
         max_sim = np.zeros(len(ordered))
         open_ = np.ones(len(ordered), dtype=bool)
         chosen: list[int] = []
+        interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
+        picked = np.zeros(0 if shares is None else len(shares))
         while len(chosen) < min(top, len(ordered)):
-            gains = np.where(open_, (1 - lam) * rel - lam * max_sim, -np.inf)
+            over = np.zeros(len(ordered))
+            if shares is not None and len(shares) > 1:
+                after = (picked[np.maximum(interest, 0)] + 1) / (len(chosen) + 1)
+                over = np.where(interest >= 0, np.maximum(after - shares[np.maximum(interest, 0)],
+                                                           0.0), 0.0)
+            gains = np.where(open_, (1 - lam) * rel - lam * (max_sim + over), -np.inf)
             pick = int(np.argmax(gains))  # the first best: ties keep score order
             chosen.append(pick)
             open_[pick] = False
+            if shares is not None and interest[pick] >= 0:
+                picked[interest[pick]] += 1
             sims = unit @ unit[pick]
             max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
         return [ordered[i] for i in chosen]
