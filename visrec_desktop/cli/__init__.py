@@ -1,8 +1,9 @@
 """The `visrec` command line: a thin front end over `visrec_desktop.core`.
 
 Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
-4 data folder or database problem; 5 wrong or missing passphrase; 6 damaged records found;
-130 cancelled (Ctrl+C). No traceback reaches the user for an expected failure.
+4 data folder or database problem; 5 wrong or missing passphrase; 7 catalog bundle refused;
+8 privacy budget exhausted; 130 cancelled (Ctrl+C). Damaged records are set aside and reported
+by `status`, not turned into a failure. No traceback reaches the user for an expected failure.
 """
 
 from __future__ import annotations
