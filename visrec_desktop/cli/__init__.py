@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--no-keychain", action="store_true",
                         help="ignore a key remembered on this device; ask for the passphrase")
     common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    common.add_argument("--debug", action="store_true", help="log everything, including file "
+                        "names in error details (console only; nothing is written to disk)")
 
     parser = argparse.ArgumentParser(
         prog="visrec", description=__doc__.splitlines()[0],
@@ -109,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+    level = (logging.DEBUG if getattr(args, "debug", False) else
+             logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
+    logging.basicConfig(level=level,
                         format="%(levelname)s %(name)s: %(message)s")
     if getattr(args, "self_test", False):
         from visrec_desktop.selftest import run

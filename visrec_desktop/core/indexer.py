@@ -194,7 +194,8 @@ class Indexer:
         except OSError as exc:
             out.reason, out.detail = "unreadable", exc.strerror or str(exc)
         except Exception as exc:  # a decoder bug must cost one photo, never the whole run
-            log.exception("unexpected error while decoding a photo")
+            log.error("unexpected %s while decoding a photo", type(exc).__name__)
+            log.debug("decoder failure", exc_info=True)  # may name the file: debug only
             out.reason, out.detail = "corrupt", f"decoder error ({type(exc).__name__})"
         return out
 

@@ -50,7 +50,9 @@ class Task(QRunnable):
         except VisrecError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # a bug: say so plainly, keep the details in the log
-            log.error("%s failed:\n%s", self.name, traceback.format_exc())
+            # The message may name a file: only the type by default, details at debug level.
+            log.error("%s failed with %s", self.name, type(exc).__name__)
+            log.debug("%s", traceback.format_exc())
             self.signals.failed.emit(f"Something went wrong ({type(exc).__name__}). "
                                      "Your data is safe; please try again.")
         else:
