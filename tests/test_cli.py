@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import write_jpeg
+from helpers_cli import run
 from helpers_store import CAT_LABELS, data_dir, open_test_store
 
 from visrec_desktop.cli import main
@@ -21,15 +22,6 @@ REPORT_FIELDS = {"scanned", "unchanged", "indexed", "embedded", "linked", "hashe
                  "skipped", "missing_folders", "cancelled", "seconds", "provider",
                  "photos_per_second"}
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`visrec ARGS` in this process: (exit code, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:  # argparse exits on usage errors
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -19,25 +19,22 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import helpers_gui
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_photos import distinct_photos
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QMimeData,
     QModelIndex,
-    QPointF,
     QSettings,
     QStandardPaths,
     Qt,
     QTimer,
-    QUrl,
 )
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -195,21 +192,8 @@ def holiday_folder(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
-    """A real drag-enter and drop of file URLs, as a file manager sends them (as in
-    test_gui_pages.py)."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = widget.rect().center()
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier)
-    try:
-        enter = QDragEnterEvent(QPointF(centre), *args)  # Qt 6.12 takes a QPointF
-    except TypeError:
-        enter = QDragEnterEvent(centre, *args)  # earlier versions a QPoint
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(centre), *args)
-    QApplication.sendEvent(widget, event)
+    """A real drop of folders that the page must accept."""
+    event = helpers_gui.drop_paths(widget, paths)
     assert event.isAccepted()
     return event
 

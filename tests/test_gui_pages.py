@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
+from helpers_gui import drop_paths
 from helpers_photos import distinct_photos
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core import catalog_store, config
@@ -78,23 +78,6 @@ def rows(model: QAbstractItemModel) -> list[list[Any]]:
     return [[cell(model, r, c) for c in range(model.columnCount())]
             for r in range(model.rowCount())]
 
-
-def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
-    """A real drag-enter and drop of file URLs, as a file manager sends them."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = widget.rect().center()
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier)
-    try:
-        enter = QDragEnterEvent(QPointF(centre), *args)  # Qt 6.12 takes a QPointF
-    except TypeError:
-        enter = QDragEnterEvent(centre, *args)  # earlier versions a QPoint
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(centre), *args)
-    QApplication.sendEvent(widget, event)
-    return event
 
 
 def photo_dir(root: Path, photos: list[np.ndarray], prefix: str = "p") -> Path:

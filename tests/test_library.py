@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_catalog import ShopItem, build, tree_digest
+from helpers_cli import run
 from helpers_embed import CHELSEA, CHINA, COFFEE, FLOWER, ROCKET, SOURCE_NAMES, crops
 from helpers_store import data_dir, open_test_store, shared_embedder
 
@@ -49,15 +50,6 @@ def shop_items() -> list[ShopItem]:
 def source_of(item: str) -> int:
     return SOURCE_NAMES.index(item.split("-")[1])
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`visrec ARGS` in this process: (exit code, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:

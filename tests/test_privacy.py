@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import REAL_PHOTOS, TEST_PASSPHRASE, rgb, write_jpeg
+from helpers_cli import run
 from helpers_store import data_dir
 
-from visrec_desktop.cli import main
 from visrec_desktop.core import dp_export, privacy
 from visrec_desktop.core.errors import BudgetExhaustedError, VisrecError
 from visrec_desktop.core.library import Library, open_library
@@ -738,15 +738,6 @@ def test_catalog_taxonomy_uses_the_catalog_categories(lib: Library) -> None:
 # =============================================================================================
 # The command line
 # =============================================================================================
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`visrec ARGS` in this process: (exit code, stdout, stderr)."""
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def cli_status(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
