@@ -16,10 +16,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from visrec_desktop.core.catalog_store import import_catalog
+from visrec_desktop.core.catalog.install import import_catalog
 from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.model import load_model_spec
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
 
 
 def _without_embeddings(bundle: Path, folder: Path) -> Path:

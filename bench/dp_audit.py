@@ -50,7 +50,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from visrec_desktop.core.privacy import EPSILON_MAX, discrete_laplace_pmf, release_histogram
+from visrec_desktop.core.privacy.mechanism import (
+    EPSILON_MAX,
+    discrete_laplace_pmf,
+    release_histogram,
+)
 
 D = (40, 7, 0, 3)
 D_PRIME = (40, 8, 0, 3)

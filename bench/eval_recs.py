@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 
 from bench import fashion_mnist
-from visrec_desktop.core.rank import CatalogIndex, Ranker, RankRequest, build_index
-from visrec_desktop.core.taste import PhotoRecord, TasteProfile, build_profile
+from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
+from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
 
 CATALOG_ID = "fashion-mnist-test"
 LIBRARY_SIZE = (60, 150)

@@ -113,7 +113,7 @@ def embedding_dir(model_id: str, cache: Path = DEFAULT_CACHE) -> Path:
 
 def tensors(images: np.ndarray, spec: object) -> np.ndarray:
     """28x28 grey images to model inputs, as the app would see them (BGR, then to_tensor)."""
-    from visrec_desktop.core.preprocess import to_tensor
+    from visrec_desktop.core.ingest.preprocess import to_tensor
 
     return np.stack([to_tensor(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), spec) for img in images])
 
@@ -124,7 +124,7 @@ class EmbeddingCache:
     def __init__(
         self, data: FashionMNIST, cache: Path = DEFAULT_CACHE, verbose: bool = True
     ) -> None:
-        from visrec_desktop.core.model import load_model_spec
+        from visrec_desktop.core.inference.manifest import load_model_spec
 
         self.data = data
         self.spec = load_model_spec()
@@ -139,7 +139,7 @@ class EmbeddingCache:
         return self.folder / f"{split}-{chunk * CHUNK:05d}-{CHUNK}.npy"
 
     def _embed_chunk(self, split: str, chunk: int) -> np.ndarray:
-        from visrec_desktop.core.embedder import Embedder
+        from visrec_desktop.core.inference.embedder import Embedder
 
         if self._embedder is None:
             self._embedder = Embedder(self.spec)

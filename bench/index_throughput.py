@@ -40,12 +40,12 @@ def _link_folder(paths: list[Path], folder: Path) -> Path:
 
 def worker(folder: Path, data: Path, codec_name: str, rescans: int) -> dict[str, Any]:
     """One indexing run (and optional rescans) in this process; returns its figures."""
-    from visrec_desktop.core.codec import Codec, NullCodec
-    from visrec_desktop.core.crypto import AesGcmCodec
-    from visrec_desktop.core.embedder import Embedder
-    from visrec_desktop.core.indexer import Indexer
-    from visrec_desktop.core.model import load_model_spec
-    from visrec_desktop.core.store import RECORD_VERSION, Store
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
+    from visrec_desktop.core.ingest.indexer import Indexer
+    from visrec_desktop.core.store.codec import Codec, NullCodec
+    from visrec_desktop.core.store.crypto import AesGcmCodec
+    from visrec_desktop.core.store.database import RECORD_VERSION, Store
 
     data.mkdir(parents=True, exist_ok=True)
     codec: Codec = (AesGcmCodec(secrets.token_bytes(32), RECORD_VERSION) if codec_name == "aes"

@@ -129,16 +129,15 @@ def memory_worker(vec_path: Path, lab_path: Path, mode: str) -> dict[str, float]
     """
     import ctypes
 
-    from visrec_desktop.core.catalog_store import release_pages
-    from visrec_desktop.core.rank import (
-        Ranker,
-        RankRequest,
+    from visrec_desktop.core.catalog.install import release_pages
+    from visrec_desktop.core.recommend.catalog_index import (
         build_index,
         make_index,
         reduce_blockwise,
         reduction_basis,
     )
-    from visrec_desktop.core.taste import PhotoRecord, build_profile
+    from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
     labels = np.load(lab_path)
     small = np.asarray(np.load(vec_path, mmap_mode="r")[:3000])
@@ -269,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(memory_worker(args.vectors, args.labels, args.memory_worker)))
         return 0
 
-    from visrec_desktop.core.rank import Ranker, RankRequest, build_index
-    from visrec_desktop.core.taste import PhotoRecord, build_profile
+    from visrec_desktop.core.recommend.catalog_index import build_index
+    from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
     vec_path, lab_path, n_real = catalog_file(args.seed)
     vectors = np.load(vec_path)

@@ -21,7 +21,7 @@ from bench.memory import peak_rss_mb
 
 
 def _child(folder: Path, unlock: bool) -> dict[str, float]:
-    from visrec_desktop.core.vault import Vault
+    from visrec_desktop.core.store.vault import Vault
 
     vault = Vault(folder)
     seconds = 0.0
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_child(args.child, not args.baseline)))
         return 0
-    from visrec_desktop.core.vault import Vault
+    from visrec_desktop.core.store.vault import Vault
 
     with tempfile.TemporaryDirectory() as tmp:
         vault = Vault(Path(tmp))

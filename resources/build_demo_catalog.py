@@ -742,9 +742,9 @@ def build(work: Path, cache: Path, out: Path, licenses: Path, bundle: bool) -> N
     if not bundle:
         return
     sys.path.insert(0, str(REPO))
-    from visrec_desktop.core.catalog_build import build_bundle
-    from visrec_desktop.core.embedder import Embedder
-    from visrec_desktop.core.model import load_model_spec
+    from visrec_desktop.core.catalog.build import build_bundle
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
 
     report = build_bundle(work / "items.csv", images, out, catalog_id=CATALOG_ID,
                           name=CATALOG_NAME, publisher=PUBLISHER,

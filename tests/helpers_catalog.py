@@ -22,10 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_photos import distinct_photos
 from helpers_store import shared_embedder
 
-from visrec_desktop.core.catalog_build import BuildReport, build_bundle
-from visrec_desktop.core.catalog_format import (
-    SIGNATURE_FILE,
-    Bundle,
+from visrec_desktop.core.catalog.build import BuildReport, build_bundle
+from visrec_desktop.core.catalog.bundle import SIGNATURE_FILE, Bundle
+from visrec_desktop.core.catalog.signing import (
     generate_keypair,
     load_private_key,
     manifest,

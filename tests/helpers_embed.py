@@ -13,7 +13,7 @@ import numpy as np
 from helpers_photos import source_photos
 from helpers_store import shared_embedder
 
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.ingest.preprocess import to_tensor
 
 # Indexes into source_photos(): six scikit-image photos, then scikit-learn's china and flower.
 CHELSEA, COFFEE, ASTRONAUT, ROCKET, HUBBLE, RETINA, CHINA, FLOWER = range(8)

@@ -15,10 +15,10 @@ import os
 from functools import cache
 from pathlib import Path
 
-from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.store import Store
-from visrec_desktop.core.unlock import open_store
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.unlock import open_store
 
 CAT_LABELS = frozenset({"tabby", "tiger cat", "Persian cat", "Siamese cat", "Egyptian cat"})
 

@@ -25,27 +25,24 @@ import pytest
 from conftest import REAL_PHOTOS, write_jpeg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from visrec_desktop.core import catalog_build
-from visrec_desktop.core.catalog_build import build_bundle
-from visrec_desktop.core.catalog_format import (
-    MAX_FACTORS,
-    Bundle,
-    Limits,
+from visrec_desktop.core.catalog import build as catalog_build
+from visrec_desktop.core.catalog.build import build_bundle
+from visrec_desktop.core.catalog.bundle import Bundle, Limits
+from visrec_desktop.core.catalog.schema import MAX_FACTORS, load_array, parse_catalog
+from visrec_desktop.core.catalog.signing import (
     fingerprint,
     generate_keypair,
-    load_array,
     load_private_key,
     manifest,
-    parse_catalog,
     public_raw,
     signature_json,
     verify,
 )
-from visrec_desktop.core.decode import decode
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import CatalogFormatError, SignatureError, VisrecError
-from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.ingest.decode import decode
+from visrec_desktop.core.ingest.preprocess import to_tensor
 
 FINGERPRINT = re.compile(r"([0-9a-f]{4} ){7}[0-9a-f]{4}")
 

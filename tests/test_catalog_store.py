@@ -35,18 +35,16 @@ from helpers_catalog import (
 from helpers_photos import distinct_photos
 from helpers_store import shared_embedder
 
-from visrec_desktop.core import catalog_store
-from visrec_desktop.core.catalog_format import load_array
-from visrec_desktop.core.catalog_store import (
+from visrec_desktop.core.catalog import install as catalog_store
+from visrec_desktop.core.catalog.install import (
     ImportReport,
     import_catalog,
     installed,
     load_index,
     remove_catalog,
 )
+from visrec_desktop.core.catalog.schema import load_array
 from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.decode import decode
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import (
     Cancelled,
     CatalogFormatError,
@@ -54,10 +52,12 @@ from visrec_desktop.core.errors import (
     StoreError,
     VisrecError,
 )
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.decode import decode
+from visrec_desktop.core.ingest.preprocess import to_tensor
 from visrec_desktop.core.progress import Progress, ProgressState
-from visrec_desktop.core.rank import Ranker, RankRequest
-from visrec_desktop.core.taste import build_profile
+from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+from visrec_desktop.core.recommend.taste import build_profile
 
 FINGERPRINT = re.compile(r"(?:[0-9a-f]{4} ){7}[0-9a-f]{4}")
 N_ITEMS = 8

@@ -16,7 +16,7 @@ from helpers_cli import run
 from helpers_store import CAT_LABELS, data_dir, open_test_store
 
 from visrec_desktop.cli import main
-from visrec_desktop.core.model import load_model_spec
+from visrec_desktop.core.inference.manifest import load_model_spec
 
 REPORT_FIELDS = {"scanned", "unchanged", "indexed", "embedded", "linked", "hashed", "removed",
                  "skipped", "missing_folders", "cancelled", "seconds", "provider",

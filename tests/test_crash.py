@@ -18,7 +18,7 @@ import pytest
 from helpers_photos import distinct_photos
 from helpers_store import data_dir, open_test_store
 
-from visrec_desktop.core.model import load_model_spec
+from visrec_desktop.core.inference.manifest import load_model_spec
 
 N_PHOTOS = 60
 BATCH = 4

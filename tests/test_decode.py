@@ -21,14 +21,6 @@ from imaging import (
 from PIL import Image, ImageFile, features
 from sklearn.datasets import load_sample_images
 
-from visrec_desktop.core.decode import (
-    DEFAULT_PIXEL_LIMIT,
-    DecodedImage,
-    decode,
-    read_bytes,
-    read_header,
-    reduction_flag,
-)
 from visrec_desktop.core.errors import (
     CorruptImageError,
     EmptyFileError,
@@ -36,6 +28,14 @@ from visrec_desktop.core.errors import (
     ImageTooLargeError,
     NotAnImageError,
     UnsupportedFormatError,
+)
+from visrec_desktop.core.ingest.decode import (
+    DEFAULT_PIXEL_LIMIT,
+    DecodedImage,
+    decode,
+    read_bytes,
+    read_header,
+    reduction_flag,
 )
 
 # Lossy codecs at high quality stay within a few levels on average; lossless ones are exact.

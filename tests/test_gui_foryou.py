@@ -21,9 +21,9 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from visrec_desktop.core.catalog_build import build_bundle
+from visrec_desktop.core.catalog.build import build_bundle
 from visrec_desktop.core.library import Library, open_library
-from visrec_desktop.core.rank import Recommendation
+from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages.foryou_page import ALL_CATEGORIES, NO_PHOTOS, ForYouPage
 from visrec_desktop.gui.thumbnails import ThumbnailCache, _Pending

@@ -45,11 +45,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from visrec_desktop.core.indexer import IndexReport
+from visrec_desktop.core.ingest.indexer import IndexReport
 from visrec_desktop.core.library import open_library
-from visrec_desktop.core.rank import LIKE
-from visrec_desktop.core.store import Store
-from visrec_desktop.core.unlock import open_store
+from visrec_desktop.core.recommend.rank import LIKE
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.unlock import open_store
 from visrec_desktop.gui.main_window import MainWindow
 from visrec_desktop.gui.pages import profile_page as profile_page_module
 from visrec_desktop.gui.pages.foryou_page import ForYouPage
@@ -415,7 +415,7 @@ def test_first_unlock_opens_the_library_page(qtbot: QtBot,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A new profile has no photos yet, so the window opens on the Library page (the intent of
     MainWindow._unlocked), not on an empty For You page."""
-    from visrec_desktop.core import catalog_store
+    from visrec_desktop.core.catalog import install as catalog_store
 
     monkeypatch.setattr(catalog_store, "ensure_demo", lambda *args, **kwargs: False)  # not here
     win = Win(qtbot, Path(os.environ["VISREC_DATA_DIR"]))

@@ -19,12 +19,13 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from visrec_desktop.core import catalog_store, config
-from visrec_desktop.core.catalog_build import build_bundle
-from visrec_desktop.core.catalog_store import ImportReport
-from visrec_desktop.core.indexer import IndexReport
+from visrec_desktop.core import config
+from visrec_desktop.core.catalog import install as catalog_store
+from visrec_desktop.core.catalog.build import build_bundle
+from visrec_desktop.core.catalog.install import ImportReport
+from visrec_desktop.core.ingest.indexer import IndexReport
 from visrec_desktop.core.library import Library, open_library
-from visrec_desktop.core.vault import KEY_FILE
+from visrec_desktop.core.store.vault import KEY_FILE
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages import library_page as library_page_module

@@ -13,8 +13,8 @@ from conftest import TEST_PASSPHRASE
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from visrec_desktop.core import dp_export
 from visrec_desktop.core.library import Library, open_library
+from visrec_desktop.core.privacy import export as dp_export
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages.privacy_page import PrivacyPage
 from visrec_desktop.gui.worker import wait_for_all

@@ -22,11 +22,11 @@ from helpers_photos import distinct_photos
 from helpers_store import CAT_LABELS, open_test_store, shared_embedder
 from PIL import Image
 
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import StoreError
-from visrec_desktop.core.indexer import Indexer, IndexOptions, IndexReport
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.progress import Progress, ProgressState
-from visrec_desktop.core.store import Store
+from visrec_desktop.core.store.database import Store
 
 N_PHOTOS = 6  # photos in conftest's `photo_folder`
 

@@ -28,7 +28,7 @@ from helpers_store import data_dir, open_test_store, shared_embedder
 import visrec_desktop.core.library as library_module
 from visrec_desktop.cli import main
 from visrec_desktop.core.library import Library
-from visrec_desktop.core.rank import RankRequest
+from visrec_desktop.core.recommend.rank import RankRequest
 
 FOLDERS = {CHELSEA: ("kitties_zanzibar_q7", 10), COFFEE: ("espresso_bar_k3m", 6),
            ROCKET: ("launchpad_vortex_m9", 6)}

@@ -13,19 +13,19 @@ import numpy as np
 import pytest
 from imaging import encode, oriented_bytes
 
-from visrec_desktop.core import providers as prov
 from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.decode import decode
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import ModelError
-from visrec_desktop.core.model import (
+from visrec_desktop.core.inference import providers as prov
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import (
     DEFAULT_MODEL,
     ModelSpec,
     file_sha256,
     load_manifest,
     load_model_spec,
 )
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.ingest.decode import decode
+from visrec_desktop.core.ingest.preprocess import to_tensor
 
 CAT_CLASSES = {"tabby", "tiger cat", "Egyptian cat"}
 MANIFEST = f"{DEFAULT_MODEL}.json"

@@ -20,14 +20,14 @@ import pytest
 from conftest import TEST_PASSPHRASE, rgb, write_jpeg
 
 from visrec_desktop.cli import main as cli_main
-from visrec_desktop.core.codec import NullCodec
 from visrec_desktop.core.config import Settings, ensure_private_dir
-from visrec_desktop.core.embedder import Embedder
-from visrec_desktop.core.indexer import Indexer
-from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.store import DB_NAME, Store
-from visrec_desktop.core.unlock import open_store
-from visrec_desktop.core.vault import Vault
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.ingest.indexer import Indexer
+from visrec_desktop.core.store.codec import NullCodec
+from visrec_desktop.core.store.database import DB_NAME, Store
+from visrec_desktop.core.store.unlock import open_store
+from visrec_desktop.core.store.vault import Vault
 
 ROOT_NAME = "private_album_root_k8w2"
 # (sub folder, file stem, skimage photo or None for a file that is not a usable photo)

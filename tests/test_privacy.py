@@ -30,10 +30,11 @@ from conftest import REAL_PHOTOS, TEST_PASSPHRASE, rgb, write_jpeg
 from helpers_cli import run
 from helpers_store import data_dir
 
-from visrec_desktop.core import dp_export, privacy
 from visrec_desktop.core.errors import BudgetExhaustedError, VisrecError
 from visrec_desktop.core.library import Library, open_library
-from visrec_desktop.core.privacy import (
+from visrec_desktop.core.privacy import export as dp_export
+from visrec_desktop.core.privacy import mechanism as privacy
+from visrec_desktop.core.privacy.mechanism import (
     as_fraction,
     discrete_laplace_pmf,
     release_histogram,
@@ -522,7 +523,7 @@ def test_failed_write_after_the_ledger_commit_loses_no_spend(data: Path,
 
 CRASH_AFTER_COMMIT = r"""
 import os, signal, sys
-from visrec_desktop.core import dp_export
+from visrec_desktop.core.privacy import export as dp_export
 
 def write_document(document, out):  # the ledger is committed by now: die on the spot
     os.kill(os.getpid(), signal.SIGKILL)
@@ -559,7 +560,7 @@ def test_sigkill_after_the_ledger_commit_loses_no_spend(data: Path, tmp_path: Pa
 RACER = r"""
 import os, sys, time
 from pathlib import Path
-from visrec_desktop.core import dp_export
+from visrec_desktop.core.privacy import export as dp_export
 
 barrier, parties = Path(os.environ["DP_BARRIER"]), int(os.environ["DP_PARTIES"])
 real_histogram, real_release = dp_export.histogram, dp_export.release_histogram

@@ -17,20 +17,19 @@ import numpy as np
 import pytest
 from helpers_embed import CHELSEA, COFFEE, ROCKET, shots
 
-from visrec_desktop.core.rank import (
+from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
+from visrec_desktop.core.recommend.explain import explain
+from visrec_desktop.core.recommend.rank import (
     ALS_ALPHA,
     ALS_REG,
     COLLAB_WEIGHT,
     FEEDBACK_WEIGHT,
-    CatalogIndex,
     Ranker,
     RankRequest,
     Recommendation,
-    build_index,
-    explain,
     fold_in,
 )
-from visrec_desktop.core.taste import PhotoRecord, TasteProfile, build_profile
+from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
 
 PER_SOURCE = 10
 N_SOURCES = 8
@@ -445,7 +444,7 @@ def test_reduced_space_alone_finds_the_exact_top(monkeypatch: pytest.MonkeyPatch
     scores alone still find >= 18 of the exact top-20: the PCA basis preserves the ranking.
     Control: a random 256-d orthonormal basis in its place loses most of them, so this test
     does measure the basis and not just the margin."""
-    import visrec_desktop.core.rank as rank_module
+    import visrec_desktop.core.recommend.rank as rank_module
 
     monkeypatch.setattr(rank_module, "MIN_CANDIDATES", 20)
     monkeypatch.setattr(rank_module, "CANDIDATES_PER_RESULT", 1)
@@ -507,7 +506,7 @@ def test_diversity_shares_places_between_interests_by_weight() -> None:
     one's and similarity says nothing (orthogonal items), plain MMR keeps the score order, while
     the share term moves the list towards the interests' shares (here 50/50). It is a soft pull,
     traded against relevance like the rest of MMR, not a quota."""
-    from visrec_desktop.core.rank import Ranker, Recommendation
+    from visrec_desktop.core.recommend.rank import Ranker, Recommendation
 
     def rec(row: int, interest: int, score: float) -> Recommendation:
         return Recommendation("c", row, f"i{row}", "t", "abc"[interest], 1.0, "EUR", score,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from imaging import encode, resized
 
-from visrec_desktop.core.scan import Found, Problem, walk
+from visrec_desktop.core.ingest.scan import Found, Problem, walk
 
 # A walk that never ends would hang the test run; no scenario here has anywhere near this many.
 MAX_ITEMS = 500

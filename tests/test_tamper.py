@@ -16,13 +16,19 @@ import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE
 
-from visrec_desktop.core.crypto import AesGcmCodec
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import StoreError, TamperedError
-from visrec_desktop.core.indexer import Indexer
-from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.store import DB_NAME, RECORD_VERSION, FileState, Skipped, Store
-from visrec_desktop.core.unlock import open_store
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.ingest.indexer import Indexer
+from visrec_desktop.core.store.crypto import AesGcmCodec
+from visrec_desktop.core.store.database import (
+    DB_NAME,
+    RECORD_VERSION,
+    FileState,
+    Skipped,
+    Store,
+)
+from visrec_desktop.core.store.unlock import open_store
 
 N_PHOTOS = 6  # conftest's photo_folder: six distinct real photographs
 

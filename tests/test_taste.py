@@ -12,7 +12,7 @@ import pytest
 from helpers_embed import CHELSEA, COFFEE, FLOWER, ROCKET, shots
 from helpers_store import CAT_LABELS
 
-from visrec_desktop.core.taste import (
+from visrec_desktop.core.recommend.taste import (
     FAVOURITE_BOOST,
     HALF_LIFE_YEARS,
     RECENCY_FLOOR,

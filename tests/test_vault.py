@@ -25,13 +25,13 @@ from conftest import TEST_PASSPHRASE
 from keyring.backend import KeyringBackend
 
 from visrec_desktop.cli import main as cli_main
-from visrec_desktop.core import unlock as unlock_mod
-from visrec_desktop.core import vault as vault_mod
 from visrec_desktop.core.config import Settings
 from visrec_desktop.core.errors import StoreError, WrongPassphraseError
-from visrec_desktop.core.store import DB_NAME, Store
-from visrec_desktop.core.unlock import open_store, unlock_key
-from visrec_desktop.core.vault import (
+from visrec_desktop.core.store import unlock as unlock_mod
+from visrec_desktop.core.store import vault as vault_mod
+from visrec_desktop.core.store.database import DB_NAME, Store
+from visrec_desktop.core.store.unlock import open_store, unlock_key
+from visrec_desktop.core.store.vault import (
     ARGON2_DEFAULT,
     FAST_KDF_ENV,
     KEY_FILE,
@@ -688,7 +688,7 @@ def test_database_without_key_file_is_a_clear_error(capsys: pytest.CaptureFixtur
 def test_plaintext_store_refuses_encrypted_profile() -> None:
     """Proves: the index remembers its codec; opening an encrypted profile's database with a
     different codec is refused instead of misreading ciphertext."""
-    from visrec_desktop.core.codec import NullCodec
+    from visrec_desktop.core.store.codec import NullCodec
 
     folder = data_dir()
     make_profile(folder)

@@ -23,7 +23,7 @@ PASSPHRASE = "self-test passphrase, not a secret"
 
 
 def _check_model(report: dict[str, Any]) -> None:
-    from visrec_desktop.core.model import load_model_spec
+    from visrec_desktop.core.inference.manifest import load_model_spec
 
     spec = load_model_spec()  # verifies size and sha256
     report["model"] = {"id": spec.model_id, "sha256": spec.sha256, "licence": spec.licence}
@@ -31,10 +31,10 @@ def _check_model(report: dict[str, Any]) -> None:
 
 def _check_inference(report: dict[str, Any]) -> None:
     from visrec_desktop.core.config import resource_path
-    from visrec_desktop.core.decode import decode, read_bytes
-    from visrec_desktop.core.embedder import Embedder
-    from visrec_desktop.core.model import load_model_spec
-    from visrec_desktop.core.preprocess import to_tensor
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
+    from visrec_desktop.core.ingest.decode import decode, read_bytes
+    from visrec_desktop.core.ingest.preprocess import to_tensor
 
     embedder = Embedder(load_model_spec())
     photo = resource_path("resources") / "selftest" / "coffee.jpg"
@@ -51,7 +51,7 @@ def _check_inference(report: dict[str, Any]) -> None:
 
 def _check_store(report: dict[str, Any]) -> None:
     from visrec_desktop.core.errors import WrongPassphraseError
-    from visrec_desktop.core.unlock import open_store
+    from visrec_desktop.core.store.unlock import open_store
 
     with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
         folder = Path(tmp) / "data"
@@ -91,7 +91,7 @@ def _check_window(report: dict[str, Any]) -> None:
 
 
 def _check_providers(report: dict[str, Any]) -> None:
-    from visrec_desktop.core import providers
+    from visrec_desktop.core.inference import providers
 
     report["providers"] = {"available": providers.available(), "preference":
                            list(providers.PREFERENCE)}

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from visrec_desktop.cli.common import ProgressPrinter, library, make_embedder
-from visrec_desktop.core import catalog_format
-from visrec_desktop.core.catalog_build import build_bundle
+from visrec_desktop.core.catalog import signing
+from visrec_desktop.core.catalog.build import build_bundle
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library import FEEDBACK_STATES, Library
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.rank import RankRequest, Recommendation
-from visrec_desktop.core.taste import describe
+from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
+from visrec_desktop.core.recommend.taste import describe
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -90,14 +90,14 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_keygen(args: argparse.Namespace) -> int:
-    private, public = catalog_format.generate_keypair(Path(args.output))
-    key = catalog_format.load_private_key(private)
+    private, public = signing.generate_keypair(Path(args.output))
+    key = signing.load_private_key(private)
     from cryptography.hazmat.primitives import serialization
 
     raw = key.public_key().public_bytes(serialization.Encoding.Raw,
                                         serialization.PublicFormat.Raw)
     print(f"Private key: {private} (keep it secret)\nPublic key: {public}\n"
-          f"Fingerprint: {catalog_format.fingerprint(raw)}")
+          f"Fingerprint: {signing.fingerprint(raw)}")
     return 0
 
 

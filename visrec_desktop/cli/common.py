@@ -14,17 +14,17 @@ from typing import Any, TextIO
 import numpy as np
 
 from visrec_desktop.core import config
-from visrec_desktop.core.decode import decode, read_bytes
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import PassphraseRequiredError
-from visrec_desktop.core.indexer import IndexOptions
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.ingest.decode import decode, read_bytes
+from visrec_desktop.core.ingest.indexer import IndexOptions
+from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.library import Library
-from visrec_desktop.core.model import load_model_spec
-from visrec_desktop.core.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.progress import ProgressState
-from visrec_desktop.core.store import Store
-from visrec_desktop.core.unlock import open_store
-from visrec_desktop.core.vault import passphrase_strength
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.unlock import open_store
+from visrec_desktop.core.store.vault import passphrase_strength
 
 PASSPHRASE_ENV = "VISREC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"

@@ -22,12 +22,12 @@ from visrec_desktop.cli.common import (
     make_embedder,
     open_store_for,
 )
-from visrec_desktop.core.decode import read_bytes
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.indexer import Indexer, IndexOptions, IndexReport
-from visrec_desktop.core.preprocess import embedding_space
+from visrec_desktop.core.ingest.decode import read_bytes
+from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
+from visrec_desktop.core.ingest.preprocess import embedding_space
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.store import Store
+from visrec_desktop.core.store.database import Store
 
 
 def _exclude_patterns(store: Store, args: argparse.Namespace) -> list[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from visrec_desktop.cli.common import library
-from visrec_desktop.core import dp_export
 from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.privacy import export as dp_export
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -16,8 +16,8 @@ from visrec_desktop.cli.common import (
     read_secret,
 )
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.unlock import erase_profile, unlock_key
-from visrec_desktop.core.vault import Vault
+from visrec_desktop.core.store.unlock import erase_profile, unlock_key
+from visrec_desktop.core.store.vault import Vault
 
 
 def cmd_lock_status(args: argparse.Namespace) -> int:

@@ -18,34 +18,34 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core import catalog_store, config
-from visrec_desktop.core.crypto import AesGcmCodec
-from visrec_desktop.core.embedder import Embedder
+from visrec_desktop.core import config
+from visrec_desktop.core.catalog import install as catalog_store
 from visrec_desktop.core.errors import StoreError, VisrecError
-from visrec_desktop.core.indexer import Indexer, IndexOptions, IndexReport
-from visrec_desktop.core.model import load_model_spec
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import load_model_spec
+from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.rank import (
+from visrec_desktop.core.recommend.catalog_index import CatalogIndex
+from visrec_desktop.core.recommend.explain import Explanation, explain
+from visrec_desktop.core.recommend.rank import (
     DISLIKE,
     HIDE,
     LIKE,
-    CatalogIndex,
-    Explanation,
     Ranker,
     RankRequest,
     Recommendation,
-    explain,
 )
-from visrec_desktop.core.store import RECORD_VERSION, Skipped, Store
-from visrec_desktop.core.taste import (
+from visrec_desktop.core.recommend.taste import (
     Interest,
     PhotoRecord,
     TasteProfile,
     build_profile,
     iso_to_unix,
 )
-from visrec_desktop.core.unlock import AskPassphrase, unlock_key
-from visrec_desktop.core.vault import Vault
+from visrec_desktop.core.store.crypto import AesGcmCodec
+from visrec_desktop.core.store.database import RECORD_VERSION, Skipped, Store
+from visrec_desktop.core.store.unlock import AskPassphrase, unlock_key
+from visrec_desktop.core.store.vault import Vault
 
 FEEDBACK_STATES = (LIKE, DISLIKE, HIDE)
 
@@ -353,7 +353,8 @@ def device_unlock_available(data_dir: Path) -> bool:
 def bundle_catalog_id(bundle: Path) -> str:
     """The id of the catalog in a bundle (.zip or folder), read without installing anything;
     lets "Update..." check that a bundle really is a new version of the chosen catalog."""
-    from visrec_desktop.core.catalog_format import CATALOG_FILE, Bundle, parse_catalog
+    from visrec_desktop.core.catalog.bundle import CATALOG_FILE, Bundle
+    from visrec_desktop.core.catalog.schema import parse_catalog
     from visrec_desktop.core.errors import CatalogFormatError
 
     with Bundle.open(bundle) as opened:

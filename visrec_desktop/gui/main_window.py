@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core.library import Library, device_unlock_available, open_library
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.unlock import profile_exists
+from visrec_desktop.core.store.unlock import profile_exists
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page

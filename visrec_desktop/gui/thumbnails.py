@@ -16,8 +16,8 @@ import cv2
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from visrec_desktop.core.decode import decode, read_bytes
 from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.ingest.decode import decode, read_bytes
 
 DEFAULT_CAPACITY = 2000
 MAX_PENDING = 256  # older requests are dropped: they were for items scrolled out of view

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.catalog_store import ImportReport, InstalledCatalog
+from visrec_desktop.core.catalog.install import ImportReport, InstalledCatalog
 from visrec_desktop.core.errors import Cancelled, CatalogFormatError
 from visrec_desktop.core.library import Library, bundle_catalog_id
 from visrec_desktop.core.progress import Progress, ProgressState

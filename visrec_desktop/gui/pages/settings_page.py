@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core import config, providers
+from visrec_desktop.core import config
 from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.inference import providers
 from visrec_desktop.core.library import set_remembered
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.unlock import erase_profile
-from visrec_desktop.core.vault import Vault
+from visrec_desktop.core.store.unlock import erase_profile
+from visrec_desktop.core.store.vault import Vault
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.worker import wait_for_all

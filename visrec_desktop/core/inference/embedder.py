@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import onnxruntime as ort
 
-from visrec_desktop.core import providers as prov
 from visrec_desktop.core.errors import ModelError
-from visrec_desktop.core.model import ModelSpec
+from visrec_desktop.core.inference import providers as prov
+from visrec_desktop.core.inference.manifest import ModelSpec
 
 log = logging.getLogger(__name__)
 

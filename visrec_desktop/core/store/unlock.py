@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from visrec_desktop.core.config import ensure_private_dir
-from visrec_desktop.core.crypto import AesGcmCodec
 from visrec_desktop.core.errors import StoreError
-from visrec_desktop.core.store import DB_NAME, RECORD_VERSION, Store
-from visrec_desktop.core.vault import KEY_FILE, Vault, forget_device_key
+from visrec_desktop.core.store.crypto import AesGcmCodec
+from visrec_desktop.core.store.database import DB_NAME, RECORD_VERSION, Store
+from visrec_desktop.core.store.vault import KEY_FILE, Vault, forget_device_key
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
 AskPassphrase = Callable[[bool], str]

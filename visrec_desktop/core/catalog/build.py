@@ -18,25 +18,19 @@ from typing import Any, Literal
 
 import numpy as np
 
-from visrec_desktop.core.batch import embed_many
-from visrec_desktop.core.catalog_format import (
-    CATALOG_FILE,
-    FORMAT,
-    MAX_FACTORS,
-    SIGNATURE_FILE,
-    Bundle,
-    Limits,
+from visrec_desktop.core.catalog.bundle import CATALOG_FILE, SIGNATURE_FILE, Bundle, Limits
+from visrec_desktop.core.catalog.schema import FORMAT, MAX_FACTORS, load_array, parse_catalog
+from visrec_desktop.core.catalog.signing import (
     fingerprint,
-    load_array,
     load_private_key,
     manifest,
-    parse_catalog,
     public_raw,
     signature_json,
 )
-from visrec_desktop.core.decode import read_bytes
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import CatalogFormatError
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.decode import read_bytes
+from visrec_desktop.core.ingest.pipeline import embed_many
 from visrec_desktop.core.progress import Progress
 
 REQUIRED_COLUMNS = ("id", "title", "category", "price", "currency", "image")

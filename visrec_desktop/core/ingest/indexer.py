@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import Cancelled, ImageError, VisrecError
-from visrec_desktop.core.preprocess import Enhancements, embedding_space, to_tensor
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
+from visrec_desktop.core.ingest.preprocess import Enhancements, embedding_space, to_tensor
+from visrec_desktop.core.ingest.scan import Found, Problem, walk
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.scan import Found, Problem, walk
-from visrec_desktop.core.store import FileRecord, Folder, NewPhoto, Store
+from visrec_desktop.core.store.database import FileRecord, Folder, NewPhoto, Store
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from visrec_desktop.core.decode import PHOTO_SUFFIXES
+from visrec_desktop.core.ingest.decode import PHOTO_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -29,21 +29,21 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core.batch import embed_many
-from visrec_desktop.core.catalog_format import (
-    MAX_FACTORS,
-    Bundle,
-    Limits,
-    load_array,
-    parse_catalog,
-    verify,
-)
+from visrec_desktop.core.catalog.bundle import Bundle, Limits
+from visrec_desktop.core.catalog.schema import MAX_FACTORS, load_array, parse_catalog
+from visrec_desktop.core.catalog.signing import verify
 from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.decode import decode
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import CatalogFormatError, ImageError, SignatureError, StoreError
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.decode import decode
+from visrec_desktop.core.ingest.pipeline import embed_many
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.rank import CatalogIndex, build_index, make_index, reduce_blockwise
+from visrec_desktop.core.recommend.catalog_index import (
+    CatalogIndex,
+    build_index,
+    make_index,
+    reduce_blockwise,
+)
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from visrec_desktop.core.codec import Codec, seal_json
 from visrec_desktop.core.errors import BudgetExhaustedError, StoreError, TamperedError
+from visrec_desktop.core.store.codec import Codec, seal_json
 
 log = logging.getLogger(__name__)
 

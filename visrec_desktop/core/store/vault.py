@@ -23,8 +23,8 @@ from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from visrec_desktop.core.crypto import KEY_BYTES, NONCE_BYTES
 from visrec_desktop.core.errors import StoreError, WrongPassphraseError
+from visrec_desktop.core.store.crypto import KEY_BYTES, NONCE_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visrec_desktop.core.decode import DEFAULT_PIXEL_LIMIT, decode
-from visrec_desktop.core.embedder import Embedder
 from visrec_desktop.core.errors import ImageError
-from visrec_desktop.core.preprocess import to_tensor
+from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode
+from visrec_desktop.core.ingest.preprocess import to_tensor
 from visrec_desktop.core.progress import Progress
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import ModelError
-from visrec_desktop.core.preprocess import PreprocessSpec
+from visrec_desktop.core.ingest.preprocess import PreprocessSpec
 
 MANIFEST_FORMAT = 1
 DEFAULT_MODEL = "efficientnet_lite0"

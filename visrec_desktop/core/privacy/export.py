@@ -21,7 +21,7 @@ import numpy as np
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library import Library
-from visrec_desktop.core.privacy import as_fraction, release_histogram
+from visrec_desktop.core.privacy.mechanism import as_fraction, release_histogram
 
 EXPORT_FORMAT = "visrec-dp-export/1"
 DEFAULT_BUDGET = 3.0

@@ -1,0 +1,1 @@
+"""Catalogs: bundle reading, schema checks, signatures, building and installing."""

@@ -1,0 +1,303 @@
+"""Catalog bundles (docs/catalog-format.md): open a zip or folder safely.
+
+Everything here distrusts its input: a bundle comes from a shop, not from the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import threading
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from visrec_desktop.core.errors import CatalogFormatError
+
+CATALOG_FILE = "catalog.json"
+SIGNATURE_FILE = "signature.json"
+MiB = 1 << 20
+_CHUNK = 1 << 20
+
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Import limits of the spec; tests lower them to exercise the refusals cheaply."""
+
+    json_bytes: int = 64 * MiB
+    image_bytes: int = 25 * MiB
+    files: int = 250_000
+    total_bytes: int = 4 << 30
+    ratio: float = 200.0
+    items: int = 200_000
+
+
+def shorten(value: object, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def path_problem(name: str) -> str | None:
+    """Why `name` is not a plain relative posix path inside a bundle, or None when it is."""
+    if not name:
+        return "is empty"
+    if "\\" in name:
+        return "contains a backslash"
+    if "\x00" in name:
+        return "contains a NUL character"
+    if name.startswith("/"):
+        return "is an absolute path"
+    if re.match(r"[A-Za-z]:", name):
+        return "starts with a drive letter"
+    parts = name.split("/")
+    if ".." in parts:
+        return "contains a '..' component"
+    if any(p in ("", ".") for p in parts):
+        return "has an empty or '.' component"
+    return None
+
+
+def _file_limit(name: str, limits: Limits) -> int:
+    # Arrays are bounded by the total only; anything that is neither JSON nor an array is an image.
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".json":
+        return limits.json_bytes
+    if suffix == ".npy":
+        return limits.total_bytes
+    return limits.image_bytes
+
+
+def _check_root(names: list[str], kind: str) -> None:
+    if CATALOG_FILE in names:
+        return
+    nested = sorted(n for n in names if n.count("/") == 1 and n.endswith("/" + CATALOG_FILE))
+    if nested:
+        folder = nested[0].split("/")[0]
+        fix = ("zip the content of that folder, not the folder itself" if kind == "zip"
+               else f"open the folder '{folder}' instead")
+        raise CatalogFormatError(
+            f"catalog.json is inside the folder '{folder}/' of the bundle; it must be at the top "
+            f"level: {fix}")
+    raise CatalogFormatError("The bundle has no catalog.json at its top level")
+
+
+class Bundle:
+    """The files of a bundle, read with every size limit enforced. Use `Bundle.open`."""
+
+    def __init__(self, path: Path, limits: Limits, sizes: dict[str, int]) -> None:
+        self.path = path
+        self.limits = limits
+        self._sizes = sizes
+
+    @staticmethod
+    def open(path: Path, limits: Limits = Limits()) -> Bundle:
+        """Open a `.zip` file or a folder; refuse it at once when its listing breaks a rule."""
+        path = Path(path)
+        if path.is_dir():
+            return _FolderBundle.scan(path, limits)
+        if path.is_file():
+            return _ZipBundle.scan(path, limits)
+        raise CatalogFormatError(f"{path} is neither a file nor a folder")
+
+    def __enter__(self) -> Bundle:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sizes
+
+    def names(self) -> list[str]:
+        """Every file (not folder) as a posix relative path, sorted."""
+        return sorted(self._sizes)
+
+    def size(self, name: str) -> int:
+        self._check_name(name)
+        return self._sizes[name]
+
+    def read(self, name: str) -> bytes:
+        return b"".join(self._chunks(name))
+
+    def sha256(self, name: str) -> str:
+        digest = hashlib.sha256()
+        for block in self._chunks(name):
+            digest.update(block)
+        return digest.hexdigest()
+
+    def close(self) -> None:
+        pass
+
+    def _check_name(self, name: str) -> None:
+        if name not in self._sizes:
+            raise CatalogFormatError(f"The bundle has no file '{name}'")
+
+    def _chunks(self, name: str) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class _ZipBundle(Bundle):
+    def __init__(self, path: Path, limits: Limits, zf: zipfile.ZipFile,
+                 infos: dict[str, zipfile.ZipInfo]) -> None:
+        super().__init__(path, limits, {n: i.file_size for n, i in infos.items()})
+        self._zip = zf
+        self._infos = infos
+        self._lock = threading.Lock()  # ZipFile.open seeks the shared file handle
+
+    @classmethod
+    def scan(cls, path: Path, limits: Limits) -> _ZipBundle:
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise CatalogFormatError(f"{path.name} is not a readable zip file ({exc})") from exc
+        try:
+            infos = cls._check(zf, limits)
+            _check_root(sorted(infos), "zip")
+        except BaseException:
+            zf.close()
+            raise
+        return cls(path, limits, zf, infos)
+
+    @staticmethod
+    def _check(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.ZipInfo]:
+        seen: set[str] = set()
+        files: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in zf.infolist():
+            name = info.filename
+            if name in seen:
+                raise CatalogFormatError(f"Zip entry '{name}' appears twice; refused")
+            seen.add(name)
+            problem = path_problem(name[:-1] if name.endswith("/") else name)
+            if problem:
+                raise CatalogFormatError(f"Zip entry {shorten(name)} {problem}; refused (zip-slip)")
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise CatalogFormatError(f"Zip entry '{name}' is a symbolic link; refused")
+            if info.flag_bits & 0x1:
+                raise CatalogFormatError(f"Zip entry '{name}' is encrypted; refused")
+            if info.is_dir():
+                continue
+            if len(files) >= limits.files:
+                raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
+            limit = _file_limit(name, limits)
+            if info.file_size > limit:
+                raise CatalogFormatError(f"Zip entry '{name}' has {info.file_size:,} bytes; the "
+                                         f"limit is {limit:,}")
+            if info.file_size > limits.ratio * max(info.compress_size, 1):
+                raise CatalogFormatError(
+                    f"Zip entry '{name}' expands {info.file_size:,} bytes from "
+                    f"{info.compress_size:,} (more than {limits.ratio:g} times): refused as a "
+                    f"zip bomb")
+            total += info.file_size
+            if total > limits.total_bytes:
+                raise CatalogFormatError(f"The bundle expands to more than "
+                                         f"{limits.total_bytes:,} bytes")
+            files[name] = info
+        return files
+
+    def _chunks(self, name: str) -> Iterator[bytes]:
+        self._check_name(name)
+        info = self._infos[name]
+        declared = info.file_size
+        got = 0
+        try:
+            with self._lock:
+                fh = self._zip.open(info)
+            with fh:
+                # Never more than one chunk past the declared size, whatever the data says.
+                while block := fh.read(_CHUNK):
+                    got += len(block)
+                    if got > declared:
+                        raise CatalogFormatError(
+                            f"Zip entry '{name}' holds more than its declared {declared:,} "
+                            f"bytes: refused as a zip bomb")
+                    yield block
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+                ValueError) as exc:
+            raise CatalogFormatError(
+                f"Zip entry '{name}' cannot be read: it is damaged or its declared size is "
+                f"wrong ({exc})") from exc
+        if got != declared:
+            raise CatalogFormatError(
+                f"Zip entry '{name}' declares {declared:,} bytes but holds {got:,}; refused")
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+class _FolderBundle(Bundle):
+    def __init__(self, path: Path, limits: Limits, files: dict[str, Path],
+                 sizes: dict[str, int]) -> None:
+        super().__init__(path, limits, sizes)
+        self._files = files
+
+    @classmethod
+    def scan(cls, root: Path, limits: Limits) -> _FolderBundle:
+        real_root = root.resolve()
+        files: dict[str, Path] = {}
+        sizes: dict[str, int] = {}
+        total = 0
+        for dirpath, dirnames, filenames in os.walk(root):
+            here = Path(dirpath)
+            for d in dirnames:
+                if (here / d).is_symlink():
+                    rel = (here / d).relative_to(root).as_posix()
+                    raise CatalogFormatError(f"'{rel}' in the bundle folder is a symbolic link "
+                                             f"to a folder; refused")
+            for f in filenames:
+                full = here / f
+                rel = full.relative_to(root).as_posix()
+                problem = path_problem(rel)
+                if problem:
+                    raise CatalogFormatError(f"File {shorten(rel)} {problem}; refused")
+                if full.is_symlink():
+                    target = full.resolve()
+                    if not target.is_relative_to(real_root):
+                        raise CatalogFormatError(f"'{rel}' is a symbolic link that leaves the "
+                                                 f"bundle folder; refused")
+                try:
+                    st = full.stat()
+                except OSError as exc:
+                    raise CatalogFormatError(f"'{rel}' cannot be read ({exc})") from exc
+                if not stat.S_ISREG(st.st_mode):
+                    continue  # sockets, pipes and devices are not bundle files
+                if len(files) >= limits.files:
+                    raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
+                limit = _file_limit(rel, limits)
+                if st.st_size > limit:
+                    raise CatalogFormatError(f"'{rel}' has {st.st_size:,} bytes; the limit is "
+                                             f"{limit:,}")
+                total += st.st_size
+                if total > limits.total_bytes:
+                    raise CatalogFormatError(f"The bundle holds more than "
+                                             f"{limits.total_bytes:,} bytes")
+                files[rel], sizes[rel] = full, st.st_size
+        _check_root(sorted(files), "folder")
+        return cls(root, limits, files, sizes)
+
+    def _chunks(self, name: str) -> Iterator[bytes]:
+        self._check_name(name)
+        expected = self._sizes[name]
+        got = 0
+        try:
+            with self._files[name].open("rb") as fh:
+                while block := fh.read(_CHUNK):
+                    got += len(block)
+                    if got > expected:
+                        break
+                    yield block
+        except OSError as exc:
+            raise CatalogFormatError(f"'{name}' cannot be read ({exc})") from exc
+        if got != expected:
+            raise CatalogFormatError(f"'{name}' changed while the bundle was being read")
+
+

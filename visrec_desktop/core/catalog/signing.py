@@ -1,0 +1,136 @@
+"""Catalog signatures: the signed manifest, Ed25519 keys, verification (docs/catalog-format.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from visrec_desktop.core.catalog.bundle import SIGNATURE_FILE, Bundle, shorten
+from visrec_desktop.core.errors import SignatureError, VisrecError
+
+# ---- signatures -----------------------------------------------------------------------------
+
+def manifest(bundle: Bundle) -> bytes:
+    """The signed message: `<sha256>  <path>` for every file but signature.json, by path."""
+    lines = [f"{bundle.sha256(n)}  {n}\n" for n in bundle.names() if n != SIGNATURE_FILE]
+    return "".join(lines).encode("utf-8")
+
+
+def fingerprint(public_key_raw: bytes) -> str:
+    """First 16 bytes of SHA-256 of the raw key, as hex in groups of four: 'ab12 cd34 ...'."""
+    digest = hashlib.sha256(public_key_raw).hexdigest()[:32]
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def _b64(value: object, size: int, what: str) -> bytes:
+    try:
+        data = base64.b64decode(value if isinstance(value, str) else "", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SignatureError(f"signature.json: {what} is not base64 ({exc})") from exc
+    if len(data) != size:
+        raise SignatureError(f"signature.json: {what} must be {size} bytes, not {len(data)}")
+    return data
+
+
+def verify(bundle: Bundle) -> str | None:
+    """None for an unsigned bundle, the key's fingerprint for a valid signature; else raise."""
+    if SIGNATURE_FILE not in bundle:
+        return None
+    try:
+        doc = json.loads(bundle.read(SIGNATURE_FILE).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise SignatureError(f"signature.json is not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise SignatureError("signature.json must hold a JSON object")
+    if doc.get("algorithm") != "ed25519":
+        raise SignatureError(f"signature.json: algorithm {shorten(doc.get('algorithm'))} is not "
+                             f"supported (only ed25519)")
+    public_raw = _b64(doc.get("public_key"), 32, "public_key")
+    signature = _b64(doc.get("signature"), 64, "signature")
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, manifest(bundle))
+    except InvalidSignature as exc:
+        raise SignatureError("The bundle's signature does not match its content: a file was "
+                             "changed, added or removed after signing") from exc
+    return fingerprint(public_raw)
+
+
+def public_raw(private_key: Ed25519PrivateKey) -> bytes:
+    return private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                 serialization.PublicFormat.Raw)
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)  # the umask must not loosen or tighten it
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def generate_keypair(private_path: Path) -> tuple[Path, Path]:
+    """Write a new PKCS8 PEM private key (0600) and `<stem>.pub` (base64 raw public key)."""
+    private_path = Path(private_path)
+    public_path = private_path.with_suffix(".pub")
+    if public_path == private_path:
+        raise VisrecError(f"{private_path} ends in .pub; choose another name for the private key")
+    for p in (private_path, public_path):
+        if p.exists():
+            raise VisrecError(f"{p} already exists; refusing to overwrite a key")
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    try:
+        _write_new(private_path, pem, 0o600)
+        _write_new(public_path, base64.b64encode(public_raw(key)) + b"\n", 0o644)
+    except FileExistsError as exc:
+        raise VisrecError(f"{exc.filename} already exists; refusing to overwrite a key") from exc
+    except OSError as exc:
+        raise VisrecError(f"Cannot write the key: {exc}") from exc
+    return private_path, public_path
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """The publisher's Ed25519 private key from a PEM file made by `generate_keypair`."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise VisrecError(f"Cannot read the signing key {path}: {exc.strerror or exc}") from exc
+    if b"PRIVATE KEY" not in data:
+        try:
+            public = len(base64.b64decode(data.strip(), validate=True)) == 32
+        except (binascii.Error, ValueError):
+            public = False
+        hint = " (it is a public key: sign with the private one)" if public else ""
+        raise VisrecError(f"{path} is not a PEM private key{hint}")
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError as exc:
+        raise VisrecError(f"{path} is protected by a passphrase, which is not supported") from exc
+    except (ValueError, binascii.Error) as exc:
+        raise VisrecError(f"{path} is not a readable private key ({exc})") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise VisrecError(f"{path} is not an Ed25519 key")
+    return key
+
+
+def signature_json(private_key: Ed25519PrivateKey, manifest_bytes: bytes) -> bytes:
+    """The content of signature.json for `manifest_bytes` (Ed25519 is deterministic)."""
+    doc = {"algorithm": "ed25519",
+           "public_key": base64.b64encode(public_raw(private_key)).decode("ascii"),
+           "signature": base64.b64encode(private_key.sign(manifest_bytes)).decode("ascii")}
+    return (json.dumps(doc) + "\n").encode("utf-8")

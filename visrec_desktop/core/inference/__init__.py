@@ -1,0 +1,1 @@
+"""Inference: the model manifest, execution providers and the embedder (ONNX Runtime)."""

@@ -1,0 +1,1 @@
+"""Ingest: folder -> file -> decoded pixels -> tensor, and the indexer that drives it."""

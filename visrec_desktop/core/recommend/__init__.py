@@ -1,0 +1,1 @@
+"""Recommend: the taste profile, the catalog index, ranking and explanations."""

@@ -1,0 +1,1 @@
+"""Store: the encrypted SQLite database, its codec and keys, schema and migrations."""
