@@ -45,7 +45,8 @@ def worker(folder: Path, data: Path, codec_name: str, rescans: int) -> dict[str,
     from visrec_desktop.core.ingest.indexer import Indexer
     from visrec_desktop.core.store.codec import Codec, NullCodec
     from visrec_desktop.core.store.crypto import AesGcmCodec
-    from visrec_desktop.core.store.database import RECORD_VERSION, Store
+    from visrec_desktop.core.store.database import Store
+    from visrec_desktop.core.store.schema import RECORD_VERSION
 
     data.mkdir(parents=True, exist_ok=True)
     codec: Codec = (AesGcmCodec(secrets.token_bytes(32), RECORD_VERSION) if codec_name == "aes"

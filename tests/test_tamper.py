@@ -21,13 +21,9 @@ from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.inference.manifest import load_model_spec
 from visrec_desktop.core.ingest.indexer import Indexer
 from visrec_desktop.core.store.crypto import AesGcmCodec
-from visrec_desktop.core.store.database import (
-    DB_NAME,
-    RECORD_VERSION,
-    FileState,
-    Skipped,
-    Store,
-)
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.records import FileState, Skipped
+from visrec_desktop.core.store.schema import DB_NAME, RECORD_VERSION
 from visrec_desktop.core.store.unlock import open_store
 
 N_PHOTOS = 6  # conftest's photo_folder: six distinct real photographs

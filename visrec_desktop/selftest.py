@@ -51,12 +51,15 @@ def _check_inference(report: dict[str, Any]) -> None:
 
 def _check_store(report: dict[str, Any]) -> None:
     from visrec_desktop.core.errors import WrongPassphraseError
+    from visrec_desktop.core.store.prefs import Pref, Prefs
     from visrec_desktop.core.store.unlock import open_store
+
+    key: Pref[dict[str, bool]] = Pref("self-test", {})
 
     with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
         folder = Path(tmp) / "data"
         store = open_store(folder, lambda creating: PASSPHRASE, use_device=False)
-        store.set_pref("self-test", {"ok": True})
+        Prefs(store).set(key, {"ok": True})
         store.close()
         try:
             open_store(folder, lambda creating: "wrong " + PASSPHRASE, use_device=False)
@@ -65,7 +68,7 @@ def _check_store(report: dict[str, Any]) -> None:
         else:
             raise AssertionError("a wrong passphrase was accepted")
         store = open_store(folder, lambda creating: PASSPHRASE, use_device=False)
-        value = store.get_pref("self-test")
+        value = Prefs(store).get(key)
         integrity = store.integrity_check()
         store.close()
         if value != {"ok": True} or integrity != "ok":

@@ -14,17 +14,23 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.library import Library
+from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.privacy.mechanism import as_fraction, release_histogram
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.prefs import DP_BUDGET, Prefs
+
+if TYPE_CHECKING:
+    from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 
 EXPORT_FORMAT = "visrec-dp-export/1"
-DEFAULT_BUDGET = 3.0
+DEFAULT_BUDGET = DP_BUDGET.default
 TAXONOMY_FILE = "taxonomy/interests-v1.json"
 UNIT = "one photo: adding or removing any one photo changes at most one count, by 1"
 
@@ -36,12 +42,42 @@ class Taxonomy:
     bins: list[str]  # bin names, in export order
 
 
+@dataclass(frozen=True)
+class CatalogChoice:
+    id: str
+    created_at: str  # the catalog's version, which names the taxonomy's version
+    demo: bool
+
+
+class ExportSource(Protocol):
+    """What an export reads, handed in by the caller (the library): the profile's store, the
+    photos the taste profile is built from, the model's class labels and the catalogs."""
+
+    store: Store
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    def profile_photos(self) -> tuple[np.ndarray, list[dict[str, Any]]]:
+        """(N, dim) float32 unit embeddings and each photo's info (its tags), exclusions
+        respected."""
+        ...
+
+    def catalog_choices(self) -> list[CatalogChoice]: ...
+
+    def catalog_index(self, catalog_id: str) -> CatalogIndex: ...
+
+
 @dataclass
 class ExportResult:
     document: dict[str, Any]
     fresh: bool  # False: the stored answer to an identical earlier request
     spent: float
     budget: float
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(budget=self.fresh)
 
 
 def default_taxonomy() -> tuple[Taxonomy, list[int]]:
@@ -51,20 +87,13 @@ def default_taxonomy() -> tuple[Taxonomy, list[int]]:
     return Taxonomy(raw["id"], str(raw["version"]), names), [int(i) for i in raw["imagenet"]]
 
 
-def _photos(library: Library) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]:
-    """The photos the profile is built from (exclusions respected): ids, vectors, infos."""
-    ids, vecs, infos, _ = library.store.photo_records(library.model_id)
-    keep = np.isin(ids, library.profile().photo_ids)
-    return ids[keep], vecs[keep], [info for info, k in zip(infos, keep, strict=True) if k]
-
-
-def histogram(library: Library, taxonomy: str = "default", catalog_id: str | None = None
+def histogram(source: ExportSource, taxonomy: str = "default", catalog_id: str | None = None
               ) -> tuple[Taxonomy, list[int]]:
     """True counts per bin; every photo lands in at most one bin (L1 sensitivity 1)."""
-    _, vecs, infos = _photos(library)
+    vecs, infos = source.profile_photos()
     if taxonomy == "default":
         tax, class_bin = default_taxonomy()
-        label_index = {label: i for i, label in enumerate(library.embedder.spec.labels)}
+        label_index = {label: i for i, label in enumerate(source.labels)}
         counts = [0] * len(tax.bins)
         for info in infos:
             scores: dict[int, float] = {}
@@ -76,20 +105,20 @@ def histogram(library: Library, taxonomy: str = "default", catalog_id: str | Non
                 counts[max(sorted(scores), key=lambda b: scores[b])] += 1
         return tax, counts
     if taxonomy == "catalog":
-        return _catalog_histogram(library, vecs, catalog_id)
+        return _catalog_histogram(source, vecs, catalog_id)
     raise VisrecError(f"Unknown taxonomy '{taxonomy}': use 'default' or 'catalog'")
 
 
-def _catalog_histogram(library: Library, vecs: np.ndarray, catalog_id: str | None
+def _catalog_histogram(source: ExportSource, vecs: np.ndarray, catalog_id: str | None
                        ) -> tuple[Taxonomy, list[int]]:
-    catalogs = library.catalogs()
+    catalogs = source.catalog_choices()
     if catalog_id is None:
         real = [c for c in catalogs if not c.demo]
         catalog_id = (real or catalogs)[0].id if catalogs else None
     info = next((c for c in catalogs if c.id == catalog_id), None)
     if info is None:
         raise VisrecError(f"No catalog '{catalog_id}' is installed")
-    index = library.index(info.id)
+    index = source.catalog_index(info.id)
     bins = sorted(set(index.categories))
     cents = np.zeros((len(bins), index.vectors.shape[1]), np.float32)
     where = {b: i for i, b in enumerate(bins)}
@@ -106,21 +135,21 @@ def _catalog_histogram(library: Library, vecs: np.ndarray, catalog_id: str | Non
     return Taxonomy(f"catalog:{info.id}", info.created_at, bins), counts
 
 
-def budget(library: Library) -> float:
-    return float(library.store.get_pref("dp_budget", DEFAULT_BUDGET))
+def budget(store: Store) -> float:
+    return float(Prefs(store).get(DP_BUDGET))
 
 
-def spent(library: Library) -> float:
-    return float(sum(e["epsilon"] for e in library.store.ledger()))
+def spent(store: Store) -> float:
+    return Ledger(store).spent()
 
 
-def set_budget(library: Library, value: float, allow_raise: bool = False) -> None:
+def set_budget(store: Store, value: float, allow_raise: bool = False) -> Changes:
     """Lower the total budget; raising it is only possible before anything was spent."""
     if not math.isfinite(value) or value <= 0:
         raise VisrecError("The privacy budget must be a positive number")
 
     def change(current: float) -> float:  # runs under the store's lock: no spend slips in
-        used = spent(library)
+        used = spent(store)
         if value > current and not (allow_raise and used == 0):
             raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); "
                               "it can be raised only before the first export")
@@ -128,20 +157,22 @@ def set_budget(library: Library, value: float, allow_raise: bool = False) -> Non
             raise VisrecError(f"{used:g} is already spent; the budget cannot go below it")
         return value
 
-    library.store.update_pref("dp_budget", DEFAULT_BUDGET, change)
+    Prefs(store).update(DP_BUDGET, change)
+    return Changes(budget=True)
 
 
-def export(library: Library, epsilon: float | str, taxonomy: str = "default",
+def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default",
            catalog_id: str | None = None, today: date | None = None) -> ExportResult:
     """Release noisy counts, recorded in the ledger first; refuse when the budget is short."""
     try:
         eps = as_fraction(epsilon)
     except ValueError as exc:
         raise VisrecError(f"Bad epsilon {epsilon!r}: {exc}") from None
-    tax, counts = histogram(library, taxonomy, catalog_id)
+    tax, counts = histogram(source, taxonomy, catalog_id)
     day = (today or date.today()).isoformat()
     request = json.dumps([tax.id, tax.version, tax.bins, counts, str(eps), day])
-    key = library.store.codec.blind("dp-request", hashlib.sha256(request.encode()).digest())
+    store = source.store
+    key = store.codec.blind("dp-request", hashlib.sha256(request.encode()).digest())
 
     def make_entry() -> dict[str, Any]:
         noisy = release_histogram(counts, eps)
@@ -149,8 +180,8 @@ def export(library: Library, epsilon: float | str, taxonomy: str = "default",
                 "document": _document(tax, noisy, eps, day)}
 
     # The budget is read inside the spending transaction: a budget lowered meanwhile counts.
-    entry, fresh = library.store.spend(key, float(eps), lambda: budget(library), make_entry)
-    return ExportResult(entry["document"], fresh, spent(library), budget(library))
+    entry, fresh = Ledger(store).spend(key, float(eps), lambda: budget(store), make_entry)
+    return ExportResult(entry["document"], fresh, spent(store), budget(store))
 
 
 def _document(tax: Taxonomy, noisy: list[int], eps: Fraction, day: str) -> dict[str, Any]:
@@ -171,9 +202,9 @@ def write_document(document: dict[str, Any], out: Path) -> None:
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
-def status(library: Library) -> dict[str, Any]:
-    ledger = library.store.ledger()
-    total = budget(library)
+def status(store: Store) -> dict[str, Any]:
+    ledger = Ledger(store).entries()
+    total = budget(store)
     used = float(sum(e["epsilon"] for e in ledger))
     return {"budget": total, "spent": round(used, 6), "remaining": round(max(total - used, 0), 6),
             "releases": [{"day": e.get("day"), "epsilon": e["epsilon"],

@@ -1,12 +1,7 @@
 """The SQLite index: folders, files and photos, every user-derived value sealed by a codec.
 
-Schema (version 2). Plaintext columns hold only ids, blind keys, status codes and model ids:
-- folders(id, path_key, path*)
-- photos(id, content_key, model, embedding*, info*)      info: size, format, tags, capture time
-- files(path_key, folder_id, photo_id, status, reason, stat*, info*)   info: path, detail
-- prefs(name, value*)                                      exclude patterns, profile choices
-- privacy_ledger(id, request_key, entry*)                  every DP release, written before use
-(* sealed by the codec, bound to table, column and row key.)
+The layout and its upgrades are in `schema.py`, preferences in `prefs.py`, the privacy ledger in
+`core/privacy/ledger.py`; this module opens the database and reads and writes the index.
 """
 
 from __future__ import annotations
@@ -15,56 +10,33 @@ import json
 import logging
 import os
 import sqlite3
-import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sqlite_utils
 
-from visrec_desktop.core.errors import BudgetExhaustedError, StoreError, TamperedError
+from visrec_desktop.core.errors import StoreError, TamperedError
 from visrec_desktop.core.store.codec import Codec, seal_json
+from visrec_desktop.core.store.records import (
+    STAT,
+    FileRecord,
+    FileState,
+    Folder,
+    NewPhoto,
+    Skipped,
+    Summary,
+)
+from visrec_desktop.core.store.schema import DB_NAME, header_version, migrate, refuse_newer
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # the table layout; _MIGRATIONS brings older databases up to it
-# The layout of sealed values, bound into every value's associated data: bump it only together
-# with a migration that re-seals every value.
-RECORD_VERSION = 1
-DB_NAME = "index.db"
-
-_MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """CREATE TABLE folders (
-            id INTEGER PRIMARY KEY, path_key BLOB NOT NULL UNIQUE, path BLOB NOT NULL)""",
-        """CREATE TABLE photos (
-            id INTEGER PRIMARY KEY, content_key BLOB NOT NULL UNIQUE, model TEXT NOT NULL,
-            embedding BLOB NOT NULL, info BLOB NOT NULL)""",
-        """CREATE TABLE files (
-            path_key BLOB PRIMARY KEY,
-            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
-            photo_id INTEGER REFERENCES photos(id),
-            status TEXT NOT NULL, reason TEXT, stat BLOB NOT NULL, info BLOB NOT NULL)""",
-        "CREATE TABLE prefs (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
-        """CREATE TABLE quarantine (
-            id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, col TEXT NOT NULL, row_key BLOB NOT NULL,
-            detected_at INTEGER NOT NULL)""",
-        "CREATE INDEX files_folder ON files(folder_id)",
-        "CREATE INDEX files_photo ON files(photo_id)",
-    ],
-    2: [
-        """CREATE TABLE privacy_ledger (
-            id INTEGER PRIMARY KEY, request_key BLOB NOT NULL UNIQUE, entry BLOB NOT NULL)""",
-    ],
-}
-
-_STAT = struct.Struct("<qq")
+__all__ = ["DB_NAME", "FileRecord", "FileState", "Folder", "NewPhoto", "Skipped", "Store",
+           "Summary"]
 
 
 class _Rows(list[Any]):
@@ -77,67 +49,16 @@ class _Rows(list[Any]):
         return list(self)
 
 
-@dataclass(frozen=True)
-class Folder:
-    id: int
-    path: Path
-
-
-@dataclass(frozen=True)
-class FileState:
-    photo_id: int | None
-    size: int
-    mtime_ns: int
-    status: str
-    reason: str | None
-    photo_model: str | None
-
-
-@dataclass
-class NewPhoto:
-    content_key: bytes
-    model: str
-    embedding: np.ndarray
-    info: dict[str, Any]
-
-
-@dataclass
-class FileRecord:
-    path: Path
-    path_key: bytes
-    folder_id: int
-    size: int
-    mtime_ns: int
-    status: str  # "ok" or "skipped"
-    reason: str | None = None
-    detail: str | None = None
-    content_key: bytes | None = None  # the photo this file shows, for status "ok"
-
-
-@dataclass
-class Skipped:
-    path: Path
-    reason: str
-    detail: str
-
-
-@dataclass
-class Summary:
-    folders: int
-    files: int
-    photos: int
-    skipped: int
-    by_reason: dict[str, int] = field(default_factory=dict)
-
-
 class Store:
     """One database file in the data folder; safe to share between threads of one process."""
 
     def __init__(self, folder: Path, codec: Codec) -> None:
         self.path = folder / DB_NAME
         self.codec = codec
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._damaged: list[TamperedError] = []
+        refuse_newer(header_version(self.path), self.path)  # before touching any file
+        conn: sqlite3.Connection | None = None
         try:
             if not self.path.exists():
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -150,39 +71,30 @@ class Store:
             if self.db.journal_mode != "wal":
                 self.db.enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The index database {self.path} cannot be opened: {exc}") from exc
-
-    # -- schema -----------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        version = self._execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"The index was written by a newer visrec (schema {version}); please update"
-            )
-        with self.transaction():
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for sql in _MIGRATIONS[target]:
-                    self._execute(sql)
-                self._execute(f"PRAGMA user_version = {target}")
-            if version == 0:
-                self._execute("INSERT INTO meta VALUES ('codec', ?)", [self.codec.name])
+            migrate(conn, codec, self.path)
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(f"The index database {self.path} cannot be opened: "
+                                 f"{exc}") from exc
+            raise
         stored = self.get_meta("codec")
-        if stored != self.codec.name:
+        if stored != codec.name:
+            self.close()
             raise StoreError(f"The index was written with the '{stored}' codec, not "
-                             f"'{self.codec.name}'")
+                             f"'{codec.name}'")
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
         """Run one statement and fetch all rows under the store's lock, so a reader on one
         thread never interleaves with a writer's transaction on another."""
-        with self._lock:
+        with self.lock:
             return _Rows(self.db.conn.execute(sql, params).fetchall())
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        with self._lock:
+        with self.lock:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -193,11 +105,11 @@ class Store:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             self.db.conn.close()
 
     def get_meta(self, key: str) -> str | None:
-        row = self._execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -205,7 +117,7 @@ class Store:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     # -- sealed values ----------------------------------------------------------------------
-    def _open(self, blob: bytes, table: str, column: str, row: bytes) -> bytes | None:
+    def unseal(self, blob: bytes, table: str, column: str, row: bytes) -> bytes | None:
         """Unseal one value; a damaged one is noted for quarantine and read as missing."""
         try:
             return self.codec.open(blob, table, column, row)
@@ -214,9 +126,14 @@ class Store:
             self._damaged.append(exc)
             return None
 
-    def _open_json(self, blob: bytes, table: str, column: str, row: bytes) -> Any:
-        raw = self._open(blob, table, column, row)
+    def unseal_json(self, blob: bytes, table: str, column: str, row: bytes) -> Any:
+        raw = self.unseal(blob, table, column, row)
         return None if raw is None else json.loads(raw)
+
+    def forget_damaged(self) -> None:
+        """Drop the damaged records noted so far without setting them aside (their rows are
+        kept on purpose, as the privacy ledger's are)."""
+        self._damaged.clear()
 
     def quarantine_damaged(self) -> list[TamperedError]:
         """Set damaged records aside so that everything else keeps working.
@@ -246,79 +163,8 @@ class Store:
 
     def quarantined(self) -> list[tuple[str, str, str, int]]:
         """(table, column, record key prefix, unix time) of every record set aside."""
-        rows = self._execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
+        rows = self.execute("SELECT tbl, col, row_key, detected_at FROM quarantine ORDER BY id")
         return [(t, c, bytes(k).hex()[:12], at) for t, c, k, at in rows]
-
-    # -- user preferences (sealed: exclude patterns can name folders) ------------------------
-    def get_pref(self, name: str, default: Any = None) -> Any:
-        row = self._execute("SELECT value FROM prefs WHERE name = ?", [name]).fetchone()
-        if row is None:
-            return default
-        value = self._open_json(row[0], "prefs", "value", name.encode())
-        if value is None:
-            with self.transaction() as conn:
-                conn.execute("DELETE FROM prefs WHERE name = ?", [name])
-            self.quarantine_damaged()
-            return default
-        return value
-
-    def update_pref(self, name: str, default: Any, change: Callable[[Any], Any]) -> Any:
-        """Read, change and write one preference as a single step (no lost updates)."""
-        with self._lock:
-            value = change(self.get_pref(name, default))
-            self.set_pref(name, value)
-            return value
-
-    def set_pref(self, name: str, value: Any) -> None:
-        sealed = seal_json(self.codec, value, "prefs", "value", name.encode())
-        with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)", [name, sealed])
-
-    # -- the privacy budget ledger ----------------------------------------------------------
-    def ledger(self) -> list[dict[str, Any]]:
-        """Every differentially private release so far, oldest first."""
-        out = []
-        for rid, key, blob in self._execute(
-                "SELECT id, request_key, entry FROM privacy_ledger ORDER BY id"):
-            entry = self._open_json(blob, "privacy_ledger", "entry", key)
-            if entry is None:  # a damaged entry still counts as spent: assume the maximum
-                entry = {"epsilon": float("inf"), "damaged": True}
-            out.append(dict(entry, id=rid))
-        return out
-
-    def spend(self, request_key: bytes, epsilon: float, budget: Callable[[], float],
-              make_entry: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
-        """Record a release before anyone sees it, inside one write transaction.
-
-        Returns the stored entry and True, or, when this exact request was answered before, that
-        earlier entry and False. BEGIN IMMEDIATE makes concurrent spenders (other processes
-        too) queue up, so the budget can never be overspent.
-        """
-        with self.transaction() as conn:
-            row = conn.execute("SELECT entry FROM privacy_ledger WHERE request_key = ?",
-                               [request_key]).fetchone()
-            if row is not None:
-                old = self._open_json(row[0], "privacy_ledger", "entry", request_key)
-                if old is not None:
-                    return dict(old), False
-                raise StoreError("The stored answer to this request is damaged; it still "
-                                 "counts against the budget")
-            spent = 0.0
-            for key, blob in conn.execute("SELECT request_key, entry FROM privacy_ledger"):
-                entry = self._open_json(blob, "privacy_ledger", "entry", key)
-                spent += float("inf") if entry is None else float(entry["epsilon"])
-            total = budget()
-            if not spent + epsilon <= total + 1e-9:  # written to fail closed on NaN
-                left = max(total - spent, 0) if total == total else 0.0
-                raise BudgetExhaustedError(
-                    f"Not enough privacy budget: {left:.2f} of {total:.2f} left, "
-                    f"{epsilon:.2f} asked for")
-            entry = make_entry()
-            sealed = seal_json(self.codec, entry, "privacy_ledger", "entry", request_key)
-            conn.execute("INSERT INTO privacy_ledger (request_key, entry) VALUES (?, ?)",
-                         [request_key, sealed])
-        self._damaged.clear()  # damaged ledger rows are kept: they are spent budget
-        return entry, True
 
     # -- keys -------------------------------------------------------------------------------
     def path_key(self, path: Path) -> bytes:
@@ -343,11 +189,11 @@ class Store:
         return Folder(int(row[0]), path)
 
     def folders(self) -> list[Folder]:
-        rows = self._execute(
+        rows = self.execute(
             "SELECT id, path_key, path FROM folders ORDER BY id").fetchall()
         out = []
         for fid, key, blob in rows:
-            raw = self._open(blob, "folders", "path", key)
+            raw = self.unseal(blob, "folders", "path", key)
             if raw is not None:
                 out.append(Folder(fid, Path(raw.decode())))
         self.quarantine_damaged()
@@ -370,16 +216,16 @@ class Store:
 
     # -- files ------------------------------------------------------------------------------
     def file_states(self, folder_id: int) -> dict[bytes, FileState]:
-        rows = self._execute(
+        rows = self.execute(
             """SELECT f.path_key, f.photo_id, f.status, f.reason, f.stat, p.model FROM files f
                LEFT JOIN photos p ON p.id = f.photo_id WHERE f.folder_id = ?""",
             [folder_id],
         ).fetchall()
         states = {}
         for key, photo_id, status, reason, blob, model in rows:
-            raw = self._open(blob, "files", "stat", key)
+            raw = self.unseal(blob, "files", "stat", key)
             if raw is not None:  # a damaged row is dropped, so the scan re-indexes that file
-                size, mtime = _STAT.unpack(raw)
+                size, mtime = STAT.unpack(raw)
                 states[key] = FileState(photo_id, size, mtime, status, reason, model)
         self.quarantine_damaged()
         return states
@@ -392,7 +238,7 @@ class Store:
         return len(keys)
 
     def known_contents(self, model: str) -> dict[bytes, int]:
-        rows = self._execute("SELECT content_key, id FROM photos WHERE model = ?", [model])
+        rows = self.execute("SELECT content_key, id FROM photos WHERE model = ?", [model])
         return {key: pid for key, pid in rows}
 
     def write(self, photos: list[NewPhoto], files: list[FileRecord]) -> dict[bytes, int]:
@@ -424,7 +270,7 @@ class Store:
                 ids[key] = int(row[0])
             rows = []
             for f in files:
-                stat = codec.seal(_STAT.pack(f.size, f.mtime_ns), "files", "stat", f.path_key)
+                stat = codec.seal(STAT.pack(f.size, f.mtime_ns), "files", "stat", f.path_key)
                 info = seal_json(codec, {"path": self._path_text(f.path), "detail": f.detail},
                                  "files", "info", f.path_key)
                 photo_id = ids[f.content_key] if f.content_key else None
@@ -455,7 +301,7 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------
     def summary(self) -> Summary:
-        q = self._execute
+        q = self.execute
         reasons = dict(q("""SELECT reason, count(*) FROM files WHERE status = 'skipped'
                             GROUP BY reason""").fetchall())
         return Summary(
@@ -469,18 +315,18 @@ class Store:
     def folder_counts(self) -> dict[int, tuple[int, int]]:
         """Folder id -> (indexed files, skipped files)."""
         out: dict[int, tuple[int, int]] = {}
-        for fid, status, n in self._execute(
+        for fid, status, n in self.execute(
                 "SELECT folder_id, status, count(*) FROM files GROUP BY folder_id, status"):
             ok, skipped = out.get(fid, (0, 0))
             out[fid] = (ok + n, skipped) if status == "ok" else (ok, skipped + n)
         return out
 
     def skipped(self) -> list[Skipped]:
-        rows = self._execute(
+        rows = self.execute(
             "SELECT path_key, reason, info FROM files WHERE status = 'skipped'").fetchall()
         out = []
         for key, reason, blob in rows:
-            info = self._open_json(blob, "files", "info", key)
+            info = self.unseal_json(blob, "files", "info", key)
             if info is not None:
                 out.append(Skipped(Path(info["path"]), reason or "unknown",
                                    info.get("detail") or ""))
@@ -489,12 +335,12 @@ class Store:
 
     def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """Photo ids and their (N, dim) unit embeddings for one model."""
-        rows = self._execute(
+        rows = self.execute(
             "SELECT id, content_key, embedding FROM photos WHERE model = ? ORDER BY id", [model]
         ).fetchall()
         ids, vecs = [], []
         for pid, key, blob in rows:
-            raw = self._open(blob, "photos", "embedding", key)
+            raw = self.unseal(blob, "photos", "embedding", key)
             if raw is not None:
                 ids.append(pid)
                 vecs.append(np.frombuffer(raw, "<f4"))
@@ -503,11 +349,11 @@ class Store:
                 np.stack(vecs) if vecs else np.zeros((0, 0), np.float32))
 
     def photo_info(self, photo_id: int) -> dict[str, Any]:
-        row = self._execute("SELECT content_key, info FROM photos WHERE id = ?",
+        row = self.execute("SELECT content_key, info FROM photos WHERE id = ?",
                               [photo_id]).fetchone()
         if row is None:
             raise StoreError(f"No photo {photo_id}")
-        info = self._open_json(row[1], "photos", "info", row[0])
+        info = self.unseal_json(row[1], "photos", "info", row[0])
         self.quarantine_damaged()
         if info is None:
             raise StoreError(f"Photo {photo_id} was damaged and set aside; rescan to repair it")
@@ -519,10 +365,10 @@ class Store:
         for chunk_start in range(0, len(wanted), 500):
             chunk = wanted[chunk_start:chunk_start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._execute(
+            rows = self.execute(
                 f"SELECT photo_id, path_key, info FROM files WHERE photo_id IN ({marks})", chunk)
             for pid, key, blob in rows:
-                info = self._open_json(blob, "files", "info", key)
+                info = self.unseal_json(blob, "files", "info", key)
                 if info is not None:
                     out[pid].append(Path(info["path"]))
         self.quarantine_damaged()
@@ -536,31 +382,31 @@ class Store:
         info (tags, capture time, size) and its files as (path, mtime_ns)."""
         ids, vecs = self.embeddings(model)
         infos: dict[int, dict[str, Any]] = {}
-        rows = self._execute("SELECT id, content_key, info FROM photos WHERE model = ?",
+        rows = self.execute("SELECT id, content_key, info FROM photos WHERE model = ?",
                                [model]).fetchall()
         for pid, key, blob in rows:
-            info = self._open_json(blob, "photos", "info", key)
+            info = self.unseal_json(blob, "photos", "info", key)
             infos[pid] = info if info is not None else {}
         files: dict[int, list[tuple[Path, int]]] = {}
-        rows = self._execute("""SELECT photo_id, path_key, stat, info FROM files
+        rows = self.execute("""SELECT photo_id, path_key, stat, info FROM files
                                   WHERE status = 'ok' AND photo_id IS NOT NULL""").fetchall()
         for pid, key, stat_blob, info_blob in rows:
-            stat = self._open(stat_blob, "files", "stat", key)
-            info = self._open_json(info_blob, "files", "info", key)
+            stat = self.unseal(stat_blob, "files", "stat", key)
+            info = self.unseal_json(info_blob, "files", "info", key)
             if stat is not None and info is not None:
-                files.setdefault(pid, []).append((Path(info["path"]), _STAT.unpack(stat)[1]))
+                files.setdefault(pid, []).append((Path(info["path"]), STAT.unpack(stat)[1]))
         self.quarantine_damaged()
         return ids, vecs, [infos.get(int(pid), {}) for pid in ids], files
 
     def photo_for_content(self, content_key: bytes) -> int | None:
-        row = self._execute("SELECT id FROM photos WHERE content_key = ?",
+        row = self.execute("SELECT id FROM photos WHERE content_key = ?",
                               [content_key]).fetchone()
         return int(row[0]) if row else None
 
     def photo_for_path(self, path: Path) -> int | None:
-        row = self._execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",
+        row = self.execute("SELECT photo_id FROM files WHERE path_key = ? AND status = 'ok'",
                               [self.path_key(path)]).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
     def integrity_check(self) -> str:
-        return str(self._execute("PRAGMA integrity_check").fetchone()[0])
+        return str(self.execute("PRAGMA integrity_check").fetchone()[0])

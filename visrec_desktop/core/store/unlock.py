@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from visrec_desktop.core.config import ensure_private_dir
-from visrec_desktop.core.errors import StoreError
+from visrec_desktop.core.errors import NoProfileError, StoreError
 from visrec_desktop.core.store.crypto import AesGcmCodec
-from visrec_desktop.core.store.database import DB_NAME, RECORD_VERSION, Store
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.schema import DB_NAME, RECORD_VERSION
 from visrec_desktop.core.store.vault import KEY_FILE, Vault, forget_device_key
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
@@ -22,8 +23,10 @@ def profile_exists(folder: Path) -> bool:
     return Vault(folder).exists()
 
 
-def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True) -> bytes:
-    """The data key: from the keychain if remembered, else from the passphrase.
+def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True,
+               create: bool = True) -> bytes:
+    """The data key: from the keychain if remembered, else from the passphrase; a new profile
+    is created only when `create` (else NoProfileError).
 
     Nothing in the data folder is opened or written before the key is known to be right.
     """
@@ -32,6 +35,9 @@ def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True) -> byt
         if (folder / DB_NAME).exists():
             raise StoreError(f"The key file {folder / KEY_FILE} is missing, so the profile in "
                              "this folder cannot be decrypted")
+        if not create:
+            raise NoProfileError(f"There is no profile in {folder}: check --data-dir, or run "
+                                 "'visrec index FOLDER' to create one")
         ensure_private_dir(folder)
         return vault.create(ask(True))
     if use_device:
