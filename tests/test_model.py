@@ -209,7 +209,7 @@ def test_manifest_inconsistent_with_graph_is_refused_by_embedder(
     edit(manifest)
     spec = load_manifest(_write(model_copy, "inconsistent.json", manifest))
     with pytest.raises(ModelError, match=message):
-        Embedder(spec, threads=1)
+        Embedder(spec, threads=1).load()  # the session (and its check) comes on first use
 
 
 @pytest.mark.parametrize(

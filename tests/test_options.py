@@ -11,7 +11,8 @@ from conftest import rgb
 from helpers_store import data_dir, open_test_store
 
 from visrec_desktop.cli import main
-from visrec_desktop.core.ingest.preprocess import Enhancements, PreprocessSpec, to_tensor
+from visrec_desktop.core.inference.manifest import PreprocessSpec
+from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
 
 
 def _index(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:

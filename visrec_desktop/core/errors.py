@@ -47,6 +47,13 @@ class StoreError(VisrecError):
     exit_code = 4
 
 
+class NoProfileError(StoreError):
+    """A command that only reads found no profile in the data folder (a mistyped --data-dir,
+    say); nothing was created."""
+
+    exit_code = 9
+
+
 class Cancelled(VisrecError):
     """Long work stopped because the user asked it to."""
 

@@ -32,6 +32,7 @@ import numpy as np
 from visrec_desktop.core.catalog.bundle import Bundle, Limits
 from visrec_desktop.core.catalog.schema import MAX_FACTORS, load_array, parse_catalog
 from visrec_desktop.core.catalog.signing import verify
+from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import CatalogFormatError, ImageError, SignatureError, StoreError
 from visrec_desktop.core.inference.embedder import Embedder
@@ -78,6 +79,10 @@ class ImportReport:
     reused: int  # embeddings taken from the bundle or the previous version
     warnings: list[str]
     seconds: float
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(catalogs=True)
 
 
 def catalogs_dir(data_dir: Path) -> Path:

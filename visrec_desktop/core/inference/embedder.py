@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +35,12 @@ def _session_options(threads: int) -> ort.SessionOptions:
 
 
 class Embedder:
-    """One onnxruntime session for one verified model."""
+    """One verified model and the onnxruntime session that runs it.
+
+    The session is created on the first `run` (or `session` access), under a lock, and
+    `unload()` frees it; commands that never embed never pay for it. The pattern follows
+    immich's `InferenceModel.load()`.
+    """
 
     def __init__(
         self, spec: ModelSpec, provider: str | None = None, setting: str | None = None,
@@ -42,13 +48,48 @@ class Embedder:
     ) -> None:
         self.spec = spec
         self.notes: list[str] = []
-        wanted, self.notes = prov.choose(provider, setting)
+        self._wanted, self.notes = prov.choose(provider, setting)
         self.threads = threads or os.cpu_count() or 1
-        self.session = self._create(wanted)
-        self.provider = self.session.get_providers()[0]
-        if wanted and self.provider != wanted[0]:
-            self._note(f"{wanted[0]} could not start; running on {self.provider}")
-        self._check_signature()
+        self._session: ort.InferenceSession | None = None
+        self._provider: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
+    @property
+    def session(self) -> ort.InferenceSession:
+        """The onnxruntime session, created now if it is not yet. Raises ModelError."""
+        return self._session or self.load()
+
+    def load(self) -> ort.InferenceSession:
+        """Create the session (once; later calls return it) and check the graph against the
+        manifest. Raises ModelError when it cannot start or the manifest does not match."""
+        with self._lock:
+            if self._session is None:
+                created = self._create(self._wanted)
+                self._check_signature(created)
+                self._provider = created.get_providers()[0]
+                if self._wanted and self._provider != self._wanted[0]:
+                    self._note(f"{self._wanted[0]} could not start; running on "
+                               f"{self._provider}")
+                self._session = created
+            return self._session
+
+    @property
+    def provider(self) -> str:
+        """The execution provider running the model, or, before the first embedding, the one
+        that will be tried first."""
+        if self._provider is not None:
+            return self._provider
+        return self._wanted[0] if self._wanted else prov.CPU
+
+    def unload(self) -> None:
+        """Free the session (and its memory); the next embedding creates it again."""
+        with self._lock:
+            self._session = None
+            self._provider = None
 
     def _note(self, text: str) -> None:
         self.notes.append(text)
@@ -66,10 +107,10 @@ class Embedder:
                 self._note(f"{name} failed to create a session ({exc}); trying the next provider")
         raise ModelError("No execution provider is available")
 
-    def _check_signature(self) -> None:
+    def _check_signature(self, session: ort.InferenceSession) -> None:
         spec = self.spec
-        inputs = {i.name: i for i in self.session.get_inputs()}
-        outputs = {o.name: o for o in self.session.get_outputs()}
+        inputs = {i.name: i for i in session.get_inputs()}
+        outputs = {o.name: o for o in session.get_outputs()}
         if spec.input_name not in inputs:
             raise ModelError(f"Model has no input '{spec.input_name}' (has {sorted(inputs)})")
         shape = list(inputs[spec.input_name].shape)

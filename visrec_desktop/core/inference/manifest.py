@@ -10,14 +10,26 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import ModelError
-from visrec_desktop.core.ingest.preprocess import PreprocessSpec
 
 MANIFEST_FORMAT = 1
 DEFAULT_MODEL = "efficientnet_lite0"
+
+
+@dataclass(frozen=True)
+class PreprocessSpec:
+    """How pixels become the model's input tensor (applied by `ingest/preprocess.py`)."""
+
+    resize_shorter: int
+    crop: int
+    interpolation: str
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    color: Literal["RGB", "BGR"] = "RGB"
+    layout: Literal["NCHW", "NHWC"] = "NCHW"
 
 
 @dataclass(frozen=True)

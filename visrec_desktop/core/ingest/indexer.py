@@ -21,13 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.errors import Cancelled, ImageError, VisrecError
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
+from visrec_desktop.core.ingest.pipeline import MAX_FILE_BYTES
 from visrec_desktop.core.ingest.preprocess import Enhancements, embedding_space, to_tensor
 from visrec_desktop.core.ingest.scan import Found, Problem, walk
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.store.database import FileRecord, Folder, NewPhoto, Store
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.records import FileRecord, Folder, NewPhoto
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ class IndexOptions:
     batch_size: int = 8
     workers: int = 0  # decode threads; 0: one per core
     pixel_limit: int = DEFAULT_PIXEL_LIMIT
-    max_file_bytes: int = 512 * 1024 * 1024
+    max_file_bytes: int = MAX_FILE_BYTES
     enhancements: Enhancements | None = None
     top_k: int = 5
     flush_seconds: float = 2.0  # commit at least this often, even in a rescan with no decoding
@@ -67,6 +70,12 @@ class IndexReport:
     @property
     def photos_per_second(self) -> float:
         return self.embedded / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def changes(self) -> Changes:
+        """Folders are registered even when no photo changed; the profile follows the photos."""
+        moved = bool(self.indexed or self.linked or self.removed or self.skipped)
+        return Changes(photos=True, profile=moved)
 
 
 @dataclass

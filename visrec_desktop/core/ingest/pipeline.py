@@ -11,14 +11,18 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
+import cv2
 import numpy as np
 
 from visrec_desktop.core.errors import ImageError
 from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode
-from visrec_desktop.core.ingest.preprocess import to_tensor
+from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
+from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.progress import Progress
+
+MAX_FILE_BYTES = 512 * 1024 * 1024  # larger files are refused before reading
 
 
 @dataclass
@@ -86,3 +90,27 @@ def embed_many(
                 flush()
         flush()
     return EmbedResult(vectors, ok, errors)
+
+
+def embed_file(embedder: Embedder, path: Path, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
+               steps: Enhancements | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """One photo file's unit embedding, shape (dim,) float32, and its class probabilities,
+    shape (1, classes), or None for a model without a class output. Raises ImageError, OSError.
+    """
+    spec = embedder.spec
+    image = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix,
+                   spec.preprocess.resize_shorter, pixel_limit)
+    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess, steps)[None])
+    return emb[0], probs
+
+
+def preview(path: Path, size: int) -> np.ndarray:
+    """A photo file's pixels for display: BGR uint8, shape (h, w, 3), longer side at most
+    `size` (aspect kept, INTER_AREA). Raises ImageError, OSError."""
+    pixels = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix, min_side=size).pixels
+    h, w = pixels.shape[:2]
+    scale = size / max(h, w)
+    if scale < 1.0:
+        w, h = max(1, round(w * scale)), max(1, round(h * scale))
+        pixels = cv2.resize(pixels, (w, h), interpolation=cv2.INTER_AREA)
+    return pixels

@@ -8,6 +8,8 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from visrec_desktop.core.inference.manifest import PreprocessSpec
+
 _INTERPOLATION = {
     "area": cv2.INTER_AREA,
     "linear": cv2.INTER_LINEAR,
@@ -15,17 +17,6 @@ _INTERPOLATION = {
     "cubic": cv2.INTER_CUBIC,
     "bicubic": cv2.INTER_CUBIC,
 }
-
-
-@dataclass(frozen=True)
-class PreprocessSpec:
-    resize_shorter: int
-    crop: int
-    interpolation: str
-    mean: tuple[float, float, float]
-    std: tuple[float, float, float]
-    color: Literal["RGB", "BGR"] = "RGB"
-    layout: Literal["NCHW", "NHWC"] = "NCHW"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
+from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import TasteProfile
 
 FEEDBACK_WEIGHT = 0.35
@@ -28,7 +29,6 @@ ALS_REG = 0.1
 CANDIDATES_PER_RESULT = 8
 MIN_CANDIDATES = 200
 
-LIKE, DISLIKE, HIDE = "like", "dislike", "hide"
 
 
 
