@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from visrec_desktop.cli import main
+from visrec_desktop.launcher import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # harmless; guards against a library spawning workers

@@ -1,5 +1,6 @@
-"""The core is toolkit-free: no module under visrec_desktop/core imports Qt, statically or at
-run time, so the CLI and the tests run without a GUI stack."""
+"""The architecture holds: the core is toolkit-free (no module under visrec_desktop/core imports
+Qt, statically or at run time), the layers and the library door in pyproject.toml's import
+contracts are kept, and `visrec --version` / `--help` load nothing heavy."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import tomllib
+
 import visrec_desktop
 
-CORE = Path(visrec_desktop.__file__).resolve().parent / "core"
+PACKAGE = Path(visrec_desktop.__file__).resolve().parent
+CORE = PACKAGE / "core"
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
+HEAVY = ("numpy", "onnxruntime", "cv2", "PySide6", "cryptography", "sklearn", "sqlite_utils")
 QT_PACKAGES = frozenset({"PySide6", "PyQt5", "PyQt6", "PySide2", "shiboken6", "shiboken2", "qtpy"})
 
 
@@ -72,6 +79,99 @@ print(json.dumps({"modules": names, "qt": qt}))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=120, check=True, cwd=CORE.parent.parent)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    expected = {f"visrec_desktop.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"}
-    assert expected <= set(result["modules"])
+    expected = {".".join(p.relative_to(CORE.parent.parent).with_suffix("").parts)
+                for p in CORE.rglob("*.py")}
+    expected = {m.removesuffix(".__init__") for m in expected}
+    assert "visrec_desktop.core.store.database" in expected  # the sub-packages are walked
+    assert expected - {"visrec_desktop.core"} <= set(result["modules"])
     assert result["qt"] == []
+
+
+# -- the import contracts (import-linter) -------------------------------------------------------
+
+def lint_imports(config: Path) -> subprocess.CompletedProcess[str]:
+    code = ("import sys\nfrom importlinter.cli import lint_imports\n"
+            f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True, "
+            "no_logo=True))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, cwd=PYPROJECT.parent)
+
+
+def test_import_contracts_are_declared() -> None:
+    """The contracts this test runs are the ones the architecture promises."""
+    config = tomllib.loads(PYPROJECT.read_text("utf-8"))["tool"]["importlinter"]
+    contracts = {c["id"]: c for c in config["contracts"]}
+    assert set(contracts) >= {"layers", "door", "no-qt-in-core"}
+    layers = contracts["layers"]["layers"]
+    assert layers[0] == "visrec_desktop.cli | visrec_desktop.gui"  # independent: no cross import
+    assert layers[1] == "visrec_desktop.core.library"
+    assert "visrec_desktop.core.errors" in layers[-1]
+    door = contracts["door"]
+    assert set(door["source_modules"]) == {"visrec_desktop.cli", "visrec_desktop.gui"}
+    core_packages = {f"visrec_desktop.core.{p.name}" for p in CORE.iterdir()
+                     if p.is_dir() and (p / "__init__.py").exists()}
+    core_modules = {f"visrec_desktop.core.{p.stem}" for p in CORE.glob("*.py")
+                    if p.stem != "__init__"}
+    allowed = {"visrec_desktop.core.library", "visrec_desktop.core.errors",
+               "visrec_desktop.core.progress"}
+    assert set(door["forbidden_modules"]) == (core_packages | core_modules) - allowed
+
+
+def test_import_contracts_hold() -> None:
+    result = lint_imports(PYPROJECT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(("contract", "broken_by"), [
+    ('type = "forbidden"\nsource_modules = ["visrec_desktop.core.library"]\n'
+     'forbidden_modules = ["visrec_desktop.core.store"]',
+     "visrec_desktop.core.library is not allowed to import visrec_desktop.core.store"),
+    ('type = "layers"\nlayers = ["visrec_desktop.core.errors", "visrec_desktop.core.library"]',
+     "visrec_desktop.core.library is not allowed to import visrec_desktop.core.errors"),
+    ('type = "forbidden"\nsource_modules = ["visrec_desktop.gui"]\n'
+     'forbidden_modules = ["PySide6"]', "visrec_desktop.gui is not allowed to import PySide6"),
+])
+def test_contract_check_can_fail(tmp_path: Path, contract: str, broken_by: str) -> None:
+    """Control: a deliberately wrong contract, run the same way, is reported broken, so the
+    pass above means something."""
+    config = tmp_path / "broken.toml"
+    config.write_text('[tool.importlinter]\nroot_package = "visrec_desktop"\n'
+                      "include_external_packages = true\n\n"
+                      '[[tool.importlinter.contracts]]\nname = "deliberately wrong"\n'
+                      f"{contract}\n", "utf-8")
+    result = lint_imports(config)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 broken" in result.stdout and broken_by in result.stdout
+
+
+# -- start-up cost ------------------------------------------------------------------------------
+
+LOADED_BY = """
+import json, sys
+from visrec_desktop.launcher import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["catalog", "--help"]])
+def test_version_and_help_load_nothing_heavy(argv: list[str]) -> None:
+    """`visrec --version` and `--help` build the parser only: no numpy, onnxruntime, OpenCV,
+    Qt, cryptography or scikit-learn is imported (bench/cli_startup.py measures the time)."""
+    out = subprocess.run([sys.executable, "-c", LOADED_BY, *argv], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    loaded = set(json.loads(out.strip().splitlines()[-1]))
+    assert "visrec_desktop" in loaded
+    assert loaded & set(HEAVY) == set()
+
+
+def test_the_heavy_check_sees_a_heavy_import() -> None:
+    """Control: the same probe does see numpy once a command that needs it runs."""
+    probe = LOADED_BY.replace("    pass", "    from visrec_desktop.core.library import Library")
+    out = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    assert "numpy" in json.loads(out.strip().splitlines()[-1])

@@ -94,7 +94,9 @@ def test_status_json_is_a_stable_object(capsys: pytest.CaptureFixture[str], phot
 
 
 def test_status_on_empty_profile(capsys: pytest.CaptureFixture[str]) -> None:
-    """`status --json` before anything was indexed: zero counts, empty lists, exit 0."""
+    """`status --json` before anything was indexed: zero counts, empty lists, exit 0. (`status`
+    only reads, so the profile is created first by `index` with no folder.)"""
+    assert run(capsys, "index", "-q")[0] == 0
     code, out, err = run(capsys, "status", "--json")
     assert code == 0, err
     status = json.loads(out)
@@ -219,7 +221,9 @@ def test_similar_on_missing_file_fails_cleanly(capsys: pytest.CaptureFixture[str
 
 def test_similar_on_empty_index_says_so(capsys: pytest.CaptureFixture[str],
                                         photo_folder: Path) -> None:
-    """`similar` before any indexing exits 1 with a hint to run `visrec index`."""
+    """`similar` before any indexing exits 1 with a hint to run `visrec index`. (The profile
+    is created first by `index` with no folder: `similar` only reads.)"""
+    assert run(capsys, "index", "-q")[0] == 0
     code, _out, err = run(capsys, "similar", str(next(photo_folder.rglob("chelsea.jpg"))))
     assert code == 1
     assert "visrec index" in err
@@ -243,11 +247,12 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """`visrec` alone opens the desktop app (here a stand-in records the call), passing the
     --data-dir given; `visrec --help` still lists every subcommand."""
     import visrec_desktop.gui.app as gui_app
+    from visrec_desktop.launcher import main as launch
 
     calls: list[str | None] = []
     monkeypatch.setattr(gui_app, "main", lambda data_dir=None: calls.append(data_dir) or 0)
-    assert main([]) == 0
-    assert main(["--data-dir", "/tmp/somewhere"]) == 0
+    assert launch([]) == 0
+    assert launch(["--data-dir", "/tmp/somewhere"]) == 0
     assert calls == [None, "/tmp/somewhere"]
 
 

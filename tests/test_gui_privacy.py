@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.library import Library, open_library
-from visrec_desktop.core.privacy import export as dp_export
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages.privacy_page import PrivacyPage
 from visrec_desktop.gui.worker import wait_for_all
@@ -54,7 +53,7 @@ def test_preview_spends_and_shows_exactly_what_is_saved(qtbot: QtBot, page: Priv
     shown = json.loads(page.preview.toPlainText())
     assert shown == result.document and shown["epsilon"] == 1.0
     assert sum(shown["counts"].values()) >= 0 and len(shown["counts"]) == 48
-    assert dp_export.status(lib)["spent"] == 1.0
+    assert lib.privacy.status()["spent"] == 1.0
     assert "2 of 3 left" in page.budget_label.text()
     out = tmp_path / "interests.json"
     page.save(out)
@@ -80,11 +79,11 @@ def test_exhausted_budget_is_refused_with_a_message(qtbot: QtBot, page: PrivacyP
         page.preview_button.click()
     page.epsilon.setValue(3.0)
     assert page.epsilon.value() == pytest.approx(0.1)  # clamped to what is left
-    dp_export.export(lib, "0.1", today=date(2020, 1, 1))  # another window spends the rest
+    lib.privacy.export("0.1", today=date(2020, 1, 1))  # another window spends the rest
     page.release()
     qtbot.waitUntil(lambda: bool(page.errors), timeout=20000)  # type: ignore[attr-defined]
     assert "Not enough privacy budget" in page.errors[-1]  # type: ignore[attr-defined]
-    assert dp_export.status(lib)["spent"] == pytest.approx(0.6)
+    assert lib.privacy.status()["spent"] == pytest.approx(0.6)
     assert not page.preview_button.isEnabled()
 
 

@@ -25,7 +25,7 @@ from helpers_cli import run
 from helpers_embed import CHELSEA, CHINA, COFFEE, FLOWER, ROCKET, SOURCE_NAMES, crops
 from helpers_store import data_dir, open_test_store, shared_embedder
 
-import visrec_desktop.core.library as library_module
+import visrec_desktop.core.library.profile as library_module
 from visrec_desktop.cli import main
 from visrec_desktop.core.library import Library
 from visrec_desktop.core.recommend.rank import RankRequest
@@ -292,7 +292,7 @@ def test_profile_cache_is_reused_until_something_changes(
     """The profile is built once and then re-used (in memory, and from the encrypted cache by
     a new session); indexing more photos or excluding a folder rebuilds it."""
     calls = []
-    real = library_module.build_profile  # type: ignore[attr-defined]
+    real = library_module.build_profile
 
     def counting(*args: Any, **kw: Any) -> Any:
         calls.append(1)

@@ -34,6 +34,7 @@ from visrec_desktop.core.errors import BudgetExhaustedError, VisrecError
 from visrec_desktop.core.library import Library, open_library
 from visrec_desktop.core.privacy import export as dp_export
 from visrec_desktop.core.privacy import mechanism as privacy
+from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.privacy.mechanism import (
     as_fraction,
     discrete_laplace_pmf,
@@ -382,17 +383,17 @@ def counting_release(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_export_spends_epsilon_and_the_spend_persists(lib: Library, data: Path) -> None:
-    assert dp_export.status(lib) == {"budget": 3.0, "spent": 0, "remaining": 3.0,
+    assert lib.privacy.status() == {"budget": 3.0, "spent": 0, "remaining": 3.0,
                                      "releases": []}
-    result = dp_export.export(lib, 1.0, today=DAY)
+    result = lib.privacy.export(1.0, today=DAY)
     assert result.fresh and result.spent == 1.0 and result.budget == 3.0
     assert result.document["epsilon"] == 1.0 and result.document["created"] == "2025-06-01"
-    [entry] = lib.store.ledger()
+    [entry] = lib.privacy.ledger()
     assert entry["document"] == result.document  # the answer itself is in the ledger
     lib.store.close()
     again = reopen(data)
     try:
-        status = dp_export.status(again)
+        status = again.privacy.status()
         assert (status["budget"], status["spent"], status["remaining"]) == (3.0, 1.0, 2.0)
         assert status["releases"] == [{"day": "2025-06-01", "epsilon": 1.0,
                                        "taxonomy": "visrec-interests"}]
@@ -406,91 +407,91 @@ def test_identical_request_same_day_gets_the_stored_answer(lib: Library,
     """The same question on the same day: the very same numbers, no new noise drawn, nothing
     spent; "1", "1.0" and 1.0 are the same ε."""
     runs = counting_release(monkeypatch)
-    first = dp_export.export(lib, 1.0, today=DAY)
+    first = lib.privacy.export(1.0, today=DAY)
     for eps in (1.0, "1", "1.0", Fraction(1)):
-        again = dp_export.export(lib, eps, today=DAY)
+        again = lib.privacy.export(eps, today=DAY)
         assert not again.fresh and again.document == first.document and again.spent == 1.0
-    assert len(runs) == 1 and len(lib.store.ledger()) == 1
+    assert len(runs) == 1 and len(lib.privacy.ledger()) == 1
 
 
 def test_other_epsilon_taxonomy_or_day_spends_again(lib: Library) -> None:
-    dp_export.export(lib, 1.0, today=DAY)
-    assert dp_export.export(lib, 0.5, today=DAY).fresh
-    assert dp_export.export(lib, 1.0, today=date(2025, 6, 2)).fresh
-    assert dp_export.export(lib, 0.25, taxonomy="catalog", today=DAY).fresh
-    assert dp_export.status(lib)["spent"] == 2.75 and len(lib.store.ledger()) == 4
+    lib.privacy.export(1.0, today=DAY)
+    assert lib.privacy.export(0.5, today=DAY).fresh
+    assert lib.privacy.export(1.0, today=date(2025, 6, 2)).fresh
+    assert lib.privacy.export(0.25, taxonomy="catalog", today=DAY).fresh
+    assert lib.privacy.status()["spent"] == 2.75 and len(lib.privacy.ledger()) == 4
 
 
 def test_adding_a_photo_makes_a_new_request(lib: Library, tmp_path: Path) -> None:
     """The request includes the true counts: a new photo means a new release (and a spend)."""
-    dp_export.export(lib, 1.0, today=DAY)
+    lib.privacy.export(1.0, today=DAY)
     write_jpeg(tmp_path / "more" / "camera.jpg", rgb("camera"))
     lib.index_folders([tmp_path / "more"])
-    assert dp_export.export(lib, 1.0, today=DAY).fresh
-    assert dp_export.status(lib)["spent"] == 2.0
+    assert lib.privacy.export(1.0, today=DAY).fresh
+    assert lib.privacy.status()["spent"] == 2.0
 
 
 def test_exhausted_budget_is_refused_and_nothing_is_released(lib: Library,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
     runs = counting_release(monkeypatch)
-    dp_export.export(lib, 2.0, today=DAY)
-    dp_export.export(lib, 0.75, today=DAY)
-    before = lib.store.ledger()
+    lib.privacy.export(2.0, today=DAY)
+    lib.privacy.export(0.75, today=DAY)
+    before = lib.privacy.ledger()
     with pytest.raises(BudgetExhaustedError, match=r"Not enough privacy budget: 0\.25 of 3\.00"):
-        dp_export.export(lib, 0.5, today=DAY)
+        lib.privacy.export(0.5, today=DAY)
     assert BudgetExhaustedError.exit_code == 8
-    assert lib.store.ledger() == before and len(runs) == 2  # no noise drawn, nothing recorded
-    assert dp_export.export(lib, 0.25, today=DAY).fresh  # exactly the rest still fits
-    assert dp_export.status(lib)["remaining"] == 0
+    assert lib.privacy.ledger() == before and len(runs) == 2  # no noise drawn, nothing recorded
+    assert lib.privacy.export(0.25, today=DAY).fresh  # exactly the rest still fits
+    assert lib.privacy.status()["remaining"] == 0
 
 
 def test_budget_can_only_be_lowered_once_anything_is_spent(lib: Library) -> None:
     with pytest.raises(VisrecError, match="only be lowered"):
-        dp_export.set_budget(lib, 4.0)  # raising needs allow_raise, even before any export
-    dp_export.set_budget(lib, 5.0, allow_raise=True)  # before the first export: allowed
-    assert dp_export.budget(lib) == 5.0
-    dp_export.export(lib, 1.0, today=DAY)
+        lib.privacy.set_budget(4.0)  # raising needs allow_raise, even before any export
+    lib.privacy.set_budget(5.0, allow_raise=True)  # before the first export: allowed
+    assert lib.privacy.budget() == 5.0
+    lib.privacy.export(1.0, today=DAY)
     for value in (6.0, 5.5):
         with pytest.raises(VisrecError, match="only be lowered"):
-            dp_export.set_budget(lib, value, allow_raise=True)
-    dp_export.set_budget(lib, 2.0)
-    assert dp_export.budget(lib) == 2.0
+            lib.privacy.set_budget(value, allow_raise=True)
+    lib.privacy.set_budget(2.0)
+    assert lib.privacy.budget() == 2.0
     with pytest.raises(VisrecError, match="already spent"):
-        dp_export.set_budget(lib, 0.5)
+        lib.privacy.set_budget(0.5)
     for value in (0.0, -1.0):
         with pytest.raises(VisrecError, match="positive"):
-            dp_export.set_budget(lib, value)
-    dp_export.set_budget(lib, 1.0)  # down to exactly what is spent
+            lib.privacy.set_budget(value)
+    lib.privacy.set_budget(1.0)  # down to exactly what is spent
     with pytest.raises(BudgetExhaustedError):
-        dp_export.export(lib, 0.01, today=DAY)
+        lib.privacy.export(0.01, today=DAY)
 
 
 def test_budget_refuses_nan(lib: Library) -> None:
     with contextlib.suppress(VisrecError):  # `visrec privacy budget nan` gets here too
-        dp_export.set_budget(lib, math.nan)
+        lib.privacy.set_budget(math.nan)
     for day in (1, 2, 3):
-        dp_export.export(lib, 1.0, today=date(2025, 6, day))
+        lib.privacy.export(1.0, today=date(2025, 6, day))
     with pytest.raises(BudgetExhaustedError):  # today: accepted, a 4th ε = 1 on a budget of 3
-        dp_export.export(lib, 1.0, today=date(2025, 6, 4))
-    assert dp_export.budget(lib) == 3.0
+        lib.privacy.export(1.0, today=date(2025, 6, 4))
+    assert lib.privacy.budget() == 3.0
 
 
 def test_budget_lowered_during_an_export_is_respected(lib: Library, data: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     other = reopen(data)  # another window or process on the same profile
-    real_spend = lib.store.spend
+    real_spend = Ledger.spend
 
     def spend_after_other_lowers(*args: Any, **kwargs: Any) -> Any:
-        dp_export.set_budget(other, 0.5)  # allowed: nothing is spent yet
+        other.privacy.set_budget(0.5)  # allowed: nothing is spent yet
         return real_spend(*args, **kwargs)
 
-    monkeypatch.setattr(lib.store, "spend", spend_after_other_lowers)
+    monkeypatch.setattr(Ledger, "spend", spend_after_other_lowers)
     try:
         with pytest.raises(BudgetExhaustedError):
-            dp_export.export(lib, 1.0, today=DAY)
+            lib.privacy.export(1.0, today=DAY)
     finally:
-        status = dp_export.status(other)
+        status = other.privacy.status()
         other.store.close()
     assert status["spent"] <= status["budget"]
 
@@ -524,6 +525,7 @@ def test_failed_write_after_the_ledger_commit_loses_no_spend(data: Path,
 CRASH_AFTER_COMMIT = r"""
 import os, signal, sys
 from visrec_desktop.core.privacy import export as dp_export
+from visrec_desktop.core.privacy.ledger import Ledger
 
 def write_document(document, out):  # the ledger is committed by now: die on the spot
     os.kill(os.getpid(), signal.SIGKILL)
@@ -561,6 +563,7 @@ RACER = r"""
 import os, sys, time
 from pathlib import Path
 from visrec_desktop.core.privacy import export as dp_export
+from visrec_desktop.core.privacy.ledger import Ledger
 
 barrier, parties = Path(os.environ["DP_BARRIER"]), int(os.environ["DP_PARTIES"])
 real_histogram, real_release = dp_export.histogram, dp_export.release_histogram
@@ -647,7 +650,7 @@ def check_document(doc: dict[str, Any]) -> None:
 def test_schema_rejects_what_the_exporter_never_writes(lib: Library) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text("utf-8"))
-    good = dp_export.export(lib, 1.0, today=DAY).document
+    good = lib.privacy.export(1.0, today=DAY).document
     validator = jsonschema.Draft202012Validator(schema)
     assert validator.is_valid(good)
     bad = [dict(good, path="/home/me/photos"), {k: v for k, v in good.items() if k != "delta"},
@@ -671,7 +674,7 @@ def _strings(value: Any) -> set[str]:
 def test_export_file_validates_and_names_no_photo(lib: Library, photo_paths: list[Path],
                                                   tmp_path: Path, taxonomy: str) -> None:
     """Only the schema's fields; no path, folder or file name, photo id or tag of a photo."""
-    result = dp_export.export(lib, 0.5, taxonomy=taxonomy, today=DAY)
+    result = lib.privacy.export(0.5, taxonomy=taxonomy, today=DAY)
     out = tmp_path / "export.json"
     dp_export.write_document(result.document, out)
     text = out.read_text("utf-8")
@@ -692,7 +695,7 @@ def test_export_file_validates_and_names_no_photo(lib: Library, photo_paths: lis
         assert label not in strings and json.dumps(label) not in text, label
     # Every string in the file is accounted for by public data, and the only numbers are ε, δ
     # and the counts: there is no room left for a photo id or anything else.
-    tax, _ = dp_export.histogram(lib, taxonomy)
+    tax, _ = lib.privacy.histogram(taxonomy)
     assert strings == SCHEMA_FIELDS | {"id", "version", tax.id, tax.version, *tax.bins,
                                        dp_export.EXPORT_FORMAT, "discrete-laplace",
                                        dp_export.UNIT, doc["post_processing"], "2025-06-01"}
@@ -704,36 +707,36 @@ def test_export_file_validates_and_names_no_photo(lib: Library, photo_paths: lis
 
 def test_default_taxonomy_bins_and_counts(lib: Library) -> None:
     raw = json.loads(TAXONOMY.read_text("utf-8"))
-    tax, counts = dp_export.histogram(lib, "default")
+    tax, counts = lib.privacy.histogram("default")
     assert (tax.id, tax.version) == (raw["id"], str(raw["version"]))
     assert tax.bins == [c["id"] for c in raw["categories"]]
     assert sum(counts) == len(lib.profile().photo_ids) == len(REAL_PHOTOS)
     cats = tax.bins.index("cats")
     assert counts[cats] >= 1  # chelsea is a tabby
-    doc = dp_export.export(lib, 1.0, today=DAY).document
+    doc = lib.privacy.export(1.0, today=DAY).document
     assert list(doc["counts"]) == tax.bins
 
 
 def test_excluded_photos_are_not_counted(lib: Library, photo_paths: list[Path]) -> None:
     lib.exclude(photo_paths[0])
     for taxonomy in ("default", "catalog"):
-        assert sum(dp_export.histogram(lib, taxonomy)[1]) == len(REAL_PHOTOS) - 1
+        assert sum(lib.privacy.histogram(taxonomy)[1]) == len(REAL_PHOTOS) - 1
 
 
 def test_catalog_taxonomy_uses_the_catalog_categories(lib: Library) -> None:
     [demo] = lib.catalogs()
     assert demo.demo
-    tax, counts = dp_export.histogram(lib, "catalog")
+    tax, counts = lib.privacy.histogram("catalog")
     assert tax.id == f"catalog:{demo.id}" and tax.version == demo.created_at
     assert tax.bins == sorted(set(lib.index(demo.id).categories)) and len(tax.bins) > 1
     assert sum(counts) == len(lib.profile().photo_ids) == len(REAL_PHOTOS)
-    doc = dp_export.export(lib, 1.0, taxonomy="catalog", today=DAY).document
+    doc = lib.privacy.export(1.0, taxonomy="catalog", today=DAY).document
     assert list(doc["counts"]) == tax.bins
     assert doc["taxonomy"] == {"id": f"catalog:{demo.id}", "version": demo.created_at}
     with pytest.raises(VisrecError, match="No catalog"):
-        dp_export.histogram(lib, "catalog", catalog_id="not-installed")
+        lib.privacy.histogram("catalog", catalog_id="not-installed")
     with pytest.raises(VisrecError, match="Unknown taxonomy"):
-        dp_export.histogram(lib, "tags")
+        lib.privacy.histogram("tags")
 
 
 # =============================================================================================

@@ -1,3 +1,3 @@
-from visrec_desktop.cli import main
+from visrec_desktop.launcher import main
 
 raise SystemExit(main())

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
 4 data folder or database problem; 5 wrong or missing passphrase; 7 catalog bundle refused;
-8 privacy budget exhausted; 130 cancelled (Ctrl+C). Damaged records are set aside and reported
+8 privacy budget exhausted; 9 no profile in the data folder (a command that only reads or
+changes one never creates it); 130 cancelled (Ctrl+C). Damaged records are set aside and reported
 by `status`, not turned into a failure. No traceback reaches the user for an expected failure.
 """
 
@@ -16,14 +17,14 @@ from collections.abc import Callable, Sequence
 from visrec_desktop import __version__
 from visrec_desktop.cli import catalogs, indexing, privacy, security
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
-from visrec_desktop.core import config
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help=f"data folder (default: ${config.DATA_DIR_ENV} or "
-                        f"{config.default_data_dir()})")
+    common.add_argument("--data-dir", help=f"data folder (default: ${core.DATA_DIR_ENV} or "
+                        f"{core.default_data_dir()})")
     common.add_argument("--provider", help="execution provider: auto, cpu, cuda, directml, "
                         "coreml (default: $VISREC_PROVIDER or the saved setting)")
     common.add_argument("--model", help="model name or manifest path (default: the embedded "
@@ -108,22 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line and set up logging (--verbose, --debug)."""
+    args = build_parser().parse_args(argv)
     level = (logging.DEBUG if getattr(args, "debug", False) else
              logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     logging.basicConfig(level=level,
                         format="%(levelname)s %(name)s: %(message)s")
-    if getattr(args, "self_test", False):
-        from visrec_desktop.selftest import run
+    return args
 
-        return run()
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed subcommand; an expected failure becomes a message and its exit code."""
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:  # no command: the desktop app
-        from visrec_desktop.gui.app import main as gui_main
-
-        return gui_main(args.gui_data_dir)
+    if func is None:  # the launcher opens the app instead; here, say how to use the CLI
+        build_parser().print_help(sys.stderr)
+        return 2
     try:
         return func(args)
     except VisrecError as exc:
@@ -136,3 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nvisrec: cancelled", file=sys.stderr)
         return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`visrec COMMAND ...` (the desktop app, `visrec` alone, is `visrec_desktop.launcher`)."""
+    return run(parse(argv))

@@ -6,16 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from visrec_desktop.cli.common import ProgressPrinter, library, make_embedder
-from visrec_desktop.core.catalog import signing
-from visrec_desktop.core.catalog.build import build_bundle
+from visrec_desktop.cli.common import ProgressPrinter, data_folder, library, model_choice
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.library import FEEDBACK_STATES, Library
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
-from visrec_desktop.core.recommend.taste import describe
+
+if TYPE_CHECKING:
+    from visrec_desktop.core.library import Library, Recommendation
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -23,11 +22,8 @@ def _progress(args: argparse.Namespace) -> Progress:
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
+    with library(args, create=True) as lib:
         report = lib.import_catalog(Path(args.bundle), _progress(args))
-    finally:
-        lib.store.close()
     c = report.catalog
     if args.json:
         print(json.dumps({"id": c.id, "name": c.name, "items": c.items, "usable": c.usable,
@@ -49,11 +45,8 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
+    with library(args) as lib:
         catalogs = lib.catalogs()
-    finally:
-        lib.store.close()
     rows = [{"id": c.id, "name": c.name, "publisher": c.publisher, "items": c.items,
              "usable": c.usable, "demo": c.demo, "fingerprint": c.fingerprint,
              "created_at": c.created_at} for c in catalogs]
@@ -68,21 +61,19 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_remove(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
+    with library(args) as lib:
         lib.remove_catalog(args.id)
-    finally:
-        lib.store.close()
     print(f"Removed catalog '{args.id}'.")
     return 0
 
 
 def cmd_catalog_build(args: argparse.Namespace) -> int:
-    report = build_bundle(
+    report = core.build_catalog(
         Path(args.csv), Path(args.images), Path(args.output), catalog_id=args.id,
-        name=args.name, publisher=args.publisher, embedder=make_embedder(args),
-        description=args.description, sign_key=Path(args.sign) if args.sign else None,
-        factors=Path(args.factors) if args.factors else None, progress=_progress(args))
+        name=args.name, publisher=args.publisher, description=args.description,
+        sign_key=Path(args.sign) if args.sign else None,
+        factors=Path(args.factors) if args.factors else None, progress=_progress(args),
+        data_dir=data_folder(args), choice=model_choice(args))
     print(f"Wrote {report.out}: {report.items} items, "
           f"{'signed by ' + report.fingerprint if report.fingerprint else 'unsigned'}, "
           f"in {report.seconds:.1f} s.")
@@ -90,14 +81,9 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_keygen(args: argparse.Namespace) -> int:
-    private, public = signing.generate_keypair(Path(args.output))
-    key = signing.load_private_key(private)
-    from cryptography.hazmat.primitives import serialization
-
-    raw = key.public_key().public_bytes(serialization.Encoding.Raw,
-                                        serialization.PublicFormat.Raw)
-    print(f"Private key: {private} (keep it secret)\nPublic key: {public}\n"
-          f"Fingerprint: {signing.fingerprint(raw)}")
+    key = core.generate_signing_key(Path(args.output))
+    print(f"Private key: {key.private} (keep it secret)\nPublic key: {key.public}\n"
+          f"Fingerprint: {key.fingerprint}")
     return 0
 
 
@@ -118,15 +104,13 @@ def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
-        request = RankRequest(top=args.top, category=args.category, min_price=args.min_price,
-                              max_price=args.max_price, diversity=args.diversity)
+    with library(args) as lib:
+        request = core.RankRequest(top=args.top, category=args.category,
+                                   min_price=args.min_price, max_price=args.max_price,
+                                   diversity=args.diversity)
         recs = lib.recommend(request)
         items = [_rec_json(lib, r, True) for r in recs]
         profile_empty = lib.profile().empty
-    finally:
-        lib.store.close()
     if args.json:
         print(json.dumps({"items": items}, indent=2, ensure_ascii=False))
         return 0
@@ -145,8 +129,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
+    with library(args) as lib:
         # Catalog ids never contain "/", item ids may: split at the first one, and only when
         # what stands before it is an installed catalog.
         installed = {c.id for c in lib.catalogs()}
@@ -159,47 +142,23 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                                   "it as CATALOG/ITEM")
             catalog_id = matches[0]
         lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
-    finally:
-        lib.store.close()
     print(f"Recorded: {args.state} on {catalog_id}/{item_id}.")
     return 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
-        action = args.action
+    action = args.action
+    if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
+        raise VisrecError(f"'profile {action}' needs a PATH")
+    with library(args) as lib:
         if action == "show":
-            profile = lib.profile(rebuild=args.rebuild)
-            rows = describe(profile)
-            paths = lib.store.photo_paths({p for r in rows
-                                           for p in r["representative_photo_ids"]})  # type: ignore[attr-defined]
-            for r in rows:
-                r["representative_photos"] = [str(paths[p][0]) for p in
-                                              r.pop("representative_photo_ids")  # type: ignore[attr-defined]
-                                              if paths.get(p)]
-            payload = {"interests": rows, "photos": len(profile.photo_ids),
-                       "excluded": [str(p) for p in lib.excluded()],
-                       "favourites": [str(p) for p in lib.favourites()],
-                       "feedback": len(lib.feedback())}
-            if args.json:
-                print(json.dumps(payload, indent=2, ensure_ascii=False))
-                return 0
-            if not rows:
-                print("No interests yet: index some photos with 'visrec index FOLDER'.")
-            for r in rows:
-                print(f"#{r['interest']} {r['label']}: weight {r['weight']:.0%}, "
-                      f"{r['photos']} photos; tags: {', '.join(r['tags'])}")  # type: ignore[arg-type]
-                for p in r["representative_photos"][:3]:  # type: ignore[index]
-                    print(f"     e.g. {p}")
-            for p in payload["excluded"]:  # type: ignore[attr-defined]
-                print(f"excluded: {p}")
-            for p in payload["favourites"]:  # type: ignore[attr-defined]
-                print(f"favourite: {p}")
-            return 0
-        if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
-            raise VisrecError(f"'profile {action}' needs a PATH")
-        if action == "exclude":
+            rows = lib.describe_profile(rebuild=args.rebuild)
+            payload: dict[str, Any] = {
+                "interests": rows, "photos": len(lib.profile().photo_ids),
+                "excluded": [str(p) for p in lib.excluded()],
+                "favourites": [str(p) for p in lib.favourites()],
+                "feedback": len(lib.feedback())}
+        elif action == "exclude":
             lib.exclude(args.path)
         elif action == "include":
             lib.include(args.path)
@@ -212,10 +171,25 @@ def cmd_profile(args: argparse.Namespace) -> int:
                 print("Nothing was reset.")
                 return 1
             lib.reset_profile()
-        lib.profile()
-    finally:
-        lib.store.close()
-    print(f"Profile updated ({action}).")
+        if action != "show":
+            lib.profile()
+    if action != "show":
+        print(f"Profile updated ({action}).")
+        return 0
+    if args.json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No interests yet: index some photos with 'visrec index FOLDER'.")
+    for r in rows:
+        print(f"#{r['interest']} {r['label']}: weight {r['weight']:.0%}, "
+              f"{r['photos']} photos; tags: {', '.join(r['tags'])}")
+        for p in r["representative_photos"][:3]:
+            print(f"     e.g. {p}")
+    for p in payload["excluded"]:
+        print(f"excluded: {p}")
+    for p in payload["favourites"]:
+        print(f"favourite: {p}")
     return 0
 
 
@@ -275,7 +249,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("feedback", parents=[common], help="like, dislike or hide an item")
     p.add_argument("item", metavar="ITEM", help="ITEM id, or CATALOG/ITEM")
-    p.add_argument("state", choices=[*FEEDBACK_STATES, "clear"])
+    p.add_argument("state", choices=[*core.FEEDBACK_STATES, "clear"])
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")

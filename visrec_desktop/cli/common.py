@@ -9,27 +9,18 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import numpy as np
-
-from visrec_desktop.core import config
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import PassphraseRequiredError
-from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.inference.manifest import load_model_spec
-from visrec_desktop.core.ingest.decode import decode, read_bytes
-from visrec_desktop.core.ingest.indexer import IndexOptions
-from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
-from visrec_desktop.core.library import Library
 from visrec_desktop.core.progress import ProgressState
-from visrec_desktop.core.store.database import Store
-from visrec_desktop.core.store.unlock import open_store
-from visrec_desktop.core.store.vault import passphrase_strength
+
+if TYPE_CHECKING:
+    from visrec_desktop.core.library import Library, ModelChoice
 
 PASSPHRASE_ENV = "VISREC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"
 MIN_PASSPHRASE = 8
-MAX_FILE_BYTES = IndexOptions().max_file_bytes
 
 
 class ProgressPrinter:
@@ -59,9 +50,8 @@ class ProgressPrinter:
             print(f"{s.stage}: {text}", file=self.stream, flush=True)
 
 
-def load_settings(args: argparse.Namespace) -> tuple[Path, config.Settings]:
-    folder = config.data_dir(args.data_dir)
-    return folder, config.Settings.load(folder)
+def data_folder(args: argparse.Namespace) -> Path:
+    return core.data_dir(args.data_dir)
 
 
 def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
@@ -82,7 +72,7 @@ def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
         raise PassphraseRequiredError(
             f"A passphrase is needed: set {env}, use --passphrase-file, or run in a terminal")
     if creating:
-        score, hint = passphrase_strength(text)
+        score, hint = core.passphrase_strength(text)
         if len(text) < MIN_PASSPHRASE:
             raise PassphraseRequiredError(hint)
         if score < 2:
@@ -101,37 +91,20 @@ def asker(args: argparse.Namespace) -> Callable[[bool], str]:
     return ask
 
 
-def open_store_for(args: argparse.Namespace) -> Store:
-    folder, _ = load_settings(args)
-    return open_store(folder, asker(args), use_device=not args.no_keychain)
+def model_choice(args: argparse.Namespace) -> ModelChoice:
+    """The --model, --provider and --threads overrides of the saved settings."""
+    return core.ModelChoice(model=args.model, provider=args.provider, threads=args.threads)
 
 
-def make_embedder(args: argparse.Namespace) -> Embedder:
-    _, settings = load_settings(args)
-    spec = load_model_spec(args.model or settings.model)
-    embedder = Embedder(spec, provider=args.provider, setting=settings.provider,
-                        threads=args.threads or settings.threads)
-    for note in embedder.notes:
+def print_notes(notes: list[str]) -> None:
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    return embedder
 
 
-def enhancements(args: argparse.Namespace, settings: config.Settings) -> Enhancements:
-    denoise = getattr(args, "denoise", None) or settings.denoise
-    enhance = getattr(args, "enhance", None) or settings.enhance
-    return Enhancements(denoise=denoise, enhance=enhance)  # type: ignore[arg-type]
-
-
-def embed_file(embedder: Embedder, path: Path, pixel_limit: int,
-                steps: Enhancements | None = None) -> tuple[np.ndarray, Any]:
-    spec = embedder.spec
-    image = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix,
-                   spec.preprocess.resize_shorter, pixel_limit)
-    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess, steps)[None])
-    return emb[0], probs
-
-
-def library(args: argparse.Namespace) -> Library:
-    """The unlocked profile with its catalogs, as the GUI sees it too."""
-    folder, _ = load_settings(args)
-    return Library(folder, open_store_for(args), make_embedder(args))
+def library(args: argparse.Namespace, create: bool = False) -> Library:
+    """The unlocked profile, as the GUI sees it too. Only commands that add to a profile pass
+    `create`; the others say plainly that there is none (a mistyped --data-dir, say)."""
+    lib = core.open_library(args.data_dir, asker(args), use_device=not args.no_keychain,
+                            create=create, choice=model_choice(args))
+    print_notes(lib.embedder.notes)
+    return lib

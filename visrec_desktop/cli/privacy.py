@@ -9,19 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from visrec_desktop.cli.common import library
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.privacy import export as dp_export
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not args.force:
         raise VisrecError(f"{out} exists; pass --force to replace it")
-    lib = library(args)
-    try:
-        result = dp_export.export(lib, args.epsilon, args.taxonomy, args.catalog)
-    finally:
-        lib.store.close()
+    with library(args) as lib:
+        result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
     remaining = max(result.budget - result.spent, 0)
     print("This is exactly what will be written:\n" + text, file=sys.stderr)
@@ -36,21 +33,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         if input(f"Write it to {out}? [y/N] ").strip().lower() not in ("y", "yes"):
             print("Not written. Asking again today returns the same numbers.")
             return 1
-    dp_export.write_document(result.document, out)
+    core.write_export(result.document, out)
     print(f"Wrote {out}.")
     return 0
 
 
 def cmd_privacy(args: argparse.Namespace) -> int:
-    lib = library(args)
-    try:
+    if args.action == "budget" and args.value is None:
+        raise VisrecError("'privacy budget' needs a VALUE")
+    with library(args) as lib:
         if args.action == "budget":
-            if args.value is None:
-                raise VisrecError("'privacy budget' needs a VALUE")
-            dp_export.set_budget(lib, args.value, allow_raise=args.allow_raise)
-        status = dp_export.status(lib)
-    finally:
-        lib.store.close()
+            lib.privacy.set_budget(args.value, allow_raise=args.allow_raise)
+        status = lib.privacy.status()
     if args.json:
         print(json.dumps(status, indent=2))
         return 0

@@ -48,8 +48,7 @@ def _model_line(parent: QWidget | None) -> str:
     spec = getattr(getattr(library, "embedder", None), "spec", None)
     if spec is None:
         try:
-            from visrec_desktop.core.config import Settings
-            from visrec_desktop.core.inference.manifest import load_model_spec
+            from visrec_desktop.core.library import Settings, load_model_spec
 
             settings = getattr(ctx, "settings", None) or Settings()
             spec = load_model_spec(settings.model)

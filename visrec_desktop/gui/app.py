@@ -10,7 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from visrec_desktop import APP_NAME, ORG_NAME, __version__
-from visrec_desktop.core import config
+from visrec_desktop.core import library as core
 
 
 def make_app(argv: Sequence[str] = ()) -> QApplication:
@@ -21,7 +21,7 @@ def make_app(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication.instance() or QApplication(list(argv) or [sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName("visrec")
-    icon = config.resource_path("resources") / "icons" / "visrec.png"
+    icon = core.resource_path("resources") / "icons" / "visrec.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app
@@ -31,7 +31,7 @@ def main(data_dir: str | None = None) -> int:
     app = make_app(sys.argv)
     from visrec_desktop.gui.main_window import MainWindow
 
-    window = MainWindow(config.data_dir(data_dir))
+    window = MainWindow(core.data_dir(data_dir))
     window.show()
     return app.exec()
 

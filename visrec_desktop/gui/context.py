@@ -8,8 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from visrec_desktop.core import config
-from visrec_desktop.core.library import Library
+from visrec_desktop.core.library import Library, Settings
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.worker import Task, run_task
 
@@ -29,8 +28,7 @@ class AppContext(QObject):
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
-        self.settings = config.Settings.load(data_dir) if data_dir.exists() else \
-            config.Settings()
+        self.settings = Settings.load(data_dir) if data_dir.exists() else Settings()
         self.library: Library | None = None
         self.tasks: list[Task] = []
 

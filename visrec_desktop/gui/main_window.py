@@ -17,9 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import Library, device_unlock_available, open_library
+from visrec_desktop.core.library import (
+    Library,
+    device_unlock_available,
+    open_library,
+    profile_exists,
+)
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.store.unlock import profile_exists
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
@@ -165,7 +169,7 @@ class MainWindow(QMainWindow):
         library, self.ctx.library = self.ctx.library, None
         self.ctx.locked.emit()
         self.statusBar().clearMessage()  # it may name a folder
-        library.store.close()
+        library.close()
         self._set_unlocked_actions(False)
         self.welcome.set_mode(creating=not profile_exists(self.ctx.data_dir))
         self.root.setCurrentIndex(0)

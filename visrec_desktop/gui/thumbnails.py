@@ -17,12 +17,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.ingest.decode import decode, read_bytes
+from visrec_desktop.core.library import preview
 
 DEFAULT_CAPACITY = 2000
 MAX_PENDING = 256  # older requests are dropped: they were for items scrolled out of view
 LOADER_THREADS = 2
-MAX_FILE_BYTES = 512 * 1024 * 1024
 _MAX_FAILED = 10_000
 
 
@@ -34,13 +33,8 @@ def load_thumbnail(path: Path, size: int) -> QImage:
     """Decode an image file to a QImage whose longer side is at most `size` (aspect kept).
 
     Safe on any thread: it builds a QImage, never a QPixmap."""
-    decoded = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix, min_side=size)
-    pixels = decoded.pixels
+    pixels = preview(path, size)
     h, w = pixels.shape[:2]
-    scale = size / max(h, w)
-    if scale < 1.0:
-        w, h = max(1, round(w * scale)), max(1, round(h * scale))
-        pixels = cv2.resize(pixels, (w, h), interpolation=cv2.INTER_AREA)
     rgb = cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
     # QImage only borrows the buffer: copy() gives it memory of its own before rgb goes away.
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.store.vault import passphrase_strength
+from visrec_desktop.core.library import passphrase_strength
 
 MIN_PASSPHRASE = 8
 BOX_WIDTH = 640

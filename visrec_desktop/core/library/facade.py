@@ -1,61 +1,43 @@
-"""The application service: what the command line and the GUI ask of the engine.
+"""The application service: what the command line and the GUI ask of one unlocked profile.
 
 It ties the encrypted store, the taste profile, the installed catalogs and the ranker together,
-so that front ends never touch SQL, ONNX or cryptography themselves.
+so that front ends never touch SQL, ONNX or cryptography themselves. Sub-managers in their own
+modules hold the logic (`choices`, `profile`, `photos`, `privacy`); `Library` owns them.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import os
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
 
 from visrec_desktop.core import config
 from visrec_desktop.core.catalog import install as catalog_store
+from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.errors import StoreError, VisrecError
 from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.inference.manifest import load_model_spec
 from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
+from visrec_desktop.core.library import photos
+from visrec_desktop.core.library.choices import Choices
+from visrec_desktop.core.library.model import SAVED_SETTINGS, ModelChoice, make_embedder
+from visrec_desktop.core.library.privacy import Privacy
+from visrec_desktop.core.library.profile import ProfileBuilder
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.explain import Explanation, explain
-from visrec_desktop.core.recommend.rank import (
-    DISLIKE,
-    HIDE,
-    LIKE,
-    Ranker,
-    RankRequest,
-    Recommendation,
-)
-from visrec_desktop.core.recommend.taste import (
-    Interest,
-    PhotoRecord,
-    TasteProfile,
-    build_profile,
-    iso_to_unix,
-)
+from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendation
+from visrec_desktop.core.recommend.taste import TasteProfile, describe
 from visrec_desktop.core.store.crypto import AesGcmCodec
-from visrec_desktop.core.store.database import RECORD_VERSION, Skipped, Store
+from visrec_desktop.core.store.database import Store
+from visrec_desktop.core.store.prefs import Prefs
+from visrec_desktop.core.store.records import Skipped
+from visrec_desktop.core.store.schema import RECORD_VERSION
 from visrec_desktop.core.store.unlock import AskPassphrase, unlock_key
 from visrec_desktop.core.store.vault import Vault
-
-FEEDBACK_STATES = (LIKE, DISLIKE, HIDE)
-
-
-def _norm(path: Path | str) -> Path:
-    return Path(os.path.abspath(os.path.expanduser(str(path))))
-
-
-def _under(path: Path, roots: list[Path]) -> bool:
-    return any(path == r or r in path.parents for r in roots)
 
 
 @dataclass(frozen=True)
@@ -78,37 +60,83 @@ class ExplainedItem:
 
 
 class Library:
-    """One unlocked profile: its photos, choices, feedback, and the installed catalogs."""
+    """One unlocked profile: its photos, choices, feedback, and the installed catalogs.
 
-    def __init__(self, data_dir: Path, store: Store, embedder: Embedder) -> None:
+    A context manager: `with open_library(...) as lib:` closes the store and frees the model
+    session on the way out. The model session is built on the first embedding only.
+    """
+
+    def __init__(self, data_dir: Path, store: Store, embedder: Embedder,
+                 settings: config.Settings | None = None) -> None:
         self.data_dir = data_dir
         self.store = store
         self.embedder = embedder
+        self.settings = settings or config.Settings()
         self.model_id = embedder.spec.model_id
+        self.prefs = Prefs(store)
+        self._choices = Choices(self.prefs, self._forget_profile)
+        self._profiles = ProfileBuilder(store, self.prefs, self._choices, self.model_id)
+        self.privacy = Privacy(self)
         self._indexes: dict[str, CatalogIndex] = {}
         self._items: dict[str, list[dict[str, Any]]] = {}
         self._installed: list[catalog_store.InstalledCatalog] | None = None
-        self._profile: tuple[str, TasteProfile] | None = None
-        self._photos: tuple[int, np.ndarray, np.ndarray] | None = None
         # Front ends call from several worker threads: caches are filled under this lock.
         self._lock = threading.RLock()
+        self._closed = False
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store and free the model session; calling it twice is harmless."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self.embedder.unload()
+                self.store.close()
 
     # -- photos ---------------------------------------------------------------------------------
+    def index_options(self, batch_size: int = 0, workers: int = 0, pixel_limit: int = 0,
+                      denoise: str | None = None, enhance: str | None = None) -> IndexOptions:
+        """Indexing options from the settings, the saved scan exclude patterns and overrides
+        (0 or None keeps the setting)."""
+        s = self.settings
+        steps = photos.enhancements(config.Settings(denoise=denoise or s.denoise,
+                                                    enhance=enhance or s.enhance))
+        return IndexOptions(exclude=self._choices.scan_exclude_patterns(),
+                            batch_size=batch_size or s.batch_size, workers=workers,
+                            pixel_limit=pixel_limit or s.pixel_limit, enhancements=steps)
+
     def index_folders(self, paths: list[Path], progress: Progress | None = None,
                       options: IndexOptions | None = None) -> IndexReport:
-        """Add folders (or rescan all known ones when `paths` is empty) and index them."""
+        """Add folders (or rescan all known ones when `paths` is empty) and index them; the
+        report's `changes` say what changed. Cancelled work keeps what was done."""
         if options is None:
-            options = IndexOptions(exclude=self.store.get_pref("exclude", []))
-        return Indexer(self.store, self.embedder, options).run(paths, progress)
+            options = IndexOptions(exclude=self._choices.scan_exclude_patterns())
+        report = Indexer(self.store, self.embedder, options).run(paths, progress)
+        self.store.set_meta("provider", self.embedder.provider)
+        return report
+
+    def scan_exclude_patterns(self) -> list[str]:
+        return self._choices.scan_exclude_patterns()
+
+    def add_scan_exclude_patterns(self, patterns: list[str], reset: bool = False) -> Changes:
+        """Glob patterns the indexer skips from now on, saved sealed in the profile."""
+        return self._choices.add_scan_exclude_patterns(patterns, reset)
 
     def folders(self) -> list[FolderSummary]:
         counts = self.store.folder_counts()
         return [FolderSummary(f.id, f.path, *counts.get(f.id, (0, 0)), f.path.is_dir())
                 for f in self.store.folders()]
 
-    def remove_folder(self, folder_id: int) -> None:
+    def remove_folder(self, folder_id: int) -> Changes:
         """Forget a folder and everything indexed from it (the photos themselves stay put)."""
         self.store.remove_folder(folder_id)
+        return Changes(photos=True, profile=True)
 
     def skipped(self) -> list[Skipped]:
         return self.store.skipped()
@@ -117,109 +145,73 @@ class Library:
         paths = self.store.photo_paths([photo_id]).get(photo_id) or []
         return paths[0] if paths else None
 
-    # -- the user's choices (all sealed in the store) -------------------------------------------
-    def _paths(self, name: str) -> list[Path]:
-        return [Path(p) for p in self.store.get_pref(name, [])]
+    def status(self) -> photos.LibraryStatus:
+        """What is indexed, skipped and set aside; builds no model session."""
+        skipped = self.store.skipped()
+        folders = [f.path for f in self.store.folders()]
+        summary = self.store.summary()
+        damaged = [photos.Quarantined(*row) for row in self.store.quarantined()]
+        return photos.LibraryStatus(self.data_dir, self.model_id, self.embedder.provider,
+                                    folders, summary, self._choices.scan_exclude_patterns(),
+                                    skipped, damaged)
 
+    def similar(self, photo: Path | str, k: int = 10) -> list[tuple[Path | None, float]]:
+        """The k indexed photos most like a photo file, with cosine similarity, best first."""
+        return photos.similar(self.store, self.embedder, self.settings, Path(photo), k)
+
+    # -- the user's choices (all sealed in the store) -------------------------------------------
     def excluded(self) -> list[Path]:
-        return self._paths("excluded")
+        return self._choices.excluded()
 
     def favourites(self) -> list[Path]:
-        return self._paths("favourite")
+        return self._choices.favourites()
 
-    def exclude(self, path: Path | str) -> None:
+    def exclude(self, path: Path | str) -> Changes:
         """Leave a folder or a photo out of the profile (it stays indexed)."""
-        target = str(_norm(path))
-        self.store.update_pref("excluded", [], lambda old: sorted({*old, target}))
+        return self._choices.exclude(path)
 
-    def include(self, path: Path | str) -> None:
-        target = str(_norm(path))
-        self.store.update_pref("excluded", [], lambda old: [p for p in old if p != target])
+    def include(self, path: Path | str) -> Changes:
+        return self._choices.include(path)
 
-    def favourite(self, path: Path | str, on: bool = True) -> None:
+    def favourite(self, path: Path | str, on: bool = True) -> Changes:
         """Photos in a favourite folder count more in the profile."""
-        target = str(_norm(path))
-        self.store.update_pref("favourite", [], lambda old: sorted(
-            {*(p for p in old if p != target), *([target] if on else [])}))
+        return self._choices.favourite(path, on)
 
     def feedback(self) -> dict[tuple[str, str], str]:
-        return {(c, i): s for c, i, s, _ in self.store.get_pref("feedback", [])}
+        return self._choices.feedback()
 
-    def set_feedback(self, catalog_id: str, item_id: str, state: str | None) -> None:
-        """Record like, dislike or hide on an item (None forgets it)."""
-        if state is not None and state not in FEEDBACK_STATES:
-            raise VisrecError(f"Feedback must be one of {', '.join(FEEDBACK_STATES)}")
-        index = self.index(catalog_id)
-        if index.row(item_id) is None:
+    def set_feedback(self, catalog_id: str, item_id: str, state: str | None) -> Changes:
+        """Record like, dislike or hide on an item (None forgets it). Raises VisrecError."""
+        if self.index(catalog_id).row(item_id) is None:
             raise VisrecError(f"No item '{item_id}' in catalog '{catalog_id}'")
-        def change(rows: list[list[Any]]) -> list[list[Any]]:
-            rows = [r for r in rows if (r[0], r[1]) != (catalog_id, item_id)]
-            if state is not None:
-                rows.append([catalog_id, item_id, state, int(time.time())])
-            return rows
+        return self._choices.set_feedback(catalog_id, item_id, state)
 
-        self.store.update_pref("feedback", [], change)
-
-    def reset_profile(self) -> None:
+    def reset_profile(self) -> Changes:
         """Forget exclusions, favourites and feedback; the profile is rebuilt from the photos."""
-        for name in ("excluded", "favourite", "feedback", "profile_cache"):
-            self.store.set_pref(name, [] if name != "profile_cache" else {})
-        self._profile = None
+        return self._choices.reset()
 
     # -- the taste profile ----------------------------------------------------------------------
-    def _profile_key(self) -> str:
-        prefs = json.dumps([self.store.get_pref("excluded", []),
-                            self.store.get_pref("favourite", [])])
-        digest = hashlib.sha256(prefs.encode()).hexdigest()[:16]
-        return f"{self.model_id}|{self.store.generation()}|{digest}"
-
-    def _photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
-        """Ids and unit embeddings of every indexed photo, cached until the index changes."""
-        with self._lock:
-            gen = self.store.generation()
-            if self._photos is None or self._photos[0] != gen:
-                ids, vecs = self.store.embeddings(self.model_id)
-                self._photos = (gen, ids, vecs)
-            return self._photos[1], self._photos[2]
+    def _forget_profile(self) -> None:
+        self._profiles.forget()
 
     def profile(self, rebuild: bool = False) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one."""
-        with self._lock:
-            return self._profile_locked(rebuild)
+        return self._profiles.profile(rebuild)
 
-    def _profile_locked(self, rebuild: bool) -> TasteProfile:
-        key = self._profile_key()
-        if not rebuild and self._profile is not None and self._profile[0] == key:
-            return self._profile[1]
-        cached = self.store.get_pref("profile_cache", {})
-        if not rebuild and cached.get("key") == key:
-            profile = _profile_from_json(cached)
-        else:
-            profile = self._build_profile()
-            self.store.set_pref("profile_cache", {"key": key, **_profile_to_json(profile)})
-        self._profile = (key, profile)
-        return profile
-
-    def _build_profile(self) -> TasteProfile:
-        ids, vecs, infos, files = self.store.photo_records(self.model_id)
-        excluded, favourites = self.excluded(), self.favourites()
-        keep: list[int] = []
-        records: list[PhotoRecord] = []
-        for i, pid in enumerate(ids.tolist()):
-            paths = files.get(pid, [])
-            if not paths or all(_under(p, excluded) for p, _ in paths):
-                continue
-            info = infos[i]
-            when = iso_to_unix(info.get("captured")) or max(m for _, m in paths) / 1e9
-            tags = [(str(t[0]), float(t[1])) for t in info.get("tags", [])]
-            records.append(PhotoRecord(pid, tags, when,
-                                       any(_under(p, favourites) for p, _ in paths)))
-            keep.append(i)
-        return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records)
+    def describe_profile(self, rebuild: bool = False) -> list[dict[str, Any]]:
+        """The interests, strongest first (interest, label, weight, photos, tags), each with
+        up to a few representative photo paths, for people and for JSON."""
+        rows: list[dict[str, Any]] = describe(self.profile(rebuild))
+        paths = self.store.photo_paths({p for r in rows for p in r["representative_photo_ids"]})
+        for r in rows:
+            r["representative_photos"] = [str(paths[p][0]) for p in
+                                          r.pop("representative_photo_ids") if paths.get(p)]
+        return rows
 
     # -- catalogs -------------------------------------------------------------------------------
     def catalogs(self, progress: Progress | None = None) -> list[catalog_store.InstalledCatalog]:
-        """Installed catalogs; the demo catalog is installed when there is none."""
+        """Installed catalogs; the demo catalog is installed when there is none (embedding its
+        images only when its bundle carries no embeddings for this model)."""
         with self._lock:
             if self._installed is None:
                 catalog_store.ensure_demo(self.data_dir, self.embedder, progress)
@@ -247,21 +239,24 @@ class Library:
         return catalog_store.image_path(self.data_dir, catalog_id,
                                         str(self.item(catalog_id, row)["image"]))
 
-    def import_catalog(self, bundle: Path, progress: Progress | None = None
-                       ) -> catalog_store.ImportReport:
-        report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress)
-        with self._lock:
-            self._indexes.pop(report.catalog.id, None)
-            self._items.pop(report.catalog.id, None)
-            self._installed = None
-        return report
-
-    def remove_catalog(self, catalog_id: str) -> None:
-        catalog_store.remove_catalog(self.data_dir, catalog_id)
+    def _forget_catalog(self, catalog_id: str) -> None:
         with self._lock:
             self._indexes.pop(catalog_id, None)
             self._items.pop(catalog_id, None)
             self._installed = None
+
+    def import_catalog(self, bundle: Path, progress: Progress | None = None
+                       ) -> catalog_store.ImportReport:
+        """Install or update a catalog bundle; a refused bundle changes nothing installed.
+        Raises CatalogFormatError, SignatureError."""
+        report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress)
+        self._forget_catalog(report.catalog.id)
+        return report
+
+    def remove_catalog(self, catalog_id: str) -> Changes:
+        catalog_store.remove_catalog(self.data_dir, catalog_id)
+        self._forget_catalog(catalog_id)
+        return Changes(catalogs=True)
 
     # -- recommendations ------------------------------------------------------------------------
     def ranker(self) -> Ranker:
@@ -278,7 +273,7 @@ class Library:
         index = self.index(rec.catalog_id)
         vector = index.full(np.array([rec.row]))[0]
         profile = self.profile()
-        ids, vecs = self._photo_matrix()
+        ids, vecs = self._profiles.photo_matrix()
         if len(profile.photo_ids) < len(ids):  # only photos the profile uses may explain it
             keep = np.isin(ids, profile.photo_ids)
             ids, vecs = ids[keep], vecs[keep]
@@ -296,87 +291,26 @@ class Library:
         return sorted(names)
 
 
-def _vec_to_json(v: np.ndarray) -> str:
-    return base64.b64encode(np.asarray(v, "<f4").tobytes()).decode()
+def open_library(data_dir: Path | str | None, ask: AskPassphrase, use_device: bool = True,
+                 remember: bool | None = None, *, create: bool = True,
+                 choice: ModelChoice = SAVED_SETTINGS) -> Library:
+    """Unlock (or, when `create`, create) the profile in `data_dir` (None: the default data
+    folder) and verify the model, whose session is built on first use: everything a front end
+    needs to start. `remember` True/False turns "remember on this device" on or off; `choice`
+    overrides the saved model settings for this run.
 
-
-def _vec_from_json(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), "<f4").copy()
-
-
-def _profile_to_json(p: TasteProfile) -> dict[str, Any]:
-    return {"model": p.model, "built_at": p.built_at,
-            "photo_ids": p.photo_ids.tolist(), "assignment": p.assignment.tolist(),
-            "interests": [{"centroid": _vec_to_json(i.centroid), "weight": i.weight,
-                           "count": i.count, "label": i.label, "tags": i.tags,
-                           "representatives": i.representatives} for i in p.interests]}
-
-
-def _profile_from_json(raw: dict[str, Any]) -> TasteProfile:
-    interests = [Interest(_vec_from_json(i["centroid"]), float(i["weight"]), int(i["count"]),
-                          str(i["label"]), [(str(t), float(s)) for t, s in i["tags"]],
-                          [int(x) for x in i["representatives"]]) for i in raw["interests"]]
-    return TasteProfile(str(raw["model"]), interests, np.array(raw["photo_ids"], np.int64),
-                        np.array(raw["assignment"], np.int64), float(raw["built_at"]))
-
-
-def open_library(data_dir: Path, ask: AskPassphrase, use_device: bool = True,
-                 remember: bool | None = None) -> Library:
-    """Unlock (or create) the profile in `data_dir` and load the model: everything a front end
-    needs to start. `remember` True/False turns "remember on this device" on or off."""
-    settings = config.Settings.load(data_dir) if data_dir.exists() else config.Settings()
-    key = unlock_key(data_dir, ask, use_device)
+    Raises NoProfileError when `create` is False and there is no profile, WrongPassphraseError,
+    PassphraseRequiredError, StoreError, ModelError.
+    """
+    folder = config.data_dir(data_dir)
+    settings = config.Settings.load(folder) if folder.exists() else config.Settings()
+    embedder = make_embedder(folder, choice)  # a bad model is refused before anything is written
+    key = unlock_key(folder, ask, use_device, create)
     if remember is not None:
-        vault = Vault(data_dir)
+        vault = Vault(folder)
         if remember and not vault.remembered():
             vault.remember(key)
         elif not remember and vault.remembered():
             vault.forget()
-    store = Store(data_dir, AesGcmCodec(key, RECORD_VERSION))
-    try:
-        embedder = Embedder(load_model_spec(settings.model), setting=settings.provider,
-                            threads=settings.threads)
-    except BaseException:
-        store.close()
-        raise
-    return Library(data_dir, store, embedder)
-
-
-def device_unlock_available(data_dir: Path) -> bool:
-    """True when the profile is remembered on this device and the keychain still holds it."""
-    vault = Vault(data_dir)
-    return vault.exists() and vault.remembered() and vault.unlock_from_device() is not None
-
-
-# -- for the desktop GUI ---------------------------------------------------------------------------
-
-def bundle_catalog_id(bundle: Path) -> str:
-    """The id of the catalog in a bundle (.zip or folder), read without installing anything;
-    lets "Update..." check that a bundle really is a new version of the chosen catalog."""
-    from visrec_desktop.core.catalog.bundle import CATALOG_FILE, Bundle
-    from visrec_desktop.core.catalog.schema import parse_catalog
-    from visrec_desktop.core.errors import CatalogFormatError
-
-    with Bundle.open(bundle) as opened:
-        if CATALOG_FILE not in opened:
-            raise CatalogFormatError("The bundle has no catalog.json at its top level")
-        return str(parse_catalog(opened.read(CATALOG_FILE)).id)
-
-
-def set_remembered(data_dir: Path, on: bool, passphrase: str | None = None) -> bool:
-    """Turn "remember on this device" on (the passphrase unwraps the data key for the system
-    keychain) or off; returns the new state. Raises StoreError when there is no keychain."""
-    from visrec_desktop.core.errors import PassphraseRequiredError
-
-    vault = Vault(data_dir)
-    if not on:
-        if vault.remembered():
-            vault.forget()
-        return False
-    if vault.remembered():
-        return True
-    if not passphrase:
-        raise PassphraseRequiredError("Your passphrase is needed to remember the profile on "
-                                      "this device")
-    vault.remember(vault.unlock(passphrase))
-    return True
+    store = Store(folder, AesGcmCodec(key, RECORD_VERSION))
+    return Library(folder, store, embedder, settings)

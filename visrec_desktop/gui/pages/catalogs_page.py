@@ -23,9 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.catalog.install import ImportReport, InstalledCatalog
 from visrec_desktop.core.errors import Cancelled, CatalogFormatError
-from visrec_desktop.core.library import Library, bundle_catalog_id
+from visrec_desktop.core.library import (
+    ImportReport,
+    InstalledCatalog,
+    Library,
+    bundle_catalog_id,
+)
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file

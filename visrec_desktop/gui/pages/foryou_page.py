@@ -59,9 +59,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import ExplainedItem, Library
+from visrec_desktop.core.library import (
+    DISLIKE,
+    HIDE,
+    LIKE,
+    ExplainedItem,
+    Library,
+    RankRequest,
+    Recommendation,
+)
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.recommend.rank import DISLIKE, HIDE, LIKE, RankRequest, Recommendation
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.thumbnails import ThumbnailCache

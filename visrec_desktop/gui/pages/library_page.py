@@ -25,10 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.ingest.indexer import IndexReport
-from visrec_desktop.core.library import FolderSummary, Library
+from visrec_desktop.core.library import FolderSummary, IndexReport, Library, Skipped
 from visrec_desktop.core.progress import Progress, ProgressState
-from visrec_desktop.core.store.database import Skipped
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
 from visrec_desktop.gui.page import Page

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from visrec_desktop.core.privacy import export as dp_export
+from visrec_desktop.core.library import ExportResult, write_export
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
@@ -122,7 +122,7 @@ class PrivacyPage(Page):
         lib = self.ctx.library
         if lib is None:
             return
-        status = dp_export.status(lib)
+        status = lib.privacy.status()
         total, remaining = status["budget"], status["remaining"]
         self.budget_bar.setRange(0, 1000)
         self.budget_bar.setValue(int(1000 * remaining / total) if total else 0)
@@ -140,10 +140,10 @@ class PrivacyPage(Page):
         taxonomy = str(self.taxonomy.currentData())
         self.preview_button.setEnabled(False)
 
-        def work(progress: Progress) -> dp_export.ExportResult:
-            return dp_export.export(lib, eps, taxonomy)
+        def work(progress: Progress) -> ExportResult:
+            return lib.privacy.export(eps, taxonomy)
 
-        def done(result: dp_export.ExportResult) -> None:
+        def done(result: ExportResult) -> None:
             self._document = result.document
             self.preview.setPlainText(json.dumps(result.document, indent=2, ensure_ascii=False))
             self.save_button.setEnabled(True)
@@ -165,7 +165,7 @@ class PrivacyPage(Page):
     def save(self, path: Path) -> None:
         if self._document is None:
             return
-        dp_export.write_document(self._document, path)
+        write_export(self._document, path)
         self.ctx.status.emit(f"Saved {path.name}")
 
     def _lower(self) -> None:
@@ -176,7 +176,10 @@ class PrivacyPage(Page):
                                 "raised again.") != QMessageBox.StandardButton.Yes:
             return
         try:
-            dp_export.set_budget(lib, value)
+            changes = lib.privacy.set_budget(value)
         except Exception as exc:  # VisrecError carries a human message
             self.ctx.error.emit(str(exc))
-        self.refresh()
+            self.refresh()  # puts the controls back to the budget as it is
+            return
+        if changes.budget:
+            self.refresh()

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import Library
+from visrec_desktop.core.library import Library, TasteProfile
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.recommend.taste import TasteProfile
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file, choose_folder
 from visrec_desktop.gui.page import Page

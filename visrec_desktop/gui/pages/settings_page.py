@@ -25,13 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core import config
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.inference import providers
-from visrec_desktop.core.library import set_remembered
+from visrec_desktop.core.library import (
+    Settings,
+    available_providers,
+    canonical_provider,
+    erase_profile,
+    is_remembered,
+    provider_short_name,
+    set_remembered,
+)
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.core.store.unlock import erase_profile
-from visrec_desktop.core.store.vault import Vault
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.worker import wait_for_all
@@ -146,10 +150,10 @@ class SettingsPage(Page):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(AUTOMATIC, "auto")
-        for name in providers.available():
+        for name in available_providers():
             combo.addItem(name, name)
         saved = self.ctx.settings.provider or "auto"
-        wanted = "auto" if saved.strip().lower() == "auto" else providers.canonical(saved)
+        wanted = "auto" if saved.strip().lower() == "auto" else canonical_provider(saved)
         index = combo.findData(wanted)
         if index < 0:
             combo.addItem(f"{wanted} (not available here)", wanted)
@@ -244,7 +248,7 @@ class SettingsPage(Page):
 
     def _remembered(self) -> bool:
         try:
-            return Vault(self.ctx.data_dir).remembered()
+            return is_remembered(self.ctx.data_dir)
         except VisrecError:
             return False
 
@@ -283,7 +287,7 @@ class SettingsPage(Page):
         data_dir = self.ctx.data_dir
 
         def done(removed: object) -> None:
-            self.ctx.settings = config.Settings()
+            self.ctx.settings = Settings()
             self.ctx.status.emit("Your profile was erased from this computer")
             self.erased.emit()
 
@@ -296,7 +300,7 @@ class SettingsPage(Page):
         lib, self.ctx.library = self.ctx.library, None
         self.ctx.locked.emit()
         if lib is not None:
-            lib.store.close()
+            lib.close()
 
     # -- lock and unlock ------------------------------------------------------------------------
     def _set_enabled(self, on: bool) -> None:
@@ -308,7 +312,7 @@ class SettingsPage(Page):
         lib = self.ctx.require()
         self._fill_providers()
         embedder = lib.embedder
-        in_use = f"In use now: {embedder.provider} ({providers.short_name(embedder.provider)}), " \
+        in_use = f"In use now: {embedder.provider} ({provider_short_name(embedder.provider)}), " \
                  f"{embedder.threads} thread{'s' if embedder.threads != 1 else ''}"
         if embedder.notes:
             in_use += "\n" + "\n".join(embedder.notes)

@@ -1,0 +1,22 @@
+"""The `visrec` program: with no command the desktop app, with `--self-test` the installation
+check, otherwise the command line. It sits above both front ends, which never import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from visrec_desktop import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = cli.parse(argv)
+    if getattr(args, "self_test", False):
+        from visrec_desktop.selftest import run
+
+        return run()
+    if getattr(args, "func", None) is None:
+        from visrec_desktop.gui.app import main as gui_main
+
+        return gui_main(args.gui_data_dir)
+    return cli.run(args)
