@@ -23,7 +23,7 @@ def cmd_lock_status(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
         return 0
     if not payload["profile"]:
-        print(f"No profile in {folder} yet: the first command that needs one creates it.")
+        print(f"No profile in {folder} yet: 'visrec index FOLDER' or the app creates one.")
         return 0
     print(f"Profile: {folder} (encrypted, AES-256-GCM)")
     print(f"Key derivation: {payload['kdf']}")

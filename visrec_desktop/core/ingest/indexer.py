@@ -248,6 +248,7 @@ class Indexer:
         except Cancelled:
             report.cancelled = True
         report.seconds = time.monotonic() - started
+        report.provider = self.embedder.provider  # the one that ran, if a batch was embedded
         return report
 
     def _pipeline(self, work: list[_Work], report: IndexReport, progress: Progress) -> None:
