@@ -2,8 +2,9 @@
 
     python -m bench.catalog_import [--repeats 3]
 
-Uses the bundled demo catalog (470 real images): once as published (embeddings re-used), once
-with its embeddings removed, so that every image is decoded and embedded on this machine.
+Uses the bundled demo catalog (171 photographs, at most 640 px): once as published (embeddings
+re-used), once with its embeddings removed, so that every image is decoded and embedded on this
+machine.
 """
 
 from __future__ import annotations

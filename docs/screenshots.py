@@ -2,8 +2,10 @@
 
     python docs/screenshots.py
 
-Uses a throw-away profile in a temporary folder: real photos from scikit-image (install the
-test extra: pip install -e ".[test]") and the bundled demo catalog. Nothing of yours is touched.
+Uses a throw-away profile in a temporary folder: a small library of everyday photos (scikit-image's
+cat, coffee, astronaut and rocket; install the test extra: pip install -e ".[test]") and nine
+photos from the demo's Debian packages that are not in the demo (tests/data/held_out/), two shots
+of each, and the bundled demo catalog. Nothing of yours is touched.
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["VISREC_INSECURE_FAST_KDF"] = "1"  # a throw-away profile: no need for a slow KDF
 
 import cv2
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from visrec_desktop.gui.app import make_app
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 PASSPHRASE = "screenshots only, not a secret"
-PHOTOS = ("chelsea", "coffee", "astronaut", "rocket", "hubble_deep_field", "retina",
-          "immunohistochemistry")
+PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
+HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "held_out"
 
 
 def _wait(seconds: float) -> None:
@@ -42,13 +45,23 @@ def _until(condition: object, timeout: float = 120.0) -> None:
 
 
 def _photos(folder: Path) -> Path:
+    """Thirteen scenes, each as two shots (the second a little closer and mirrored), as people
+    take them: enough for the profile to find the interests a real library has."""
     import skimage.data
 
+    shots: list[tuple[Path, np.ndarray]] = []
     for i, name in enumerate(PHOTOS):
-        img = getattr(skimage.data, name)()
-        album = folder / ("Holidays" if i % 2 else "Home")
-        album.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(album / f"{name}.jpg"), img[:, :, ::-1])
+        img = getattr(skimage.data, name)()[:, :, ::-1]
+        shots.append((folder / ("Holidays" if i % 2 else "Home") / f"{name}.jpg", img))
+    for photo in sorted(HELD_OUT.glob("*.jpg")):
+        album = "Garden" if "flower" in photo.stem or photo.stem == "garden" else "Travels"
+        shots.append((folder / album / photo.name, cv2.imread(str(photo))))
+    for path, img in shots:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), img)
+        h, w = img.shape[:2]
+        second = img[int(h * 0.08):int(h * 0.92), int(w * 0.1):int(w * 0.95)][:, ::-1]
+        cv2.imwrite(str(path.with_name(f"{path.stem}-2.jpg")), second)
     return folder
 
 
@@ -80,6 +93,9 @@ def main() -> int:
         for p in window.pages:
             window.show_page(p)
             _wait(3.0 if p is window.foryou_page else 1.5)
+            if p is window.foryou_page:  # ranking runs off the GUI thread
+                _until(lambda: window.foryou_page.model.rowCount() > 0, 60)
+                _wait(2.0)
             if p is window.foryou_page and p.model.rowCount():
                 p.view.setCurrentIndex(p.model.index(0, 0))
                 _wait(3.0)

@@ -175,7 +175,7 @@ class CatalogsPage(Page):
         self.model.removeRows(0, self.model.rowCount())
         for c in self.catalogs:
             name = _item(f"{c.name} (demo)" if c.demo else c.name,
-                         f"{c.id}: a demo catalog with made-up products" if c.demo else c.id)
+                         f"{c.id}: a demo catalog, fictitious shop and prices" if c.demo else c.id)
             name.setData(c.id, ID_ROLE)
             when = datetime.fromtimestamp(c.installed_at).strftime("%Y-%m-%d %H:%M")
             items = _item(f"{c.usable:,} of {c.items:,} usable",
