@@ -19,7 +19,7 @@ from visrec_desktop.cli import main
 from visrec_desktop.core.inference.manifest import load_model_spec
 
 REPORT_FIELDS = {"scanned", "unchanged", "indexed", "embedded", "linked", "hashed", "removed",
-                 "skipped", "missing_folders", "cancelled", "seconds", "provider",
+                 "skipped", "videos", "missing_folders", "cancelled", "seconds", "provider",
                  "photos_per_second"}
 
 

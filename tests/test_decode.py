@@ -141,21 +141,19 @@ def test_read_header_never_decodes_pixels(cat: np.ndarray) -> None:
     assert calls == [], f"read_header decoded the pixels of: {calls}"
 
 
-def test_heic_is_unsupported_with_clear_message() -> None:
-    """HEIC content (an ISO-BMFF `ftypheic` box) is refused as unsupported, naming HEIC, even
-    when misnamed .jpg; the .heic suffix alone is enough too."""
+def test_heic_box_without_an_image_is_corrupt_naming_heif() -> None:
+    """HEIC content (an ISO-BMFF `ftypheic` box) is read as HEIF whatever its name; one with no
+    image in it is corrupt, and the message names HEIF (real HEIC photos: test_formats)."""
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x08free"
     for suffix in (".jpg", ".heic", ".HEIC"):
-        with pytest.raises(UnsupportedFormatError, match="HEIC"):
+        with pytest.raises(CorruptImageError, match="HEIF"):
             decode(heic, suffix)
-    assert UnsupportedFormatError.reason == "unsupported"
 
 
 @pytest.mark.parametrize("suffix", [".cr2", ".nef", ".NEF", ".dng"])
-def test_raw_suffix_is_unsupported_with_clear_message(cat_jpeg: bytes, suffix: str) -> None:
-    """Camera RAW files are refused by suffix (their TIFF-like content would mislead a sniffer)."""
-    with pytest.raises(UnsupportedFormatError, match="RAW"):
-        decode(cat_jpeg, suffix)
+def test_jpeg_with_a_raw_name_is_a_jpeg(cat_jpeg: bytes, suffix: str) -> None:
+    """The content decides: JPEG bytes with a RAW name decode as the JPEG they are."""
+    assert decode(cat_jpeg, suffix).header.format == "JPEG"
 
 
 def test_all_decode_errors_are_image_errors() -> None:

@@ -331,7 +331,18 @@ def build_messy_folder(root: Path, photo_arrays: dict[str, np.ndarray]
     heic = root / "iphone.heic"
     heic.write_bytes(struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00mif1heic"
                      + b"\x00" * 64)
-    bad[heic] = "unsupported"
+    bad[heic] = "corrupt"  # a HEIF box with no image in it
+    jxl = root / "new.jxl"
+    jxl.write_bytes(b"\x00\x00\x00\x0cJXL \r\n\x87\n" + b"\x00" * 64)
+    bad[jxl] = "unsupported"
+    formats = Path(__file__).parent / "data" / "formats"
+    for name in ("coffee.heic", "coffee_irot_exif6.heic", "coffee_orient6.dng"):
+        shutil.copy(formats / name, root / name)
+        good[name] = root / name
+    (root / "takeout.heic").write_bytes(jpeg)  # a JPEG with a HEIC name
+    good["jpeg_named_heic"] = root / "takeout.heic"
+    (root / "web.jfif").write_bytes(_encode(photo_arrays["rocket"], ".jpg"))
+    good["jfif"] = root / "web.jfif"
     loop_dir = root / "album" / "loop"
     write_jpeg(root / "album" / "astronaut.jpg", photo_arrays["astronaut"])
     good["in_album"] = root / "album" / "astronaut.jpg"
@@ -391,7 +402,7 @@ def test_bad_input_is_recorded_with_reason_and_detail(
     want = {p.name: reason for p, reason in bad.items()}
     details = {p.name: s.detail for p, s in skipped.items() if got[p.name] != want.get(p.name)}
     assert got == want, f"details of the mismatches: {details}"
-    assert store.summary().by_reason == {"empty": 1, "corrupt": 1, "not_image": 1,
+    assert store.summary().by_reason == {"empty": 1, "corrupt": 2, "not_image": 1,
                                          "too_large": 1, "unsupported": 1, "symlink_loop": 2}
 
 
@@ -522,3 +533,42 @@ def test_cancel_wakes_a_paused_run(store: Store, embedder: Embedder, ten_photos:
     assert not worker.is_alive()
     assert result[0].cancelled
     assert result[0].embedded == 0
+
+
+def test_heic_and_raw_are_indexed_as_what_they_show(store: Store, embedder: Embedder,
+                                                   tmp_path: Path,
+                                                   photo_arrays: dict[str, np.ndarray]) -> None:
+    """A HEIC (one turned by its container), a 10-bit HEIC and a DNG of the coffee photo get
+    the same top tag as a JPEG of it."""
+    root = tmp_path / "phone"
+    formats = Path(__file__).parent / "data" / "formats"
+    root.mkdir()
+    for name in ("coffee.heic", "coffee_irot_exif6.heic", "coffee_10bit.heic",
+                 "coffee_orient6.dng"):
+        shutil.copy(formats / name, root / name)
+    import skimage.data
+
+    small = np.asarray(Image.fromarray(skimage.data.coffee()).resize((300, 200)))
+    write_jpeg(root / "coffee.jpg", small)
+    report = index(store, embedder, root)
+    assert (report.indexed, report.skipped) == (5, 0), store.skipped()
+    top = {p.name: tag_labels(store, p)[0] for p in root.iterdir()}
+    assert len(set(top.values())) == 1, top
+
+
+def test_videos_are_counted_and_reported_not_indexed(store: Store, embedder: Embedder,
+                                                     photo_folder: Path) -> None:
+    """Videos beside the photos are counted in the report and listed as 'video' (not errors),
+    without being read; an unchanged video is not written again on a rescan."""
+    clip = photo_folder / "album_a" / "PXL_0001.mp4"
+    clip.write_bytes(struct.pack(">I", 24) + b"ftypmp42" + b"\x00" * 4000)
+    (photo_folder / "MOV_0002.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 100)
+    report = index(store, embedder, photo_folder)
+    assert (report.videos, report.skipped, report.scanned) == (2, 0, N_PHOTOS)
+    videos = [s for s in store.skipped() if s.reason == "video"]
+    assert sorted(s.path.name for s in videos) == ["MOV_0002.MOV", "PXL_0001.mp4"]
+    assert all("not indexed" in s.detail for s in videos)
+    generation = store.generation()
+    again = index(store, embedder, photo_folder)
+    assert (again.videos, again.skipped, again.unchanged) == (2, 0, N_PHOTOS)
+    assert store.generation() == generation

@@ -87,15 +87,21 @@ def test_exclude_patterns(tmp_path: Path, small_jpeg: bytes) -> None:
 
 
 def test_non_photo_suffixes_ignored(tmp_path: Path, small_jpeg: bytes) -> None:
-    """Only photo suffixes (any case) are candidates; text, video, sidecars are not."""
+    """Photo suffixes (any case, every common image name) are candidates, and videos are found
+    as videos (to be counted); text and sidecars are not."""
     root = tmp_path / "photos"
-    for rel in ["a.JPG", "b.Jpeg", "c.tiff", "d.heic", "e.cr2"]:
+    photos = ["a.JPG", "b.Jpeg", "c.tiff", "d.heic", "e.cr2", "f.jfif", "g.jpe", "h.HIF",
+              "i.avif", "j.webp", "k.dng", "l.ARW"]
+    for rel in photos:
         put(root, rel, small_jpeg)
-    for rel in ["notes.txt", "clip.mp4", "a.JPG.xmp", "Thumbs.db", "no_suffix", "photo.jpg.bak"]:
+    for rel in ["notes.txt", "a.JPG.xmp", "Thumbs.db", "no_suffix", "photo.jpg.bak"]:
         put(root, rel, b"not a photo")
+    for rel in ["clip.mp4", "IMG_0001.MOV"]:
+        put(root, rel, b"a video")
     found, _ = run(root)
-    # HEIC and RAW are listed so the indexer can report them as unsupported, not lose them.
-    assert found == ["a.JPG", "b.Jpeg", "c.tiff", "d.heic", "e.cr2"]
+    assert found == sorted([*photos, "clip.mp4", "IMG_0001.MOV"])
+    videos = [f.path.name for f in walk(root) if isinstance(f, Found) and f.video]
+    assert sorted(videos) == ["IMG_0001.MOV", "clip.mp4"]
 
 
 def test_symlinked_folder_followed_once(tmp_path: Path, small_jpeg: bytes) -> None:

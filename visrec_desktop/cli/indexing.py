@@ -63,6 +63,8 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
           f"{report.linked} recognised by content, {report.unchanged} unchanged, "
           f"{report.removed} removed, {report.skipped} skipped "
           f"(see 'visrec status'); provider {report.provider}.")
+    if report.videos:
+        print(f"{report.videos} video{'s' if report.videos != 1 else ''}: video, not indexed.")
     if report.cancelled:
         print("Everything indexed so far is saved; run the same command to continue.")
 
@@ -77,7 +79,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "folders": [str(f) for f in st.folders],
         "exclude": st.scan_exclude_patterns,
         "skipped": [{"path": str(s.path), "reason": s.reason, "detail": s.detail}
-                    for s in skipped],
+                    for s in skipped if s.reason != "video"],
+        "videos": [str(s.path) for s in skipped if s.reason == "video"],
         "model": st.model,
         "provider": st.provider,
         "data_dir": str(st.data_dir),
@@ -89,10 +92,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     print(f"Data folder: {st.data_dir}")
     print(f"Model: {payload['model']} on {payload['provider']}")
+    videos = summary.by_reason.get("video", 0)
     print(f"Folders: {len(st.folders)}; indexed files: {summary.files} "
-          f"({summary.photos} distinct photos); skipped: {summary.skipped}")
+          f"({summary.photos} distinct photos); skipped: {summary.skipped - videos}")
     for s in skipped:
-        print(f"  skipped [{s.reason}] {s.path}: {s.detail}")
+        if s.reason != "video":
+            print(f"  skipped [{s.reason}] {s.path}: {s.detail}")
+    if videos:
+        print(f"Videos: {videos} (video, not indexed)")
+        for s in skipped:
+            if s.reason == "video":
+                print(f"  video, not indexed: {s.path}")
     for q in damaged:
         print(f"  damaged record set aside: {q.table}.{q.column} {q.record} (a rescan "
               "re-indexes it)")

@@ -27,6 +27,12 @@ class UnsupportedFormatError(ImageError):
     reason = "unsupported"
 
 
+class VideoFileError(ImageError):
+    """A video among the photos: counted and reported, never decoded."""
+
+    reason = "video"
+
+
 class CorruptImageError(ImageError):
     reason = "corrupt"
 

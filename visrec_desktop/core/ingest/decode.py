@@ -1,12 +1,16 @@
-"""Bytes to pixels: sniff the format, read the header, refuse bombs, decode with OpenCV.
+"""Bytes to pixels: sniff the format, read the header, refuse bombs, decode.
 
-Decoding is the costliest step of indexing, so JPEGs are decoded at a reduced scale chosen from
-the header dimensions (libjpeg's DCT scaling), keeping the shorter side at or above `min_side`.
+The content decides the format (see `formats`). JPEGs, the bulk of any library, are decoded with
+OpenCV at a reduced scale chosen from the header (libjpeg's DCT scaling), keeping the shorter
+side at or above `min_side`; HEIC/HEIF goes through libheif (`heif`), camera RAW through LibRaw
+(`camera_raw`), TIFF through Pillow. Every failure is an `ImageError` whose message is a sentence
+a person can act on.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,33 +27,41 @@ from visrec_desktop.core.errors import (
     ImageTooLargeError,
     NotAnImageError,
     UnsupportedFormatError,
+    VideoFileError,
 )
+from visrec_desktop.core.ingest import camera_raw, heif, jpeg
+from visrec_desktop.core.ingest.formats import (
+    HEIF_SUFFIXES,
+    PHOTO_SUFFIXES,
+    RAW,
+    RAW_SUFFIXES,
+    VIDEO,
+    sniff,
+)
+from visrec_desktop.core.ingest.jpeg import reduction_flag
+
+__all__ = ["DEFAULT_PIXEL_LIMIT", "HEIF_SUFFIXES", "PHOTO_SUFFIXES", "RAW_SUFFIXES",
+           "DecodedImage", "ImageHeader", "apply_orientation", "decode", "read_bytes",
+           "read_header", "reduction_flag", "sniff"]
 
 Image.MAX_IMAGE_PIXELS = None  # we enforce our own, configurable limit before decoding
-
-SUPPORTED_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".avif"}
-)
-RAW_SUFFIXES = frozenset(
-    {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".dng", ".raf", ".orf", ".rw2",
-     ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".raw", ".rwl", ".iiq"}
-)
-HEIF_SUFFIXES = frozenset({".heic", ".heif", ".hif"})
-PHOTO_SUFFIXES = SUPPORTED_SUFFIXES | RAW_SUFFIXES | HEIF_SUFFIXES
 
 DEFAULT_PIXEL_LIMIT = 120_000_000
 _EXIF_ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
 _EXIF_DATETIME_ORIGINAL = 0x9003
 _EXIF_DATETIME = 0x0132
+_DNG_VERSION = 50706
+_PIL_ERRORS = (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error,
+               EOFError, IndexError, TypeError)
 
 
 @dataclass(frozen=True)
 class ImageHeader:
-    format: str  # "JPEG", "PNG", ...
+    format: str  # "JPEG", "PNG", "HEIF", "RAW", ...
     width: int  # as stored, before EXIF orientation
     height: int
-    orientation: int  # EXIF orientation 1..8
+    orientation: int  # EXIF orientation 1..8 still to apply (1 where the decoder applies it)
     has_alpha: bool
     captured: str | None  # ISO 8601 capture time from EXIF, when present
 
@@ -66,27 +78,10 @@ class DecodedImage:
         return (h.height, h.width) if h.orientation in (5, 6, 7, 8) else (h.width, h.height)
 
 
-def sniff(data: bytes) -> str | None:
-    """Format from magic bytes, or None when the content is not a known image."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    if data[:2] == b"BM":
-        return "BMP"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return "TIFF"
-    if data[4:8] == b"ftyp":
-        brand = data[8:12]
-        if brand in (b"avif", b"avis"):
-            return "AVIF"
-        if brand in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"):
-            return "HEIF"
-    return None
+def _why(exc: BaseException) -> str:
+    """A library's error text without object representations ("<_io.BytesIO object at ...>")."""
+    text = re.sub(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>", "", str(exc)).strip().rstrip(".")
+    return text or type(exc).__name__
 
 
 def _exif_time(value: object) -> str | None:
@@ -98,26 +93,52 @@ def _exif_time(value: object) -> str | None:
         return None
 
 
-def read_header(data: bytes, suffix: str = "") -> ImageHeader:
-    """Dimensions, orientation and capture time, read without decoding any pixel."""
-    if not data:
-        raise EmptyFileError("empty file")
-    fmt = sniff(data)
-    suffix = suffix.lower()
-    if fmt == "HEIF" or suffix in HEIF_SUFFIXES:
-        raise UnsupportedFormatError("HEIC/HEIF photos are not supported yet; convert them to JPEG")
-    if suffix in RAW_SUFFIXES:
-        raise UnsupportedFormatError("camera RAW files are not supported; export them as JPEG")
-    if fmt is None:
-        raise NotAnImageError("not an image (content is not a known image format)")
+def _exif_fields(exif: Image.Exif) -> tuple[int, str | None]:
+    """(orientation, capture time) from EXIF; a value of the wrong type or out of range is
+    ignored, as viewers do, so the photo is used as stored."""
+    raw = exif.get(_EXIF_ORIENTATION, 1)
+    if isinstance(raw, tuple | list) and len(raw) == 1:
+        raw = raw[0]
+    orientation = raw if isinstance(raw, int) and not isinstance(raw, bool) else 1
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(data)) as im:
-                width, height = im.size
-                has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
-                    im.mode == "P" and "transparency" in im.info
-                )
+        sub = exif.get_ifd(_EXIF_IFD)
+    except _PIL_ERRORS:
+        sub = {}
+    captured = _exif_time(sub.get(_EXIF_DATETIME_ORIGINAL)) or _exif_time(exif.get(_EXIF_DATETIME))
+    return (orientation if 1 <= orientation <= 8 else 1), captured
+
+
+def _exif_from_bytes(blob: bytes | None) -> tuple[int, str | None]:
+    exif = Image.Exif()
+    if blob:
+        try:
+            exif.load(blob[6:] if blob.startswith(b"Exif\x00\x00") else blob)
+        except _PIL_ERRORS:
+            return 1, None
+    return _exif_fields(exif)
+
+
+def _png_header(data: bytes) -> ImageHeader:
+    """A PNG's header from its IHDR chunk alone: used when Pillow refuses the metadata (a zTXt
+    or iCCP chunk over its size limit), which says nothing about the pixels."""
+    if len(data) < 33 or data[12:16] != b"IHDR":
+        raise CorruptImageError("The PNG file is damaged: its header chunk is missing.")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    idat = data.find(b"IDAT")
+    alpha = data[25] in (4, 6) or b"tRNS" in data[:idat if idat > 0 else len(data)]
+    return ImageHeader("PNG", width, height, 1, alpha, None)
+
+
+def _pillow_header(data: bytes, fmt: str) -> ImageHeader:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+                im.mode == "P" and "transparency" in im.info)
+            if fmt == "TIFF" and _DNG_VERSION in getattr(im, "tag_v2", {}):
+                raise _IsRaw
+            try:
                 if im.format == "PNG":
                     # Pillow's PNG getexif() decodes the whole image to find a late eXIf chunk;
                     # only an early one (what cameras and editors write) is read here.
@@ -126,44 +147,76 @@ def read_header(data: bytes, suffix: str = "") -> ImageHeader:
                         exif.load(im.info["exif"])
                 else:
                     exif = im.getexif()
-                orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
-                if fmt == "TIFF":
-                    orientation = 1  # Pillow applies a TIFF's orientation itself, size included
-                captured = _exif_time(exif.get_ifd(_EXIF_IFD).get(_EXIF_DATETIME_ORIGINAL))
-                captured = captured or _exif_time(exif.get(_EXIF_DATETIME))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error) as exc:
-        raise CorruptImageError(f"corrupt {fmt} header ({exc})") from exc
-    if width <= 0 or height <= 0:
-        raise CorruptImageError(f"{fmt} header has no pixels")
-    return ImageHeader(fmt, width, height, orientation if 1 <= orientation <= 8 else 1,
-                       has_alpha, captured)
+                orientation, captured = _exif_fields(exif)
+            except _PIL_ERRORS:
+                orientation, captured = 1, None  # unreadable EXIF: the photo as stored
+    if fmt == "TIFF":
+        orientation = 1  # Pillow applies a TIFF's orientation itself, size included
+    return ImageHeader(fmt, width, height, orientation, has_alpha, captured)
 
 
-def _check_complete(data: bytes, fmt: str) -> None:
-    # libjpeg and libpng quietly pad a truncated file with grey; refuse it instead.
-    tail = data[-4096:].rstrip(b"\x00\r\n \t")
-    if fmt == "JPEG" and b"\xff\xd9" not in tail:
-        raise CorruptImageError("truncated JPEG (no end-of-image marker)")
-    if fmt == "PNG" and b"IEND" not in tail:
-        raise CorruptImageError("truncated PNG (no IEND chunk)")
+class _IsRaw(Exception):
+    """A TIFF that is really a DNG (it has a DNGVersion tag)."""
 
 
-def reduction_flag(width: int, height: int, min_side: int) -> tuple[int, int]:
-    """The strongest JPEG DCT reduction (8, 4, 2, 1) that keeps the shorter side >= min_side."""
-    short = min(width, height)
-    for factor, flag in ((8, cv2.IMREAD_REDUCED_COLOR_8), (4, cv2.IMREAD_REDUCED_COLOR_4),
-                         (2, cv2.IMREAD_REDUCED_COLOR_2)):
-        if short // factor >= min_side:
-            return factor, flag
-    return 1, cv2.IMREAD_COLOR
+def _raw_header(data: bytes) -> ImageHeader:
+    meta = camera_raw.info(data)
+    captured = None
+    if sniff(data) == "TIFF":  # DNG, NEF, ARW, PEF...: EXIF in the TIFF structure
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                _, captured = _exif_fields(im.getexif())
+        except _PIL_ERRORS:
+            captured = None
+    return ImageHeader(RAW, meta.width, meta.height, meta.orientation, False, captured)
+
+
+def _format(data: bytes, suffix: str) -> str:
+    if not data:
+        raise EmptyFileError("The file is empty (0 bytes).")
+    fmt = sniff(data)
+    if fmt == "TIFF" and suffix in RAW_SUFFIXES:
+        return RAW
+    if fmt is None and suffix in RAW_SUFFIXES:
+        return RAW  # RAW formats without a magic number of their own: LibRaw decides
+    if fmt == VIDEO:
+        raise VideoFileError("This is a video, not a photo: videos are not indexed.")
+    if fmt == "JXL":
+        raise UnsupportedFormatError("JPEG XL images cannot be read yet; save a copy as JPEG.")
+    if fmt is None:
+        raise NotAnImageError("This is not an image: its content is not a known image format.")
+    return fmt
+
+
+def read_header(data: bytes, suffix: str = "") -> ImageHeader:
+    """Dimensions, orientation and capture time, read without decoding any pixel."""
+    fmt = _format(data, suffix.lower())
+    if fmt == RAW:
+        return _raw_header(data)
+    if fmt == "HEIF":
+        meta = heif.info(data)
+        _, captured = _exif_from_bytes(meta.exif)
+        # libheif turns the pixels upright itself; the EXIF tag repeats that turn.
+        return ImageHeader("HEIF", meta.width, meta.height, 1, meta.has_alpha, captured)
+    try:
+        header = _pillow_header(data, fmt)
+    except _IsRaw:
+        return _raw_header(data)
+    except _PIL_ERRORS as exc:
+        if fmt == "PNG":
+            return _png_header(data)
+        raise CorruptImageError(f"The {fmt} file is damaged: its header cannot be read "
+                                f"({_why(exc)}).") from exc
+    if header.width <= 0 or header.height <= 0:
+        raise CorruptImageError(f"The {fmt} file is damaged: its header says it has no pixels.")
+    return header
 
 
 def _to_bgr8(img: np.ndarray) -> np.ndarray:
     if img.dtype == np.uint16:
         img = (img >> 8).astype(np.uint8)
     elif img.dtype != np.uint8:
-        lo, hi = float(img.min()), float(img.max())  # float TIFF/HDR: stretch to 0..255
-        img = ((img.astype(np.float32) - lo) * (255.0 / ((hi - lo) or 1.0))).astype(np.uint8)
+        img = _float_to_u8(img)
     if img.ndim == 2:
         return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
     if img.shape[2] == 4:
@@ -175,6 +228,21 @@ def _to_bgr8(img: np.ndarray) -> np.ndarray:
     if img.shape[2] == 1:
         return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
     return img
+
+
+def _float_to_u8(img: np.ndarray) -> np.ndarray:
+    """Float samples in 0..1 (the TIFF convention) scale by 255, as 8-bit values would; integer
+    samples wider than 16 bits are read as 16-bit when they fit; anything else is stretched."""
+    values = img.astype(np.float32)
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if np.issubdtype(img.dtype, np.integer) and lo >= 0 and hi <= 65535:
+        scaled = values / 257.0 + 0.5
+    elif np.issubdtype(img.dtype, np.floating) and lo >= 0.0 and hi <= 1.0:
+        scaled = values * 255.0 + 0.5
+    else:
+        scaled = (values - lo) * (255.0 / ((hi - lo) or 1.0)) + 0.5
+    out: np.ndarray = np.nan_to_num(scaled).clip(0, 255).astype(np.uint8)
+    return out
 
 
 def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
@@ -196,47 +264,89 @@ def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
     return img
 
 
-def _decode_with_pillow(data: bytes) -> np.ndarray:
+_HIGH_BIT_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
+
+
+def _decode_with_pillow(data: bytes, fmt: str) -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data)) as im:
                 im.seek(0)
-                rgba = np.asarray(im.convert("RGBA"))
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, struct_error) as exc:
-        raise CorruptImageError(f"corrupt image data ({exc})") from exc
+                if im.mode in _HIGH_BIT_MODES:  # 16-bit, 32-bit and float grey: keep the range
+                    samples: np.ndarray = np.asarray(im)
+                    if im.mode.startswith("I;16"):
+                        samples = samples.astype(np.uint16)  # native byte order
+                    return _to_bgr8(samples)
+                rgba: np.ndarray = np.asarray(im.convert("RGBA"))
+    except _PIL_ERRORS as exc:
+        raise CorruptImageError(f"The {fmt} file is damaged: its image data cannot be read "
+                                f"({_why(exc)}).") from exc
     return _to_bgr8(cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+
+
+def _check_png(data: bytes) -> None:
+    # libpng quietly pads a truncated file with grey; refuse it instead.
+    if b"IEND" not in data[-4096:].rstrip(b"\x00\r\n \t"):
+        raise CorruptImageError("The PNG file is truncated: it ends before its last chunk.")
+
+
+def _decode_jpeg(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray | None:
+    """A JPEG at reduced scale. Data after the image (a motion photo's video, a panorama's
+    trailer) is left out; without an end marker the image is used only if its scan data is
+    complete."""
+    factor, flags = reduction_flag(header.width, header.height, min_side)
+    flags |= cv2.IMREAD_IGNORE_ORIENTATION
+    if b"\xff\xd9" in data[-4096:]:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    end = jpeg.image_end(data)
+    if end is not None:
+        return cv2.imdecode(np.frombuffer(data, np.uint8, count=end), flags)
+    cut = data[:jpeg.trailer_start(data)] + b"\xff\xd9"
+    img = cv2.imdecode(np.frombuffer(cut, np.uint8), flags)
+    if img is None or jpeg.ends_in_padding(img, factor):
+        raise CorruptImageError("The file is a truncated JPEG: its image data stops before the "
+                                "picture is complete (no end-of-image marker).")
+    return img
 
 
 def decode(
     data: bytes, suffix: str = "", min_side: int = 256, pixel_limit: int = DEFAULT_PIXEL_LIMIT
 ) -> DecodedImage:
-    """Decode image bytes to upright 8-bit BGR pixels, at reduced scale where that is free."""
+    """Decode image bytes to upright 8-bit BGR pixels, at reduced scale where that is cheap.
+
+    Raises an `ImageError` subclass (empty, not an image, video, unsupported, corrupt, too large)
+    whose message is a sentence for the person whose photo it is.
+    """
     header = read_header(data, suffix)
-    pixels = header.width * header.height
-    if pixels > pixel_limit:
+    if header.width * header.height > pixel_limit:
         raise ImageTooLargeError(
-            f"{header.width}x{header.height} pixels exceeds the limit of {pixel_limit:,}"
-        )
-    _check_complete(data, header.format)
+            f"The image is too large: {header.width}x{header.height} pixels exceeds the limit "
+            f"of {pixel_limit:,} (see Settings, or --pixel-limit).")
     img: np.ndarray | None
-    if header.format == "TIFF":
+    orientation = header.orientation
+    if header.format == RAW:
+        _, img, upright = camera_raw.decode(data, min_side)
+        orientation = 1 if upright else orientation
+    elif header.format == "HEIF":
+        img = heif.decode(data)
+    elif header.format == "TIFF":
         # OpenCV's TIFF reader ignores IMREAD_IGNORE_ORIENTATION and premultiplies alpha.
-        img = _decode_with_pillow(data)
+        img = _decode_with_pillow(data, "TIFF")
+    elif header.format == "JPEG":
+        img = _decode_jpeg(data, header, min_side)
     else:
+        if header.format == "PNG":
+            _check_png(data)
         buf = np.frombuffer(data, np.uint8)
-        if header.format == "JPEG":
-            _, flags = reduction_flag(header.width, header.height, min_side)
-        elif header.has_alpha:
-            flags = cv2.IMREAD_UNCHANGED
-        else:
-            flags = cv2.IMREAD_COLOR
+        flags = cv2.IMREAD_UNCHANGED if header.has_alpha else cv2.IMREAD_COLOR
         img = cv2.imdecode(buf, flags | cv2.IMREAD_IGNORE_ORIENTATION)
-        if img is None and header.format in ("GIF", "BMP"):
-            img = _decode_with_pillow(data)  # OpenCV builds without these codecs
+        if img is None and header.format in ("GIF", "BMP", "JP2"):
+            img = _decode_with_pillow(data, header.format)  # OpenCV builds without these codecs
     if img is None or img.size == 0:
-        raise CorruptImageError(f"corrupt {header.format} data (decoder failed)")
-    img = apply_orientation(_to_bgr8(img), header.orientation)
+        raise CorruptImageError(f"The {header.format} file is damaged: its image data cannot be "
+                                "decoded.")
+    img = apply_orientation(_to_bgr8(img), orientation)
     return DecodedImage(np.ascontiguousarray(img), header)
 
 
@@ -245,7 +355,8 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     `cv2.imread`); the decoder then views these bytes without copying them."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise ImageTooLargeError(f"file of {size:,} bytes exceeds the limit of {max_bytes:,}")
+        raise ImageTooLargeError(f"The file is too large: {size:,} bytes exceeds the limit of "
+                                 f"{max_bytes:,}.")
     if size == 0:
-        raise EmptyFileError("empty file")
+        raise EmptyFileError("The file is empty (0 bytes).")
     return path.read_bytes()

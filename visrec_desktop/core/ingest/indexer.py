@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 # Skips that may pass next time: tried again on every scan. "too_large" is tried again only
 # when the limits have changed since it was recorded.
 RETRY_REASONS = frozenset({"permission", "unreadable"})
+VIDEO_DETAIL = "Video, not indexed: visrec learns from photos only."
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class IndexReport:
     hashed: int = 0  # files whose bytes were read
     removed: int = 0  # files gone since the last run
     skipped: int = 0  # files recorded as skipped in this run
+    videos: int = 0  # video files found beside the photos: reported, not indexed
     missing_folders: list[Path] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
@@ -165,8 +167,16 @@ class Indexer:
                                                item.reason, item.detail))
                     continue
                 assert isinstance(item, Found)
-                report.scanned += 1
                 state = states.get(key)
+                if item.video:
+                    report.videos += 1
+                    if (state is None or state.reason != "video" or state.size != item.size
+                            or state.mtime_ns != item.mtime_ns):
+                        problems.append(FileRecord(item.path, key, folder.id, item.size,
+                                                   item.mtime_ns, "skipped", "video",
+                                                   VIDEO_DETAIL))
+                    continue
+                report.scanned += 1
                 if (state is not None and state.size == item.size
                         and state.mtime_ns == item.mtime_ns
                         and (state.photo_model == self.model_id if state.status == "ok"
@@ -240,7 +250,7 @@ class Indexer:
                 report.removed = self.store.delete_files(gone)
             if problems:
                 self.store.write([], problems)
-                report.skipped += len(problems)
+                report.skipped += sum(p.reason != "video" for p in problems)
             self._known = self.store.known_contents(self.model_id)
             self._pipeline(work, report, progress)
             self.store.gc_photos()

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from visrec_desktop.core.ingest.decode import PHOTO_SUFFIXES
+from visrec_desktop.core.ingest.formats import PHOTO_SUFFIXES, VIDEO_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Found:
     path: Path
     size: int
     mtime_ns: int
+    video: bool = False  # a video beside the photos: counted and reported, never decoded
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def _excluded(rel: str, name: str, patterns: Sequence[str]) -> bool:
 def walk(
     root: Path, exclude: Sequence[str] = (), include_hidden: bool = False
 ) -> Iterator[Found | Problem]:
-    """Yield photo-like files under `root` (recursively, following links safely) and problems.
+    """Yield photo-like files and videos under `root` (recursively, following links safely) and
+    problems.
 
     Symlinked folders are followed once: a folder already visited (same device and inode) is
     reported as a loop rather than walked again.
@@ -85,7 +87,9 @@ def walk(
                     seen.add(key)
                     subfolders.append(path)
                     continue
-                if path.suffix.lower() not in PHOTO_SUFFIXES:
+                suffix = path.suffix.lower()
+                video = suffix in VIDEO_SUFFIXES
+                if not video and suffix not in PHOTO_SUFFIXES:
                     continue
                 st = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
@@ -99,5 +103,5 @@ def walk(
                     yield Problem(path, "unreadable", exc.strerror or str(exc))
                 continue
             if stat.S_ISREG(st.st_mode):
-                yield Found(path, st.st_size, st.st_mtime_ns)
+                yield Found(path, st.st_size, st.st_mtime_ns, video)
         stack.extend(reversed(subfolders))

@@ -44,6 +44,7 @@ REASONS = {
     "unreadable": "Could not be read",
     "symlink_loop": "Link that leads back to itself",
     "broken_link": "Link to something that is gone",
+    "video": "Video, not indexed",
 }
 FOLDER_COLUMNS = ("Folder", "Photos", "Skipped", "Status")
 SKIPPED_COLUMNS = ("File", "Reason", "Detail")
@@ -82,6 +83,8 @@ def report_summary(r: IndexReport) -> str:
             text += f" ({r.embedded:,} analysed, {r.photos_per_second:.1f} photos/s)"
         text += (f", {r.unchanged:,} unchanged, {r.skipped:,} skipped, "
                  f"{r.removed:,} removed.")
+        if r.videos:
+            text += f" {_plural(r.videos, 'video')} seen (video, not indexed)."
     if r.missing_folders:
         text += f" Not found: {', '.join(str(p) for p in r.missing_folders)}."
     return text
@@ -513,8 +516,12 @@ class LibraryPage(Page):
         for s in skipped:
             model.appendRow([_item(str(s.path), str(s.path)), _item(human_reason(s.reason)),
                              _item(s.detail, s.detail)])
-        self.skipped_label.setText(f"Skipped files ({len(skipped):,})" if skipped
-                                   else "Skipped files: none")
+        videos = sum(s.reason == "video" for s in skipped)
+        label = f"Skipped files ({len(skipped) - videos:,})" if len(skipped) > videos \
+            else "Skipped files: none"
+        if videos:
+            label += f"; {_plural(videos, 'video')} (video, not indexed)"
+        self.skipped_label.setText(label)
         self.skipped_view.resizeColumnToContents(1)
 
     def _selected_folder(self) -> tuple[int | None, Path] | None:
