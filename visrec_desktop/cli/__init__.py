@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from visrec_desktop import __version__
-from visrec_desktop.cli import catalogs, indexing, privacy, security
+from visrec_desktop.cli import catalogs, console, indexing, privacy, security
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse the command line and set up logging (--verbose, --debug)."""
+    """Parse the command line and set up logging (--verbose, --debug) and console output that
+    never raises (once, here, at the entry of every `visrec` run)."""
+    console.install()
     args = build_parser().parse_args(argv)
     level = (logging.DEBUG if getattr(args, "debug", False) else
              logging.INFO if getattr(args, "verbose", False) else logging.WARNING)

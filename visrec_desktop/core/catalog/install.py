@@ -22,6 +22,7 @@ import secrets
 import shutil
 import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -199,7 +200,8 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
             limits: Limits | None, root: Path, staging: Path, started: float) -> ImportReport:
     try:
         with Bundle.open(bundle_path, limits or Limits()) as bundle:
-            names = set(bundle.names())
+            published = bundle.names()
+            names = _nfc_names(published)
             meta = parse_catalog(bundle.read("catalog.json"))
             fingerprint = verify(bundle)
             target = root / meta.id
@@ -225,8 +227,10 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
             # Copy the bundle as published, then work from the copy.
             (staging / "bundle").mkdir(parents=True)
             (staging / "index").mkdir()
-            for name in sorted(names):
-                dest = staging / "bundle" / name
+            for name in sorted(published):
+                # Stored under the NFC form of its name: a bundle zipped on macOS names its
+                # files in NFD while catalog.json (typed by a person) says NFC.
+                dest = staging / "bundle" / nfc(name)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(bundle.read(name))
     except BaseException:
@@ -235,13 +239,17 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
     try:
         problems: dict[str, str] = {}
         shas: list[str | None] = []
+        digests: dict[str, str] = {}  # one read per distinct file, however many items share it
         for item in meta.items:
-            image = str(item["image"])
+            image = nfc(str(item["image"]))
             if image not in names:
-                problems[str(item["id"])] = f"image '{image}' is not in the bundle"
+                problems[str(item["id"])] = f"The image '{image}' is not in the bundle."
                 shas.append(None)
-            else:
-                shas.append(hashlib.sha256((staging / "bundle" / image).read_bytes()).hexdigest())
+                continue
+            if image not in digests:
+                digests[image] = hashlib.sha256(
+                    (staging / "bundle" / image).read_bytes()).hexdigest()
+            shas.append(digests[image])
         vectors = np.zeros((n, spec.embedding_dim), np.float32)
         usable = np.zeros(n, bool)
         reused = 0
@@ -249,7 +257,7 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
         todo: list[int] = []
         if given is not None:
             for i, why in _undecodable(staging / "bundle", meta.items, shas).items():
-                problems[str(meta.items[i]["id"])] = f"image cannot be used: {why}"
+                problems[str(meta.items[i]["id"])] = f"The image cannot be used: {why}"
                 shas[i] = None
         for i, sha in enumerate(shas):
             if sha is None:
@@ -268,17 +276,24 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
             todo.append(i)
         embedded = 0
         if todo:
-            sources = [(str(meta.items[i]["image"]),
-                        (lambda p=staging / "bundle" / str(meta.items[i]["image"]):
-                         p.read_bytes())) for i in todo]
+            # Each distinct image (by content) is embedded once; items sharing it share the
+            # vector (a shop's placeholder picture may stand for thousands of items).
+            first: dict[str, int] = {}
+            for i in todo:
+                first.setdefault(str(shas[i]), i)
+            unique = list(first.values())
+            files = [staging / "bundle" / nfc(str(meta.items[i]["image"])) for i in unique]
+            sources = [(f.name, f.read_bytes) for f in files]
             result = embed_many(embedder, sources, progress)
-            for j, i in enumerate(todo):
+            embedded = int(result.ok.sum())
+            row = {str(shas[i]): j for j, i in enumerate(unique)}
+            for i in todo:
+                j = row[str(shas[i])]
                 if result.ok[j]:
                     vectors[i], usable[i] = result.vectors[j], True
-                    embedded += 1
                 else:
                     problems[str(meta.items[i]["id"])] = \
-                        f"image cannot be used: {result.errors.get(j, 'unknown error')}"
+                        f"The image cannot be used: {result.errors.get(j, 'unknown error')}"
         if not usable.any():
             raise CatalogFormatError("None of the catalog's images could be used: "
                                      + "; ".join(list(problems.values())[:3]))
@@ -318,7 +333,7 @@ def _undecodable(folder: Path, items: list[dict[str, Any]], shas: list[str | Non
     precomputed embeddings must not make an item the app cannot show look usable."""
 
     def check(i: int) -> tuple[int, str | None]:
-        name = str(items[i]["image"])
+        name = nfc(str(items[i]["image"]))
         try:
             decode((folder / name).read_bytes(), Path(name).suffix, min_side=16)
         except ImageError as exc:
@@ -327,9 +342,13 @@ def _undecodable(folder: Path, items: list[dict[str, Any]], shas: list[str | Non
             return i, exc.strerror or str(exc)
         return i, None
 
-    todo = [i for i, sha in enumerate(shas) if sha is not None]
+    first: dict[str, int] = {}
+    for i, sha in enumerate(shas):
+        if sha is not None:
+            first.setdefault(sha, i)
     with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="visrec-check") as pool:
-        return {i: why for i, why in pool.map(check, todo) if why is not None}
+        bad = {shas[i]: why for i, why in pool.map(check, first.values()) if why is not None}
+    return {i: bad[sha] for i, sha in enumerate(shas) if sha is not None and sha in bad}
 
 
 def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
@@ -364,7 +383,24 @@ def item_meta(data_dir: Path, catalog_id: str) -> list[dict[str, Any]]:
 
 
 def image_path(data_dir: Path, catalog_id: str, image: str) -> Path:
-    return catalogs_dir(data_dir) / catalog_id / "bundle" / image
+    return catalogs_dir(data_dir) / catalog_id / "bundle" / nfc(image)
+
+
+def nfc(name: str) -> str:
+    """A bundle file name in Unicode normal form C: macOS zips write NFD ('cafe\u0301.jpg'),
+    people and JSON files write NFC ('caf\u00e9.jpg'); both name the same file."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _nfc_names(names: list[str]) -> set[str]:
+    out: dict[str, str] = {}
+    for name in names:
+        other = out.setdefault(nfc(name), name)
+        if other != name:
+            raise CatalogFormatError(
+                f"The bundle has two files whose names differ only in Unicode normalisation "
+                f"('{other}' and '{name}'); refused, as no one could tell them apart")
+    return set(out)
 
 
 def ensure_demo(data_dir: Path, embedder: Embedder, progress: Progress | None = None) -> bool:

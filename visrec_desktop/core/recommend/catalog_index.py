@@ -60,6 +60,20 @@ class CatalogIndex:
         return self._centred_norm
 
 
+def _merge_duplicates(rows: np.ndarray) -> np.ndarray:
+    """Equal rows merged into one scaled by sqrt(count): the Gram matrix X^T X, hence the right
+    singular vectors, is unchanged, and a catalog of thousands of items sharing a few pictures
+    costs an SVD of a few rows."""
+    flat = np.ascontiguousarray(rows)
+    keys = flat.view(np.dtype((np.void, flat.dtype.itemsize * flat.shape[1]))).ravel()
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    if len(first) == len(rows):
+        return rows
+    order = np.argsort(first)
+    merged: np.ndarray = flat[first[order]] * np.sqrt(counts[order])[:, None]
+    return merged
+
+
 def reduction_basis(vectors: np.ndarray, dim: int = REDUCED_DIM, seed: int = 0) -> np.ndarray:
     """Top right-singular vectors of (a sample of) the unit embeddings, uncentred: dot products
     of unit vectors are preserved best by the directions with the most energy."""
@@ -69,6 +83,7 @@ def reduction_basis(vectors: np.ndarray, dim: int = REDUCED_DIM, seed: int = 0) 
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=min(n, BASIS_SAMPLE), replace=False))
     sample = np.asarray(vectors[idx], dtype=np.float64)
+    sample = _merge_duplicates(sample)
     if len(sample) <= 2 * dim:  # a small catalog: its items span at most len(sample) directions
         _, _, vt = np.linalg.svd(sample, full_matrices=False)
         basis = vt[:dim].T

@@ -45,9 +45,11 @@ class NullCodec:
 
 
 def seal_json(codec: Codec, obj: Any, table: str, column: str, row: bytes) -> bytes:
-    raw = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    # surrogatepass: file names that are not valid UTF-8 travel as surrogate escapes (PEP 383)
+    raw = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
+                                                                            "surrogatepass")
     return codec.seal(raw, table, column, row)
 
 
 def open_json(codec: Codec, blob: bytes, table: str, column: str, row: bytes) -> Any:
-    return json.loads(codec.open(blob, table, column, row))
+    return json.loads(codec.open(blob, table, column, row).decode("utf-8", "surrogatepass"))

@@ -174,7 +174,9 @@ class Store:
         return self.codec.blind("content", digest)
 
     def _path_text(self, path: Path) -> str:
-        return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        # The exact name, undecodable bytes kept as surrogate escapes (PEP 383), so a folder
+        # named in Latin-1 on a UTF-8 system can be found again and opened.
+        return str(path)
 
     # -- folders ----------------------------------------------------------------------------
     def add_folder(self, path: Path) -> Folder:
@@ -182,7 +184,7 @@ class Store:
         with self.transaction() as conn:
             row = conn.execute("SELECT id FROM folders WHERE path_key = ?", [key]).fetchone()
             if row is None:
-                sealed = self.codec.seal(self._path_text(path).encode(), "folders", "path", key)
+                sealed = self.codec.seal(os.fsencode(path), "folders", "path", key)
                 cur = conn.execute("INSERT INTO folders (path_key, path) VALUES (?, ?)",
                                    [key, sealed])
                 row = (cur.lastrowid,)
@@ -195,7 +197,7 @@ class Store:
         for fid, key, blob in rows:
             raw = self.unseal(blob, "folders", "path", key)
             if raw is not None:
-                out.append(Folder(fid, Path(raw.decode())))
+                out.append(Folder(fid, Path(os.fsdecode(raw))))
         self.quarantine_damaged()
         return out
 
