@@ -304,10 +304,19 @@ def test_release_histogram_shape_types_and_fresh_noise() -> None:
 
 
 @pytest.mark.parametrize("counts", [[-1], [1, -3], [1.0], [2.5], [True], [False, 3], ["3"],
-                                    [None]])
+                                    [None], [np.float64(2.0)], [np.True_], np.array([1.5]),
+                                    np.array([True, False]), [np.int64(-2)]])
 def test_release_histogram_rejects_bad_counts(counts: list[Any]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="non-negative integers"):
         release_histogram(counts, 1.0)
+
+
+def test_release_histogram_accepts_numpy_integers() -> None:
+    """Counts straight from numpy (bincount's int64, any integer dtype) are counts."""
+    for counts in (np.bincount([0, 0, 2, 5]), np.array([3, 0, 7], np.uint8),
+                   [np.int32(4), 5, np.uint64(6)]):
+        noisy = release_histogram(counts, 1.0)
+        assert len(noisy) == len(counts) and all(type(x) is int for x in noisy)
 
 
 @pytest.mark.parametrize("epsilon", [0, 0.009, -1, 10.001, 11, math.nan, math.inf, "abc"])
@@ -776,21 +785,19 @@ def test_cli_export_writes_the_previewed_file(data: Path, tmp_path: Path,
     assert code == 0 and "spent 1; remaining 2." in stdout
 
 
-def test_cli_without_yes_off_a_terminal_records_but_does_not_write(
+def test_cli_without_yes_off_a_terminal_refuses_before_spending(
         data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Documented: the spend is recorded (write-ahead) but nothing is written; --yes later the
-    same day writes exactly the numbers that were shown, spending nothing more."""
+    """No terminal to confirm on and no --yes: refused before anything is computed, so no
+    budget is spent and nothing is written; --yes then spends exactly once."""
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     out = tmp_path / "f.json"
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out))
     assert code == 1 and not out.exists()
-    assert "Not written: pass --yes" in err and "already recorded" in err
-    shown = preview(err)
-    assert cli_status(capsys)["spent"] == 1.0
+    assert "--yes" in err and "No budget was spent" in err and PREVIEW not in err
+    assert cli_status(capsys)["spent"] == 0.0
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out), "--yes")
-    assert code == 0 and "the same request today: the stored answer" in err
-    assert json.loads(out.read_text("utf-8")) == shown
+    assert code == 0 and out.exists()
     assert cli_status(capsys)["spent"] == 1.0
 
 

@@ -17,6 +17,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not args.force:
         raise VisrecError(f"{out} exists; pass --force to replace it")
+    if not args.yes and not sys.stdin.isatty():
+        # Refuse before anything is computed: a release spends privacy budget.
+        raise VisrecError("Not exported: there is no terminal to ask for confirmation; pass "
+                          "--yes to export and write without asking. No budget was spent")
     with library(args) as lib:
         result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
@@ -26,13 +30,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             else f"(spent ε = {result.document['epsilon']:g})")
     print(f"Privacy budget: {result.spent:g} of {result.budget:g} spent, {remaining:g} left "
           f"{note}", file=sys.stderr)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise VisrecError("Not written: pass --yes to write without asking (the budget "
-                              "for this release is already recorded)")
-        if input(f"Write it to {out}? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("Not written. Asking again today returns the same numbers.")
-            return 1
+    answer = "yes" if args.yes else input(f"Write it to {out}? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        print("Not written. Asking again today returns the same numbers.")
+        return 1
     core.write_export(result.document, out)
     print(f"Wrote {out}.")
     return 0

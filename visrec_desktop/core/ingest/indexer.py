@@ -1,9 +1,10 @@
 """Index photo folders: scan, hash, decode, embed and store, as a bounded pipeline.
 
-Decoding runs on a thread pool (OpenCV and hashlib release the GIL) feeding batched inference on
-the calling thread; a sliding window of in-flight files keeps memory flat however large the
-library. Rows are committed batch by batch, so a killed run loses at most the batch in flight and
-the next run carries on where it stopped.
+Reading, hashing and decoding run through the shared pipeline (`pipeline.ordered_map`, with its
+error policy) on a thread pool, feeding batched inference on the calling thread; a sliding
+window of in-flight files keeps memory flat however large the library. Rows are committed
+batch by batch, so a killed run loses at most the batch in flight and the next run carries on
+where it stopped.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import hashlib
 import logging
 import os
 import time
-from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,17 @@ from typing import Any
 import numpy as np
 
 from visrec_desktop.core.changes import Changes
-from visrec_desktop.core.errors import Cancelled, ImageError, VisrecError
+from visrec_desktop.core.errors import Cancelled, VisrecError
 from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
-from visrec_desktop.core.ingest.pipeline import MAX_FILE_BYTES
-from visrec_desktop.core.ingest.preprocess import Enhancements, embedding_space, to_tensor
+from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, read_bytes
+from visrec_desktop.core.ingest.pipeline import (
+    MAX_FILE_BYTES,
+    VANISHED,
+    failure_of,
+    model_input,
+    ordered_map,
+)
+from visrec_desktop.core.ingest.preprocess import Enhancements, embedding_space
 from visrec_desktop.core.ingest.scan import Found, Problem, walk
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.store.database import Store
@@ -198,24 +203,17 @@ class Indexer:
             out.content_key = self.store.content_key(hashlib.sha256(data).digest())
             if out.content_key in self._known:
                 return out
-            image = decode(data, work.path.suffix, self.spec.preprocess.resize_shorter,
-                           self.options.pixel_limit)
-            out.tensor = to_tensor(image.pixels, self.spec.preprocess, self.options.enhancements)
+            out.tensor, image = model_input(data, work.path.suffix, self.spec,
+                                            self.options.pixel_limit, self.options.enhancements)
             width, height = image.size
             out.info = {"width": width, "height": height, "format": image.header.format,
                         "captured": image.header.captured}
-        except ImageError as exc:
-            out.reason, out.detail = exc.reason, str(exc)
-        except FileNotFoundError:
-            out.vanished = True
-        except PermissionError as exc:
-            out.reason, out.detail = "permission", exc.strerror or "permission denied"
-        except OSError as exc:
-            out.reason, out.detail = "unreadable", exc.strerror or str(exc)
-        except Exception as exc:  # a decoder bug must cost one photo, never the whole run
-            log.error("unexpected %s while decoding a photo", type(exc).__name__)
-            log.debug("decoder failure", exc_info=True)  # may name the file: debug only
-            out.reason, out.detail = "corrupt", f"decoder error ({type(exc).__name__})"
+        except Exception as exc:  # one photo, never the run: the pipeline's error policy
+            failure = failure_of(exc)
+            if failure.reason == VANISHED:
+                out.vanished = True
+            else:
+                out.reason, out.detail = failure.reason, failure.detail
         return out
 
     # -- stage 3: batch inference and commit, on this thread --------------------------------
@@ -280,25 +278,19 @@ class Indexer:
             pending_new.clear()
             last_flush = time.monotonic()
 
-        todo = deque(work)
-        inflight: deque[Future[_Prepared]] = deque()
-        with ThreadPoolExecutor(workers, thread_name_prefix="visrec-decode") as pool:
-            try:
-                while todo or inflight:
-                    while todo and len(inflight) < window:
-                        inflight.append(pool.submit(self._prepare, todo.popleft()))
-                    prepared = inflight.popleft().result()
-                    progress.checkpoint()
-                    self._consume(prepared, batch, records, pending_new, report)
-                    if (len(batch) >= opts.batch_size or len(records) >= 4 * opts.batch_size
-                            or time.monotonic() - last_flush > opts.flush_seconds):
-                        flush()
-            except Cancelled:
-                for fut in inflight:
-                    fut.cancel()
-                flush()  # keep every photo already prepared
-                raise
-            flush()
+        results = ordered_map(self._prepare, work, workers, window)
+        try:
+            for prepared in results:
+                progress.checkpoint()
+                self._consume(prepared, batch, records, pending_new, report)
+                if (len(batch) >= opts.batch_size or len(records) >= 4 * opts.batch_size
+                        or time.monotonic() - last_flush > opts.flush_seconds):
+                    flush()
+        except Cancelled:
+            results.close()
+            flush()  # keep every photo already prepared
+            raise
+        flush()
 
     def _consume(self, p: _Prepared, batch: list[_Prepared], records: list[FileRecord],
                  pending_new: dict[bytes, _Prepared], report: IndexReport) -> None:

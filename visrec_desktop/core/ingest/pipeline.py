@@ -1,35 +1,108 @@
-"""Embed many images from bytes, off the calling thread's back: decode in a pool, infer in batches.
+"""The one decode -> embed pipeline: bytes to model input on a thread pool, batched inference on
+the calling thread, and one error policy for every caller.
 
-The indexer has its own pipeline (it also hashes and stores); this is the plain version used for
-catalog images by the publisher tool and by catalog import.
+Photo indexing (`indexer`), catalog import and build (`embed_many`) and `visrec tags`/`similar`
+(`embed_many` on a few files) all come through here, so an unexpected decoder error costs one
+image everywhere, with the same reason, and never stops a run. OpenCV, libheif, LibRaw and
+hashlib release the GIL, so threads decode in parallel; a bounded window of in-flight work keeps
+memory flat however many images there are.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
 
-from visrec_desktop.core.errors import ImageError
+from visrec_desktop.core.errors import Cancelled, ImageError
 from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, decode, read_bytes
+from visrec_desktop.core.inference.manifest import ModelSpec
+from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, DecodedImage, decode, read_bytes
 from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.progress import Progress
 
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+VANISHED = "vanished"  # the file was removed while being read: nothing to record
 MAX_FILE_BYTES = 512 * 1024 * 1024  # larger files are refused before reading
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one image could not be used: a reason code and a sentence for a person."""
+
+    reason: str  # empty, not_image, video, unsupported, corrupt, too_large, permission, ...
+    detail: str
+
+
+def failure_of(exc: Exception) -> Failure:
+    """The error policy shared by every caller: what an exception met while reading or decoding
+    one image means. Expected errors keep their reason; an unexpected one (a decoder bug) is
+    logged by type only (the message may name the file) and costs this one image."""
+    if isinstance(exc, ImageError):
+        return Failure(exc.reason, str(exc))
+    if isinstance(exc, FileNotFoundError):
+        return Failure(VANISHED, "No such file: it was moved or deleted.")
+    if isinstance(exc, PermissionError):
+        return Failure("permission", "No permission to read the file.")
+    if isinstance(exc, OSError):
+        return Failure("unreadable", f"The file could not be read ({exc.strerror or exc}).")
+    if isinstance(exc, MemoryError):
+        return Failure("too_large", "There is not enough memory to decode this image.")
+    log.error("unexpected %s while decoding an image", type(exc).__name__)
+    log.debug("decoder failure", exc_info=exc)  # may name the file: debug only
+    return Failure("corrupt", f"The decoder failed on this file ({type(exc).__name__}).")
+
+
+def model_input(data: bytes, suffix: str, spec: ModelSpec, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
+                enhancements: Enhancements | None = None) -> tuple[np.ndarray, DecodedImage]:
+    """Image bytes to the model's input tensor (reduced decode, then the manifest's resize,
+    crop and normalisation), with the decoded image for its header."""
+    image = decode(data, suffix, spec.preprocess.resize_shorter, pixel_limit)
+    return to_tensor(image.pixels, spec.preprocess, enhancements), image
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 0,
+                window: int = 0) -> Generator[R, None, None]:
+    """`fn` over `items` on a thread pool, results in input order, at most `window` in flight.
+
+    Closing the iterator early (a cancelled run) drops the work not yet started."""
+    workers = workers or os.cpu_count() or 1
+    window = window or 4 * workers
+    todo = iter(items)
+    inflight: deque[Future[R]] = deque()
+    with ThreadPoolExecutor(workers, thread_name_prefix="visrec-decode") as pool:
+        try:
+            for item in todo:
+                inflight.append(pool.submit(fn, item))
+                if len(inflight) >= window:
+                    yield inflight.popleft().result()
+            while inflight:
+                yield inflight.popleft().result()
+        finally:
+            for fut in inflight:
+                fut.cancel()
 
 
 @dataclass
 class EmbedResult:
-    vectors: np.ndarray  # (n, dim) float32, zero rows where failed
+    vectors: np.ndarray  # (n, dim) float32 unit vectors, zero rows where failed
     ok: np.ndarray  # (n,) bool
-    errors: dict[int, str]  # index -> reason
+    errors: dict[int, str]  # index -> a sentence saying why
+    probs: np.ndarray | None = None  # (n, classes) float32 class probabilities, if the model has
+    reasons: dict[int, str] | None = None  # index -> reason code
 
 
 def embed_many(
@@ -38,70 +111,73 @@ def embed_many(
     progress: Progress | None = None,
     batch_size: int = 16,
     pixel_limit: int = DEFAULT_PIXEL_LIMIT,
+    enhancements: Enhancements | None = None,
 ) -> EmbedResult:
-    """Embed images given as (file name, read function) pairs; failures are reported, not raised."""
+    """Embed images given as (file name, read function) pairs; failures are reported, not raised.
+
+    Raises `Cancelled` when `progress` is cancelled."""
     progress = progress or Progress()
     spec = embedder.spec
     n = len(sources)
     vectors = np.zeros((n, spec.embedding_dim), dtype=np.float32)
+    probs = np.zeros((n, spec.num_classes or 0), np.float32) if spec.logits_output else None
     ok = np.zeros(n, dtype=bool)
     errors: dict[int, str] = {}
+    reasons: dict[int, str] = {}
 
-    def prepare(i: int) -> np.ndarray | None:
+    def prepare(i: int) -> tuple[int, np.ndarray | None, Failure | None]:
         name, read = sources[i]
         try:
-            image = decode(read(), os.path.splitext(name)[1], spec.preprocess.resize_shorter,
-                           pixel_limit)
-            return to_tensor(image.pixels, spec.preprocess)
-        except ImageError as exc:
-            errors[i] = str(exc)
-        except OSError as exc:
-            errors[i] = exc.strerror or str(exc)
-        return None
+            tensor, _ = model_input(read(), os.path.splitext(name)[1], spec, pixel_limit,
+                                    enhancements)
+            return i, tensor, None
+        except Exception as exc:  # one image, never the run: see failure_of
+            return i, None, failure_of(exc)
 
     progress.start(n, "embedding")
     pending: list[tuple[int, np.ndarray]] = []
 
     def flush() -> None:
         if pending:
-            emb, _ = embedder.run(np.stack([t for _, t in pending]))
-            for (i, _), vec in zip(pending, emb, strict=True):
-                vectors[i] = vec
-                ok[i] = True
+            emb, p = embedder.run(np.stack([t for _, t in pending]))
+            rows = [i for i, _ in pending]
+            vectors[rows], ok[rows] = emb, True
+            if probs is not None and p is not None:
+                probs[rows] = p
         progress.advance(len(pending))
         pending.clear()
 
-    workers = os.cpu_count() or 1
-    with ThreadPoolExecutor(workers, thread_name_prefix="visrec-embed") as pool:
-        todo = deque(range(n))
-        inflight: deque[tuple[int, Future[np.ndarray | None]]] = deque()
-        while todo or inflight:
-            while todo and len(inflight) < 2 * batch_size:
-                i = todo.popleft()
-                inflight.append((i, pool.submit(prepare, i)))
-            i, fut = inflight.popleft()
-            tensor = fut.result()
+    results = ordered_map(prepare, range(n), window=2 * batch_size)
+    try:
+        for i, tensor, failure in results:
             progress.checkpoint()
-            if tensor is None:
+            if failure is not None:
+                errors[i], reasons[i] = failure.detail, failure.reason
                 progress.advance(1)
-            else:
-                pending.append((i, tensor))
+                continue
+            assert tensor is not None
+            pending.append((i, tensor))
             if len(pending) >= batch_size:
                 flush()
         flush()
-    return EmbedResult(vectors, ok, errors)
+    except Cancelled:
+        results.close()
+        raise
+    return EmbedResult(vectors, ok, errors, probs, reasons)
 
 
 def embed_file(embedder: Embedder, path: Path, pixel_limit: int = DEFAULT_PIXEL_LIMIT,
                steps: Enhancements | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """One photo file's unit embedding, shape (dim,) float32, and its class probabilities,
-    shape (1, classes), or None for a model without a class output. Raises ImageError, OSError.
-    """
-    spec = embedder.spec
-    image = decode(read_bytes(path, MAX_FILE_BYTES), path.suffix,
-                   spec.preprocess.resize_shorter, pixel_limit)
-    emb, probs = embedder.run(to_tensor(image.pixels, spec.preprocess, steps)[None])
-    return emb[0], probs
+    shape (1, classes), or None for a model without a class output, through `embed_many` and
+    its error policy. Raises ImageError (with the policy's sentence) when it cannot be used."""
+    result = embed_many(embedder, [(path.name, partial(read_bytes, path, MAX_FILE_BYTES))],
+                        pixel_limit=pixel_limit, enhancements=steps)
+    if not result.ok[0]:
+        error = ImageError(result.errors[0])
+        error.reason = (result.reasons or {}).get(0, error.reason)
+        raise error
+    return result.vectors[0], None if result.probs is None else result.probs[:1]
 
 
 def preview(path: Path, size: int) -> np.ndarray:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from visrec_desktop.core import config
@@ -11,7 +12,8 @@ from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.inference import providers
 from visrec_desktop.core.inference.embedder import Embedder, Tag
 from visrec_desktop.core.inference.manifest import load_model_spec
-from visrec_desktop.core.ingest.pipeline import embed_file
+from visrec_desktop.core.ingest.decode import read_bytes
+from visrec_desktop.core.ingest.pipeline import MAX_FILE_BYTES, embed_many
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,15 @@ def tag_photos(paths: list[Path], k: int = 5, data_dir: Path | None = None,
     if embedder.spec.logits_output is None:
         raise VisrecError(f"Model {embedder.spec.name} has no class output, so no tags")
     settings = config.Settings.load(folder) if folder.exists() else config.Settings()
+    # All files through the one pipeline (decoded in parallel, embedded in batches) and its
+    # error policy: an unreadable file gets its sentence, never an exception.
+    sources = [(p.name, partial(read_bytes, p, MAX_FILE_BYTES)) for p in paths]
+    result = embed_many(embedder, sources, pixel_limit=settings.pixel_limit)
     out = []
-    for path in paths:
-        try:
-            _, probs = embed_file(embedder, path, settings.pixel_limit)
-        except (VisrecError, OSError) as exc:
-            out.append(PhotoTags(path, [], str(getattr(exc, "strerror", None) or exc)))
+    for i, path in enumerate(paths):
+        if not result.ok[i]:
+            out.append(PhotoTags(path, [], result.errors[i]))
             continue
-        assert probs is not None  # a model with a class output returns probabilities
-        out.append(PhotoTags(path, embedder.top_tags(probs, k)[0]))
+        assert result.probs is not None  # a model with a class output returns probabilities
+        out.append(PhotoTags(path, embedder.top_tags(result.probs[i:i + 1], k)[0]))
     return out, embedder.notes

@@ -13,6 +13,7 @@ for the unit "one photo".
 
 from __future__ import annotations
 
+import numbers
 import secrets
 from collections.abc import Sequence
 from fractions import Fraction
@@ -75,8 +76,12 @@ def release_histogram(counts: Sequence[int], epsilon: float | str | Fraction) ->
     post-processing, left to the caller). Public so that anyone can audit the mechanism.
     """
     eps = as_fraction(epsilon)
-    if any(not isinstance(c, int) or isinstance(c, bool) or c < 0 for c in counts):
-        raise ValueError("counts must be non-negative integers")
+    for i, c in enumerate(counts):
+        # numbers.Integral: Python and NumPy integers alike; bool (and NumPy's bool, which is
+        # not Integral) and floats are refused, as a float count would not be a count.
+        if not isinstance(c, numbers.Integral) or isinstance(c, bool) or c < 0:
+            raise ValueError(f"counts must be non-negative integers (Python or NumPy); count "
+                             f"{i} is {c!r} of type {type(c).__name__}")
     scale = 1 / eps
     return [int(c) + sample_discrete_laplace(scale) for c in counts]
 
