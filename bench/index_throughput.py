@@ -5,7 +5,12 @@
 
 Each indexing run happens in a fresh subprocess (so peak RSS is its own), alternating the
 encrypted store with a plaintext null codec so both see the same machine load. The naive
-baseline (full-size imread, one image per session.run, one thread) runs in this process.
+baseline (full-size imread, one image per session.run, one thread) runs in this process, and so
+does the CPU-work bound (`bench.cpu_bound`: single-threaded reduced decode + batched one-thread
+inference per photo, spread over all cores), measured in every repeat so the ratio
+indexer / bound compares figures taken under the same load. HEIC and RAW (DNG) copies of some
+of the photos get their own indexer figure beside their decode-only bound, when the bench
+environment has the encoders to make them (see bench/cpu_bound.py).
 Figures are medians over --repeats runs; the machine is shared, so expect noise.
 """
 
@@ -23,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import datasets
+from bench import cpu_bound, datasets
 from bench.memory import peak_rss_mb
 from bench.naive_baseline import run_naive
 
@@ -80,6 +85,29 @@ def _spawn(folder: Path, codec: str, rescans: int = 0) -> dict[str, Any]:
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _format_figures(jpegs: list[Path], cache: Path, tmp: Path, repeats: int
+                    ) -> dict[str, dict[str, Any]]:
+    """Indexer photos/s on HEIC and RAW copies of `jpegs`, beside their decode-only bound."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, make in (("HEIC", cpu_bound.heic_set), ("RAW (DNG)", cpu_bound.dng_set)):
+        made = make(jpegs, cache)
+        if isinstance(made, str):
+            out[name] = {"skipped": made}
+            continue
+        folder = _link_folder(made, tmp / name.split()[0].lower())
+        rates, bounds = [], []
+        for i in range(repeats):
+            rates.append(_spawn(folder, "aes")["photos_per_s"])
+            bounds.append(cpu_bound.measure_bound(made, sample=8)["decode_bound_per_s"])
+            print(f"run {i + 1} {name}: {rates[-1]:.1f} photos/s, decode-only bound "
+                  f"{bounds[-1]:.1f}", flush=True)
+        rate, bound = _median(rates), _median(bounds)
+        out[name] = {"photos": len(made), "photos_per_s": round(rate, 2),
+                     "decode_bound_per_s": round(bound, 2),
+                     "ratio_to_decode_bound": round(rate / bound, 3)}
+    return out
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -90,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive", type=int, default=100, help="photos for the naive baseline")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--rescan-files", type=int, default=10_000)
+    ap.add_argument("--formats", type=int, default=40,
+                    help="photos in the HEIC and RAW sets (0: skip them)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -101,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.photos, args.naive, args.rescan_files = 200, 50, 2000
+        args.formats = min(args.formats, 24)
 
     cache = datasets.DEFAULT_CACHE
     photos = datasets.camera_jpegs(cache, n=args.photos)
@@ -110,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         big = _link_folder(photos, Path(tmp) / "camera")
         runs: dict[str, list[dict[str, Any]]] = {"aes": [], "null": []}
         naive: list[float] = []
+        bounds: list[dict[str, float]] = []
         for i in range(args.repeats):
             for codec in ("aes", "null") if i % 2 == 0 else ("null", "aes"):
                 r = _spawn(big, codec)
@@ -119,12 +151,23 @@ def main(argv: list[str] | None = None) -> int:
             n = run_naive(photos[: args.naive])
             naive.append(n["photos_per_s"])
             print(f"run {i + 1} naive: {n['photos_per_s']:.1f} photos/s", flush=True)
+            b = cpu_bound.measure_bound(photos)
+            bounds.append(b)
+            print(f"run {i + 1} bound: {b['bound_per_s']:.1f} photos/s (decode "
+                  f"{1000 * b['decode_s']:.1f} ms + inference {1000 * b['infer_s']:.1f} ms "
+                  f"per photo on one core)", flush=True)
         rescan = _spawn(_link_folder(small, Path(tmp) / "small"), "aes", rescans=args.repeats)
+        formats = _format_figures(photos[: args.formats], cache, Path(tmp), args.repeats) \
+            if args.formats else {}
 
     ours = _median([r["photos_per_s"] for r in runs["aes"]])
     plain = _median([r["photos_per_s"] for r in runs["null"]])
     base = _median(naive)
+    bound = _median([b["bound_per_s"] for b in bounds])
     results.update(
+        cpu_bound_per_s=round(bound, 1),
+        ratio_to_bound=round(ours / bound, 3),
+        formats=formats,
         photos_per_s=round(ours, 1),
         photos_per_s_plaintext=round(plain, 1),
         encryption_cost_pct=round(100 * (plain - ours) / plain, 1),
@@ -144,6 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'peak RSS while indexing':44s} {results['peak_rss_mb']} MB   target < 800")
     print(f"{'rescan of unchanged files':44s} {rescan['scanned']} files in "
           f"{results['rescan_s']:.3f} s   target < 1")
+    print(f"{'CPU-work bound (median)':44s} {bound:.1f} photos/s   ({os.cpu_count()} cores)")
+    print(f"{'indexer / bound':44s} {results['ratio_to_bound']:.3f}   target >= 0.9")
+    for name, fig in formats.items():
+        if "skipped" in fig:
+            print(f"{name + ' figures':44s} skipped: {fig['skipped']}")
+            continue
+        print(f"{name + ' throughput (median)':44s} {fig['photos_per_s']:.1f} photos/s; "
+              f"decode-only bound {fig['decode_bound_per_s']:.1f}, "
+              f"ratio {fig['ratio_to_decode_bound']:.3f}")
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
     (out / "index_throughput.json").write_text(json.dumps(results, indent=2))
