@@ -4,6 +4,7 @@ check, otherwise the command line. It sits above both front ends, which never im
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from visrec_desktop import cli
@@ -16,6 +17,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     if getattr(args, "func", None) is None:
+        from visrec_desktop.gui.platform_check import EXIT_NO_DISPLAY, problem
+
+        why = problem()  # before Qt loads: a missing library must not abort the process
+        if why:
+            print(why, file=sys.stderr)
+            return EXIT_NO_DISPLAY
         from visrec_desktop.gui.app import main as gui_main
 
         return gui_main(args.gui_data_dir)

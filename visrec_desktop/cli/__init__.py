@@ -3,8 +3,11 @@
 Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3 model problem;
 4 data folder or database problem; 5 wrong or missing passphrase; 7 catalog bundle refused;
 8 privacy budget exhausted; 9 no profile in the data folder (a command that only reads or
-changes one never creates it); 130 cancelled (Ctrl+C). Damaged records are set aside and reported
-by `status`, not turned into a failure. No traceback reaches the user for an expected failure.
+changes one never creates it); 10 the desktop app cannot open a window here (missing system
+libraries or no display: the message names the packages); 11 the desktop app is already open
+on this data folder (that window is raised); 130 cancelled (Ctrl+C). Damaged records are set
+aside and reported by `status`, not turned into a failure. No traceback reaches the user for an
+expected failure.
 """
 
 from __future__ import annotations

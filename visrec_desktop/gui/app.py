@@ -6,11 +6,12 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from visrec_desktop import APP_NAME, ORG_NAME, __version__
 from visrec_desktop.core import library as core
+from visrec_desktop.gui.single_instance import EXIT_ALREADY_OPEN, SingleInstance
 
 
 def make_app(argv: Sequence[str] = ()) -> QApplication:
@@ -27,12 +28,38 @@ def make_app(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
+def _bring_to_front(window: QWidget) -> None:
+    """Raise the window where the platform allows it (Wayland and some X11 window managers
+    only flash it in the task bar)."""
+    print("visrec: window raised by a second launch on this data folder", file=sys.stderr)
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def main(data_dir: str | None = None) -> int:
     app = make_app(sys.argv)
+    folder = core.data_dir(data_dir)
+    guard = SingleInstance(folder)
+    if not guard.acquire():
+        raised = guard.ask_owner_to_raise()
+        text = (f"visrec is already open on this profile ({folder}). "
+                + ("That window has been brought to the front." if raised else
+                   "Switch to that window, or close it first."))
+        print(text, file=sys.stderr)
+        if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+            QMessageBox.information(None, "visrec is already open", text)
+        return EXIT_ALREADY_OPEN
     from visrec_desktop.gui.main_window import MainWindow
 
-    window = MainWindow(core.data_dir(data_dir))
+    window = MainWindow(folder)
+    guard.activated.connect(lambda: _bring_to_front(window))
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        guard.release()
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import passphrase_strength
+from visrec_desktop.core.library import keychain_problem, passphrase_strength
 
 MIN_PASSPHRASE = 8
 BOX_WIDTH = 640
@@ -55,6 +55,11 @@ class WelcomePage(QWidget):
         self.hint.setWordWrap(True)
         self.remember = QCheckBox("Remember on this device (uses the system keychain; the "
                                   "passphrase keeps working too)")
+        # Without a keychain the option could only fail: it is off, and says why.
+        self.keychain_problem = keychain_problem()
+        self.remember_note = QLabel(self.keychain_problem or "")
+        self.remember_note.setWordWrap(True)
+        self.remember_note.setVisible(self.keychain_problem is not None)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setStyleSheet("color: palette(bright-text); background: #b3261e; "
@@ -80,6 +85,7 @@ class WelcomePage(QWidget):
         inner.addWidget(self.intro)
         inner.addLayout(form)
         inner.addWidget(self.remember)
+        inner.addWidget(self.remember_note)
         inner.addWidget(self.error)
         inner.addWidget(self.go)
         inner.addWidget(self.busy)
@@ -120,6 +126,9 @@ class WelcomePage(QWidget):
         self.busy.setVisible(busy)
         for w in (self.passphrase, self.confirm, self.remember):
             w.setEnabled(not busy)
+        if self.keychain_problem:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
         self._update()
         if busy:
             self.go.setEnabled(False)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         device_unlock_available,
         erase_profile,
         is_remembered,
+        keychain_problem,
         lock_status,
         passphrase_strength,
         profile_exists,
@@ -74,6 +75,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
                                            "open_library"),
     "visrec_desktop.core.library.account": (
         "change_passphrase", "device_unlock_available", "erase_profile", "is_remembered",
+        "keychain_problem",
         "lock_status", "passphrase_strength", "profile_exists", "set_remembered"),
     "visrec_desktop.core.library.model": ("ModelChoice", "PhotoTags", "available_providers",
                                           "canonical_provider", "provider_short_name",
@@ -134,6 +136,7 @@ __all__ = [
     "erase_profile",
     "generate_signing_key",
     "is_remembered",
+    "keychain_problem",
     "load_model_spec",
     "lock_status",
     "open_library",

@@ -9,10 +9,10 @@ from typing import Any
 
 from visrec_desktop.core.errors import PassphraseRequiredError, StoreError
 from visrec_desktop.core.store import unlock
-from visrec_desktop.core.store.vault import Vault, passphrase_strength
+from visrec_desktop.core.store.vault import Vault, keychain_problem, passphrase_strength
 
-__all__ = ["change_passphrase", "device_unlock_available", "erase_profile", "lock_status",
-           "passphrase_strength", "profile_exists", "set_remembered"]
+__all__ = ["change_passphrase", "device_unlock_available", "erase_profile", "keychain_problem",
+           "lock_status", "passphrase_strength", "profile_exists", "set_remembered"]
 
 
 def profile_exists(data_dir: Path) -> bool:

@@ -258,6 +258,26 @@ class Vault:
         return data_key
 
 
+NO_KEYCHAIN = ("No system keychain was found on this device, so visrec cannot remember your "
+               "key here: it asks for your passphrase each time it starts. (On Linux, GNOME "
+               "Keyring or KWallet provides one.)")
+
+
+def keychain_problem() -> str | None:
+    """None when a system keychain can hold the key; otherwise a sentence saying why "remember
+    on this device" is not offered. keyring's fail and null backends (priority <= 0) are what
+    it selects when no real keychain exists."""
+    try:
+        import keyring
+
+        backend = keyring.get_keyring()
+        priority = float(getattr(backend, "priority", 0))
+    except Exception as exc:  # a broken keyring configuration is no keychain either
+        log.info("no usable keyring backend (%s)", type(exc).__name__)
+        return NO_KEYCHAIN
+    return NO_KEYCHAIN if priority <= 0 else None
+
+
 def forget_device_key(user: str) -> None:
     """Remove a profile's key from the OS keychain, if it is there."""
     try:

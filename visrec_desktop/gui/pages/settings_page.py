@@ -32,6 +32,7 @@ from visrec_desktop.core.library import (
     canonical_provider,
     erase_profile,
     is_remembered,
+    keychain_problem,
     provider_short_name,
     set_remembered,
 )
@@ -120,6 +121,12 @@ class SettingsPage(Page):
         self.remember_check.setToolTip("Keep the key in the system keychain so visrec opens "
                                        "without the passphrase; the passphrase keeps working")
         self.remember_check.clicked.connect(self._remember_clicked)
+        self.keychain_problem = keychain_problem()
+        if self.keychain_problem:  # off, and says why, rather than fail when ticked
+            self.remember_check.setToolTip(self.keychain_problem)
+        self.remember_note = QLabel(self.keychain_problem or "")
+        self.remember_note.setWordWrap(True)
+        self.remember_note.setVisible(self.keychain_problem is not None)
         self.lock_button = QPushButton("Lock now")
         self.lock_button.setAccessibleName("Lock now")
         self.lock_button.clicked.connect(self.lock_requested.emit)
@@ -135,6 +142,7 @@ class SettingsPage(Page):
         privacy_form = QFormLayout(privacy)
         privacy_form.addRow("Data folder:", data_row)
         privacy_form.addRow("", self.remember_check)
+        privacy_form.addRow("", self.remember_note)
         privacy_form.addRow(actions)
 
         layout = QVBoxLayout(self)
@@ -243,7 +251,8 @@ class SettingsPage(Page):
             self.ctx.error.emit(message)
 
         self.ctx.run(work, done, on_failure=failed,
-                     on_finished=lambda: self.remember_check.setEnabled(self.ctx.is_unlocked),
+                     on_finished=lambda: self.remember_check.setEnabled(
+                         self.ctx.is_unlocked and not self.keychain_problem),
                      name="remember")
 
     def _remembered(self) -> bool:
@@ -307,6 +316,8 @@ class SettingsPage(Page):
         for widget in (self.provider_combo, self.threads_spin, self.licence_button,
                        self.remember_check, self.lock_button, self.erase_button):
             widget.setEnabled(on)
+        if self.keychain_problem:
+            self.remember_check.setEnabled(on and self._remembered())  # can still be turned off
 
     def on_unlocked(self) -> None:
         lib = self.ctx.require()

@@ -1,0 +1,167 @@
+"""First launch on a stock desktop: a missing Qt system library is named with its package, a
+missing keychain never offers (or fails) "remember on this device", and a second window on the
+same data folder raises the first instead of opening the profile twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from conftest import TEST_PASSPHRASE
+from keyring.backends import fail
+from pytestqt.qtbot import QtBot
+
+from visrec_desktop.core.library import keychain_problem, open_library
+from visrec_desktop.gui import platform_check, single_instance
+from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.pages.settings_page import SettingsPage
+from visrec_desktop.gui.single_instance import EXIT_ALREADY_OPEN
+from visrec_desktop.gui.welcome import WelcomePage
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- Qt libraries
+def test_platform_plugin_is_probed_with_ldd_on_this_machine() -> None:
+    """The real xcb plugin is found and its libraries resolve here (the test machine has them:
+    otherwise this suite's own GUI tests could not run on xcb either)."""
+    plugin = platform_check.plugin_path("xcb")
+    if plugin is None or not sys.platform.startswith("linux"):
+        pytest.skip("no Qt xcb plugin on this platform")
+    assert isinstance(platform_check.missing_libraries(plugin), list)
+
+
+def _simulated_launch(missing: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`visrec` (no command) in a fresh interpreter whose dynamic loader is told, through the
+    probe's ldd step, that `missing` libraries are not installed."""
+    code = (
+        "import sys\n"
+        "from visrec_desktop.gui import platform_check as pc\n"
+        "real = pc._ldd\n"
+        f"gone = {missing!r}\n"
+        "def ldd(path):\n"
+        "    out = real(path) or ''\n"
+        "    lines = [l for l in out.splitlines() if l.split() and l.split()[0] not in gone]\n"
+        "    return '\\n'.join(lines + [f'\\t{g} => not found' for g in gone])\n"
+        "pc._ldd = ldd\n"
+        "from visrec_desktop.launcher import main\n"
+        "code = main([])\n"
+        "assert 'PySide6.QtGui' not in sys.modules, 'Qt was loaded before the check'\n"
+        "sys.exit(code)\n")
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux's")
+def test_missing_xcb_library_names_the_packages_and_exits_cleanly() -> None:
+    """With libxcb-cursor0 and libxkbcommon-x11-0 'missing', `visrec` prints the apt command
+    that installs them and exits with code 10 before Qt is loaded: no abort, no core dump."""
+    if platform_check.plugin_path("xcb") is None:
+        pytest.skip("this PySide6 has no xcb plugin")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",
+                                                            "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":99"
+    proc = _simulated_launch(["libxcb-cursor.so.0", "libxkbcommon-x11.so.0"], env)
+    assert proc.returncode == platform_check.EXIT_NO_DISPLAY, proc.stderr
+    assert "sudo apt-get install libxcb-cursor0 libxkbcommon-x11-0" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Aborted" not in proc.stderr
+
+
+def test_no_display_says_so() -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "DISPLAY")}
+    proc = _simulated_launch([], env)
+    assert proc.returncode == platform_check.EXIT_NO_DISPLAY
+    assert "no display" in proc.stderr
+
+
+# --------------------------------------------------------------------------- keychain
+@pytest.fixture
+def no_keychain() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_keychain_remember_is_off_and_says_why(qtbot: QtBot, no_keychain: None,
+                                                       tmp_path: Path) -> None:
+    """keyring's fail backend: the welcome page and Settings show the option disabled with a
+    plain sentence, and creating a profile works with the passphrase alone, which keeps
+    opening it (no one is locked out)."""
+    problem = keychain_problem()
+    assert problem is not None and "keychain" in problem and "passphrase" in problem
+    welcome = WelcomePage()
+    qtbot.addWidget(welcome)
+    welcome.show()
+    assert not welcome.remember.isEnabled() and not welcome.remember.isChecked()
+    assert welcome.remember_note.isVisible() and welcome.remember_note.text() == problem
+    welcome.set_busy(False)
+    assert not welcome.remember.isEnabled()
+
+    data = tmp_path / "data"
+    lib = open_library(data, lambda creating: TEST_PASSPHRASE, use_device=True, remember=False)
+    ctx = AppContext(data)
+    ctx.library = lib
+    try:
+        page = SettingsPage(ctx)
+        qtbot.addWidget(page)
+        ctx.unlocked.emit()
+        assert not page.remember_check.isEnabled() and not page.remember_check.isChecked()
+        assert page.remember_note.text() == problem
+    finally:
+        ctx.cancel_all()
+        lib.store.close()
+    again = open_library(data, lambda creating: TEST_PASSPHRASE, use_device=True)
+    again.store.close()
+
+
+# --------------------------------------------------------------------------- one window
+def _app(data: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen([sys.executable, "-m", "visrec_desktop", "--data-dir", str(data)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=REPO)
+
+
+def test_second_window_on_the_same_data_folder_raises_the_first(tmp_path: Path) -> None:
+    """Two instances offscreen: the second says plainly that the profile is already open,
+    asks the first to come to the front (which it confirms), and exits with code 11."""
+    data = tmp_path / "data"
+    first = _app(data)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(first.stderr or []), daemon=True)
+    reader.start()
+    lock = Path(tempfile.gettempdir()) / (single_instance._key(data) + ".lock")
+    try:
+        deadline = time.monotonic() + 90
+        while not lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the first launch owns the folder once its lock file exists
+        assert lock.exists(), lines
+        second = None
+        while time.monotonic() < deadline:
+            second = subprocess.run(
+                [sys.executable, "-m", "visrec_desktop", "--data-dir", str(data)],
+                env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), capture_output=True,
+                text=True, timeout=60, cwd=REPO)
+            if "brought to the front" in second.stderr:
+                break
+            time.sleep(0.5)
+        assert second is not None and second.returncode == EXIT_ALREADY_OPEN, second
+        assert "already open on this profile" in second.stderr
+        while time.monotonic() < deadline and not any("raised" in line for line in lines):
+            time.sleep(0.2)  # the first window handles the request once its event loop runs
+        assert first.poll() is None  # the first window is still running
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+        reader.join(timeout=10)
+    assert any("raised by a second launch" in line for line in lines), lines
