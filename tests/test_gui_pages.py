@@ -131,6 +131,23 @@ def test_drop_folder_indexes_every_photo(qtbot: QtBot, ctx: AppContext,
     assert page.folder_model.rowCount() == 0 and page.skipped_model.rowCount() == 0
 
 
+def test_videos_are_listed_as_not_indexed_not_as_skipped(qtbot: QtBot, ctx: AppContext,
+                                                         photo_folder: Path) -> None:
+    """A video beside the photos shows in the skipped list as 'Video, not indexed', is not
+    counted as a skipped file, and the status line counts it."""
+    (photo_folder / "PXL_0001.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200)
+    page = library_page(qtbot, ctx)
+    seen = Recorder(ctx)
+    report = index_with(qtbot, page, lambda: drop_paths(page.drop_zone, [photo_folder]))
+    assert (report.indexed, report.skipped, report.videos) == (6, 0, 1)
+    qtbot.waitUntil(lambda: page.skipped_model.rowCount() == 1, timeout=WAIT)
+    assert rows(page.skipped_model)[0][1] == "Video, not indexed"
+    assert "1 video (video, not indexed)" in page.skipped_label.text()
+    assert "Skipped files: none" in page.skipped_label.text()
+    assert rows(page.folder_model) == [[str(photo_folder), 6, 0, "Indexed"]]
+    assert any("1 video seen (video, not indexed)" in s for s in seen.status), seen.status
+
+
 def test_remove_folder_after_confirmation(qtbot: QtBot, ctx: AppContext, library: Library,
                                           photo_folder: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:

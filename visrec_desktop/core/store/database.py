@@ -315,10 +315,11 @@ class Store:
         )
 
     def folder_counts(self) -> dict[int, tuple[int, int]]:
-        """Folder id -> (indexed files, skipped files)."""
+        """Folder id -> (indexed files, skipped files); videos are neither."""
         out: dict[int, tuple[int, int]] = {}
         for fid, status, n in self.execute(
-                "SELECT folder_id, status, count(*) FROM files GROUP BY folder_id, status"):
+                """SELECT folder_id, status, count(*) FROM files WHERE reason IS NOT 'video'
+                   GROUP BY folder_id, status"""):
             ok, skipped = out.get(fid, (0, 0))
             out[fid] = (ok + n, skipped) if status == "ok" else (ok, skipped + n)
         return out
