@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
-import rawpy
 
 from visrec_desktop.core.errors import CorruptImageError, UnsupportedFormatError
 from visrec_desktop.core.ingest import jpeg
@@ -31,7 +31,17 @@ class RawInfo:
     orientation: int  # EXIF orientation 1..8
 
 
-def _open(data: bytes) -> rawpy.RawPy:
+def _rawpy() -> Any:
+    try:  # imported on first use: startup and the many installs without RAW files pay nothing
+        import rawpy
+    except ImportError as exc:
+        raise UnsupportedFormatError("Camera RAW support (rawpy) is missing from this "
+                                     "installation; reinstall visrec.") from exc
+    return rawpy
+
+
+def _open(data: bytes) -> Any:
+    rawpy = _rawpy()
     try:
         return rawpy.imread(io.BytesIO(data))
     except rawpy.LibRawFileUnsupportedError as exc:
@@ -49,7 +59,7 @@ def _why(exc: BaseException) -> str:
     return str(text).rstrip(".")
 
 
-def _info(raw: rawpy.RawPy) -> RawInfo:
+def _info(raw: Any) -> RawInfo:
     sizes = raw.sizes
     return RawInfo(int(sizes.width), int(sizes.height), _FLIP_TO_EXIF.get(int(sizes.flip), 1))
 
@@ -60,8 +70,9 @@ def info(data: bytes) -> RawInfo:
         return _info(raw)
 
 
-def _preview(raw: rawpy.RawPy, min_side: int) -> np.ndarray | None:
+def _preview(raw: Any, min_side: int) -> np.ndarray | None:
     """The embedded preview as stored (BGR uint8), when its shorter side is >= min_side."""
+    rawpy = _rawpy()
     try:
         thumb = raw.extract_thumb()
     except (rawpy.LibRawError, ValueError):
@@ -88,6 +99,7 @@ def decode(data: bytes, min_side: int) -> tuple[RawInfo, np.ndarray, bool]:
     The preview comes back as stored (the caller applies `info.orientation`); the demosaiced
     image comes back upright (LibRaw applies the flip itself).
     """
+    rawpy = _rawpy()
     with _open(data) as raw:
         meta = _info(raw)
         preview = _preview(raw, min_side)

@@ -8,9 +8,9 @@ same turn and must not be applied again. 10- and 12-bit images are reduced to 8 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import pi_heif
 
 from visrec_desktop.core.errors import CorruptImageError, UnsupportedFormatError
 
@@ -32,7 +32,12 @@ def _why(exc: BaseException) -> str:
     return " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
 
 
-def _open(data: bytes) -> pi_heif.HeifFile:
+def _open(data: bytes) -> Any:
+    try:  # imported on first use: startup and the many installs without a HEIC photo pay nothing
+        import pi_heif
+    except ImportError as exc:
+        raise UnsupportedFormatError("HEIC/HEIF support (pi-heif) is missing from this "
+                                     "installation; reinstall visrec.") from exc
     try:
         return pi_heif.open_heif(data, convert_hdr_to_8bit=True, bgr_mode=True)
     except SyntaxError as exc:
