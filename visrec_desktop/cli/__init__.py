@@ -13,7 +13,6 @@ expected failure.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
@@ -117,6 +116,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     never raises (once, here, at the entry of every `visrec` run)."""
     console.install()
     args = build_parser().parse_args(argv)
+    import logging  # after parsing: --version and --help exit before needing it
+
     level = (logging.DEBUG if getattr(args, "debug", False) else
              logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     logging.basicConfig(level=level,

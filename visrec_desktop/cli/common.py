@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 import time
@@ -65,6 +64,8 @@ def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
     elif os.environ.get(env):
         text = os.environ[env]
     elif sys.stdin.isatty():
+        import getpass  # only for a prompt: keeps `visrec --version` quick
+
         text = getpass.getpass(prompt)
         if creating and text != getpass.getpass("Repeat it: "):
             raise PassphraseRequiredError("The two passphrases differ; nothing was created")
