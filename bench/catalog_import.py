@@ -27,6 +27,7 @@ def _without_embeddings(bundle: Path, folder: Path) -> Path:
     with zipfile.ZipFile(bundle) as zf:
         zf.extractall(folder)
     (folder / "embeddings.npy").unlink()
+    (folder / "signature.json").unlink(missing_ok=True)  # the changed bundle is unsigned
     meta = json.loads((folder / "catalog.json").read_text("utf-8"))
     meta.pop("embeddings", None)
     (folder / "catalog.json").write_text(json.dumps(meta), "utf-8")
