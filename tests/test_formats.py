@@ -65,6 +65,22 @@ def test_heic_decodes_upright_and_close_to_the_photo(name: str, coffee: np.ndarr
     assert mean_abs_diff(as_rgb(image.pixels), coffee) < 5
 
 
+def _owner(arr: np.ndarray) -> object:
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr if arr.base is None else arr.base
+
+
+@pytest.mark.parametrize("name", ["coffee.heic", "coffee_10bit.heic", "coffee_orient6.dng"])
+def test_decoded_pixels_own_their_memory(name: str) -> None:
+    """The pixels outlive the decoder's objects: their memory belongs to a NumPy array, not to a
+    buffer that libheif or LibRaw frees when its object goes (reading a view of a freed 12 MP
+    buffer crashed the indexer)."""
+    image = decode((DATA / name).read_bytes(), Path(name).suffix)
+    owner = _owner(image.pixels)
+    assert isinstance(owner, np.ndarray) and owner.flags.owndata, type(owner)
+
+
 def test_heic_rotation_from_container_is_not_applied_twice(coffee: np.ndarray) -> None:
     """A HEIC stored turned, with an `irot` transform AND an EXIF orientation 6 that repeat the
     same turn (what iPhones write), comes out upright, not turned a second time."""

@@ -63,7 +63,9 @@ def decode(data: bytes) -> np.ndarray:
     """The primary image as HxWx3 BGR or HxWx4 BGRA uint8, upright."""
     heif = _open(data)
     try:
-        pixels = np.asarray(heif)
+        # A copy: np.asarray would view a buffer that libheif frees with `heif`, and reading
+        # it after this function returns crashes the process (large images are unmapped).
+        pixels = np.array(heif, copy=True)
     except _HEIF_ERRORS as exc:
         raise CorruptImageError(f"The HEIF file is damaged: its image data cannot be "
                                 f"decoded ({_why(exc)}).") from exc
