@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.catalog.build import build_bundle
-from visrec_desktop.core.library import Library, open_library
+from visrec_desktop.core.library import Changes, Library, open_library
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.gui.context import AppContext
-from visrec_desktop.gui.pages.foryou_page import ALL_CATEGORIES, NO_PHOTOS, ForYouPage
+from visrec_desktop.gui.pages.foryou import ALL_CATEGORIES, NO_PHOTOS, ForYouPage
 from visrec_desktop.gui.thumbnails import ThumbnailCache, _Pending
 from visrec_desktop.gui.worker import wait_for_all
 
@@ -33,6 +33,7 @@ CATEGORIES = ("home", "outdoors", "garden")
 N_PHOTOS = 8
 N_ITEMS = 18
 WAIT = 20000
+DEBOUNCE_WAIT_MS = 600  # well past the page's debounce
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +153,10 @@ def test_ranks_real_catalog_and_paints_cards(qtbot: QtBot, harness: Harness) -> 
     assert page.demo_banner.isVisible() and "is a demo" in page.demo_banner.text()
     assert not page.empty_banner.isVisible()
     assert page.category.itemText(0) == ALL_CATEGORIES
-    assert sorted(page.category.itemText(i) for i in range(1, page.category.count())) == \
-        sorted(CATEGORIES)
+    # Categories in reading order, each with its item count.
+    assert [page.category.itemData(i) for i in range(1, page.category.count())] == \
+        sorted(CATEGORIES, key=str.casefold)
+    assert page.category.itemText(1) == f"{page.category.itemData(1)} ({N_ITEMS // 3})"
     # The model answers its roles with the item's text.
     index = page.model.index(0, 0)
     rec = page.model.recommendation(0)
@@ -189,7 +192,8 @@ def test_ranking_runs_off_the_gui_thread(qtbot: QtBot, harness: Harness) -> None
 def test_filters_change_the_rows(qtbot: QtBot, harness: Harness) -> None:
     page = harness.page
     all_rows = page.model.rowCount()
-    rerank_after(qtbot, page, lambda: page.category.setCurrentText("garden"))
+    garden = page.category.findData("garden")
+    rerank_after(qtbot, page, lambda: page.category.setCurrentIndex(garden))
     cats = {r.category for r in page.model.recommendations()}
     assert cats == {"garden"} and page.model.rowCount() == N_ITEMS // 3
     rerank_after(qtbot, page, lambda: page.category.setCurrentIndex(0))
@@ -323,9 +327,15 @@ def test_empty_profile_says_so(qtbot: QtBot, template: Path, tmp_path: Path) -> 
 
 
 def test_rerank_on_app_signals(qtbot: QtBot, harness: Harness) -> None:
-    for signal in (harness.ctx.index_changed, harness.ctx.profile_changed,
-                   harness.ctx.catalogs_changed, harness.ctx.feedback_changed):
-        rerank_after(qtbot, harness.page, signal.emit)
+    """Every announced change that can move the ranking re-ranks; a prefs change does not."""
+    for changes in (Changes(photos=True), Changes(profile=True), Changes(catalogs=True),
+                    Changes(feedback=True)):
+        rerank_after(qtbot, harness.page, lambda c=changes: harness.ctx.announce(c, None))
+    shown: list[bool] = []
+    harness.page.ranked.connect(lambda: shown.append(True))
+    harness.ctx.announce(Changes(prefs=True), None)
+    qtbot.wait(DEBOUNCE_WAIT_MS)
+    assert not shown
 
 
 def test_lock_forgets_everything(qtbot: QtBot, harness: Harness) -> None:
@@ -474,3 +484,74 @@ def test_painting_cards_keeps_references_to_none(qtbot: QtBot, tmp_path: Path) -
     before = sys.getrefcount(None)
     page.view.viewport().repaint()
     assert sys.getrefcount(None) >= before
+
+
+@pytest.mark.parametrize("kind", ["like", "dislike", "hide"])
+def test_each_feedback_can_be_undone(qtbot: QtBot, harness: Harness, kind: str) -> None:
+    """The undo bar names what was done; Undo (or Ctrl+Z) restores the stored state, the item
+    comes back in the list and is selected again."""
+    page = harness.page
+    target = harness.select(3)
+    key = ("prints", target.item_id)
+    button = {"like": page.like_button, "dislike": page.dislike_button,
+              "hide": page.hide_button}[kind]
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        button.click()
+    assert harness.library.feedback()[key] == kind
+    assert page.undo_bar.isVisible()
+    assert target.title in page.undo_bar.text.text()
+    assert page.undo_bar.text.textFormat() == Qt.TextFormat.PlainText
+    if kind != "like":
+        assert target.item_id not in harness.ids()
+        # the selection moved to the next item in reading order, not elsewhere
+        assert page.model.recommendation(page.view.currentIndex().row()).item_id != \
+            target.item_id
+    with qtbot.waitSignals([page.undone, page.ranked], timeout=WAIT):
+        if kind == "hide":
+            page.view.setFocus()
+            qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        else:
+            page.undo_bar.undo_button.click()
+    assert key not in harness.library.feedback()
+    assert target.item_id in harness.ids()
+    assert page.model.recommendation(page.view.currentIndex().row()).item_id == target.item_id
+    assert "Undone" in page.undo_bar.text.text()
+
+
+def test_hiding_twice_hides_two_neighbours_in_reading_order(qtbot: QtBot,
+                                                             harness: Harness) -> None:
+    page = harness.page
+    order = harness.ids()
+    harness.select(4)
+    for _ in range(2):
+        with qtbot.waitSignal(page.ranked, timeout=WAIT):
+            page.hide_button.click()
+    hidden = {iid for (_, iid), state in harness.library.feedback().items() if state == "hide"}
+    assert hidden == {order[4], order[5]}
+    assert page.model.recommendation(page.view.currentIndex().row()).item_id == order[6]
+
+
+def test_search_sort_and_price_range(qtbot: QtBot, harness: Harness) -> None:
+    page = harness.page
+    rerank_after(qtbot, page, lambda: page.search.setText("GARDEN"))
+    assert {r.category for r in page.model.recommendations()} == {"garden"}
+    rerank_after(qtbot, page, lambda: page.sort.setCurrentIndex(page.sort.findData("price_up")))
+    prices = [r.price for r in page.model.recommendations()]
+    assert prices == sorted(prices) and len(prices) == N_ITEMS // 3
+    rerank_after(qtbot, page,
+                 lambda: page.sort.setCurrentIndex(page.sort.findData("price_down")))
+    prices = [r.price for r in page.model.recommendations()]
+    assert prices == sorted(prices, reverse=True)
+    # a search that finds nothing says what to do
+    rerank_after(qtbot, page, lambda: page.search.setText("no such thing"))
+    assert page.model.rowCount() == 0 and "Clear filters" in page.status.text()
+    # the range cannot be backwards: raising the lowest price above the highest moves both
+    rerank_after(qtbot, page, lambda: page.max_price.setValue(50))
+    rerank_after(qtbot, page, lambda: page.min_price.setValue(100))
+    assert page.max_price.value() == 100 and page.request().problem() is None
+    rerank_after(qtbot, page, lambda: page.max_price.setValue(40))
+    assert page.min_price.value() == 40
+    rerank_after(qtbot, page, page.filters.clear_button.click)
+    assert page.model.rowCount() == N_ITEMS and not page.search.text()
+    assert page.min_price.value() == 0 and page.max_price.value() == 0
+    assert page.sort.currentData() == "match"

@@ -52,7 +52,7 @@ from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.unlock import open_store
 from visrec_desktop.gui.main_window import MainWindow
 from visrec_desktop.gui.pages import profile_page as profile_page_module
-from visrec_desktop.gui.pages.foryou_page import ForYouPage
+from visrec_desktop.gui.pages.foryou import ForYouPage
 from visrec_desktop.gui.pages.library_page import LibraryPage
 from visrec_desktop.gui.worker import wait_for_all
 
@@ -177,9 +177,7 @@ class Win:
 
 def foryou_idle(page: ForYouPage) -> bool:
     """No ranking or explanation running, queued or about to start, no feedback being saved."""
-    return (page._ranker.task is None and page._ranker.pending is None
-            and not page._debounce.isActive() and page._feedback_task is None
-            and page._explainer.task is None and not page._explain_timer.isActive())
+    return page.idle()
 
 
 def holiday_folder(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -378,3 +378,21 @@ def test_choices_and_feedback_are_never_in_plaintext(capsys: pytest.CaptureFixtu
     assert _occurrences(Path(setup["root"]) / "shop", {"x": _encodings(item_id(FLOWER, 2))}
                         )["x"] == ["items.csv"]
     assert os.listdir(data_dir())  # the scan covered a real folder
+
+
+def test_recommend_search_and_sort(capsys: pytest.CaptureFixture[str],
+                                   setup: dict[str, Any]) -> None:
+    """Search narrows before the top is taken (core.recommend.text); sort re-orders it."""
+    everything = recommend(capsys, "--top", "50", "--diversity", "0")
+    title = everything[-1]["title"]
+    word = title.split()[-1]
+    found = recommend(capsys, "--top", "50", "--search", word.upper())
+    assert found and all(word.casefold() in f"{r['title']} {r['category']}".casefold()
+                         for r in found)
+    assert title in {r["title"] for r in found}
+    cheap = recommend(capsys, "--top", "20", "--sort", "price_up")
+    prices = [r["price"] for r in cheap]
+    assert prices == sorted(prices)
+    best = recommend(capsys, "--top", "20")
+    assert {r["id"] for r in cheap} == {r["id"] for r in best}  # the same matches, re-ordered
+    assert recommend(capsys, "--top", "50", "--search", "zzz no such words") == []

@@ -105,12 +105,14 @@ def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     with library(args) as lib:
-        request = core.RankRequest(top=args.top, category=args.category,
-                                   min_price=args.min_price, max_price=args.max_price,
-                                   diversity=args.diversity)
-        recs = lib.recommend(request)
-        items = [_rec_json(lib, r, True) for r in recs]
-        profile_empty = lib.profile().empty
+        request = core.BrowseRequest(top=args.top, query=args.search or "", sort=args.sort,
+                                     category=args.category, min_price=args.min_price,
+                                     max_price=args.max_price, diversity=args.diversity)
+        if request.problem():
+            raise VisrecError(request.problem() or "")
+        result = lib.browse(request)
+        items = [_rec_json(lib, r, True) for r in result.items]
+        profile_empty = result.empty_profile
     if args.json:
         print(json.dumps({"items": items}, indent=2, ensure_ascii=False))
         return 0
@@ -240,6 +242,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("recommend", parents=[common], help="items ranked for your taste")
     p.add_argument("--top", type=_positive, default=10, help="how many items (default 10)")
     p.add_argument("--category")
+    p.add_argument("--search", metavar="WORDS",
+                   help="only items whose title or category holds every word (case and "
+                        "accents ignored)")
+    p.add_argument("--sort", choices=list(core.SORTS), default="match",
+                   help="order of the best matches: match (default), price_up, price_down, "
+                        "newest")
     p.add_argument("--min-price", type=float)
     p.add_argument("--max-price", type=float)
     p.add_argument("--diversity", type=float, default=0.3,

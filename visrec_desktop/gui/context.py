@@ -1,16 +1,19 @@
-"""What every page shares: the unlocked Library, app-wide signals and a task runner."""
+"""What every page shares: the unlocked Library, app-wide signals and the operation runner."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from visrec_desktop.core.library import Library, Settings
+from visrec_desktop.core.library import Changes, Library, Settings
 from visrec_desktop.core.progress import Progress, ProgressState
-from visrec_desktop.gui.worker import Task, run_task
+from visrec_desktop.gui.operations import Op, OpRunner
+from visrec_desktop.gui.worker import Task, human_message, run_task
+
+T = TypeVar("T")
 
 
 class AppContext(QObject):
@@ -18,6 +21,8 @@ class AppContext(QObject):
 
     unlocked = Signal()
     locked = Signal()
+    changed = Signal(object, object)  # (Changes, initiator): one announcement per mutation
+    # The same announcement by part, for pages that care about one part only:
     index_changed = Signal()  # photos were added, removed or re-indexed
     profile_changed = Signal()  # exclusions, favourites or reset
     feedback_changed = Signal()
@@ -31,6 +36,7 @@ class AppContext(QObject):
         self.settings = Settings.load(data_dir) if data_dir.exists() else Settings()
         self.library: Library | None = None
         self.tasks: list[Task] = []
+        self.ops = OpRunner(self)
 
     @property
     def is_unlocked(self) -> bool:
@@ -41,20 +47,57 @@ class AppContext(QObject):
             raise RuntimeError("the profile is locked")
         return self.library
 
+    # -- operations -----------------------------------------------------------------------------
+    def op(self, fn: Callable[[Library, Progress], T]) -> Op[T]:
+        """A write into the Library, run on the serial lane; a returned `Changes` is announced."""
+        return Op(self.ops, fn, write=True)
+
+    def query(self, fn: Callable[[Library, Progress], T], latest: str | None = None) -> Op[T]:
+        """A read from the Library; with `latest`, a newer query of that name supersedes it."""
+        return Op(self.ops, fn, write=False, latest=latest)
+
+    def announce(self, changes: Changes, initiator: object | None = None) -> None:
+        """Say once what a mutation changed; every page decides what to refresh."""
+        if not changes:
+            return
+        self.changed.emit(changes, initiator)
+        if changes.photos:
+            self.index_changed.emit()
+        if changes.profile:
+            self.profile_changed.emit()
+        if changes.feedback:
+            self.feedback_changed.emit()
+        if changes.catalogs:
+            self.catalogs_changed.emit()
+
+    def present_error(self, exc: BaseException) -> None:
+        """The one place a failure becomes a message for a person."""
+        self.error.emit(human_message(exc))
+
+    # -- long work with progress ----------------------------------------------------------------
     def run(self, fn: Callable[[Progress], Any], on_success: Callable[[Any], None] | None = None,
             on_progress: Callable[[ProgressState], None] | None = None,
             on_failure: Callable[[str], None] | None = None,
             on_finished: Callable[[], None] | None = None, name: str = "task") -> Task:
-        """Run core work in the background; failures go to `on_failure` or the error signal."""
-        def track(task: Task) -> None:
-            self.tasks.append(task)
-            task.signals.finished.connect(lambda: self.tasks.remove(task)
-                                          if task in self.tasks else None)
+        """Run core work in the background; failures go to `on_failure` (as a human message) or
+        to the error presenter."""
+        def failed(exc: BaseException) -> None:
+            if on_failure is not None:
+                on_failure(human_message(exc))
+            else:
+                self.present_error(exc)
 
-        return run_task(fn, on_success, on_failure or self.error.emit, on_progress,
-                        on_finished, name=name, on_created=track)
+        return run_task(fn, on_success, failed, on_progress, on_finished, name=name,
+                        on_created=self.track)
+
+    def track(self, task: Task) -> None:
+        """Keep `task` cancellable by a lock until it finishes."""
+        self.tasks.append(task)
+        task.signals.finished.connect(lambda: self.tasks.remove(task)
+                                      if task in self.tasks else None)
 
     def cancel_all(self) -> None:
+        self.ops.forget()
         for task in list(self.tasks):
             task.cancel()
 

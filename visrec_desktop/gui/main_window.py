@@ -28,7 +28,7 @@ from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.catalogs_page import CatalogsPage
-from visrec_desktop.gui.pages.foryou_page import ForYouPage
+from visrec_desktop.gui.pages.foryou import ForYouPage
 from visrec_desktop.gui.pages.library_page import LibraryPage
 from visrec_desktop.gui.pages.privacy_page import PrivacyPage
 from visrec_desktop.gui.pages.profile_page import ProfilePage

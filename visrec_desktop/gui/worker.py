@@ -25,7 +25,7 @@ _running: set[Task] = set()  # keeps tasks (and their signal objects) alive unti
 class TaskSignals(QObject):
     progressed = Signal(object)  # ProgressState
     succeeded = Signal(object)  # fn's return value
-    failed = Signal(str)  # a human message
+    failed = Signal(object)  # the exception object; `human_message` says it to a person
     cancelled = Signal()
     finished = Signal()  # always, last
 
@@ -47,14 +47,12 @@ class Task(QRunnable):
             result = self.fn(self.progress)
         except Cancelled:
             self.signals.cancelled.emit()
-        except VisrecError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # a bug: say so plainly, keep the details in the log
-            # The message may name a file: only the type by default, details at debug level.
-            log.error("%s failed with %s", self.name, type(exc).__name__)
-            log.debug("%s", traceback.format_exc())
-            self.signals.failed.emit(f"Something went wrong ({type(exc).__name__}). "
-                                     "Your data is safe; please try again.")
+        except Exception as exc:
+            if not isinstance(exc, VisrecError):  # a bug: keep the details in the log
+                # The message may name a file: only the type by default, details at debug level.
+                log.error("%s failed with %s", self.name, type(exc).__name__)
+                log.debug("%s", traceback.format_exc())
+            self.signals.failed.emit(exc)
         else:
             self.signals.succeeded.emit(result)
         finally:
@@ -71,10 +69,19 @@ class Task(QRunnable):
         self.progress.resume()
 
 
+def human_message(exc: BaseException) -> str:
+    """What a person reads about a failure: the core's own sentence for its errors; for a bug,
+    its type only (its text may name a file) and the reassurance that nothing was lost."""
+    if isinstance(exc, VisrecError):
+        return str(exc)
+    return (f"Something went wrong ({type(exc).__name__}). "
+            "Your data is safe; please try again.")
+
+
 def run_task(
     fn: Callable[[Progress], Any],
     on_success: Callable[[Any], None] | None = None,
-    on_failure: Callable[[str], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[ProgressState], None] | None = None,
     on_finished: Callable[[], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,

@@ -24,6 +24,7 @@ from visrec_desktop.core.config import (
     resource_path,
 )
 from visrec_desktop.core.recommend.feedback import DISLIKE, FEEDBACK_STATES, HIDE, LIKE
+from visrec_desktop.core.recommend.sorts import SORTS
 
 if TYPE_CHECKING:
     from visrec_desktop.core.catalog.install import ImportReport, InstalledCatalog
@@ -65,6 +66,11 @@ if TYPE_CHECKING:
         generate_signing_key,
     )
     from visrec_desktop.core.privacy.export import ExportResult
+    from visrec_desktop.core.recommend.browse import (
+        BrowseRequest,
+        BrowseResult,
+        next_selection,
+    )
     from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
     from visrec_desktop.core.recommend.taste import TasteProfile
     from visrec_desktop.core.store.records import Skipped
@@ -91,6 +97,8 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.ingest.pipeline": ("preview",),
     "visrec_desktop.core.privacy.export": ("ExportResult",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
+    "visrec_desktop.core.recommend.browse": ("BrowseRequest", "BrowseResult",
+                                             "next_selection"),
     "visrec_desktop.core.recommend.taste": ("TasteProfile",),
     "visrec_desktop.core.store.records": ("Skipped",),
     "visrec_desktop.core.store.unlock": ("AskPassphrase",),
@@ -104,7 +112,10 @@ __all__ = [
     "HIDE",
     "LIKE",
     "NOTHING",
+    "SORTS",
     "AskPassphrase",
+    "BrowseRequest",
+    "BrowseResult",
     "Changes",
     "ExplainedItem",
     "ExportResult",
@@ -139,6 +150,7 @@ __all__ = [
     "keychain_problem",
     "load_model_spec",
     "lock_status",
+    "next_selection",
     "open_library",
     "passphrase_strength",
     "preview",

@@ -27,10 +27,12 @@ from visrec_desktop.core.library.model import SAVED_SETTINGS, ModelChoice, make_
 from visrec_desktop.core.library.privacy import Privacy
 from visrec_desktop.core.library.profile import ProfileBuilder
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.recommend import browse as browsing
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.explain import Explanation, explain
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendation
 from visrec_desktop.core.recommend.taste import TasteProfile, describe
+from visrec_desktop.core.recommend.text import human_order
 from visrec_desktop.core.store.crypto import AesGcmCodec
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import Prefs
@@ -285,10 +287,37 @@ class Library:
                              item.get("description"), item.get("url"))
 
     def categories(self) -> list[str]:
-        names: set[str] = set()
+        """Every installed category, sorted as people read (case and accents ignored)."""
+        return [name for name, _ in self.category_counts()]
+
+    def category_counts(self) -> list[tuple[str, int]]:
+        """Each installed category with its number of items, sorted as people read."""
+        names: list[str] = []
         for info in self.catalogs():
-            names.update(self.index(info.id).categories)
-        return sorted(names)
+            names.extend(self.index(info.id).categories)
+        return browsing.category_counts(names)
+
+    def browse(self, request: browsing.BrowseRequest, progress: Progress | None = None
+               ) -> browsing.BrowseResult:
+        """Rank, search and sort for one screen of browsing (`core.recommend.browse`), with each
+        item's image file and what the screen says around it. Raises ValueError for an unknown
+        sort; an impossible price range gives no items, not an error."""
+        infos = {info.id: info for info in self.catalogs()}
+        recs: list[Recommendation] = []
+        if request.problem() is None:
+            recs = self.recommend(RankRequest(
+                top=request.top, category=request.category, min_price=request.min_price,
+                max_price=request.max_price, diversity=request.diversity, query=request.query))
+        if progress is not None:
+            progress.checkpoint()
+        created = {cid: info.created_at for cid, info in infos.items()}
+        recs = browsing.sort_items(recs, request.sort, created)
+        shown = {rec.catalog_id for rec in recs} or set(infos)
+        demo = human_order(infos[c].name for c in shown if c in infos and infos[c].demo)
+        return browsing.BrowseResult(
+            recs, [self.item_image(rec.catalog_id, rec.row) for rec in recs],
+            self.category_counts(), demo, self.profile().empty,
+            sum(1 for info in infos.values() if info.model == self.model_id))
 
 
 def open_library(data_dir: Path | str | None, ask: AskPassphrase, use_device: bool = True,

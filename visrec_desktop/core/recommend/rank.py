@@ -21,6 +21,7 @@ import numpy as np
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.core.recommend.text import search_mask
 
 FEEDBACK_WEIGHT = 0.35
 COLLAB_WEIGHT = 0.3
@@ -70,6 +71,7 @@ class RankRequest:
     diversity: float = 0.3  # MMR trade-off: 0 relevance only, 1 diversity only
     hide_disliked: bool = True
     catalogs: tuple[str, ...] = ()  # empty: all
+    query: str = ""  # words that must all appear in the title or category (text.search_mask)
 
 
 @dataclass
@@ -153,6 +155,8 @@ class Ranker:
         mask = cat.usable.copy()
         if req.category:
             mask &= np.array([c == req.category for c in cat.categories])
+        if req.query.strip():
+            mask &= search_mask(cat.titles, cat.categories, req.query)
         if req.min_price is not None:
             mask &= cat.prices >= req.min_price
         if req.max_price is not None:

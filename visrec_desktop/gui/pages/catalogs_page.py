@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core.errors import Cancelled, CatalogFormatError
 from visrec_desktop.core.library import (
+    Changes,
     ImportReport,
     InstalledCatalog,
     Library,
@@ -293,7 +294,7 @@ class CatalogsPage(Page):
                              f"{c.usable:,} of {c.items:,} items ready")
         self._pending_select = c.id
         self.imported.emit(report)
-        self.ctx.catalogs_changed.emit()
+        self.ctx.announce(Changes(catalogs=True), self)
 
     def _refused(self, lib: Library, path: Path, message: str) -> None:
         if self.ctx.library is not lib:
@@ -370,14 +371,12 @@ class CatalogsPage(Page):
         if lib is None or self.current_task is not None:
             return
 
-        def done(_: object) -> None:
-            if self.ctx.library is lib:
-                self.report_view.clear()
-                self.ctx.status.emit(f"Catalog “{catalog_id}” removed")
-                self.ctx.catalogs_changed.emit()
+        def done(_changes: Changes) -> None:
+            self.report_view.clear()
+            self.ctx.status.emit(f"Catalog “{catalog_id}” removed")
 
-        self.ctx.run(lambda progress: lib.remove_catalog(catalog_id), done,
-                     name="remove-catalog")
+        self.ctx.op(lambda lib, _progress: lib.remove_catalog(catalog_id)).success(done).run(
+            initiator=self)
 
     # -- state ----------------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import FolderSummary, IndexReport, Library, Skipped
+from visrec_desktop.core.library import Changes, FolderSummary, IndexReport, Library, Skipped
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
@@ -223,6 +223,7 @@ class LibraryPage(Page):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.clicked.connect(self.cancel)
+        ctx.changed.connect(self._changed)
 
         self.skipped_model, self.skipped_view = table(
             self, SKIPPED_COLUMNS, "Skipped files and why", single=False, stretch_first=False)
@@ -393,7 +394,7 @@ class LibraryPage(Page):
         self.ctx.status.emit(summary)
         self._notify_missing(report)
         if _changed(report, paths):
-            self.ctx.index_changed.emit()
+            self.ctx.announce(Changes(photos=True, profile=True), self)
         self.indexing_finished.emit(report)
 
     def _notify_missing(self, report: IndexReport) -> None:
@@ -469,6 +470,10 @@ class LibraryPage(Page):
                                       and self._selected_folder() is not None)
 
     # -- the lists ------------------------------------------------------------------------------
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.photos and (initiator is not self or self.current_task is None):
+            self.refresh()  # an indexing run of this page shows its own end
+
     def refresh(self) -> None:
         """Reload the folder and skipped lists in the background."""
         lib = self.ctx.library
@@ -553,17 +558,11 @@ class LibraryPage(Page):
         if lib is None or self.current_task is not None:
             return
 
-        def work(progress: Progress) -> tuple[list[FolderSummary], list[Skipped]]:
-            lib.remove_folder(folder_id)
-            return lib.folders(), lib.skipped()
+        def done(_changes: Changes) -> None:
+            self.ctx.status.emit("Folder removed from the library")
 
-        def done(result: tuple[list[FolderSummary], list[Skipped]]) -> None:
-            if self.ctx.library is lib:
-                self._refreshed(lib, result)
-                self.ctx.status.emit("Folder removed from the library")
-                self.ctx.index_changed.emit()
-
-        self.ctx.run(work, done, name="remove-folder")
+        self.ctx.op(lambda lib, _progress: lib.remove_folder(folder_id)).success(done).run(
+            initiator=self)
 
     # -- lock and unlock ------------------------------------------------------------------------
     def on_unlocked(self) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import Library, TasteProfile
+from visrec_desktop.core.library import Changes, Library, TasteProfile
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file, choose_folder
@@ -342,23 +342,10 @@ class ProfilePage(Page):
         self.thumbnails_shown.emit()
 
     # -- changes --------------------------------------------------------------------------------
-    def _change(self, action: str, fn: Callable[[Library], None], *,
-                feedback: bool = False) -> None:
-        lib = self.ctx.library
-        if lib is None:
-            return
-
-        def work(progress: Progress) -> None:
-            fn(lib)
-
-        def done(_: object) -> None:
-            if self.ctx.library is lib:
-                self.ctx.status.emit(action)
-                self.ctx.profile_changed.emit()
-                if feedback:
-                    self.ctx.feedback_changed.emit()
-
-        self.ctx.run(work, done, name="profile-change")
+    def _change(self, action: str, fn: Callable[[Library], Changes]) -> None:
+        """A write on the serial lane; the runner announces what it changed."""
+        self.ctx.op(lambda lib, _progress: fn(lib)).success(
+            lambda _changes: self.ctx.status.emit(action)).run(initiator=self)
 
     def exclude_folder(self, path: Path | str) -> None:
         self._change(f"Left out {path}", lambda lib: lib.exclude(path))
@@ -390,7 +377,7 @@ class ProfilePage(Page):
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Reset:
                 return
-        self._change("Profile reset", lambda lib: lib.reset_profile(), feedback=True)
+        self._change("Profile reset", lambda lib: lib.reset_profile())
 
     def exclude_photo_dialog(self) -> None:
         if not self.ctx.is_unlocked:

@@ -1,0 +1,112 @@
+"""The browsing view model: what a front end shows of a ranking, in which order, and where the
+selection goes when an item leaves the list. Plain Python, so it is tested without a display.
+
+Search (`text.search_mask`, applied by the ranker before it takes the top items) matches every
+word of the query in an item's title or category, ignoring case and accents.
+Sorting by price or by newest re-orders the best matches; it does not pull in worse ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from visrec_desktop.core.recommend.rank import Recommendation
+from visrec_desktop.core.recommend.sorts import MATCH, NEWEST, PRICE_DOWN, PRICE_UP, SORTS
+from visrec_desktop.core.recommend.text import human_order
+
+Key = tuple[str, str]  # (catalog id, item id)
+__all__ = ["MATCH", "NEWEST", "PRICE_DOWN", "PRICE_UP", "SORTS", "BrowseRequest", "BrowseResult",
+           "category_counts", "next_selection", "sort_items"]
+
+
+
+def category_counts(categories: Iterable[str]) -> list[tuple[str, int]]:
+    """Each distinct category with how many items carry it, in `human_order`."""
+    counts = Counter(categories)
+    return [(name, counts[name]) for name in human_order(counts)]
+
+
+def sort_items(recs: Sequence[Recommendation], sort: str,
+               created: dict[str, str] | None = None) -> list[Recommendation]:
+    """`recs` (in match order) re-ordered by `sort`, one of `SORTS`; ties keep match order.
+
+    NEWEST puts the most recently published catalog (`created`: catalog id -> ISO 8601 date)
+    first and, within a catalog, the items it lists last first.
+    Raises ValueError for an unknown sort.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    items = list(recs)
+    if sort == PRICE_UP:
+        items.sort(key=lambda r: r.price)
+    elif sort == PRICE_DOWN:
+        items.sort(key=lambda r: -r.price)
+    elif sort == NEWEST:
+        dates = created or {}
+        items.sort(key=lambda r: (dates.get(r.catalog_id, ""), r.row), reverse=True)
+    return items
+
+
+def next_selection(before: Sequence[Key], after: Sequence[Key], current: Key | None
+                   ) -> Key | None:
+    """Where the selection goes once the list changes from `before` to `after`.
+
+    The current item when it is still shown; otherwise the first item that followed it in
+    reading order and is still shown (so pressing "hide" twice hides two neighbours, never an
+    item the user has not seen); otherwise the nearest one before it; None when nothing is left
+    or nothing was selected.
+    """
+    if current is None or not after:
+        return None
+    still = set(after)
+    if current in still:
+        return current
+    try:
+        at = list(before).index(current)
+    except ValueError:
+        return after[0]
+    for key in before[at + 1:]:
+        if key in still:
+            return key
+    for key in reversed(before[:at]):
+        if key in still:
+            return key
+    return after[0]
+
+
+@dataclass(frozen=True)
+class BrowseRequest:
+    """What the user asked to see: the ranking's filters plus search and sort."""
+
+    top: int = 60
+    query: str = ""
+    sort: str = MATCH
+    category: str | None = None
+    min_price: float | None = None
+    max_price: float | None = None
+    diversity: float = 0.3
+
+    def problem(self) -> str | None:
+        """A sentence saying why the request cannot match anything, or None."""
+        if (self.min_price is not None and self.max_price is not None
+                and self.min_price > self.max_price):
+            return "The lowest price is above the highest: nothing can match."
+        return None
+
+
+@dataclass
+class BrowseResult:
+    """One page of browsing, ready to show."""
+
+    items: list[Recommendation]
+    images: list[Path]
+    categories: list[tuple[str, int]]  # every installed category and its item count
+    demo: list[str] = field(default_factory=list)  # names of demo catalogs among those shown
+    empty_profile: bool = False  # no photos indexed: the order is not personal yet
+    catalogs: int = 0  # installed catalogs usable with the current model
+
+    def keys(self) -> list[Key]:
+        return [(r.catalog_id, r.item_id) for r in self.items]

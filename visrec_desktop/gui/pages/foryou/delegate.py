@@ -1,0 +1,157 @@
+"""Painting the cards of the For You grid (no widget per item, so long lists scroll smoothly)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from visrec_desktop.core.library import LIKE
+from visrec_desktop.gui.pages.foryou.model import RecommendationModel, price_text
+from visrec_desktop.gui.thumbnails import ThumbnailCache
+
+CARD_WIDTH = 184
+CARD_MARGIN = 6
+IMAGE_HEIGHT = 150
+LIKE_ACCENT = QColor("#e0457b")  # a rose that reads on light and dark backgrounds
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Paints one card: image (or a placeholder while it loads), title, price, category, score."""
+
+    def __init__(self, thumbnails: ThumbnailCache, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thumbnails = thumbnails
+        self.paint_count = 0  # for tests: how many cards were painted
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """One size for every card (the view asks once): the image and three lines of text."""
+        line = option.fontMetrics.height() + 3  # type: ignore[attr-defined]
+        return QSize(CARD_WIDTH, 4 + 2 * CARD_MARGIN + IMAGE_HEIGHT + 6 + 3 * line)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.paint_count += 1
+        model = index.model()
+        if not isinstance(model, RecommendationModel):
+            return
+        # Straight from the model: no QVariant round trip per role and card.
+        rec = model.recommendation(index.row())
+        image_path = model.image(index.row())
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = option.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else None
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter,
+                                widget)
+        palette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        card = rect.adjusted(2, 2, -2, -2)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(card, 6, 6)
+
+        box = QRect(card.left() + CARD_MARGIN, card.top() + CARD_MARGIN,
+                    card.width() - 2 * CARD_MARGIN, IMAGE_HEIGHT)
+        self._paint_image(painter, box, image_path, palette, widget)
+        if rec.feedback == LIKE:
+            self._paint_badge(painter, box, "\u2665 Liked")
+
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                   else QPalette.ColorRole.Text)
+        dim_color = text_color if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        line = QRect(box.left(), box.bottom() + 6, box.width(), painter.fontMetrics().height())
+        bold = QFont(font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        title = painter.fontMetrics().elidedText(rec.title, Qt.TextElideMode.ElideRight,
+                                                 line.width())
+        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         title)
+        painter.setFont(font)
+        line.translate(0, line.height() + 3)
+        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         price_text(rec.price, rec.currency))
+        line.translate(0, line.height() + 3)
+        painter.setPen(dim_color)
+        score = f"score {rec.score:.2f}"
+        score_width = painter.fontMetrics().horizontalAdvance(score) + 6
+        category = painter.fontMetrics().elidedText(rec.category, Qt.TextElideMode.ElideRight,
+                                                    max(line.width() - score_width, 10))
+        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         category)
+        painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         score)
+        painter.restore()
+
+    def _paint_image(self, painter: QPainter, box: QRect, path: str, palette: QPalette,
+                     widget: QWidget | None) -> None:
+        image = None
+        if path:
+            dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+            size = round(max(box.width(), box.height()) * dpr)
+            image = self.thumbnails.get(path, size)
+        if image is None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            failed = not path or self.thumbnails.failed(path, size)
+            painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter),
+                             "No image" if failed else "Loading\u2026")
+            return
+        w, h = image.width(), image.height()
+        scale = min(box.width() / w, box.height() / h)
+        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+        target = QRect(box.left() + (box.width() - tw) // 2, box.top() + (box.height() - th) // 2,
+                       tw, th)
+        painter.drawImage(target, image)
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, box: QRect, text: str) -> None:
+        metrics = painter.fontMetrics()
+        badge = QRect(0, 0, metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
+        badge.moveTopRight(box.topRight())
+        badge.translate(-4, 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(LIKE_ACCENT)
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
+
+
+def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListView:
+    """The grid: icon mode, uniform sizes and batched layout keep 100,000 cards cheap."""
+    view = QListView()
+    view.setViewMode(QListView.ViewMode.IconMode)
+    view.setMovement(QListView.Movement.Static)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setWrapping(True)
+    view.setUniformItemSizes(True)
+    view.setLayoutMode(QListView.LayoutMode.Batched)
+    view.setBatchSize(1000)
+    view.setSpacing(4)
+    view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+    view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    view.setMouseTracking(True)
+    view.setItemDelegate(delegate)
+    view.setModel(model)
+    view.setAccessibleName("Recommended items")
+    view.setAccessibleDescription("L likes, D dislikes and H hides the selected item")
+    return view

@@ -1,0 +1,275 @@
+"""The details pane of For You: the selected item larger, its text and link, the feedback
+buttons, and the user's photos it resembles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommendation
+from visrec_desktop.gui.pages.foryou.model import price_text
+from visrec_desktop.gui.thumbnails import ThumbnailCache
+
+DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
+DETAIL_IMAGE_HEIGHT = 240
+PHOTO_THUMB = 88
+
+
+def plain_label(text: str = "", wrap: bool = True) -> QLabel:
+    """Catalog text is untrusted: never let QLabel guess rich text (or open links)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ImageView(QWidget):
+    """A QImage drawn to fit (aspect kept), or a short text while there is none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._text = ""
+
+    def has_image(self) -> bool:
+        return self._image is not None
+
+    def image(self) -> QImage | None:
+        return self._image
+
+    def set_image(self, image: QImage | None) -> None:
+        self._image = image
+        self.update()
+
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self.update()
+
+    def clear(self) -> None:
+        self._image, self._text = None, ""
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.rect()
+        if self._image is None or self._image.isNull():
+            if self._text:
+                painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self._text)
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        w, h = self._image.width(), self._image.height()
+        scale = min(rect.width() / w, rect.height() / h)
+        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+        painter.drawImage(QRect((rect.width() - tw) // 2, (rect.height() - th) // 2, tw, th),
+                          self._image)
+
+
+class DetailsPanel(QWidget):
+    """The selected item: larger image, text, link as text, feedback buttons, and why."""
+
+    def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thumbnails = thumbnails
+        self.rec: Recommendation | None = None
+        self.item: ExplainedItem | None = None
+        self._image_path = ""
+        self._photo_paths: list[str] = []
+
+        self.placeholder = plain_label("Select an item to see it here, with the photos of "
+                                        "yours it resembles.")
+        self.image_label = ImageView()
+        self.image_label.setFixedHeight(DETAIL_IMAGE_HEIGHT)
+        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.image_label.setAccessibleName("Item image")
+        self.title_label = plain_label()
+        title_font = QFont(self.title_label.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        self.title_label.setFont(title_font)
+        self.price_label = plain_label()
+        self.category_label = plain_label()
+        self.score_label = plain_label()
+        self.description_label = plain_label()
+        self.url_label = plain_label()
+        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.url_label.setAccessibleName("Item link (not opened by the app)")
+        self.url_label.setWordWrap(False)
+        self.url_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.copy_link_button = QPushButton("Copy link")
+        self.copy_link_button.setAccessibleName("Copy the item's link to the clipboard")
+        self.copy_link_button.setToolTip("visrec never opens the internet; paste the link into "
+                                         "your browser if you want to visit the shop")
+        self.copy_link_button.clicked.connect(self.copy_link)
+
+        self.like_button = QPushButton("Like")
+        self.like_button.setAccessibleName("Like this item")
+        self.like_button.setToolTip("More like this (L)")
+        self.dislike_button = QPushButton("Dislike")
+        self.dislike_button.setAccessibleName("Dislike this item")
+        self.dislike_button.setToolTip("Less like this (D)")
+        self.hide_button = QPushButton("Hide")
+        self.hide_button.setAccessibleName("Hide this item")
+        self.hide_button.setToolTip("Never show this item again (H)")
+        for button in (self.like_button, self.dislike_button):
+            button.setCheckable(True)
+        buttons = QHBoxLayout()
+        for button in (self.like_button, self.dislike_button, self.hide_button):
+            buttons.addWidget(button)
+
+        self.interest_label = plain_label()
+        self.why_status = plain_label()
+        self.photo_labels: list[ImageView] = []
+        self.photo_scores: list[QLabel] = []
+        photos = QGridLayout()
+        for i in range(3):
+            pic = ImageView()
+            pic.setFixedSize(PHOTO_THUMB, PHOTO_THUMB)
+            pic.setAccessibleName(f"Similar photo {i + 1}")
+            score = plain_label(wrap=False)
+            score.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            photos.addWidget(pic, 0, i)
+            photos.addWidget(score, 1, i)
+            self.photo_labels.append(pic)
+            self.photo_scores.append(score)
+
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.image_label)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.price_label)
+        layout.addWidget(self.category_label)
+        layout.addWidget(self.score_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.description_label)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.url_label, 1)
+        link_row.addWidget(self.copy_link_button)
+        layout.addLayout(link_row)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        why = QLabel("Why this item")
+        why.setFont(title_font)
+        layout.addWidget(why)
+        layout.addWidget(self.interest_label)
+        layout.addWidget(self.why_status)
+        layout.addLayout(photos)
+        layout.addStretch(1)
+
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.placeholder)
+        outer.addWidget(self.content)
+        self.clear()
+
+    def clear(self) -> None:
+        """Show nothing (no selection, or locked)."""
+        self.rec, self.item, self._image_path, self._photo_paths = None, None, "", []
+        for label in (self.title_label, self.price_label, self.category_label, self.score_label,
+                      self.description_label, self.url_label, self.interest_label,
+                      self.why_status, *self.photo_scores):
+            label.clear()
+        for view in (self.image_label, *self.photo_labels):
+            view.clear()
+            view.setToolTip("")
+        for button in (self.like_button, self.dislike_button):
+            button.setChecked(False)
+        self.copy_link_button.setEnabled(False)
+        self.content.hide()
+        self.placeholder.show()
+
+    def show_item(self, rec: Recommendation, image_path: str, same_item: bool) -> None:
+        """Fill what the ranking already knows; the explanation follows (unless `same_item`)."""
+        self.rec = rec
+        self.title_label.setText(rec.title)
+        self.price_label.setText(price_text(rec.price, rec.currency))
+        self.category_label.setText(f"Category: {rec.category}")
+        self.score_label.setText(f"Score {rec.score:.2f}")
+        self.like_button.setChecked(rec.feedback == LIKE)
+        self.dislike_button.setChecked(rec.feedback == DISLIKE)
+        if not same_item:
+            self.item = None
+            self._photo_paths = []
+            self.description_label.clear()
+            self.description_label.hide()
+            self.url_label.clear()
+            self.copy_link_button.setEnabled(False)
+            self.interest_label.clear()
+            self.why_status.setText("Finding the photos of yours it resembles\u2026")
+            for label, score in zip(self.photo_labels, self.photo_scores, strict=True):
+                label.clear()
+                label.setToolTip("")
+                score.clear()
+            self._image_path = image_path
+            self.image_label.clear()
+        self.placeholder.hide()
+        self.content.show()
+        self.refresh_images()
+
+    def show_explanation(self, item: ExplainedItem) -> None:
+        self.item = item
+        self.description_label.setText(item.description or "")
+        self.description_label.setVisible(bool(item.description))
+        self.url_label.setText(item.url or "No link given")
+        self.url_label.setToolTip(item.url or "")
+        self.copy_link_button.setEnabled(bool(item.url))
+        label = item.explanation.interest_label
+        self.interest_label.setText(f"Matches your interest: {label}" if label else
+                                    "Recommended from your feedback and the catalog")
+        self.why_status.setText("" if item.photo_paths else
+                                "No photos of yours to compare it with yet.")
+        self._image_path = str(item.image)
+        self._photo_paths = []
+        for i, (label_widget, score) in enumerate(zip(self.photo_labels, self.photo_scores,
+                                                      strict=True)):
+            if i < len(item.photo_paths):
+                path, similarity = item.photo_paths[i]
+                self._photo_paths.append(str(path))
+                percent = f"{round(similarity * 100)}% similar"
+                score.setText(percent)
+                label_widget.setToolTip(f"{Path(path).name}: {percent}")
+                label_widget.setAccessibleName(f"Your similar photo {i + 1}, {percent}")
+            else:
+                score.clear()
+                label_widget.clear()
+        self.refresh_images()
+
+    def copy_link(self) -> None:
+        if self.item is not None and self.item.url:
+            QGuiApplication.clipboard().setText(self.item.url)
+
+    def refresh_images(self) -> None:
+        """Put loaded thumbnails in place (called again whenever the cache loads one)."""
+        if self.rec is None:
+            return
+        dpr = self.devicePixelRatioF()
+        if self._image_path and not self.image_label.has_image():
+            self._set_image(self.image_label, self._image_path, DETAIL_IMAGE, dpr)
+        for view, path in zip(self.photo_labels, self._photo_paths, strict=False):
+            if not view.has_image():
+                self._set_image(view, path, PHOTO_THUMB, dpr)
+
+    def _set_image(self, view: ImageView, path: str, size: int, dpr: float) -> None:
+        image = self.thumbnails.get(path, round(size * dpr))
+        if image is None:
+            view.set_text("No image" if self.thumbnails.failed(path, round(size * dpr))
+                          else "Loading\u2026")
+        else:
+            view.set_image(image)

@@ -1,0 +1,101 @@
+"""The ranked items as a list model: one row per item, in the order shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from visrec_desktop.core.library import LIKE, Recommendation
+
+Key = tuple[str, str]  # (catalog id, item id)
+
+
+def price_text(price: float, currency: str) -> str:
+    return f"{QLocale().toString(float(price), 'f', 2)} {currency}"
+
+
+class RecommendationModel(QAbstractListModel):
+    """Ranked items, one row each, in rank order; the image path of each row rides along."""
+
+    TitleRole = Qt.ItemDataRole.UserRole + 1
+    PriceRole = Qt.ItemDataRole.UserRole + 2
+    CategoryRole = Qt.ItemDataRole.UserRole + 3
+    ScoreRole = Qt.ItemDataRole.UserRole + 4
+    ImageRole = Qt.ItemDataRole.UserRole + 5
+    FeedbackRole = Qt.ItemDataRole.UserRole + 6
+    RecommendationRole = Qt.ItemDataRole.UserRole + 7
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._recs: list[Recommendation] = []
+        self._images: list[str] = []
+        self._rows: dict[Key, int] | None = None
+
+    def set_items(self, recs: list[Recommendation], images: list[str] | None = None) -> None:
+        self.beginResetModel()
+        self._recs = list(recs)
+        self._images = list(images) if images is not None else [""] * len(recs)
+        self._rows = None
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_items([])
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: B008
+                 ) -> int:
+        return 0 if parent.isValid() else len(self._recs)
+
+    def recommendation(self, row: int) -> Recommendation:
+        return self._recs[row]
+
+    def image(self, row: int) -> str:
+        return self._images[row]
+
+    def recommendations(self) -> list[Recommendation]:
+        return list(self._recs)
+
+    def row_of(self, key: Key) -> int | None:
+        if self._rows is None:
+            self._rows = {(r.catalog_id, r.item_id): i for i, r in enumerate(self._recs)}
+        return self._rows.get(key)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._recs):
+            return None
+        rec = self._recs[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, self.TitleRole):
+            return rec.title
+        if role == self.PriceRole:
+            return price_text(rec.price, rec.currency)
+        if role == self.CategoryRole:
+            return rec.category
+        if role == self.ScoreRole:
+            return rec.score
+        if role == self.ImageRole:
+            return self._images[index.row()]
+        if role == self.FeedbackRole:
+            return rec.feedback or ""
+        if role == self.RecommendationRole:
+            return rec
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            liked = ", liked" if rec.feedback == LIKE else ""
+            return f"{rec.title}, {price_text(rec.price, rec.currency)}, {rec.category}{liked}"
+        return None
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = super().roleNames()
+        for role, name in ((self.TitleRole, b"title"), (self.PriceRole, b"price"),
+                           (self.CategoryRole, b"category"), (self.ScoreRole, b"score"),
+                           (self.ImageRole, b"image"), (self.FeedbackRole, b"feedback")):
+            names[role] = QByteArray(name)
+        return names

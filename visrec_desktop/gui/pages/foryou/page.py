@@ -1,0 +1,361 @@
+"""For You: the installed catalogs ranked for the user, as a grid of cards with filters, feedback
+that can be taken back, and an explanation of each pick.
+
+What is shown (ranking, search, sort, where the selection goes) is decided in the core
+(`Library.browse`, `next_selection`); this page only asks and shows. Reads and writes go through
+the context's operation runner, and the page refreshes when the runner announces a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visrec_desktop.core.library import (
+    DISLIKE,
+    HIDE,
+    LIKE,
+    BrowseRequest,
+    BrowseResult,
+    Changes,
+    ExplainedItem,
+    Library,
+    Recommendation,
+    next_selection,
+)
+from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.pages.foryou.delegate import CardDelegate, make_card_view
+from visrec_desktop.gui.pages.foryou.details import DetailsPanel, plain_label
+from visrec_desktop.gui.pages.foryou.filters import FilterBar
+from visrec_desktop.gui.pages.foryou.model import Key, RecommendationModel
+from visrec_desktop.gui.thumbnails import ThumbnailCache
+
+NO_PHOTOS = ("No photos indexed yet: add folders on the Library page to get personal "
+             "recommendations")
+DEBOUNCE_MS = 150
+EXPLAIN_DELAY_MS = 60  # lets arrow keys run through the grid before explaining an item
+UNDO_SHOWN_MS = 12000
+BANNER_STYLE = ("QLabel, QFrame#undoBar { background: palette(alternate-base); "
+                "border: 1px solid palette(mid); border-left: 4px solid palette(highlight); "
+                "border-radius: 4px; padding: 6px; }")
+DONE_TEXT = {LIKE: "Liked", DISLIKE: "Disliked", HIDE: "Hidden", None: "Feedback removed from"}
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to take one feedback back: the item and the state it had before."""
+
+    catalog_id: str
+    item_id: str
+    title: str
+    before: str | None
+
+
+class UndoBar(QFrame):
+    """"Hidden “title”. [Undo] [x]" after each feedback; Ctrl+Z does the same."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("undoBar")
+        self.setStyleSheet(BANNER_STYLE)
+        self.text = plain_label(wrap=False)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setAccessibleName("Undo the last feedback")
+        self.undo_button.setToolTip("Take it back (Ctrl+Z)")
+        self.close_button = QPushButton("Dismiss")
+        self.close_button.setAccessibleName("Dismiss this message")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.undo_button)
+        row.addWidget(self.close_button)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(UNDO_SHOWN_MS)
+        self.timer.timeout.connect(self.hide)
+        self.close_button.clicked.connect(self.hide)
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.text.setText(text)
+        self.show()
+        self.timer.start()
+
+
+class ForYouPage(Page):
+    """Recommendations from the installed catalogs, ranked for the user's taste."""
+
+    title = "For You"
+    ranked = Signal()  # a new ranking is shown
+    explained = Signal()  # the details panel shows an explanation
+    undone = Signal()  # a feedback was taken back and stored
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.thumbnails = ThumbnailCache(parent=self)
+        self.model = RecommendationModel(self)
+        self.delegate = CardDelegate(self.thumbnails, self)
+        self.view = make_card_view(self.model, self.delegate)
+        self.details = DetailsPanel(self.thumbnails)
+        self.like_button = self.details.like_button
+        self.dislike_button = self.details.dislike_button
+        self.hide_button = self.details.hide_button
+        self.filters = FilterBar()
+        self.category = self.filters.category
+        self.min_price, self.max_price = self.filters.min_price, self.filters.max_price
+        self.search, self.sort = self.filters.search, self.filters.sort
+        self.diversity, self.how_many = self.filters.diversity, self.filters.how_many
+        self.more_button = self.filters.more_button
+        self.undo_bar = UndoBar()
+
+        self.demo_banner = self._banner("")
+        self.empty_banner = self._banner(NO_PHOTOS)
+        self.status = plain_label(wrap=False)
+        self.status.setAccessibleName("Recommendation status")
+
+        details_scroll = QScrollArea()
+        details_scroll.setWidget(self.details)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setMinimumWidth(300)
+        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(details_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 360])
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.empty_banner)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.splitter, 1)
+
+        self._shown: Key | None = None  # the item whose explanation the details show
+        self._explain_stale = False
+        self._select_next: Key | None = None  # after an undo: the item that came back
+        self._undo: list[Undo] = []
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.rerank)
+        self._explain_timer = QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(EXPLAIN_DELAY_MS)
+        self._explain_timer.timeout.connect(self._explain)
+
+        self.filters.changed.connect(self.schedule_rerank)
+        self.like_button.clicked.connect(lambda: self.give_feedback(LIKE))
+        self.dislike_button.clicked.connect(lambda: self.give_feedback(DISLIKE))
+        self.hide_button.clicked.connect(lambda: self.give_feedback(HIDE))
+        self.undo_bar.undo_button.clicked.connect(self.undo)
+        for key, state in ((Qt.Key.Key_L, LIKE), (Qt.Key.Key_D, DISLIKE), (Qt.Key.Key_H, HIDE)):
+            shortcut = QShortcut(QKeySequence(key), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda s=state: self.give_feedback(s))
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.thumbnails.loaded.connect(self._thumbnail_loaded)
+        ctx.changed.connect(self._changed)
+        self._set_buttons()
+
+    @staticmethod
+    def _banner(text: str) -> QLabel:
+        label = plain_label(text)
+        label.setStyleSheet(BANNER_STYLE)
+        label.hide()
+        return label
+
+    def _set_buttons(self) -> None:
+        has = self._current() is not None
+        for button in (self.like_button, self.dislike_button, self.hide_button):
+            button.setEnabled(has)
+
+    # -- lock and unlock ------------------------------------------------------------------------
+    def on_unlocked(self) -> None:
+        self._explain_stale = True
+        self.rerank()
+
+    def on_locked(self) -> None:
+        self._debounce.stop()
+        self._explain_timer.stop()
+        self.model.clear()
+        self.details.clear()
+        self.thumbnails.clear()
+        self._shown = self._select_next = None
+        self._undo.clear()
+        self.undo_bar.hide()
+        self.filters.reset()
+        self.demo_banner.hide()
+        self.empty_banner.hide()
+        self.status.clear()
+        self._set_buttons()
+
+    def idle(self) -> bool:
+        """Nothing about to run, running or being saved (for tests and screenshots)."""
+        return not (self._debounce.isActive() or self._explain_timer.isActive()
+                    or self.ctx.ops.busy)
+
+    # -- ranking --------------------------------------------------------------------------------
+    def request(self) -> BrowseRequest:
+        return self.filters.request()
+
+    def schedule_rerank(self) -> None:
+        """Re-rank shortly: quick successive changes (typing, dragging) give one ranking."""
+        if self.ctx.is_unlocked:
+            self._debounce.start()
+
+    def rerank(self) -> None:
+        """Re-rank now, in the background; a ranking still running is superseded."""
+        self._debounce.stop()
+        if not self.ctx.is_unlocked:
+            return
+        request = self.request()
+        self.status.setText("Ranking\u2026")
+        self.ctx.query(lambda lib, progress: lib.browse(request, progress),
+                       latest="rank").success(self._ranked).run(initiator=self)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.photos or changes.profile or changes.catalogs:
+            self._explain_stale = True
+        if changes.photos or changes.profile or changes.catalogs or changes.feedback:
+            if initiator is self:
+                self.rerank()  # the user's own action: show its effect at once
+            else:
+                self.schedule_rerank()
+
+    def _ranked(self, result: BrowseResult) -> None:
+        if self.filters.set_categories(result.categories):
+            self.schedule_rerank()  # the chosen category is gone: rank all of them
+        before = [(r.catalog_id, r.item_id) for r in self.model.recommendations()]
+        current = self._select_next or self._current_key()
+        self._select_next = None
+        self.model.set_items(result.items, [str(p) for p in result.images])
+        self.demo_banner.setText(f"“{', '.join(result.demo)}” is a demo: sample items with "
+                                 "fictitious prices, shipped with visrec. Import a shop's "
+                                 "catalog on the Catalogs page." if result.demo else "")
+        self.demo_banner.setVisible(bool(result.demo))
+        self.empty_banner.setVisible(result.empty_profile)
+        self.status.setText(self._status_text(result))
+        key = next_selection(before, result.keys(), current)
+        row = self.model.row_of(key) if key is not None else None
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        else:
+            self._current_changed(QModelIndex())
+        self.ranked.emit()
+
+    def _status_text(self, result: BrowseResult) -> str:
+        n = len(result.items)
+        if n:
+            return f"{n} item{'s' if n != 1 else ''}"
+        problem = self.request().problem()
+        if problem:
+            return problem
+        if not result.catalogs:
+            return "No catalog installed: import one on the Catalogs page."
+        if self.filters.filtered():
+            return "No items match this search and these filters: try “Clear filters”."
+        return "Every item is hidden or disliked: see “Your feedback” on the Profile page."
+
+    # -- selection and details ------------------------------------------------------------------
+    def _current(self) -> Recommendation | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.recommendation(index.row())
+
+    def _current_key(self) -> Key | None:
+        rec = self._current()
+        return (rec.catalog_id, rec.item_id) if rec is not None else None
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:
+        self._set_buttons()
+        rec = self._current() if current.isValid() else None
+        if rec is None:
+            self._explain_timer.stop()
+            self._shown = None
+            self.details.clear()
+            return
+        key = (rec.catalog_id, rec.item_id)
+        same = key == self._shown and not self._explain_stale
+        self.details.show_item(rec, self.model.image(current.row()), same_item=same)
+        if not same:
+            self._shown = key
+            self._explain_stale = False
+            self._explain_timer.start()
+
+    def _explain(self) -> None:
+        rec = self._current()
+        if rec is None or not self.ctx.is_unlocked:
+            return
+
+        def work(lib: Library, progress: Progress) -> ExplainedItem:
+            progress.checkpoint()
+            return lib.explain(rec)
+
+        self.ctx.query(work, latest="explain").success(self._explained).run(initiator=self)
+
+    def _explained(self, item: ExplainedItem) -> None:
+        if self._current_key() != (item.rec.catalog_id, item.rec.item_id):
+            return
+        self.details.show_explanation(item)
+        self.explained.emit()
+
+    def _thumbnail_loaded(self, key: str) -> None:
+        self.view.viewport().update()
+        self.details.refresh_images()
+
+    # -- feedback and undo ----------------------------------------------------------------------
+    def give_feedback(self, state: str) -> None:
+        """Like, dislike (each a toggle) or hide the selected item; the change re-ranks."""
+        rec = self._current()
+        if rec is None or not self.ctx.is_unlocked:
+            return
+        new = None if state != HIDE and rec.feedback == state else state
+        undo = Undo(rec.catalog_id, rec.item_id, rec.title, rec.feedback)
+        self._set_feedback(rec.catalog_id, rec.item_id, new)
+        self._undo.append(undo)
+        self.undo_bar.say(f"{DONE_TEXT[new]} “{rec.title}”.")
+
+    def undo(self) -> None:
+        """Take the last feedback back (the item returns, selected)."""
+        if not self._undo or not self.ctx.is_unlocked:
+            return
+        last = self._undo.pop()
+        self._select_next = (last.catalog_id, last.item_id)
+        self._set_feedback(last.catalog_id, last.item_id, last.before,
+                           done=self.undone.emit)
+        self.undo_bar.say(f"Undone: “{last.title}” is back as it was.")
+        self.undo_bar.undo_button.setEnabled(bool(self._undo))
+
+    def _set_feedback(self, catalog_id: str, item_id: str, state: str | None,
+                      done: Callable[[], None] | None = None) -> None:
+        self.undo_bar.undo_button.setEnabled(True)
+        op = self.ctx.op(lambda lib, _progress: lib.set_feedback(catalog_id, item_id, state))
+        if done is not None:
+            op.success(lambda _changes: done())
+        op.run(initiator=self)
