@@ -4,6 +4,7 @@ from real photos and installed; plus the thumbnail cache and a 100,000-row grid.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import sys
 import threading
@@ -15,6 +16,7 @@ import numpy as np
 import PySide6
 import pytest
 from conftest import TEST_PASSPHRASE, rgb, write_jpeg
+from helpers_cli import run
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QImage
@@ -25,7 +27,8 @@ from visrec_desktop.core.catalog.build import build_bundle
 from visrec_desktop.core.library import Changes, Library, open_library
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.gui.context import AppContext
-from visrec_desktop.gui.pages.foryou import ALL_CATEGORIES, NO_PHOTOS, ForYouPage
+from visrec_desktop.gui.pages.foryou import ALL_CATEGORIES, NO_PHOTOS, THIN, ForYouPage
+from visrec_desktop.gui.pages.foryou.model import match_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache, _Pending
 from visrec_desktop.gui.worker import wait_for_all
 
@@ -151,7 +154,9 @@ def test_ranks_real_catalog_and_paints_cards(qtbot: QtBot, harness: Harness) -> 
     scores = [r.score for r in page.model.recommendations()]
     assert all(np.isfinite(scores))
     assert page.demo_banner.isVisible() and "is a demo" in page.demo_banner.text()
-    assert not page.empty_banner.isVisible()
+    # Eight photos make a thin profile: the page says so, and that likes count for more.
+    assert page.empty_banner.isVisible()
+    assert page.empty_banner.text() == THIN.format(n=N_PHOTOS, s="s")
     assert page.category.itemText(0) == ALL_CATEGORIES
     # Categories in reading order, each with its item count.
     assert [page.category.itemData(i) for i in range(1, page.category.count())] == \
@@ -163,7 +168,9 @@ def test_ranks_real_catalog_and_paints_cards(qtbot: QtBot, harness: Harness) -> 
     assert page.model.data(index, page.model.TitleRole) == rec.title
     assert page.model.data(index, page.model.CategoryRole) == rec.category
     assert rec.currency in page.model.data(index, page.model.PriceRole)
-    assert page.model.data(index, page.model.ScoreRole) == pytest.approx(rec.score)
+    assert page.model.data(index, page.model.ScoreRole) == pytest.approx(rec.match)
+    matches = [r.match for r in page.model.recommendations()]
+    assert matches == sorted(matches, reverse=True)  # what a card shows falls down the list
     assert Path(page.model.data(index, page.model.ImageRole)).is_file()
 
     wait_thumbnails(qtbot, page)
@@ -246,6 +253,7 @@ def test_like_changes_the_order_and_keeps_the_selection(qtbot: QtBot,
 def test_hide_removes_the_item_by_shortcut(qtbot: QtBot, harness: Harness) -> None:
     page = harness.page
     hidden = harness.select(2)
+    following = harness.ids()[3]
     page.activateWindow()
     page.view.setFocus()
     qtbot.waitUntil(page.view.hasFocus, timeout=WAIT)
@@ -253,7 +261,8 @@ def test_hide_removes_the_item_by_shortcut(qtbot: QtBot, harness: Harness) -> No
         qtbot.keyClick(page.view, Qt.Key.Key_H)
     assert hidden.item_id not in harness.ids()
     assert page.model.rowCount() == N_ITEMS - 1
-    assert page.view.currentIndex().row() == 2  # the next item took its place
+    # The item that followed it takes the selection (the calibrated list may move it a place).
+    assert page.model.recommendation(page.view.currentIndex().row()).item_id == following
     assert harness.library.feedback()[("prints", hidden.item_id)] == "hide"
 
     disliked = harness.select(0)
@@ -296,16 +305,40 @@ def test_details_explain_the_selection(qtbot: QtBot, harness: Harness) -> None:
     details.copy_link_button.click()
     assert QGuiApplication.clipboard().text() == url
 
-    assert details.interest_label.text().startswith("Matches your interest: ")
-    assert len(details.interest_label.text()) > len("Matches your interest: ")
+    why = details.interest_label.text()
+    assert why.startswith("Because of ") and " of your photos of " in why, why
+    assert details.score_label.text() == match_text(rec.match).capitalize()
     qtbot.waitUntil(lambda: all(view.has_image() for view in details.photo_labels),
                     timeout=WAIT)
     qtbot.waitUntil(details.image_label.has_image, timeout=WAIT)
-    percents = [label.text() for label in details.photo_scores]
+    texts = [label.text().split("\n") for label in details.photo_scores]
+    assert all(name.startswith("photo") and name.endswith(".jpg") for name, _ in texts)
+    percents = [p for _, p in texts]
     assert all(p.endswith("% similar") for p in percents)
     values = [int(p.split("%")[0]) for p in percents]
     assert values == sorted(values, reverse=True)
     assert all(label.toolTip().startswith("photo") for label in details.photo_labels)
+
+
+def test_cli_gives_the_list_the_page_holds(qtbot: QtBot, harness: Harness,
+                                           capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`visrec recommend --json` with the page's filters, count and diversity lists the same
+    items in the same order with the same match as the For You page's model."""
+    page = harness.page
+    for diversity in (None, 70):  # the default (0.3), then 0.7
+        if diversity is not None:
+            rerank_after(qtbot, page, lambda d=diversity: page.diversity.setValue(d))
+        request = page.request()
+        shown = page.model.recommendations()
+        monkeypatch.setenv("VISREC_DATA_DIR", str(harness.library.data_dir))
+        code, out, err = run(capsys, "recommend", "--json", "--top", str(request.top),
+                             "--diversity", str(request.diversity))
+        assert code == 0, err
+        items = json.loads(out)["items"]
+        assert [(i["catalog"], i["id"]) for i in items] == \
+            [(r.catalog_id, r.item_id) for r in shown]
+        assert [i["match"] for i in items] == [round(r.match, 4) for r in shown]
 
 
 def test_empty_profile_says_so(qtbot: QtBot, template: Path, tmp_path: Path) -> None:

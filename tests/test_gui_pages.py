@@ -552,3 +552,52 @@ def test_about_box_opens(qtbot: QtBot, ctx: AppContext) -> None:
                    "efficientnet-lite0", "never opens a network connection"):
         assert needle in text, needle
     dialog.close()
+
+
+def test_profile_page_renames_and_merges_interests(
+        qtbot: QtBot, ctx: AppContext, library: Library, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interests read as taxonomy names; Rename (a dialog) gives one the person's own name and
+    Merge joins the two selected, both kept by the library; a thin profile says so."""
+    from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QInputDialog
+
+    root = tmp_path / "photos"
+    for source, n in ((CHELSEA, 8), (COFFEE, 6), (ROCKET, 6)):
+        for i, img in enumerate(crops(source, n, seed=0)):
+            write_jpeg(root / str(source) / f"shot{i:02d}.jpg", img)
+    assert library.index_folders([root]).indexed == 20
+    page = ProfilePage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.profile_shown, timeout=WAIT):
+        ctx.unlocked.emit()
+    names = [str(cell(page.model, r, 0)) for r in range(page.model.rowCount())]
+    assert len(names) == 3 and names[0].startswith("Cats & wild cats"), names
+    assert "still thin" not in page.summary.text()
+    assert not page.rename_button.isEnabled() and not page.merge_button.isEnabled()
+
+    def changed(action: Callable[[], object]) -> None:
+        with qtbot.waitSignal(page.profile_shown, timeout=WAIT):
+            action()
+
+    select = page.interests_view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    select.select(page.model.index(0, 0), flags)
+    assert page.rename_button.isEnabled() and not page.merge_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Our cat", True))
+    changed(page.rename_button.click)
+    assert cell(page.model, 0, 0) == "Our cat" and library.profile().interests[0].user_named
+
+    select.clearSelection()
+    select.select(page.model.index(1, 0), flags)
+    select.select(page.model.index(2, 0), flags)
+    assert page.merge_button.isEnabled() and not page.rename_button.isEnabled()
+    changed(page.merge_button.click)
+    assert page.model.rowCount() == 2 and interest_counts(page) == [12, 8]
+    assert cell(page.model, 1, 0) == "Our cat"  # the merged interest is the stronger now
+
+    changed(lambda: page.exclude_folder(root / str(CHELSEA)))
+    changed(lambda: page.exclude_folder(root / str(COFFEE)))
+    assert "still thin" in page.summary.text()

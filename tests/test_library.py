@@ -28,6 +28,7 @@ from helpers_store import data_dir, open_test_store, shared_embedder
 import visrec_desktop.core.library.profile as library_module
 from visrec_desktop.cli import main
 from visrec_desktop.core.library import Library
+from visrec_desktop.core.recommend import rank as rank_module
 from visrec_desktop.core.recommend.rank import RankRequest
 
 FOLDERS = {CHELSEA: ("kitties_zanzibar_q7", 10), COFFEE: ("espresso_bar_k3m", 6),
@@ -122,9 +123,10 @@ def test_recommend_json_explains_every_item(capsys: pytest.CaptureFixture[str],
     most like the item; the best match for a cat-heavy library is a cat item, explained by cat
     photos."""
     payload = run_json(capsys, "recommend", "--top", "6")
-    assert set(payload) == {"items"} and len(payload["items"]) == 6
+    assert set(payload) == {"items", "thin_profile"} and len(payload["items"]) == 6
+    assert not payload["thin_profile"]
     profile = run_json(capsys, "profile", "show")
-    labels = {r["interest"]: r["label"] for r in profile["interests"]}
+    labels = {r["interest"]: r["name"] for r in profile["interests"]}
     indexed = {str(p) for p in Path(setup["photos"]).rglob("*.jpg")}
     items = {it.id: it for it in shop_items()}
     for it in payload["items"]:
@@ -144,9 +146,13 @@ def test_recommend_json_explains_every_item(capsys: pytest.CaptureFixture[str],
                for p in best["explanation"]["similar_photos"])
 
 
-def test_recommend_filters(capsys: pytest.CaptureFixture[str], setup: dict[str, Any]) -> None:
+def test_recommend_filters(capsys: pytest.CaptureFixture[str], setup: dict[str, Any],
+                           monkeypatch: pytest.MonkeyPatch) -> None:
     """--category and --min/--max-price keep exactly the matching items, in the order of the
-    unfiltered ranking."""
+    unfiltered ranking when that is plain score order (no share pull, no augmentation among
+    the candidates: both depend on what else is in the list)."""
+    monkeypatch.setattr(rank_module, "SHARE_PULL", 0.0)
+    monkeypatch.setattr(rank_module, "DBA_BLEND", 0.0)
     everything = recommend(capsys, "--top", "50", "--diversity", "0")
     assert len(everything) == len(shop_items())
     cases: list[tuple[tuple[str, ...], Callable[[dict[str, Any]], bool]]] = [

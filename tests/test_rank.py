@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from helpers_embed import CHELSEA, COFFEE, ROCKET, shots
 
+from visrec_desktop.core.recommend import rank as rank_module
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.explain import explain
 from visrec_desktop.core.recommend.rank import (
@@ -136,7 +137,13 @@ def test_fold_in_is_the_weighted_least_squares_solution(liked: list[int],
 
 # -- relevance -------------------------------------------------------------------------------
 
-def test_items_closest_to_the_interests_rank_first() -> None:
+@pytest.fixture
+def uncalibrated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No pull towards the interests' shares: diversity 0 is then plain score order."""
+    monkeypatch.setattr(rank_module, "SHARE_PULL", 0.0)
+
+
+def test_items_closest_to_the_interests_rank_first(uncalibrated: None) -> None:
     """Ranked plainly, the 20 best items are exactly the 10 cat and 10 espresso shots, the cats
     (the heavier interest) ahead; every item's interest is the one it resembles."""
     recs = rank()
@@ -161,8 +168,9 @@ def test_second_interest_appears_in_the_top_list() -> None:
 @pytest.mark.parametrize("filters", [{"category": "garden"}, {"min_price": 40.0},
                                      {"max_price": 30.0}, {"min_price": 20.0, "max_price": 60.0},
                                      {"category": "toys", "max_price": 50.0}])
-def test_filters_are_respected(filters: dict[str, Any]) -> None:
-    """A filtered ranking is the unfiltered one with the non-matching items taken out."""
+def test_filters_are_respected(filters: dict[str, Any], uncalibrated: None) -> None:
+    """A filtered ranking (in plain score order) is the unfiltered one with the non-matching
+    items taken out."""
     everything = rank()
     filtered = rank(**filters)
     cat = catalog()
@@ -311,9 +319,10 @@ def mean_pairwise_cosine(recs: list[Recommendation]) -> float:
     return float((sims.sum() - np.trace(sims)) / (k * (k - 1)))
 
 
-def test_diversity_zero_is_plain_score_order() -> None:
-    """At diversity 0 the top-k is the first k of the full ranking, in descending score order
-    with ties by row, and MMR at any diversity picks the best item first."""
+def test_diversity_zero_is_plain_score_order(uncalibrated: None) -> None:
+    """Without the share pull, at diversity 0 the top-k is the first k of the full ranking, in
+    descending score order with ties by row, and MMR at any diversity picks the best item
+    first."""
     full = rank()
     assert [(-r.score, r.row) for r in full] == sorted((-r.score, r.row) for r in full)
     for top in (1, 7, 20):
@@ -336,7 +345,33 @@ def test_more_diversity_gives_a_more_varied_top_list() -> None:
 
 # -- determinism -----------------------------------------------------------------------------
 
-def test_ranking_is_deterministic_including_ties() -> None:
+def test_calibration_pulls_the_minor_interest_in_at_diversity_zero() -> None:
+    """With the share pull (the default), diversity 0 already gives the minor interest a place
+    that plain score order gives the main one (orthogonal items, shares 50/50); `match`, what a
+    card shows, never rises down the list and is the score wherever the list is in score
+    order."""
+    from visrec_desktop.core.recommend.rank import Recommendation
+
+    def rec(row: int, interest: int, score: float) -> Recommendation:
+        return Recommendation("c", row, f"i{row}", "t", "ab"[interest], 1.0, "EUR", score,
+                              interest, score, 0.0, 0.0)
+
+    recs = [rec(i, 0, 1.0 - 0.02 * i) for i in range(20)]
+    recs += [rec(20 + i, 1, 0.8 - 0.02 * i) for i in range(20)]
+    vecs = np.eye(40, dtype=np.float32)
+    plain = Ranker._mmr(recs, vecs, 10, 0.0)
+    calibrated = Ranker._mmr(recs, vecs, 10, 0.0, np.array([0.5, 0.5], np.float32))
+    assert [r.interest for r in plain].count(1) == 0
+    assert [r.interest for r in calibrated].count(1) >= 1
+    assert [r.match for r in plain] == [r.score for r in plain]
+    for listed in (calibrated, rank(top=10), rank(top=10, diversity=0.7)):
+        matches = [r.match for r in listed]
+        assert matches == sorted(matches, reverse=True)
+        assert all(r.match <= r.score + 1e-9 for r in listed)
+    assert any(r.match < r.score for r in calibrated)  # a promoted item caps those below it
+
+
+def test_ranking_is_deterministic_including_ties(uncalibrated: None) -> None:
     """Two catalogs with identical items tie on every score; the ranking is the same however
     the catalogs are passed and however often it runs, ties broken by catalog id then row."""
     fb = {("alpha", "item-3"): "like", ("beta", "item-3"): "like", ("alpha", "item-9"): "hide"}
@@ -521,3 +556,52 @@ def test_diversity_shares_places_between_interests_by_weight() -> None:
     minor_shared = [r.interest for r in shared].count(1)
     assert minor_plain <= 1 and minor_shared >= 3
     assert shared[0].row == 0  # the best item still leads
+
+
+def test_relevance_is_the_mean_of_the_closest_photos(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given the user's photos, an item's relevance is the mean of its m highest cosines to
+    them (m = round(sqrt(n)) within [KNN_MIN, KNN_MAX]; in the catalog's reduced space), and the
+    score adds nothing else without feedback; with database-side augmentation and the share
+    pull on (the default) a cat item leads for the cat-heavy profile and the top 10 are the
+    user's two subjects, cats first."""
+    from visrec_desktop.core.recommend.rank import knn_size
+
+    _, photos = profile_photos()
+    cat = catalog()
+    default = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=10, diversity=0.0))
+    assert source_of(default[0]) == CHELSEA
+    assert {source_of(r) for r in default} == {CHELSEA, COFFEE}
+    assert [source_of(r) for r in default].count(CHELSEA) > 5
+    monkeypatch.setattr(rank_module, "DBA_BLEND", 0.0)
+    recs = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=80, diversity=0.0))
+    m = knn_size(len(photos))
+    assert m == 8
+    sims = cat.reduced @ (photos @ cat.basis).T
+    for r in recs:
+        expect = float(np.sort(sims[r.row])[-m:].mean())
+        assert r.relevance == pytest.approx(expect, abs=1e-5)
+        assert r.score == pytest.approx(r.relevance, abs=1e-6)
+
+
+def test_a_thin_profile_leans_on_feedback() -> None:
+    """With fewer than THIN_BELOW photos, likes and dislikes count for more: the feedback term
+    is scaled by feedback_boost (2 with no photos, 1.5 with 5, 1 from 10 on), so a liked item's
+    look-alikes gain more from one like than they would in a full profile."""
+    from visrec_desktop.core.recommend.rank import feedback_boost
+
+    ids, vecs = profile_photos()
+    thin = build_profile("m", ids[:5], vecs[:5], [PhotoRecord(int(i), [], None)
+                                                  for i in ids[:5]], now=0.0)
+    assert thin.thin and not profile().thin
+    assert feedback_boost(thin) == pytest.approx(1.5)
+    assert feedback_boost(profile()) == 1.0
+    liked = {("shop", "item-25"): "like"}  # an espresso shot
+    cat = catalog()
+    full = {r.row: r for r in Ranker(profile(), liked, [cat], vecs).rank(
+        RankRequest(top=80, diversity=0.0))}
+    lean = {r.row: r for r in Ranker(thin, liked, [cat], vecs[:5]).rank(
+        RankRequest(top=80, diversity=0.0))}
+    for row in full:
+        assert lean[row].feedback_score == pytest.approx(1.5 * full[row].feedback_score,
+                                                         abs=1e-5)
+    assert max(r.feedback_score for r in lean.values()) > 0

@@ -12,11 +12,12 @@ import pytest
 from helpers_embed import CHELSEA, COFFEE, FLOWER, ROCKET, shots
 from helpers_store import CAT_LABELS
 
+from visrec_desktop.core.recommend.identity import match
+from visrec_desktop.core.recommend.naming import MIXED, MIXED_BELOW, bundled_namer
 from visrec_desktop.core.recommend.taste import (
     FAVOURITE_BOOST,
     HALF_LIFE_YEARS,
     RECENCY_FLOOR,
-    VARIED_BELOW,
     PhotoRecord,
     TasteProfile,
     build_profile,
@@ -115,57 +116,54 @@ def test_weights_sum_to_one_and_order_is_strongest_first() -> None:
         assert float(np.linalg.norm(it.centroid)) == pytest.approx(1.0, abs=1e-5)
 
 
-def expected_label(records: Sequence[PhotoRecord], rows: np.ndarray) -> tuple[str, list[str]]:
-    """The documented label of photos `rows`: tags ranked by summed probability; the top two
-    joined by ' & ', or 'Varied: ' and the top three when the top tag's mean probability is
-    below VARIED_BELOW. Also the top five tag names."""
-    totals: dict[str, float] = {}
-    for row in rows:
-        for label, p in records[row].tags:
-            totals[label] = totals.get(label, 0.0) + p
-    top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    names = [name for name, _ in top]
-    if top[0][1] / len(rows) < VARIED_BELOW:
-        return "Varied: " + ", ".join(names[:3]), names
-    return " & ".join(names[:2]), names
-
-
-def test_labels_come_from_dominant_tags() -> None:
-    """Each interest's label names its members' most probable tags, and the tags are what the
-    model sees: a cat for chelsea, espresso for coffee."""
+def test_names_come_from_the_interest_taxonomy() -> None:
+    """Each interest is named after the taxonomy category its photos' tags vote for most, with
+    its most typical subject: a cat for chelsea, espresso for coffee; never a list of classes."""
     _, _, records, _ = library([CHELSEA, COFFEE])
     profile, group = profile_of((CHELSEA, COFFEE))
+    categories = set(bundled_namer().categories)
     for i, it in enumerate(profile.interests):
         rows = np.flatnonzero(profile.assignment == i)
-        label, names = expected_label(records, rows)
-        assert it.label == label
-        assert [t for t, _ in it.tags] == names
-        first = it.label.split(" & ")[0]
+        expected = bundled_namer().name([records[r].tags for r in rows])
+        assert (it.label, it.subject) == (expected.name, expected.subject)
+        assert it.label in categories and "," not in it.title
         if group[rows[0]] == 0:
-            assert first in CAT_LABELS, it.label
+            assert it.label == "Cats & wild cats" and it.subject in CAT_LABELS, it.title
         else:
-            assert first == "espresso", it.label
+            assert it.title == "Drinks · espresso", it.title
+        assert it.phrase == it.label.lower()
 
 
-def test_label_of_an_interest_without_a_dominant_tag_says_varied() -> None:
-    """When no tag stands out (here: each photo tagged differently), the label says 'Varied'
-    and names the three most probable tags instead of pretending two of them define it."""
-    ids, vecs, records, _ = library([CHELSEA, COFFEE])
-    spread = [PhotoRecord(r.photo_id, [(f"tag{i:02d}", 0.9 - 0.01 * (i % 7))], r.timestamp)
-              for i, r in enumerate(records)]
-    profile = build_profile(MODEL, ids, vecs, spread, now=NOW)
-    assert len(profile.interests) == 2
-    for i, it in enumerate(profile.interests):
-        label, _ = expected_label(spread, np.flatnonzero(profile.assignment == i))
-        assert it.label == label and it.label.startswith("Varied: "), it.label
-        assert it.label.count(",") == 2
+def test_an_interest_whose_tags_disagree_is_mixed() -> None:
+    """When no category gets MIXED_BELOW of the tag votes, the interest is 'Mixed' and its
+    subject names the two leading categories in plain words."""
+    namer = bundled_namer()
+    labels = [label for label, _ in sorted(namer.category_of.items())]
+    by_cat: dict[int, str] = {}
+    for label in labels:
+        by_cat.setdefault(namer.category_of[label], label)
+    spread = [[(by_cat[c], 0.5)] for c in sorted(by_cat)[:6]]
+    name = namer.name(spread)
+    assert name.name == MIXED and name.share < MIXED_BELOW
+    assert name.subject.startswith("mostly ") and " and " in name.subject
 
 
-def test_label_without_tags_is_photos() -> None:
+def test_name_without_tags_is_photos() -> None:
     ids, vecs, records, _ = library([CHELSEA, COFFEE])
     bare = [PhotoRecord(r.photo_id, [], r.timestamp) for r in records]
     profile = build_profile(MODEL, ids, vecs, bare, now=NOW)
-    assert {it.label for it in profile.interests} == {"photos"}
+    titles = [it.title for it in profile.interests]
+    assert titles == ["Photos", "Photos (2)"], titles
+
+
+def test_two_interests_never_read_the_same() -> None:
+    """Two interests of one category and subject get numbered titles."""
+    ids, vecs, records, _ = library([CHELSEA, COFFEE])
+    same = [PhotoRecord(r.photo_id, [("espresso", 0.9)], r.timestamp) for r in records]
+    profile = build_profile(MODEL, ids, vecs, same, now=NOW)
+    titles = [it.title for it in profile.interests]
+    assert len(titles) == 2 and len(set(titles)) == 2, titles
+    assert titles[0] == "Drinks · espresso" and titles[1].startswith("Drinks · espresso")
 
 
 def test_representatives_belong_to_their_interest() -> None:
@@ -262,3 +260,42 @@ def test_few_photos_are_one_interest() -> None:
     assert len(profile.interests) == 1
     assert profile.interests[0].count == 6
     assert profile.interests[0].weight == pytest.approx(1.0)
+
+
+def test_a_rebuild_after_ten_percent_new_photos_keeps_the_interests() -> None:
+    """Adding 10 % new shots (never seen, of the same scenes) and rebuilding from the previous
+    profile keeps every interest: same number, each matched one to one to its old self by
+    centroid (cosine >= 0.95) with the same name."""
+    ids, vecs, records, _ = library([CHELSEA, COFFEE, ROCKET])
+    before = build_profile(MODEL, ids, vecs, records, now=NOW)
+    more_vecs, more_tags = [], []
+    for source in (CHELSEA, COFFEE, ROCKET, CHELSEA):
+        v, tags = shots(source, 1, seed=11 + source)
+        more_vecs.append(v)
+        more_tags += list(tags)
+    new_ids = np.arange(10_000, 10_000 + len(more_tags), dtype=np.int64)
+    after = build_profile(
+        MODEL, np.concatenate([ids, new_ids]), np.concatenate([vecs, *more_vecs]),
+        [*records, *(PhotoRecord(int(i), list(t), NOW) for i, t in zip(new_ids, more_tags,
+                                                                        strict=True))],
+        now=NOW, previous=before)
+    assert len(after.interests) == len(before.interests) == 3
+    pairs = match(before.centroids(), after.centroids(), threshold=0.95)
+    assert len(pairs) == 3
+    for i, j in pairs:
+        assert before.interests[i].title == after.interests[j].title
+
+
+def test_merges_join_two_interests() -> None:
+    """A merge (two centroids) joins the interests they match into one holding both groups'
+    photos, and it is inert when one side matches nothing."""
+    ids, vecs, records, _ = library([CHELSEA, COFFEE, ROCKET])
+    before = build_profile(MODEL, ids, vecs, records, now=NOW)
+    a, b = before.centroids()[1], before.centroids()[2]
+    merged = build_profile(MODEL, ids, vecs, records, now=NOW, merges=[(a, b)])
+    assert len(merged.interests) == 2
+    assert sorted(it.count for it in merged.interests) == sorted(
+        [before.interests[0].count, before.interests[1].count + before.interests[2].count])
+    far = -a  # matches no interest
+    inert = build_profile(MODEL, ids, vecs, records, now=NOW, merges=[(far, b)])
+    assert len(inert.interests) == 3

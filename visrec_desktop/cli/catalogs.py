@@ -90,16 +90,18 @@ def cmd_catalog_keygen(args: argparse.Namespace) -> int:
 def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"id": rec.item_id, "catalog": rec.catalog_id, "title": rec.title,
                            "category": rec.category, "price": rec.price,
-                           "currency": rec.currency, "score": round(rec.score, 4),
-                           "feedback": rec.feedback}
+                           "currency": rec.currency, "match": round(rec.match, 4),
+                           "score": round(rec.score, 4), "feedback": rec.feedback}
     if explain:
         item = lib.explain(rec)
         why = item.explanation
         out["explanation"] = {
             "interest": None if why.interest is None else why.interest + 1,
             "interest_label": why.interest_label, "interest_score": why.interest_score,
-            "feedback_score": why.feedback_score, "collaborative_score": why.collab_score,
-            "similar_photos": [{"path": str(p), "similarity": s} for p, s in item.photo_paths]}
+            "reason": why.reason, "feedback_score": why.feedback_score,
+            "collaborative_score": why.collab_score,
+            "similar_photos": [{"path": str(p), "name": p.name, "similarity": s}
+                               for p, s in item.photo_paths]}
     return out
 
 
@@ -112,22 +114,32 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             raise VisrecError(request.problem() or "")
         result = lib.browse(request)
         items = [_rec_json(lib, r, True) for r in result.items]
-        profile_empty = result.empty_profile
+        profile = lib.profile()
     if args.json:
-        print(json.dumps({"items": items}, indent=2, ensure_ascii=False))
+        print(json.dumps({"items": items, "thin_profile": profile.thin}, indent=2,
+                         ensure_ascii=False))
         return 0
-    if profile_empty:
+    if profile.empty:
         print("note: no photos indexed yet, so this is the catalog's own order; run "
               "'visrec index FOLDER' to get recommendations", file=sys.stderr)
+    elif profile.thin:
+        print(f"note: {thin_note(len(profile.photo_ids))}", file=sys.stderr)
     for n, it in enumerate(items, 1):
         why = it["explanation"]
         print(f"{n:3d}. {it['title']}  [{it['category']}]  {it['price']:.2f} {it['currency']}"
-              f"  score {it['score']:.3f}  ({it['catalog']}/{it['id']})")
-        if why["interest_label"]:
-            print(f"     matches your interest #{why['interest']}: {why['interest_label']}")
+              f"  match {100 * max(it['match'], 0):.0f} %  ({it['catalog']}/{it['id']})")
+        if why["reason"]:
+            print(f"     {why['reason']} (interest #{why['interest']}: {why['interest_label']})"
+                  if why["interest"] else f"     {why['reason']}")
         for p in why["similar_photos"]:
-            print(f"     like your photo {p['path']} ({p['similarity']:.2f})")
+            print(f"     like your photo {p['name']} ({p['similarity']:.2f}, {p['path']})")
     return 0
+
+
+def thin_note(photos: int) -> str:
+    """What the CLI says about a profile with few photos."""
+    return (f"your profile is still thin ({photos} photo{'s' if photos != 1 else ''}), so "
+            "your likes count for more; index more photos to sharpen it")
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -152,11 +164,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
     action = args.action
     if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
         raise VisrecError(f"'profile {action}' needs a PATH")
+    if action in ("rename", "merge"):
+        return _profile_interests(args)
     with library(args) as lib:
         if action == "show":
             rows = lib.describe_profile(rebuild=args.rebuild)
+            profile = lib.profile()
             payload: dict[str, Any] = {
-                "interests": rows, "photos": len(lib.profile().photo_ids),
+                "interests": rows, "photos": len(profile.photo_ids), "thin": profile.thin,
                 "excluded": [str(p) for p in lib.excluded()],
                 "favourites": [str(p) for p in lib.favourites()],
                 "feedback": len(lib.feedback())}
@@ -169,7 +184,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         elif action == "unfavourite":
             lib.favourite(args.path, False)
         elif action == "reset":
-            if not args.yes and not _confirm("Forget exclusions, favourites and feedback?"):
+            if not args.yes and not _confirm("Forget exclusions, favourites, feedback and "
+                                             "interest names?"):
                 print("Nothing was reset.")
                 return 1
             lib.reset_profile()
@@ -183,15 +199,47 @@ def cmd_profile(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print("No interests yet: index some photos with 'visrec index FOLDER'.")
+    elif payload["thin"]:
+        print(f"Note: {thin_note(payload['photos'])}.")
     for r in rows:
-        print(f"#{r['interest']} {r['label']}: weight {r['weight']:.0%}, "
-              f"{r['photos']} photos; tags: {', '.join(r['tags'])}")
+        own = "  (your name)" if r["user_named"] else ""
+        print(f"#{r['interest']} {r['name']}{own}: weight {r['weight']:.0%}, "
+              f"{r['photos']} photos")
         for p in r["representative_photos"][:3]:
             print(f"     e.g. {p}")
     for p in payload["excluded"]:
         print(f"excluded: {p}")
     for p in payload["favourites"]:
         print(f"favourite: {p}")
+    return 0
+
+
+def _interest_number(text: str | None) -> int:
+    """A 1-based interest number from the command line, as a 0-based index."""
+    try:
+        number = int(text or "")
+    except ValueError:
+        raise VisrecError(f"'{text}' is not an interest number (see 'visrec profile show')"
+                          ) from None
+    return number - 1
+
+
+def _profile_interests(args: argparse.Namespace) -> int:
+    """`profile rename N [NAME]` and `profile merge A B`."""
+    with library(args) as lib:
+        if args.action == "rename":
+            number = _interest_number(args.path)
+            lib.rename_interest(number, args.extra)
+            title = lib.profile().interests[number].title
+            print(f"Interest #{number + 1} is now called '{title}'.")
+            return 0
+        if args.extra is None:
+            raise VisrecError("'profile merge' needs two interest numbers: A B")
+        first, second = _interest_number(args.path), _interest_number(args.extra)
+        lib.merge_interests(first, second)
+        n = len(lib.profile().interests)
+    print(f"Merged interests #{first + 1} and #{second + 1}; the profile now has {n} "
+          f"interest{'s' if n != 1 else ''}.")
     return 0
 
 
@@ -262,8 +310,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")
     p.add_argument("action", choices=["show", "exclude", "include", "favourite", "unfavourite",
-                                      "reset"])
-    p.add_argument("path", nargs="?", metavar="PATH")
+                                      "rename", "merge", "reset"])
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="a folder or photo; for rename and merge an interest number N")
+    p.add_argument("extra", nargs="?", metavar="NAME",
+                   help="rename: the new name (none: the automatic name again); merge: the "
+                        "second interest number")
     p.add_argument("--json", action="store_true")
     p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--yes", action="store_true", help="reset without asking")

@@ -15,6 +15,8 @@ from visrec_desktop.core.recommend.feedback import FEEDBACK_STATES
 from visrec_desktop.core.store.prefs import (
     FAVOURITE_FOLDERS,
     FEEDBACK,
+    INTEREST_MERGES,
+    INTEREST_NAMES,
     PROFILE_CACHE,
     PROFILE_EXCLUDED_PATHS,
     SCAN_EXCLUDE_PATTERNS,
@@ -77,8 +79,10 @@ class Choices:
         return Changes(feedback=True)
 
     def reset(self) -> Changes:
-        """Forget exclusions, favourites and feedback; the profile is rebuilt from the photos."""
-        self.prefs.reset(PROFILE_EXCLUDED_PATHS, FAVOURITE_FOLDERS, FEEDBACK, PROFILE_CACHE)
+        """Forget exclusions, favourites, feedback and the interests' own names and merges; the
+        profile is rebuilt from the photos."""
+        self.prefs.reset(PROFILE_EXCLUDED_PATHS, FAVOURITE_FOLDERS, FEEDBACK, PROFILE_CACHE,
+                         INTEREST_NAMES, INTEREST_MERGES)
         self._on_change()
         return Changes(profile=True, feedback=True)
 

@@ -189,7 +189,8 @@ class Library:
         return self._choices.set_feedback(catalog_id, item_id, state)
 
     def reset_profile(self) -> Changes:
-        """Forget exclusions, favourites and feedback; the profile is rebuilt from the photos."""
+        """Forget exclusions, favourites, feedback and interest names and merges; the profile is
+        rebuilt from the photos."""
         return self._choices.reset()
 
     # -- the taste profile ----------------------------------------------------------------------
@@ -199,6 +200,15 @@ class Library:
     def profile(self, rebuild: bool = False) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one."""
         return self._profiles.profile(rebuild)
+
+    def rename_interest(self, number: int, name: str | None) -> Changes:
+        """Name interest `number` (0-based, strongest first) in the person's own words (None:
+        the automatic name again); the name stays with the interest across rebuilds."""
+        return self._profiles.rename(number, name)
+
+    def merge_interests(self, first: int, second: int) -> Changes:
+        """Treat two interests (0-based) as one from now on, across rebuilds."""
+        return self._profiles.merge(first, second)
 
     def describe_profile(self, rebuild: bool = False) -> list[dict[str, Any]]:
         """The interests, strongest first (interest, label, weight, photos, tags), each with
@@ -266,7 +276,7 @@ class Library:
         for info in self.catalogs():
             if info.model == self.model_id:
                 indexes.append(self.index(info.id))
-        return Ranker(self.profile(), self.feedback(), indexes)
+        return Ranker(self.profile(), self.feedback(), indexes, self._profiles.profile_photos())
 
     def recommend(self, request: RankRequest) -> list[Recommendation]:
         return self.ranker().rank(request)
@@ -314,10 +324,12 @@ class Library:
         recs = browsing.sort_items(recs, request.sort, created)
         shown = {rec.catalog_id for rec in recs} or set(infos)
         demo = human_order(infos[c].name for c in shown if c in infos and infos[c].demo)
+        profile = self.profile()
         return browsing.BrowseResult(
             recs, [self.item_image(rec.catalog_id, rec.row) for rec in recs],
-            self.category_counts(), demo, self.profile().empty,
-            sum(1 for info in infos.values() if info.model == self.model_id))
+            self.category_counts(), demo, profile.empty,
+            sum(1 for info in infos.values() if info.model == self.model_id),
+            len(profile.photo_ids) if profile.thin and not profile.empty else None)
 
 
 def open_library(data_dir: Path | str | None, ask: AskPassphrase, use_device: bool = True,

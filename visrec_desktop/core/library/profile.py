@@ -1,9 +1,11 @@
 """The taste profile of one library: built from the indexed photos and the user's choices,
-cached sealed in the profile and rebuilt only when either changed."""
+cached sealed in the profile and rebuilt only when either changed. Each rebuild starts from the
+last profile (stable interests), applies the person's merges, and the person's own interest
+names follow their interests by centroid (recommend/identity.py)."""
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import hashlib
 import json
 import threading
@@ -12,7 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.changes import Changes
+from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library.choices import Choices
+from visrec_desktop.core.recommend.identity import (
+    clean_name,
+    match,
+    stored_centroids,
+    vec_from_text,
+    vec_to_text,
+)
 from visrec_desktop.core.recommend.taste import (
     Interest,
     PhotoRecord,
@@ -23,6 +34,8 @@ from visrec_desktop.core.recommend.taste import (
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import (
     FAVOURITE_FOLDERS,
+    INTEREST_MERGES,
+    INTEREST_NAMES,
     PROFILE_CACHE,
     PROFILE_EXCLUDED_PATHS,
     Prefs,
@@ -51,7 +64,8 @@ class ProfileBuilder:
 
     def _key(self) -> str:
         choices = json.dumps([self.prefs.get(PROFILE_EXCLUDED_PATHS),
-                              self.prefs.get(FAVOURITE_FOLDERS)])
+                              self.prefs.get(FAVOURITE_FOLDERS),
+                              self.prefs.get(INTEREST_MERGES)])
         digest = hashlib.sha256(choices.encode()).hexdigest()[:16]
         return f"{self.model_id}|{self.store.generation()}|{digest}"
 
@@ -65,21 +79,109 @@ class ProfileBuilder:
             return self._photos[1], self._photos[2]
 
     def profile(self, rebuild: bool = False) -> TasteProfile:
-        """The taste profile, rebuilt only when photos or choices changed since the last one."""
+        """The taste profile, rebuilt only when photos or choices changed since the last one,
+        with the person's own interest names applied."""
         with self._lock:
             key = self._key()
             if not rebuild and self._profile is not None and self._profile[0] == key:
-                return self._profile[1]
+                return self._named(self._profile[1])
             cached = self.prefs.get(PROFILE_CACHE)
             if not rebuild and cached.get("key") == key:
                 profile = _from_json(cached)
             else:
-                profile = self._build()
+                previous = self._profile[1] if self._profile is not None else (
+                    _from_json(cached) if cached.get("interests") is not None else None)
+                if previous is not None and previous.model != self.model_id:
+                    previous = None
+                profile = self._build(previous)
                 self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(profile)})
+                self._follow_names(profile)
             self._profile = (key, profile)
-            return profile
+            return self._named(profile)
 
-    def _build(self) -> TasteProfile:
+    def _named(self, profile: TasteProfile) -> TasteProfile:
+        """`profile` with the person's names on the interests they match (a copy)."""
+        entries = self.prefs.get(INTEREST_NAMES)
+        if not entries or profile.empty:
+            return profile
+        interests = list(profile.interests)
+        for i, j in match(stored_centroids(entries), profile.centroids()):
+            interests[j] = dataclasses.replace(interests[j], label=str(entries[i]["name"]),
+                                               user_named=True)
+        return dataclasses.replace(profile, interests=interests)
+
+    def _follow_names(self, profile: TasteProfile) -> None:
+        """After a rebuild, move each name's centroid to the interest it matched, so names
+        follow interests that drift slowly over many rebuilds."""
+        def change(entries: list[dict[str, str]]) -> list[dict[str, str]]:
+            if not entries or profile.empty:
+                return entries
+            out = [dict(e) for e in entries]
+            for i, j in match(stored_centroids(entries), profile.centroids()):
+                out[i]["centroid"] = vec_to_text(profile.interests[j].centroid)
+            return out
+
+        self.prefs.update(INTEREST_NAMES, change)
+
+    def _interest(self, number: int) -> TasteProfile:
+        profile = self.profile()
+        if not 0 <= number < len(profile.interests):
+            n = len(profile.interests)
+            raise VisrecError(f"There is no interest {number + 1}: the profile has {n}")
+        return profile
+
+    def rename(self, number: int, name: str | None) -> Changes:
+        """Give interest `number` (0-based, strongest first) the person's own name; None or ''
+        gives it back its automatic name. Raises VisrecError for a bad number or name."""
+        with self._lock:
+            profile = self._interest(number)
+            centroid = profile.interests[number].centroid
+            try:
+                name = clean_name(name) if name else None
+            except ValueError as e:
+                raise VisrecError(str(e)) from None
+
+            def change(entries: list[dict[str, str]]) -> list[dict[str, str]]:
+                same = {i for i, _ in match(stored_centroids(entries), centroid[None, :])}
+                kept = [e for i, e in enumerate(entries) if i not in same]
+                if name:
+                    kept.append({"centroid": vec_to_text(centroid), "name": name})
+                return kept
+
+            self.prefs.update(INTEREST_NAMES, change)
+            return Changes(profile=True)
+
+    def merge(self, first: int, second: int) -> Changes:
+        """Treat interests `first` and `second` (0-based) as one from now on; the merged interest
+        keeps the person's name of either (the first's when both have one)."""
+        with self._lock:
+            if first == second:
+                raise VisrecError("Choose two different interests to merge")
+            profile = self._interest(first)
+            self._interest(second)
+            a, b = profile.interests[first], profile.interests[second]
+            name = a.label if a.user_named else (b.label if b.user_named else None)
+            self.prefs.update(INTEREST_MERGES, lambda old: [
+                *old, {"a": vec_to_text(a.centroid), "b": vec_to_text(b.centroid)}])
+            merged = self.profile()
+            if name is not None and not merged.empty:
+                # The merged centroid lies between the two: name the interest nearest to it.
+                mid = a.centroid * a.weight + b.centroid * b.weight
+                j = int(np.argmax(merged.centroids() @ mid))
+                self.prefs.update(INTEREST_NAMES, lambda old: [
+                    e for i, e in enumerate(old)
+                    if i not in {x for x, _ in match(stored_centroids(old),
+                                                     np.stack([a.centroid, b.centroid]))}])
+                self.prefs.update(INTEREST_NAMES, lambda old: [
+                    *old, {"centroid": vec_to_text(merged.interests[j].centroid),
+                           "name": name}])
+            return Changes(profile=True)
+
+    def _merges(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(vec_from_text(m["a"]), vec_from_text(m["b"]))
+                for m in self.prefs.get(INTEREST_MERGES)]
+
+    def _build(self, previous: TasteProfile | None) -> TasteProfile:
         ids, vecs, infos, files = self.store.photo_records(self.model_id)
         excluded, favourites = self.choices.excluded(), self.choices.favourites()
         keep: list[int] = []
@@ -94,28 +196,31 @@ class ProfileBuilder:
             records.append(PhotoRecord(pid, tags, when,
                                        any(_under(p, favourites) for p, _ in paths)))
             keep.append(i)
-        return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records)
+        return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records,
+                             previous=previous, merges=self._merges())
 
-
-def _vec_to_json(v: np.ndarray) -> str:
-    return base64.b64encode(np.asarray(v, "<f4").tobytes()).decode()
-
-
-def _vec_from_json(text: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(text), "<f4").copy()
+    def profile_photos(self) -> np.ndarray:
+        """Unit embeddings (n, dim) float32 of the photos the profile is built from."""
+        profile = self.profile()
+        ids, vecs = self.photo_matrix()
+        if len(profile.photo_ids) < len(ids):
+            vecs = vecs[np.isin(ids, profile.photo_ids)]
+        return vecs
 
 
 def _to_json(p: TasteProfile) -> dict[str, Any]:
     return {"model": p.model, "built_at": p.built_at,
             "photo_ids": p.photo_ids.tolist(), "assignment": p.assignment.tolist(),
-            "interests": [{"centroid": _vec_to_json(i.centroid), "weight": i.weight,
+            "interests": [{"centroid": vec_to_text(i.centroid), "weight": i.weight,
                            "count": i.count, "label": i.label, "tags": i.tags,
-                           "representatives": i.representatives} for i in p.interests]}
+                           "representatives": i.representatives, "subject": i.subject}
+                          for i in p.interests]}
 
 
 def _from_json(raw: dict[str, Any]) -> TasteProfile:
-    interests = [Interest(_vec_from_json(i["centroid"]), float(i["weight"]), int(i["count"]),
+    interests = [Interest(vec_from_text(i["centroid"]), float(i["weight"]), int(i["count"]),
                           str(i["label"]), [(str(t), float(s)) for t, s in i["tags"]],
-                          [int(x) for x in i["representatives"]]) for i in raw["interests"]]
+                          [int(x) for x in i["representatives"]], str(i.get("subject", "")))
+                 for i in raw["interests"]]
     return TasteProfile(str(raw["model"]), interests, np.array(raw["photo_ids"], np.int64),
                         np.array(raw["assignment"], np.int64), float(raw["built_at"]))

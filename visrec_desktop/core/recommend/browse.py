@@ -107,6 +107,7 @@ class BrowseResult:
     demo: list[str] = field(default_factory=list)  # names of demo catalogs among those shown
     empty_profile: bool = False  # no photos indexed: the order is not personal yet
     catalogs: int = 0  # installed catalogs usable with the current model
+    thin_photos: int | None = None  # photos of a thin (not empty) profile: likes count more
 
     def keys(self) -> list[Key]:
         return [(r.catalog_id, r.item_id) for r in self.items]

@@ -19,6 +19,7 @@ class Explanation:
     feedback_score: float
     collab_score: float
     photos: list[tuple[int, float]]  # (photo id, cosine), most similar first
+    reason: str = ""  # "Because of 32 of your photos of plants & flowers"
 
 
 def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
@@ -31,10 +32,20 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
         top = np.argsort(-sims, kind="stable")[:k]
         photos = [(int(photo_ids[i]), round(float(sims[i]), 4)) for i in top]
     # The interest is worked out against `profile`, which may be newer than the ranking.
-    interest, label, score = None, None, 0.0
+    interest, label, score, reason = None, None, 0.0, ""
     if not profile.empty:
         sims = (profile.centroids() @ vector) * interest_factors(profile)
         interest = int(np.argmax(sims))
-        label, score = profile.interests[interest].label, float(sims[interest])
+        it = profile.interests[interest]
+        label, score, reason = it.title, float(sims[interest]), because(it.count, it.phrase)
+    elif rec.feedback_score > 0:
+        reason = "Because it looks like items you liked"
     return Explanation(interest, label, round(score, 4), round(rec.feedback_score, 4),
-                       round(rec.collab_score, 4), photos)
+                       round(rec.collab_score, 4), photos, reason)
+
+
+def because(count: int, phrase: str) -> str:
+    """'Because of 32 of your photos of plants & flowers' (one photo: 'your photo')."""
+    if count == 1:
+        return f"Because of your photo of {phrase}"
+    return f"Because of {count} of your photos of {phrase}"

@@ -1,29 +1,53 @@
 """Ranking a catalog against a taste profile: fast, filtered, diversified and explained.
 
 Two stages keep 100,000 items well inside the latency budget: every item is scored in a reduced
-space (an uncentred PCA basis of the catalog's embeddings, 256-d), then the best few hundred are
-re-scored exactly with their full embeddings, and MMR picks a diverse top list from those.
+space (an uncentred PCA basis of the catalog's embeddings, 256-d) against the interests, and the
+best few hundred overall and of each interest are re-scored against the user's own photos; a
+greedy pass then fills the list, pulling each interest towards its share and, by `diversity`,
+away from items like those already picked (MMR).
 
-score = interest + feedback + collaborative, where
-- interest: the best matching interest, cosine times a weight factor (0.75 + 0.25 w / w_max);
-- feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items';
+score = relevance + feedback + collaborative, where
+- relevance: k-nearest photos, the mean of the item's m highest cosines to the user's photos
+  with m = round(sqrt(n)) clipped to [KNN_MIN, KNN_MAX] (the classic k-NN density estimate,
+  Loftsgaarden and Quesenberry 1965); DBA_BLEND of it is computed on candidates smoothed
+  by database-side augmentation (Arandjelovic and Zisserman 2012: each item plus its
+  DBA_NEIGHBOURS nearest candidates, weighted by cosine), which pulls items towards the group of
+  look-alikes they sit in, so a lone item that happens to resemble one photo counts for less.
+  INTEREST_BLEND of the interest score (the best interest's cosine times 0.75 + 0.25 w / w_max)
+  can be blended in; without photos, relevance is the interest score;
+- feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items',
+  counted up to THIN_FEEDBACK_BOOST times more when the profile is thin (few photos);
 - collaborative: when the catalog ships item factors, the user's likes are folded into a user
   vector by regularised least squares (implicit ALS for a new user) and its dot product added.
+
+The list is calibrated to the interests (Steck 2018, "Calibrated recommendations"): an item of an
+interest that already holds more than its share of the picks loses max(SHARE_PULL, diversity)
+times the excess, so a minor interest is not crowded out. Each item's `match` is its score
+capped by the match of the item above it: what a card shows never rises down the list.
+Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
-from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
 from visrec_desktop.core.recommend.text import search_mask
 
 FEEDBACK_WEIGHT = 0.35
+THIN_FEEDBACK_BOOST = 2.0  # feedback counts up to this many times more for a thin profile
+KNN_MIN, KNN_MAX = 8, 25
+KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
+INTEREST_BLEND = 0.0
+DBA_BLEND = 0.5
+DBA_NEIGHBOURS = 3
+SHARE_PULL = 0.25
+PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
 ALS_ALPHA = 20.0
 ALS_REG = 0.1
@@ -53,6 +77,46 @@ def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], dislike
         y = factors[i].astype(np.float64)
         a += alpha * np.outer(y, y)
     return np.linalg.solve(a, b)
+
+
+def knn_size(n_photos: int) -> int:
+    """m of the k-nearest-photos term for a profile of `n_photos` photos."""
+    return int(np.clip(round(np.sqrt(max(n_photos, 1))), KNN_MIN, KNN_MAX))
+
+
+def knn_relevance(items: np.ndarray, photos: np.ndarray, m: int) -> np.ndarray:
+    """Mean of the m highest cosines of each item (rows of `items`, (n, d)) to the `photos`
+    (p, d); float32 (n,). Fewer photos than m: the mean over all of them."""
+    if len(photos) == 0:
+        return np.zeros(len(items), np.float32)
+    sims = items @ photos.T
+    m = min(m, sims.shape[1])
+    top = np.partition(sims, sims.shape[1] - m, axis=1)[:, -m:] if m < sims.shape[1] else sims
+    out: np.ndarray = top.mean(axis=1).astype(np.float32)
+    return out
+
+
+def augment(items: np.ndarray, neighbours: int = DBA_NEIGHBOURS) -> np.ndarray:
+    """Database-side augmentation of `items` (n, d) among themselves: each row plus its
+    `neighbours` nearest other rows weighted by cosine, re-normalised; float32 (n, d)."""
+    n = len(items)
+    r = min(neighbours, n - 1)
+    if r <= 0:
+        return np.asarray(items, np.float32)
+    sims = items @ items.T
+    np.fill_diagonal(sims, -np.inf)
+    idx = np.argpartition(-sims, r - 1, axis=1)[:, :r]
+    w = np.maximum(np.take_along_axis(sims, idx, axis=1), 0.0)
+    out = items + (w[:, :, None] * items[idx]).sum(axis=1)
+    unit: np.ndarray = (out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9))
+    return unit.astype(np.float32)
+
+
+def feedback_boost(profile: TasteProfile) -> float:
+    """How much more explicit likes count when the profile is thin: THIN_FEEDBACK_BOOST with no
+    photos, falling linearly to 1 at THIN_BELOW photos."""
+    n = len(profile.photo_ids)
+    return 1.0 + (THIN_FEEDBACK_BOOST - 1.0) * max(0.0, (THIN_BELOW - n) / THIN_BELOW)
 
 
 def interest_factors(profile: TasteProfile) -> np.ndarray:
@@ -89,6 +153,8 @@ class Recommendation:
     feedback_score: float
     collab_score: float
     feedback: str | None = None  # the user's own like/dislike on it
+    relevance: float = 0.0  # the k-nearest-photos (and interest) part of `score`
+    match: float = 0.0  # what to show: `score`, capped by the match of the item above
 
 
 @dataclass
@@ -102,17 +168,40 @@ class _Signals:
 
 
 class Ranker:
-    """Ranks catalogs for one profile and one set of feedback."""
+    """Ranks catalogs for one profile, one set of feedback and (optionally) the user's photos:
+    `photos` (n, d) are the unit embeddings of the photos the profile was built from."""
 
     def __init__(self, profile: TasteProfile, feedback: Mapping[tuple[str, str], str],
-                 catalogs: Sequence[CatalogIndex]) -> None:
+                 catalogs: Sequence[CatalogIndex], photos: np.ndarray | None = None) -> None:
         self.profile = profile
         self.feedback = dict(feedback)
         self.catalogs = list(catalogs)
         self._centroids = profile.centroids() if not profile.empty else None
         if self._centroids is not None:
             self._factor = interest_factors(profile)
+        self._photos = self._sample(photos)
+        self._m = knn_size(0 if photos is None else len(photos))
+        self._boost = feedback_boost(profile)
+        self._reduced_photos: dict[str, np.ndarray] = {}
         self._liked_mean, self._disliked_mean = self._feedback_means()
+
+    @staticmethod
+    def _sample(photos: np.ndarray | None) -> np.ndarray | None:
+        """At most KNN_PHOTOS photos, a fixed sample: the k-NN term's cost stays bounded."""
+        if photos is None or len(photos) == 0:
+            return None
+        if len(photos) > KNN_PHOTOS:
+            rng = np.random.default_rng(0)
+            photos = photos[np.sort(rng.choice(len(photos), KNN_PHOTOS, replace=False))]
+        return np.asarray(photos, np.float32)
+
+    def _photos_in(self, cat: CatalogIndex) -> np.ndarray | None:
+        """The user's photos in the catalog's reduced space (cached per catalog)."""
+        if self._photos is None:
+            return None
+        if cat.catalog_id not in self._reduced_photos:
+            self._reduced_photos[cat.catalog_id] = self._photos @ cat.basis
+        return self._reduced_photos[cat.catalog_id]
 
     def _signals(self, cat: CatalogIndex) -> _Signals:
         s = _Signals([], [], set(), {})
@@ -169,9 +258,11 @@ class Ranker:
         return mask
 
     def _terms(self, cat: CatalogIndex, rows: np.ndarray | None, sig: _Signals,
-               user: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Interest score, best interest, feedback and collaborative terms for `rows`
-        (all items, in the reduced space, when rows is None; exact otherwise)."""
+               user: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Interest score, best interest, feedback and collaborative terms for `rows` (all
+        items, in the reduced space, when rows is None; exact otherwise), and the per-interest
+        cosines (n, k) (empty without interests)."""
         if rows is None:
             x, proj = cat.reduced, cat.basis
             cnorm = cat.centred_norm()
@@ -183,21 +274,23 @@ class Ranker:
         n = len(x)
         interest = np.zeros(n, np.float32)
         best = np.full(n, -1, np.int64)
+        sims = np.zeros((n, 0), np.float32)
         if self._centroids is not None:
             cents = self._centroids if proj is None else self._centroids @ proj
-            sims = (x @ cents.T) * self._factor
-            best = np.argmax(sims, axis=1)
-            interest = sims[np.arange(n), best]
+            sims = x @ cents.T
+            weighted = sims * self._factor
+            best = np.argmax(weighted, axis=1)
+            interest = weighted[np.arange(n), best]
         fb = np.zeros(n, np.float32)
         for vec, sign in ((self._liked_mean, 1.0), (self._disliked_mean, -1.0)):
             if vec is not None:
                 v = vec if proj is None else vec @ proj
-                fb += sign * FEEDBACK_WEIGHT * ((x @ v) - float(mean @ v)) / cnorm
+                fb += sign * FEEDBACK_WEIGHT * self._boost * ((x @ v) - float(mean @ v)) / cnorm
         collab = np.zeros(n, np.float32)
         if user is not None and cat.factors is not None:
             f = cat.factors if rows is None else cat.factors[rows]
             collab = COLLAB_WEIGHT * np.clip(f @ user, -1.0, 1.0)
-        return interest, best, fb, collab
+        return interest, best, fb, collab, sims
 
     def rank(self, req: RankRequest) -> list[Recommendation]:
         """The top `req.top` items over the chosen catalogs; deterministic for the same state."""
@@ -207,8 +300,31 @@ class Ranker:
         with threadpool_limits(limits=1, user_api="blas"):
             return self._rank(req)
 
+    def _candidates(self, total: np.ndarray, sims: np.ndarray, mask: np.ndarray,
+                    want: int) -> np.ndarray:
+        """The best `want` rows by the stage-1 total, and each interest's best rows by its own
+        cosine (PER_INTEREST_CANDIDATES at least, more for a larger share): the k-NN term
+        re-ranks them, and a minor interest must have items in the pool to be pulled up."""
+        def best(scores: np.ndarray, n: int) -> np.ndarray:
+            n = min(n, int(mask.sum()))
+            if n >= len(scores):
+                return np.flatnonzero(mask)
+            picked = np.argpartition(-scores, n - 1)[:n]
+            kept: np.ndarray = picked[np.isfinite(scores[picked])]
+            return kept
+
+        parts = [best(total, want)]
+        if sims.shape[1] > 1:
+            shares = self.profile.weights()
+            for c in range(sims.shape[1]):
+                n = max(PER_INTEREST_CANDIDATES, round(want * float(shares[c])))
+                parts.append(best(np.where(mask, sims[:, c], -np.inf), n))
+        out: np.ndarray = np.unique(np.concatenate(parts))
+        return out
+
     def _rank(self, req: RankRequest) -> list[Recommendation]:
-        pool: list[tuple[float, str, int, CatalogIndex, _Signals, np.ndarray | None]] = []
+        pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]] = []
+        want = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:
                 continue
@@ -218,42 +334,44 @@ class Ranker:
                 continue
             user = (fold_in(cat.factors, cat.gram(), sig.liked, sig.disliked)
                     if cat.factors is not None and (sig.liked or sig.disliked) else None)
-            interest, _, fb, collab = self._terms(cat, None, sig, user)
+            interest, _, fb, collab, sims = self._terms(cat, None, sig, user)
             total = np.where(mask, interest + fb + collab, -np.inf)
-            want = min(int(mask.sum()), max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top))
-            cand = np.argpartition(-total, want - 1)[:want] if want < len(total) else \
-                np.flatnonzero(mask)
-            cand = cand[np.isfinite(total[cand])]
-            for row in cand:
-                pool.append((float(total[row]), cat.catalog_id, int(row), cat, sig, user))
-        # Keep the best few hundred across catalogs, ties broken by catalog and row.
-        pool.sort(key=lambda p: (-p[0], p[1], p[2]))
-        pool = pool[: max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)]
+            for row in self._candidates(total, sims, mask, want).tolist():
+                pool.append((cat.catalog_id, int(row), cat, sig, user))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
         return self._mmr(recs, vecs, req.top, req.diversity, shares)
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
-    def _rescore(self, pool: list[tuple[float, str, int, CatalogIndex, _Signals, np.ndarray | None]]
+    def _rescore(self, pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]]
                  ) -> tuple[list[Recommendation], np.ndarray]:
         recs: list[Recommendation] = []
         vecs: list[np.ndarray] = []
         by_cat: dict[str, list[tuple[int, CatalogIndex, _Signals, np.ndarray | None]]] = {}
-        for _, cid, row, cat, sig, user in pool:
+        for cid, row, cat, sig, user in pool:
             by_cat.setdefault(cid, []).append((row, cat, sig, user))
         for cid in sorted(by_cat):
             entries = by_cat[cid]
             cat, sig, user = entries[0][1], entries[0][2], entries[0][3]
             rows = np.array([e[0] for e in entries], dtype=np.int64)
-            interest, best, fb, collab = self._terms(cat, rows, sig, user)
+            interest, best, fb, collab, _ = self._terms(cat, rows, sig, user)
+            photos = self._photos_in(cat)
+            if photos is None:
+                relevance = interest
+            else:
+                x = cat.reduced[rows]
+                knn = (1 - DBA_BLEND) * knn_relevance(x, photos, self._m)
+                if DBA_BLEND > 0:
+                    knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)
+                relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
             vecs.append(cat.full(rows))
             for j, row in enumerate(rows.tolist()):
                 recs.append(Recommendation(
                     cid, row, cat.item_ids[row], cat.titles[row], cat.categories[row],
                     float(cat.prices[row]), cat.currencies[row],
-                    float(interest[j] + fb[j] + collab[j]),
+                    float(relevance[j] + fb[j] + collab[j]),
                     int(best[j]) if best[j] >= 0 else None, float(interest[j]), float(fb[j]),
-                    float(collab[j]), sig.states.get(row)))
+                    float(collab[j]), sig.states.get(row), float(relevance[j])))
         if not recs:
             return [], np.zeros((0, 0), np.float32)
         return recs, np.concatenate(vecs)
@@ -261,41 +379,54 @@ class Ranker:
     @staticmethod
     def _mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
              shares: np.ndarray | None = None) -> list[Recommendation]:
-        """Maximal marginal relevance: each pick trades relevance against similarity to the picks
-        so far, by `diversity` (0: plain ranking). With the interests' `shares`, an interest that
-        already has more than its share of the picks also counts against its items, so a minor
-        interest is not crowded out by the main one."""
+        """Greedy list filling. Each pick maximises (1 - diversity) relevance - diversity times
+        the similarity to the picks so far (maximal marginal relevance, Carbonell and Goldstein
+        1998) - max(SHARE_PULL, diversity) times how far its interest would exceed its share of
+        the list (calibration, Steck 2018). Relevance is the score scaled to 0..1 over the
+        candidates. Sets each pick's `match` (see the module docstring)."""
         if not recs or top <= 0:
             return []
         order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
                                                         recs[i].row))
-        if diversity <= 0:
-            return [recs[i] for i in order[:top]]
         ordered = [recs[i] for i in order]
+        calibrate = shares is not None and len(shares) > 1
+        if diversity <= 0 and not calibrate:
+            return _with_match(ordered[:top])
         unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
         scores = np.array([r.score for r in ordered])
         span = float(scores.max() - scores.min()) or 1.0
         rel = (scores - scores.min()) / span
         lam = float(np.clip(diversity, 0.0, 1.0))
+        pull = max(SHARE_PULL, lam)
         max_sim = np.zeros(len(ordered))
         open_ = np.ones(len(ordered), dtype=bool)
         chosen: list[int] = []
         interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
+        known = np.maximum(interest, 0)
         picked = np.zeros(0 if shares is None else len(shares))
         while len(chosen) < min(top, len(ordered)):
             over = np.zeros(len(ordered))
-            if shares is not None and len(shares) > 1:
-                after = (picked[np.maximum(interest, 0)] + 1) / (len(chosen) + 1)
-                over = np.where(interest >= 0, np.maximum(after - shares[np.maximum(interest, 0)],
-                                                           0.0), 0.0)
-            gains = np.where(open_, (1 - lam) * rel - lam * (max_sim + over), -np.inf)
+            if calibrate and shares is not None:
+                after = (picked[known] + 1) / (len(chosen) + 1)
+                over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
+            gains = np.where(open_, (1 - lam) * rel - lam * max_sim - pull * over, -np.inf)
             pick = int(np.argmax(gains))  # the first best: ties keep score order
             chosen.append(pick)
             open_[pick] = False
-            if shares is not None and interest[pick] >= 0:
+            if calibrate and interest[pick] >= 0:
                 picked[interest[pick]] += 1
-            sims = unit @ unit[pick]
-            max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
-        return [ordered[i] for i in chosen]
+            if lam > 0:
+                sims = unit @ unit[pick]
+                max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
+        return _with_match([ordered[i] for i in chosen])
 
 
+def _with_match(recs: list[Recommendation]) -> list[Recommendation]:
+    """Copies of `recs` with `match` set: each item's score capped by the match of the item
+    above it."""
+    out = []
+    cap = float("inf")
+    for r in recs:
+        cap = min(cap, r.score)
+        out.append(replace(r, match=cap))
+    return out

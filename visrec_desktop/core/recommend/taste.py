@@ -2,7 +2,10 @@
 
 Photos are weighted by recency (capture time, else file time) and by favourite folders; excluded
 folders and photos are left out. Interests are spherical k-means clusters, with k chosen from the
-data by silhouette; each gets a label from its photos' dominant tags and representative photos.
+data by silhouette; each is named from the public interest taxonomy (naming.py) and has
+representative photos. A rebuild given the previous profile keeps its number of interests when
+the data allow it nearly as well, and starts k-means from its centroids, so interests keep their
+identity (identity.py) when the photos did not change much.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.recommend.naming import MIXED, Namer, bundled_namer
+
 MAX_INTERESTS = 8
 MIN_PHOTOS_PER_INTEREST = 4
 SILHOUETTE_FLOOR = 0.06  # below this, splitting the library finds no real structure
@@ -26,7 +31,9 @@ FAVOURITE_BOOST = 2.0
 SELECT_SAMPLE = 2000
 FIT_SAMPLE = 12000
 CLUSTER_DIM = 64  # clustering runs in a PCA projection of this size
-VARIED_BELOW = 0.2  # mean probability of an interest's top tag below which it is "varied"
+# A rebuild keeps the previous number of interests when its silhouette is this close to the best.
+K_HYSTERESIS = 0.03
+THIN_BELOW = 10  # photos: below this the profile is "thin" and explicit likes count for more
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,27 @@ class Interest:
     centroid: np.ndarray  # unit vector
     weight: float  # share of the weighted library, 0..1
     count: int
-    label: str
+    label: str  # a taxonomy category ("Plants & flowers"), or the person's own name
     tags: list[tuple[str, float]]
     representatives: list[int]  # photo ids, most typical first
+    subject: str = ""  # the most typical subject in plain words ("daisy"), or ""
+    user_named: bool = False  # `label` is the person's own name for it
+
+    @property
+    def title(self) -> str:
+        """What a person reads: 'Plants & flowers · daisy', or their own name."""
+        if self.user_named or not self.subject:
+            return self.label
+        return f"{self.label} · {self.subject}"
+
+    @property
+    def phrase(self) -> str:
+        """How a sentence refers to it: 'plants & flowers', 'mixed subjects', '“Hiking”'."""
+        if self.user_named:
+            return f"“{self.label}”"
+        if self.label == MIXED:
+            return "mixed subjects"
+        return self.label[:1].lower() + self.label[1:]
 
 
 @dataclass
@@ -60,6 +85,11 @@ class TasteProfile:
     @property
     def empty(self) -> bool:
         return not self.interests
+
+    @property
+    def thin(self) -> bool:
+        """Built from fewer than THIN_BELOW photos: too few to say much about taste alone."""
+        return len(self.photo_ids) < THIN_BELOW
 
     def centroids(self) -> np.ndarray:
         return np.stack([i.centroid for i in self.interests]).astype(np.float32)
@@ -114,9 +144,12 @@ def _centres(vecs: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) 
     return _unit(cents)
 
 
-def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
+def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0,
+             prefer: int | None = None) -> int:
     """Number of interests: the k in 2..MAX_INTERESTS with the best silhouette, or 1 if none
-    clears SILHOUETTE_FLOOR or every split leaves two interests on one theme."""
+    clears SILHOUETTE_FLOOR or every split leaves two interests on one theme. `prefer` (the
+    previous profile's k) wins when its silhouette is within K_HYSTERESIS of the best, so a
+    rebuild after a few new photos does not split or join interests on a near tie."""
     n = len(vecs)
     k_max = min(MAX_INTERESTS, n // MIN_PHOTOS_PER_INTEREST)
     if k_max < 2:
@@ -132,7 +165,7 @@ def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
     sq = (x * x).sum(axis=1)
     dist = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2 * (x @ x.T), 0))
     np.fill_diagonal(dist, 0)
-    best_k, best_score = 1, SILHOUETTE_FLOOR
+    scores: dict[int, float] = {1: SILHOUETTE_FLOOR}
     for k in range(2, k_max + 1):
         labels = KMeans(k, n_init=2, random_state=seed).fit_predict(x, sample_weight=w)
         if len(set(labels.tolist())) < 2:
@@ -142,36 +175,32 @@ def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0) -> int:
         if float(close.max()) > SAME_THEME_ABOVE:
             continue  # silhouette is relative: it also "finds" splits inside one theme
         score = float(silhouette_score(dist, labels, metric="precomputed"))
-        if score > best_score + 1e-9:
-            best_k, best_score = k, score
+        if score > SILHOUETTE_FLOOR:
+            scores[k] = score
+    best_k = max(sorted(scores), key=lambda k: (scores[k], -k))
+    if prefer is not None and prefer in scores and scores[prefer] >= scores[best_k] - K_HYSTERESIS:
+        return prefer
     return best_k
-
-
-def _label(tag_sets: list[Sequence[tuple[str, float]]]) -> tuple[str, list[tuple[str, float]]]:
-    totals: dict[str, float] = {}
-    for tags in tag_sets:
-        for label, prob in tags:
-            totals[label] = totals.get(label, 0.0) + float(prob)
-    n = max(len(tag_sets), 1)
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    top = [(label, round(score / n, 4)) for label, score in ranked]
-    if not top:
-        return "photos", []
-    if top[0][1] < VARIED_BELOW:  # no tag stands out: say so rather than pick two at random
-        return "Varied: " + ", ".join(label for label, _ in top[:3]), top
-    return " & ".join(label for label, _ in top[:2]), top
 
 
 def build_profile(
     model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
-    now: float | None = None, seed: int = 0,
+    now: float | None = None, seed: int = 0, previous: TasteProfile | None = None,
+    merges: Sequence[tuple[np.ndarray, np.ndarray]] = (), namer: Namer | None = None,
 ) -> TasteProfile:
-    """Cluster unit photo embeddings into weighted, labelled interests (deterministic)."""
+    """Cluster unit photo embeddings (n, d) into weighted, named interests (deterministic).
+
+    `previous`: the last profile, for stable interests (see the module docstring). `merges`:
+    pairs of centroids the person asked to treat as one interest; each pair whose two sides
+    both match an interest of this build (identity.match) is merged into one. `namer` maps tags
+    to the taxonomy (default: the bundled model's labels and the bundled taxonomy).
+    """
     n = len(photo_ids)
     if n == 0:
         return TasteProfile(model, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
     with _single_threaded():
-        return _build(model, photo_ids, vecs, records, now, seed)
+        return _build(model, photo_ids, vecs, records, now, seed, previous, merges,
+                      namer or bundled_namer())
 
 
 def _single_threaded() -> Any:
@@ -182,25 +211,73 @@ def _single_threaded() -> Any:
     return threadpool_limits(limits=1)
 
 
+def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int,
+             previous: TasteProfile | None) -> np.ndarray:
+    """Each photo's cluster, 0..k-1 (k-means in a PCA projection, warm-started from the
+    previous centroids when k is unchanged)."""
+    n = len(vecs)
+    prefer = None if previous is None or previous.empty else len(previous.interests)
+    k = choose_k(vecs, weights, seed, prefer)
+    if k == 1:
+        return np.zeros(n, dtype=np.int64)
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(seed + 1)
+    fit_idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
+    sample, w = vecs[fit_idx], weights[fit_idx]
+    mean, basis = _project(sample, seed)
+    x = (sample - mean) @ basis
+    if prefer == k and previous is not None:
+        old = previous.centroids()
+        # The old centres as points: each photo's nearest old centroid defines a start.
+        start = np.argmax(sample @ old.T, axis=1)
+        init = np.stack([x[start == c].mean(axis=0) if np.any(start == c) else
+                         (old[c] - mean) @ basis for c in range(k)])
+        km = KMeans(k, init=init, n_init=1, random_state=seed)
+    else:
+        km = KMeans(k, n_init=3, random_state=seed)
+    labels = km.fit_predict(x, sample_weight=w)
+    centres = _centres(sample, w, labels, k)
+    assignment: np.ndarray = np.argmax(vecs @ centres.T, axis=1).astype(np.int64)
+    return assignment
+
+
+def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
+                  merges: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Join the clusters that the person merged (matched by centroid, see identity.py)."""
+    from visrec_desktop.core.recommend.identity import match
+
+    for a, b in merges:
+        k = int(assignment.max()) + 1
+        if k < 2:
+            break
+        cents = _centres(vecs, np.ones(len(vecs)), assignment, k)
+        pairs = dict(match(np.stack([a, b]).astype(np.float32), cents))
+        if 0 in pairs and 1 in pairs and pairs[0] != pairs[1]:
+            keep, gone = sorted((pairs[0], pairs[1]))
+            assignment = np.where(assignment == gone, keep, assignment)
+            assignment = np.where(assignment > gone, assignment - 1, assignment)
+    return assignment
+
+
+def _tag_summary(tag_sets: list[Sequence[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """The five tags with the highest mean probability over an interest's photos."""
+    totals: dict[str, float] = {}
+    for tags in tag_sets:
+        for label, prob in tags:
+            totals[label] = totals.get(label, 0.0) + float(prob)
+    n = max(len(tag_sets), 1)
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    return [(label, round(score / n, 4)) for label, score in ranked]
+
+
 def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
-           now: float | None, seed: int) -> TasteProfile:
-    n = len(photo_ids)
+           now: float | None, seed: int, previous: TasteProfile | None,
+           merges: Sequence[tuple[np.ndarray, np.ndarray]], namer: Namer) -> TasteProfile:
     vecs = _unit(np.asarray(vecs, dtype=np.float32))
     weights = photo_weights(records, now)
-    k = choose_k(vecs, weights, seed)
-    if k == 1:
-        assignment = np.zeros(n, dtype=np.int64)
-    else:
-        from sklearn.cluster import KMeans
-
-        rng = np.random.default_rng(seed + 1)
-        fit_idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
-        sample, w = vecs[fit_idx], weights[fit_idx]
-        mean, basis = _project(sample, seed)
-        labels = KMeans(k, n_init=3, random_state=seed).fit_predict((sample - mean) @ basis,
-                                                                    sample_weight=w)
-        centres = _centres(sample, w, labels, k)
-        assignment = np.argmax(vecs @ centres.T, axis=1).astype(np.int64)
+    assignment = _apply_merges(vecs, _cluster(vecs, weights, seed, previous), merges)
+    k = int(assignment.max()) + 1
     total = float(weights.sum())
     interests = []
     for c in range(k):
@@ -210,23 +287,36 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
         w = weights[members]
         centroid = _unit((vecs[members] * w[:, None]).sum(axis=0))
         typical = members[np.argsort(-(vecs[members] @ centroid), kind="stable")[:6]]
-        label, tags = _label([records[int(i)].tags for i in members])
+        tag_sets = [records[int(i)].tags for i in members]
+        name = namer.name(tag_sets)
         interests.append(Interest(centroid.astype(np.float32), float(w.sum()) / total,
-                                  len(members), label, tags,
-                                  [int(photo_ids[i]) for i in typical]))
+                                  len(members), name.name, _tag_summary(tag_sets),
+                                  [int(photo_ids[i]) for i in typical], name.subject))
     order = sorted(range(len(interests)), key=lambda i: (-interests[i].weight, i))
     remap = np.empty(k, dtype=np.int64)
     kept = [c for c in range(k) if np.any(assignment == c)]
     for new, old_pos in enumerate(order):
         remap[kept[old_pos]] = new
-    interests = [interests[i] for i in order]
+    interests = _distinct_titles([interests[i] for i in order])
     return TasteProfile(model, interests, np.asarray(photo_ids, np.int64), remap[assignment])
+
+
+def _distinct_titles(interests: list[Interest]) -> list[Interest]:
+    """Two interests never read the same: a repeated title gets a number ('Clothing (2)')."""
+    seen: dict[str, int] = {}
+    for it in interests:
+        n = seen.get(it.title, 0) + 1
+        seen[it.title] = n
+        if n > 1:
+            it.subject = f"{it.subject} ({n})" if it.subject else ""
+            if not it.subject:
+                it.label = f"{it.label} ({n})"
+    return interests
 
 
 def describe(profile: TasteProfile) -> list[dict[str, object]]:
     """A plain summary of the interests, strongest first, for people and for JSON."""
-    return [{"interest": i + 1, "label": it.label, "weight": round(it.weight, 4),
-             "photos": it.count, "tags": [t for t, _ in it.tags],
-             "representative_photo_ids": it.representatives}
+    return [{"interest": i + 1, "name": it.title, "label": it.label, "subject": it.subject,
+             "user_named": it.user_named, "weight": round(it.weight, 4), "photos": it.count,
+             "tags": [t for t, _ in it.tags], "representative_photo_ids": it.representatives}
             for i, it in enumerate(profile.interests)]
-

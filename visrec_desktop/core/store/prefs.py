@@ -33,11 +33,17 @@ FAVOURITE_FOLDERS: Pref[list[str]] = Pref("favourite", [])
 FEEDBACK: Pref[list[list[Any]]] = Pref("feedback", [])
 # The last taste profile built, with the key of what it was built from.
 PROFILE_CACHE: Pref[dict[str, Any]] = Pref("profile_cache", {})
+# The person's own names for interests: [{"centroid": base64 float32, "name": str}], matched
+# to each rebuilt profile's interests by centroid (recommend/identity.py).
+INTEREST_NAMES: Pref[list[dict[str, str]]] = Pref("interest_names", [])
+# Interests the person merged: [{"a": base64 float32, "b": base64 float32}] centroid pairs.
+INTEREST_MERGES: Pref[list[dict[str, str]]] = Pref("interest_merges", [])
 # The total privacy budget ε of the differentially private export (basic composition).
 DP_BUDGET: Pref[float] = Pref("dp_budget", 3.0)
 
 KEYS: tuple[Pref[Any], ...] = (SCAN_EXCLUDE_PATTERNS, PROFILE_EXCLUDED_PATHS, FAVOURITE_FOLDERS,
-                               FEEDBACK, PROFILE_CACHE, DP_BUDGET)
+                               FEEDBACK, PROFILE_CACHE, INTEREST_NAMES, INTEREST_MERGES,
+                               DP_BUDGET)
 
 
 class Prefs:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -178,8 +179,8 @@ class ProfilePage(Page):
             lambda: self._with_selection(self.favourites_list, self.unfavourite))
         self.reset_button = QPushButton("Reset profile...")
         self.reset_button.setAccessibleName("Reset the profile")
-        self.reset_button.setToolTip("Forget exclusions, favourites and likes; your photos stay "
-                                     "indexed")
+        self.reset_button.setToolTip("Forget exclusions, favourites, interest names and likes; "
+                                     "your photos stay indexed")
         self.reset_button.clicked.connect(lambda: self.reset_profile(confirm=True))
 
         choose = QHBoxLayout()
@@ -211,10 +212,28 @@ class ProfilePage(Page):
         reset_row.addWidget(self.reset_button)
         box_layout.addLayout(reset_row)
 
+        self.rename_button = QPushButton("Rename...")
+        self.rename_button.setAccessibleName("Rename the selected interest")
+        self.rename_button.setToolTip("Give the interest your own name (it stays when the "
+                                      "profile is rebuilt); double-click a name does the same")
+        self.rename_button.clicked.connect(self.rename_dialog)
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setAccessibleName("Merge the two selected interests")
+        self.merge_button.setToolTip("Select two interests to treat them as one")
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.interests_view.doubleClicked.connect(lambda *_: self.rename_dialog())
+        interest_actions = QHBoxLayout()
+        interest_actions.addStretch(1)
+        interest_actions.addWidget(self.rename_button)
+        interest_actions.addWidget(self.merge_button)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.interests_view, 3)
+        layout.addLayout(interest_actions)
         layout.addWidget(box, 2)
+        self.interests_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_buttons())
 
         self.exclusions_list.currentRowChanged.connect(lambda *_: self._update_buttons())
         self.favourites_list.currentRowChanged.connect(lambda *_: self._update_buttons())
@@ -274,9 +293,9 @@ class ProfilePage(Page):
         profile = snap.profile
         self.model.removeRows(0, self.model.rowCount())
         for i, interest in enumerate(profile.interests):
-            label = interest.label[:1].upper() + interest.label[1:]
-            name = _item(label)
-            name.setToolTip("Tags: " + ", ".join(t for t, _ in interest.tags))
+            name = _item(interest.title)
+            name.setToolTip("Your own name for this interest" if interest.user_named else
+                            "Named from the interest categories; double-click to rename")
             percent = round(100 * interest.weight)
             weight = _item(f"{percent} %")
             weight.setData(percent, Qt.ItemDataRole.UserRole)
@@ -292,8 +311,11 @@ class ProfilePage(Page):
                                  "Library page.")
         else:
             n = len(profile.interests)
+            thin = (" Your profile is still thin: until you add more photos, your likes and "
+                    "dislikes on the For You page count for more." if profile.thin else "")
             self.summary.setText(f"Built from {used:,} photo{'s' if used != 1 else ''}: "
-                                 f"{n} interest{'s' if n != 1 else ''}, strongest first.")
+                                 f"{n} interest{'s' if n != 1 else ''}, strongest first."
+                                 + thin)
         self._fill_list(self.exclusions_list, snap.excluded)
         self._fill_list(self.favourites_list, snap.favourites)
         current = self.folder_combo.currentText()
@@ -363,16 +385,48 @@ class ProfilePage(Page):
     def unfavourite(self, path: Path | str) -> None:
         self.favourite_folder(path, on=False)
 
+    def selected_interests(self) -> list[int]:
+        """Rows (0-based interests) selected in the table, in order."""
+        return sorted({i.row() for i in self.interests_view.selectionModel().selectedRows()})
+
+    def rename_interest(self, number: int, name: str | None) -> None:
+        """Give interest `number` (0-based) the person's own name; None: the automatic one."""
+        text = f"Renamed interest {number + 1} to “{name}”" if name else \
+            f"Interest {number + 1} has its automatic name again"
+        self._change(text, lambda lib: lib.rename_interest(number, name))
+
+    def merge_interests(self, first: int, second: int) -> None:
+        self._change(f"Merged interests {first + 1} and {second + 1}",
+                     lambda lib: lib.merge_interests(first, second))
+
+    def rename_dialog(self) -> None:
+        rows = self.selected_interests()
+        if not self.ctx.is_unlocked or len(rows) != 1 or self.profile is None \
+                or rows[0] >= len(self.profile.interests):
+            return
+        interest = self.profile.interests[rows[0]]
+        name, ok = QInputDialog.getText(
+            self, "Rename interest", "Your name for this interest (leave empty for the "
+            "automatic name):", text=interest.label if interest.user_named else interest.title)
+        if ok:
+            self.rename_interest(rows[0], name.strip() or None)
+
+    def merge_selected(self) -> None:
+        rows = self.selected_interests()
+        if self.ctx.is_unlocked and len(rows) == 2:
+            self.merge_interests(rows[0], rows[1])
+
     def reset_profile(self, confirm: bool = True) -> None:
-        """Forget exclusions, favourites and feedback (asks first when `confirm`)."""
+        """Forget exclusions, favourites, feedback and interest names (asks first when
+        `confirm`)."""
         if not self.ctx.is_unlocked:
             return
         if confirm:
             answer = QMessageBox.question(
                 self, "Reset profile",
-                "Forget everything you left out, your favourite folders and your likes, "
-                "dislikes and hidden items?\n\nYour photos stay indexed; the profile is built "
-                "again from all of them.",
+                "Forget everything you left out, your favourite folders, your names and merges "
+                "of interests and your likes, dislikes and hidden items?\n\nYour photos stay "
+                "indexed; the profile is built again from all of them.",
                 QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Reset:
@@ -426,6 +480,9 @@ class ProfilePage(Page):
         self.unfavourite_button.setEnabled(unlocked and self.favourites_list.currentItem()
                                            is not None)
         self.reset_button.setEnabled(unlocked)
+        selected = len(self.selected_interests()) if unlocked else 0
+        self.rename_button.setEnabled(selected == 1)
+        self.merge_button.setEnabled(selected == 2)
 
     # -- lock and unlock ------------------------------------------------------------------------
     def on_unlocked(self) -> None:

@@ -2,6 +2,6 @@
 bar and the page that puts them together (after napari's `_qt/containers`)."""
 
 from visrec_desktop.gui.pages.foryou.filters import ALL_CATEGORIES
-from visrec_desktop.gui.pages.foryou.page import NO_PHOTOS, ForYouPage
+from visrec_desktop.gui.pages.foryou.page import NO_PHOTOS, THIN, ForYouPage
 
-__all__ = ["ALL_CATEGORIES", "NO_PHOTOS", "ForYouPage"]
+__all__ = ["ALL_CATEGORIES", "NO_PHOTOS", "THIN", "ForYouPage"]

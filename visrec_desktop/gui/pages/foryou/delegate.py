@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core.library import LIKE
-from visrec_desktop.gui.pages.foryou.model import RecommendationModel, price_text
+from visrec_desktop.gui.pages.foryou.model import RecommendationModel, match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
 CARD_WIDTH = 184
@@ -89,7 +89,7 @@ class CardDelegate(QStyledItemDelegate):
                          price_text(rec.price, rec.currency))
         line.translate(0, line.height() + 3)
         painter.setPen(dim_color)
-        score = f"score {rec.score:.2f}"
+        score = match_text(rec.match)
         score_width = painter.fontMetrics().horizontalAdvance(score) + 6
         category = painter.fontMetrics().elidedText(rec.category, Qt.TextElideMode.ElideRight,
                                                     max(line.width() - score_width, 10))

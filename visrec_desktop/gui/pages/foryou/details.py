@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommendation
-from visrec_desktop.gui.pages.foryou.model import price_text
+from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
 DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
@@ -201,7 +201,7 @@ class DetailsPanel(QWidget):
         self.title_label.setText(rec.title)
         self.price_label.setText(price_text(rec.price, rec.currency))
         self.category_label.setText(f"Category: {rec.category}")
-        self.score_label.setText(f"Score {rec.score:.2f}")
+        self.score_label.setText(match_text(rec.match).capitalize())
         self.like_button.setChecked(rec.feedback == LIKE)
         self.dislike_button.setChecked(rec.feedback == DISLIKE)
         if not same_item:
@@ -230,9 +230,10 @@ class DetailsPanel(QWidget):
         self.url_label.setText(item.url or "No link given")
         self.url_label.setToolTip(item.url or "")
         self.copy_link_button.setEnabled(bool(item.url))
-        label = item.explanation.interest_label
-        self.interest_label.setText(f"Matches your interest: {label}" if label else
-                                    "Recommended from your feedback and the catalog")
+        why = item.explanation
+        reason = why.reason or "Recommended from your feedback and the catalog"
+        self.interest_label.setText(f"{reason} (your interest “{why.interest_label}”)"
+                                    if why.interest_label else reason)
         self.why_status.setText("" if item.photo_paths else
                                 "No photos of yours to compare it with yet.")
         self._image_path = str(item.image)
@@ -243,7 +244,9 @@ class DetailsPanel(QWidget):
                 path, similarity = item.photo_paths[i]
                 self._photo_paths.append(str(path))
                 percent = f"{round(similarity * 100)}% similar"
-                score.setText(percent)
+                name = Path(path).name
+                short = name if len(name) <= 20 else f"{name[:9]}\u2026{name[-10:]}"
+                score.setText(f"{short}\n{percent}")
                 label_widget.setToolTip(f"{Path(path).name}: {percent}")
                 label_widget.setAccessibleName(f"Your similar photo {i + 1}, {percent}")
             else:

@@ -19,6 +19,11 @@ from visrec_desktop.core.library import LIKE, Recommendation
 Key = tuple[str, str]  # (catalog id, item id)
 
 
+def match_text(match: float) -> str:
+    """A card's match: the final score after re-ordering, so it never rises down the list."""
+    return f"match {round(100 * min(max(match, 0.0), 1.0))} %"
+
+
 def price_text(price: float, currency: str) -> str:
     return f"{QLocale().toString(float(price), 'f', 2)} {currency}"
 
@@ -80,7 +85,7 @@ class RecommendationModel(QAbstractListModel):
         if role == self.CategoryRole:
             return rec.category
         if role == self.ScoreRole:
-            return rec.score
+            return rec.match
         if role == self.ImageRole:
             return self._images[index.row()]
         if role == self.FeedbackRole:

@@ -47,6 +47,8 @@ from visrec_desktop.gui.thumbnails import ThumbnailCache
 
 NO_PHOTOS = ("No photos indexed yet: add folders on the Library page to get personal "
              "recommendations")
+THIN = ("Your profile is still thin ({n} photo{s}): your likes and dislikes count for more "
+        "until you add more photos on the Library page.")
 DEBOUNCE_MS = 150
 EXPLAIN_DELAY_MS = 60  # lets arrow keys run through the grid before explaining an item
 UNDO_SHOWN_MS = 12000
@@ -256,7 +258,12 @@ class ForYouPage(Page):
                                  "fictitious prices, shipped with visrec. Import a shop's "
                                  "catalog on the Catalogs page." if result.demo else "")
         self.demo_banner.setVisible(bool(result.demo))
-        self.empty_banner.setVisible(result.empty_profile)
+        if result.thin_photos is not None:
+            n = result.thin_photos
+            self.empty_banner.setText(THIN.format(n=n, s="s" if n != 1 else ""))
+        else:
+            self.empty_banner.setText(NO_PHOTOS)
+        self.empty_banner.setVisible(result.empty_profile or result.thin_photos is not None)
         self.status.setText(self._status_text(result))
         key = next_selection(before, result.keys(), current)
         row = self.model.row_of(key) if key is not None else None

@@ -1,0 +1,93 @@
+"""Names a person understands for interests: a category of the public interest taxonomy
+(resources/taxonomy/interests-v1.json, e.g. "Plants & flowers") and, where one stands out, the
+interest's most typical subject ("daisy"), never a list of model classes.
+
+Each photo's tags (the model's top-5 ImageNet classes with probabilities) vote for the taxonomy
+category of each class, weighted by probability; the interest is named after the category with
+the most votes. When no category gets MIXED_BELOW of the votes the interest is "Mixed" and the
+two leading categories are its subject.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from visrec_desktop.core.config import resource_path
+
+TAXONOMY_FILE = "taxonomy/interests-v1.json"
+LABELS_FILE = "imagenet_labels.txt"
+MIXED_BELOW = 0.3  # share of the tag votes the leading category needs to name the interest
+SUBJECT_ABOVE = 0.25  # share of its category's votes a class needs to be the subject
+MIXED = "Mixed"
+UNTAGGED = "Photos"
+
+
+@dataclass(frozen=True)
+class InterestName:
+    """A category name, and the most typical subject in plain words ('' when none stands out)."""
+
+    name: str
+    subject: str
+    share: float  # share of the tag votes behind `name`, 0..1
+
+
+@dataclass(frozen=True)
+class Namer:
+    """Maps the model's tag labels to the taxonomy's human category names."""
+
+    categories: tuple[str, ...]
+    category_of: dict[str, int]
+
+    def name(self, tag_sets: Sequence[Sequence[tuple[str, float]]]) -> InterestName:
+        """The name of an interest from its photos' tags (label, probability)."""
+        by_cat: dict[int, float] = {}
+        by_tag: dict[str, float] = {}
+        for tags in tag_sets:
+            for label, prob in tags:
+                cat = self.category_of.get(label)
+                if cat is None:
+                    continue
+                by_cat[cat] = by_cat.get(cat, 0.0) + float(prob)
+                by_tag[label] = by_tag.get(label, 0.0) + float(prob)
+        total = sum(by_cat.values())
+        if total <= 0:
+            return InterestName(UNTAGGED, "", 0.0)
+        ranked = sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0]))
+        best, mass = ranked[0]
+        share = mass / total
+        if share < MIXED_BELOW and len(ranked) > 1:
+            two = " and ".join(self.categories[c].lower() for c, _ in ranked[:2])
+            return InterestName(MIXED, f"mostly {two}", share)
+        inside = sorted(((m, t) for t, m in by_tag.items() if self.category_of[t] == best),
+                        key=lambda mt: (-mt[0], mt[1]))
+        subject = inside[0][1] if inside and inside[0][0] >= SUBJECT_ABOVE * mass else ""
+        return InterestName(self.categories[best], subject, share)
+
+
+@cache
+def bundled_namer() -> Namer:
+    """The namer for the bundled model's labels and the bundled taxonomy (read once)."""
+    raw = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text("utf-8"))
+    labels = (resource_path("models") / LABELS_FILE).read_text("utf-8").splitlines()
+    return make_namer(raw, [label.strip() for label in labels])
+
+
+def make_namer(taxonomy: dict[str, object], labels: Sequence[str]) -> Namer:
+    """A Namer from the taxonomy's JSON (its `categories` and the category index of each of the
+    `imagenet` classes) and the model's label of each class, in class order."""
+    cats = taxonomy["categories"]
+    bins = taxonomy["imagenet"]
+    assert isinstance(cats, list) and isinstance(bins, list)
+    names = tuple(str(c["name"]) for c in cats)
+    return Namer(names, {label: int(b) for label, b in zip(labels, bins, strict=False)})
+
+
+def phrase(name: str, user_named: bool) -> str:
+    """How an explanation refers to an interest: 'plants & flowers', or a user's own name as
+    written ('“Hiking”')."""
+    if user_named:
+        return f"“{name}”"
+    return name[:1].lower() + name[1:]
