@@ -3,7 +3,11 @@
 import multiprocessing
 import sys
 
-from visrec_desktop.launcher import main
+from visrec_desktop.core.offline import disable_telemetry
+
+disable_telemetry()  # before the launcher's imports can load onnxruntime (docs/security.md)
+
+from visrec_desktop.launcher import main  # noqa: E402
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # harmless; guards against a library spawning workers

@@ -11,6 +11,9 @@ import cv2
 import numpy as np
 import pytest
 
+from visrec_desktop.core.offline import disable_telemetry
+
+disable_telemetry()  # before any test module imports onnxruntime (docs/security.md)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TEST_PASSPHRASE = "correct horse battery staple"
 

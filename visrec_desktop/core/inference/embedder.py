@@ -13,6 +13,7 @@ import onnxruntime as ort
 from visrec_desktop.core.errors import ModelError
 from visrec_desktop.core.inference import providers as prov
 from visrec_desktop.core.inference.manifest import ModelSpec
+from visrec_desktop.core.offline import disable_onnxruntime_events
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class Embedder:
         log.warning(text)
 
     def _create(self, wanted: list[str]) -> ort.InferenceSession:
+        disable_onnxruntime_events()  # Windows (ETW); elsewhere ORT_DISABLE_TELEMETRY did it
         opts = _session_options(self.threads)
         for i, name in enumerate(wanted):
             chain = [name] if name == prov.CPU else [name, prov.CPU]
