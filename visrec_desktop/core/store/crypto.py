@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from visrec_desktop.core.errors import TamperedError
+from visrec_desktop.core.store.memory import forbid_core_dumps
 
 SEAL_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -36,6 +37,7 @@ class AesGcmCodec:
     def __init__(self, data_key: bytes, schema_version: int) -> None:
         if len(data_key) != KEY_BYTES:
             raise ValueError("data key must be 32 bytes")
+        forbid_core_dumps()
         self._aead = AESGCM(subkey(data_key, "seal"))
         self._blind_key = subkey(data_key, "blind-index")
         self._schema = str(schema_version).encode()
