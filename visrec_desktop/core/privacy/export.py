@@ -148,7 +148,7 @@ def set_budget(store: Store, value: float, allow_raise: bool = False) -> Changes
     if not math.isfinite(value) or value <= 0:
         raise VisrecError("The privacy budget must be a positive number")
 
-    def change(current: float) -> float:  # runs under the store's lock: no spend slips in
+    def change(current: float) -> float:  # inside one write transaction: no spend slips in
         used = spent(store)
         if value > current and not (allow_raise and used == 0):
             raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); "

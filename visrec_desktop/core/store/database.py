@@ -68,8 +68,7 @@ class Store:
             conn.execute("PRAGMA temp_store = MEMORY")  # no spill files outside the database
             conn.execute("PRAGMA secure_delete = ON")  # deleted records are zeroed, not left
             self.db = sqlite_utils.Database(conn)
-            if self.db.journal_mode != "wal":
-                self.db.enable_wal()
+            self._enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
             migrate(conn, codec, self.path)
         except BaseException as exc:
@@ -84,6 +83,20 @@ class Store:
             self.close()
             raise StoreError(f"The index was written with the '{stored}' codec, not "
                              f"'{codec.name}'")
+
+    def _enable_wal(self) -> None:
+        # Switching a new database to WAL needs it to itself for a moment; SQLite answers BUSY
+        # without waiting when another process opens it at the same instant, so retry.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self.db.journal_mode != "wal":
+                    self.db.enable_wal()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
         """Run one statement and fetch all rows under the store's lock, so a reader on one

@@ -59,9 +59,10 @@ class Prefs:
             return copy.deepcopy(key.default)
         value = store.unseal_json(row[0], "prefs", "value", key.name.encode())
         if value is None:
-            with store.transaction() as conn:
-                conn.execute("DELETE FROM prefs WHERE name = ?", [key.name])
-            store.quarantine_damaged()
+            if not store.db.conn.in_transaction:  # inside one (a spend), the caller commits
+                with store.transaction() as conn:
+                    conn.execute("DELETE FROM prefs WHERE name = ?", [key.name])
+                store.quarantine_damaged()
             return copy.deepcopy(key.default)
         return value  # type: ignore[no-any-return]
 
@@ -71,12 +72,19 @@ class Prefs:
             conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)", [key.name, sealed])
 
     def update(self, key: Pref[T], change: Callable[[T], T]) -> T:
-        """Read, change and write one preference as a single step (no lost updates between
-        threads of this process; `change` runs under the store's lock)."""
-        with self.store.lock:
-            value = change(self.get(key))
-            self.set(key, value)
-            return value
+        """Read, change and write one preference in one write transaction (BEGIN IMMEDIATE):
+        no update is lost, whichever thread or process changes the profile at the same time.
+        `change` may read the store: it runs on this connection, inside the transaction."""
+        store = self.store
+        name = key.name.encode()
+        with store.transaction() as conn:
+            row = conn.execute("SELECT value FROM prefs WHERE name = ?", [key.name]).fetchone()
+            current = None if row is None else store.unseal_json(row[0], "prefs", "value", name)
+            value = change(copy.deepcopy(key.default) if current is None else current)
+            conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)",
+                         [key.name, seal_json(store.codec, value, "prefs", "value", name)])
+        store.quarantine_damaged()  # a damaged old value was replaced: record that it was
+        return value
 
     def reset(self, *keys: Pref[Any]) -> None:
         """Forget these preferences: they read as their defaults again."""

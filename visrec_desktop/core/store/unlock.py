@@ -32,7 +32,8 @@ def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True,
     """
     vault = Vault(folder)
     if not vault.exists():
-        if (folder / DB_NAME).exists():
+        # Checked again: another process may have created the profile since the first look.
+        if (folder / DB_NAME).exists() and not vault.exists():
             raise StoreError(f"The key file {folder / KEY_FILE} is missing, so the profile in "
                              "this folder cannot be decrypted")
         if not create:

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from visrec_desktop.core.errors import StoreError, WrongPassphraseError
 from visrec_desktop.core.store.crypto import KEY_BYTES, NONCE_BYTES
+from visrec_desktop.core.store.memory import forbid_core_dumps
 
 log = logging.getLogger(__name__)
 
@@ -113,22 +115,67 @@ def _key_check(data_key: bytes) -> bytes:
     return hmac.new(data_key, b"visrec-desktop/key-check", hashlib.sha256).digest()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` so that a crash leaves either the old or the new content, never a mix."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _temp_copy(path: Path, data: bytes) -> Path:
+    """`data` fsynced in a temporary file beside `path`, named for this writer alone (two
+    processes never share one), and matched by `TEMP_GLOB` so that erase finds a leftover."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         os.write(fd, data)
         os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
-    os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return tmp
+
+
+TEMP_GLOB = f".{KEY_FILE}.*.tmp"
+
+
+def _fsync_dir(folder: Path) -> None:
     if os.name == "posix":
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` so that a crash leaves either the old or the new content, never a mix."""
+    os.replace(_temp_copy(path, data), path)
+    _fsync_dir(path.parent)
+
+
+def write_new(path: Path, data: bytes) -> bool:
+    """Create `path` with `data` unless it exists; True if this call created it.
+
+    Atomic across processes: the content is complete before the name appears (a hard link of a
+    fsynced temporary file, which fails if the name is taken), so of two processes creating a
+    profile at once exactly one wins and the other reads the winner's whole file.
+    """
+    tmp = _temp_copy(path, data)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_BINARY", 0), 0o600)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+    return True
 
 
 class Vault:
@@ -142,12 +189,17 @@ class Vault:
         return self.path.exists()
 
     def _read(self) -> dict[str, Any]:
-        try:
-            raw: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise StoreError("No profile exists in this data folder yet") from None
-        except (OSError, ValueError) as exc:
-            raise StoreError(f"The key file {self.path} is unreadable: {exc}") from exc
+        for attempt in range(10):
+            try:
+                raw: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
+                break
+            except FileNotFoundError:
+                raise StoreError("No profile exists in this data folder yet") from None
+            except (OSError, ValueError) as exc:
+                # Where hard links are missing, a creator's file can be seen half written.
+                if isinstance(exc, OSError) or attempt == 9:
+                    raise StoreError(f"The key file {self.path} is unreadable: {exc}") from exc
+                time.sleep(0.1)
         if raw.get("format") != KEY_FILE_FORMAT:
             raise StoreError(f"The key file has unsupported format {raw.get('format')!r}")
         return raw
@@ -163,17 +215,30 @@ class Vault:
         return {"kdf": params.to_json(), "wrapped_key": _b64(wrapped)}
 
     def create(self, passphrase: str) -> bytes:
-        """Make a new data key for a new profile; refuses to overwrite an existing one."""
-        if self.exists():
-            raise StoreError("A profile already exists in this data folder")
-        data_key = secrets.token_bytes(KEY_BYTES)
-        raw = {"format": KEY_FILE_FORMAT, **self._wrap(data_key, passphrase, KdfParams.default()),
-               "key_check": _b64(_key_check(data_key)), "device_id": secrets.token_hex(8),
-               "remember": False}
-        self._write(raw)
-        return data_key
+        """Make a new data key for a new profile; never overwrites an existing one.
+
+        When another process created the profile first (even a moment ago), exactly one key
+        wins: the loser unlocks the winner's profile with `passphrase`, or, when the two
+        passphrases differ, raises WrongPassphraseError having written nothing.
+        """
+        forbid_core_dumps()
+        if not self.exists():
+            data_key = secrets.token_bytes(KEY_BYTES)
+            raw = {"format": KEY_FILE_FORMAT,
+                   **self._wrap(data_key, passphrase, KdfParams.default()),
+                   "key_check": _b64(_key_check(data_key)), "device_id": secrets.token_hex(8),
+                   "remember": False}
+            if write_new(self.path, json.dumps(raw, indent=2).encode()):
+                return data_key
+        try:
+            return self.unlock(passphrase)
+        except WrongPassphraseError:
+            raise WrongPassphraseError(
+                "Another visrec created this profile at the same moment, with a different "
+                "passphrase: nothing of yours was written; unlock with that passphrase") from None
 
     def _unwrap(self, raw: dict[str, Any], passphrase: str) -> bytes:
+        forbid_core_dumps()
         params = KdfParams.from_json(raw["kdf"])
         wrapped = _unb64(raw["wrapped_key"])
         try:
@@ -238,6 +303,7 @@ class Vault:
         raw = self._read()
         if not raw.get("remember"):
             return None
+        forbid_core_dumps()
         try:
             import keyring
 
