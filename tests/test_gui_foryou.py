@@ -19,7 +19,7 @@ from conftest import TEST_PASSPHRASE, rgb, write_jpeg
 from helpers_cli import run
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -73,6 +73,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         finally:
             library.store.close()
     yield root
+
+
+def as_text(tooltip: str) -> str:
+    """A tooltip as the person reads it (tooltips quote file names as escaped rich text)."""
+    doc = QTextDocument()
+    doc.setHtml(tooltip)
+    return doc.toPlainText()
 
 
 def open_copy(template: Path, tmp_path: Path) -> Library:
@@ -317,7 +324,7 @@ def test_details_explain_the_selection(qtbot: QtBot, harness: Harness) -> None:
     assert all(p.endswith("% similar") for p in percents)
     values = [int(p.split("%")[0]) for p in percents]
     assert values == sorted(values, reverse=True)
-    assert all(label.toolTip().startswith("photo") for label in details.photo_labels)
+    assert all(as_text(label.toolTip()).startswith("photo") for label in details.photo_labels)
 
 
 def test_cli_gives_the_list_the_page_holds(qtbot: QtBot, harness: Harness,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from visrec_desktop import __version__
 from visrec_desktop.cli import catalogs, console, indexing, privacy, security
-from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV
+from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, visible_output
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
 
@@ -115,7 +115,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line and set up logging (--verbose, --debug) and console output that
     never raises (once, here, at the entry of every `visrec` run)."""
     console.install()
-    args = build_parser().parse_args(argv)
+    with visible_output():  # a usage error quotes the arguments, file names included
+        args = build_parser().parse_args(argv)
     import logging  # after parsing: --version and --help exit before needing it
 
     level = (logging.DEBUG if getattr(args, "debug", False) else
@@ -127,6 +128,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed subcommand; an expected failure becomes a message and its exit code."""
+    # Catalog and file text is data: whatever is printed shows control characters as escapes.
+    with visible_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:  # the launcher opens the app instead; here, say how to use the CLI
         build_parser().print_help(sys.stderr)

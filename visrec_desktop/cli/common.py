@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import PassphraseRequiredError
@@ -20,6 +22,49 @@ if TYPE_CHECKING:
 PASSPHRASE_ENV = "VISREC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"
 MIN_PASSPHRASE = 8
+
+
+# C0 and C1 controls but tab and newline, and the invisible characters that reorder or break a
+# line (bidi embeddings, overrides, isolates and marks; line and paragraph separators); also the
+# C1 bytes of a file name that is not UTF-8 (surrogate escapes U+DC80-U+DC9F, PEP 383), which
+# the console would otherwise write back raw.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                        "\u202a-\u202e\u2066-\u2069\udc80-\udc9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written as a `\\uXXXX` escape, so a catalog title or
+    a file name can neither drive the terminal (ESC, OSC: retitle, clipboard, clear) nor
+    reorder what it shows (bidi overrides). The escape is valid JSON inside a JSON string."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class VisibleStream:
+    """A text stream that passes everything through `visible`: what the CLI prints is catalog
+    and file text as often as not, so every print goes through it (installed by `visible_output`)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def visible_output() -> Iterator[None]:
+    """Route sys.stdout and sys.stderr through `VisibleStream` for the block. (The progress bar
+    keeps the stream it was given, for its own carriage returns.)"""
+    streams = sys.stdout, sys.stderr
+    sys.stdout = VisibleStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = VisibleStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 class ProgressPrinter:

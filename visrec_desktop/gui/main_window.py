@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -34,6 +33,7 @@ from visrec_desktop.gui.pages.privacy_page import PrivacyPage
 from visrec_desktop.gui.pages.profile_page import ProfilePage
 from visrec_desktop.gui.pages.settings_page import SettingsPage
 from visrec_desktop.gui.welcome import WelcomePage
+from visrec_desktop.gui.widgets import warn
 from visrec_desktop.gui.worker import wait_for_all
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self._set_unlocked_actions(False)
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "visrec", message)
+        warn(self, "visrec", message)  # messages may quote a catalog title or a file name
 
     # -- window state ---------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

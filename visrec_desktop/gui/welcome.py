@@ -62,6 +62,7 @@ class WelcomePage(QWidget):
         self.remember_note.setVisible(self.keychain_problem is not None)
         self.error = QLabel()
         self.error.setObjectName("error")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote a file name
         self.error.setStyleSheet("color: palette(bright-text); background: #b3261e; "
                                  "padding: 6px; border-radius: 4px;")
         self.error.setWordWrap(True)

@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTreeView,
+    QWidget,
+)
+
+
+def literal(text: str) -> str:
+    """Untrusted text (a catalog title, a file name, an error that quotes one) for a place that
+    guesses rich text (tooltips, message boxes): escaped and wrapped so Qt shows every character
+    as it is, with no markup, no image and no link."""
+    return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"
+
+
+def plain(label: QLabel) -> QLabel:
+    """A label that shows its text literally, never as rich text (and so never as a link)."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setOpenExternalLinks(False)
+    return label
+
+
+def ask(parent: QWidget, title: str, text: str,
+        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No,
+        default: QMessageBox.StandardButton = QMessageBox.StandardButton.NoButton
+        ) -> QMessageBox.StandardButton:
+    """QMessageBox.question with `text` shown literally (it may quote a catalog or a path)."""
+    return QMessageBox.question(parent, title, literal(text), buttons, default)
+
+
+def warn(parent: QWidget, title: str, text: str) -> None:
+    """QMessageBox.warning with `text` shown literally."""
+    QMessageBox.warning(parent, title, literal(text))
 
 
 def table(owner: QObject, columns: Sequence[str], name: str, single: bool = True,

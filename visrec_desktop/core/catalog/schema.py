@@ -52,6 +52,24 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(c) == "Cc" for c in text)
 
 
+def _control(text: str, allow: str = "") -> str | None:
+    """Where `text` holds a C0 or C1 control character (ESC, BEL, CR, NEL, CSI ...), or None:
+    catalog text is shown as data, and a control character would be markup for a terminal."""
+    for i, c in enumerate(text):
+        if unicodedata.category(c) == "Cc" and c not in allow:
+            return f"U+{ord(c):04X} at character {i + 1}"
+    return None
+
+
+def _refuse_controls(where: str, key: str, value: object, allow: str = "") -> None:
+    values = value if isinstance(value, list) else [value]
+    for text in values:
+        bad = _control(text, allow) if isinstance(text, str) else None
+        if bad:
+            raise CatalogFormatError(f"{where}{key} holds a control character ({bad}); catalog "
+                                     f"text must be plain text")
+
+
 def _is_text(value: object, max_len: int, non_empty: bool = True) -> bool:
     if not isinstance(value, str) or len(value) > max_len:
         return False
@@ -123,6 +141,8 @@ def _parse_item(raw: object, number: int) -> dict[str, Any]:
         raise fail("title must be non-empty text of at most 300 characters")
     if not _is_text(raw.get("category"), 100):
         raise fail("category must be non-empty text of at most 100 characters")
+    for key in ("title", "category"):
+        _refuse_controls(f"{where}: ", key, raw[key])
     price = _check_price(raw.get("price"))
     if price is None:
         raise fail("price must be a finite number >= 0")
@@ -132,12 +152,14 @@ def _parse_item(raw: object, number: int) -> dict[str, Any]:
     description = _optional(raw, "description")
     if description is not None and not _is_text(description, 5000, non_empty=False):
         raise fail("description must be text of at most 5,000 characters")
+    _refuse_controls(f"{where}: ", "description", description, allow="\n\t")
     tags = _optional(raw, "tags")
     if tags is None:
         tags = []
     if not (isinstance(tags, list) and len(tags) <= 32
             and all(_is_text(t, 64, non_empty=False) for t in tags)):
         raise fail("tags must be a list of at most 32 texts of at most 64 characters")
+    _refuse_controls(f"{where}: ", "tags", tags)
     url = _optional(raw, "url")
     if url is not None and not (isinstance(url, str) and _check_url(url)):
         raise fail("url must be an http or https address of at most 2,000 characters")
@@ -198,6 +220,7 @@ def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
         if not _is_text(doc.get(key), 200):
             raise CatalogFormatError(f"catalog {key} must be non-empty text of at most 200 "
                                      f"characters, not {shorten(doc.get(key))}")
+        _refuse_controls("catalog ", key, doc[key])
     created = doc.get("created_at")
     if not _is_datetime(created):
         raise CatalogFormatError(f"catalog created_at must be an ISO 8601 date-time such as "
@@ -208,6 +231,7 @@ def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
     description = _optional(doc, "description")
     if description is not None and not _is_text(description, 5000, non_empty=False):
         raise CatalogFormatError("catalog description must be text of at most 5,000 characters")
+    _refuse_controls("catalog ", "description", description, allow="\n\t")
     raw_items = doc.get("items")
     if not (isinstance(raw_items, list) and 1 <= len(raw_items) <= limits.items):
         got = f"it has {len(raw_items):,}" if isinstance(raw_items, list) else "not a list"

@@ -35,7 +35,7 @@ from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
-from visrec_desktop.gui.widgets import table
+from visrec_desktop.gui.widgets import ask, literal, plain, table
 from visrec_desktop.gui.worker import Task
 
 COLUMNS = ("Catalog", "Publisher", "Items", "Signature", "Installed")
@@ -78,7 +78,7 @@ def _item(value: object, tooltip: str | None = None) -> QStandardItem:
     item.setData(value, Qt.ItemDataRole.DisplayRole)
     item.setEditable(False)
     if tooltip:
-        item.setToolTip(tooltip)
+        item.setToolTip(literal(tooltip))
     return item
 
 
@@ -116,7 +116,7 @@ class CatalogsPage(Page):
         self.catalogs_view.selectionModel().selectionChanged.connect(
             lambda *_: self._selection_changed())
 
-        self.stage_label = QLabel("")
+        self.stage_label = plain(QLabel(""))
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Catalog import progress")
         self.cancel_button = QPushButton("Cancel")
@@ -176,12 +176,13 @@ class CatalogsPage(Page):
         self.model.removeRows(0, self.model.rowCount())
         for c in self.catalogs:
             name = _item(f"{c.name} (demo)" if c.demo else c.name,
-                         f"{c.id}: a demo catalog, fictitious shop and prices" if c.demo else c.id)
+                         f"{c.name} ({c.id})"
+                         + (": a demo catalog, fictitious shop and prices" if c.demo else ""))
             name.setData(c.id, ID_ROLE)
             when = datetime.fromtimestamp(c.installed_at).strftime("%Y-%m-%d %H:%M")
             items = _item(f"{c.usable:,} of {c.items:,} usable",
                           f"{len(c.problems)} item(s) left out" if c.problems else None)
-            self.model.appendRow([name, _item(c.publisher), items,
+            self.model.appendRow([name, _item(c.publisher, c.publisher), items,
                                   _item(signature_text(c.fingerprint)), _item(when)])
         for col in range(1, len(COLUMNS)):
             self.catalogs_view.resizeColumnToContents(col)
@@ -359,7 +360,7 @@ class CatalogsPage(Page):
             return
         catalog = next((c for c in self.catalogs if c.id == cid), None)
         name = catalog.name if catalog else cid
-        answer = QMessageBox.question(
+        answer = ask(
             self, "Remove catalog",
             f"Remove the catalog “{name}”?\n\nYour likes and dislikes on its items are kept "
             "in case you import it again.")

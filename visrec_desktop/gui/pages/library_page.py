@@ -30,7 +30,7 @@ from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
 from visrec_desktop.gui.page import Page
-from visrec_desktop.gui.widgets import table
+from visrec_desktop.gui.widgets import ask, literal, plain, table
 from visrec_desktop.gui.worker import Task
 
 # Reason codes recorded by the scanner and the decoder, in words people use.
@@ -99,7 +99,7 @@ def _item(value: object, tooltip: str | None = None) -> QStandardItem:
     item.setData(value, Qt.ItemDataRole.DisplayRole)
     item.setEditable(False)
     if tooltip:
-        item.setToolTip(tooltip)
+        item.setToolTip(literal(tooltip))
     return item
 
 
@@ -187,7 +187,7 @@ class LibraryPage(Page):
 
         self.drop_zone = DropZone()
         self.drop_zone.dropped.connect(self.handle_dropped)
-        self.notice = QLabel()
+        self.notice = plain(QLabel())
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Library messages")
         self.notice.hide()
@@ -545,7 +545,7 @@ class LibraryPage(Page):
             self._queue = [p for p in self._queue if p != path]
             self._show_folders(self._folders)
             return
-        answer = QMessageBox.question(
+        answer = ask(
             self, "Remove folder",
             f"Remove {path} from your library?\n\nWhat visrec learnt from its photos is "
             "forgotten. The photos themselves stay where they are.")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommendation
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
+from visrec_desktop.gui.widgets import literal
 
 DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
 DETAIL_IMAGE_HEIGHT = 240
@@ -228,7 +229,7 @@ class DetailsPanel(QWidget):
         self.description_label.setText(item.description or "")
         self.description_label.setVisible(bool(item.description))
         self.url_label.setText(item.url or "No link given")
-        self.url_label.setToolTip(item.url or "")
+        self.url_label.setToolTip(literal(item.url) if item.url else "")
         self.copy_link_button.setEnabled(bool(item.url))
         why = item.explanation
         reason = why.reason or "Recommended from your feedback and the catalog"
@@ -247,7 +248,7 @@ class DetailsPanel(QWidget):
                 name = Path(path).name
                 short = name if len(name) <= 20 else f"{name[:9]}\u2026{name[-10:]}"
                 score.setText(f"{short}\n{percent}")
-                label_widget.setToolTip(f"{Path(path).name}: {percent}")
+                label_widget.setToolTip(literal(f"{name}: {percent}"))
                 label_widget.setAccessibleName(f"Your similar photo {i + 1}, {percent}")
             else:
                 score.clear()

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from visrec_desktop.core.library import LIKE, Recommendation
+from visrec_desktop.gui.widgets import literal
 
 Key = tuple[str, str]  # (catalog id, item id)
 
@@ -94,7 +95,8 @@ class RecommendationModel(QAbstractListModel):
             return rec
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             liked = ", liked" if rec.feedback == LIKE else ""
-            return f"{rec.title}, {price_text(rec.price, rec.currency)}, {rec.category}{liked}"
+            text = f"{rec.title}, {price_text(rec.price, rec.currency)}, {rec.category}{liked}"
+            return literal(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:
