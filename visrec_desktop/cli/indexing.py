@@ -65,6 +65,9 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
           f"(see 'visrec status'); provider {report.provider}.")
     if report.videos:
         print(f"{report.videos} video{'s' if report.videos != 1 else ''}: video, not indexed.")
+    if report.not_seen:
+        print(f"note: {report.not_seen} photos were not seen this time (their folder could not "
+              "be read during the scan); they are kept", file=sys.stderr)
     if report.cancelled:
         print("Everything indexed so far is saved; run the same command to continue.")
 

@@ -67,6 +67,7 @@ class IndexReport:
     linked: int = 0  # files recognised by content (moved, renamed, duplicates)
     hashed: int = 0  # files whose bytes were read
     removed: int = 0  # files gone since the last run
+    not_seen: int = 0  # files kept though not seen: their folder could not be listed this time
     skipped: int = 0  # files recorded as skipped in this run
     videos: int = 0  # video files found beside the photos: reported, not indexed
     missing_folders: list[Path] = field(default_factory=list)
@@ -161,6 +162,7 @@ class Indexer:
                 report.missing_folders.append(folder.path)
                 continue  # an unplugged drive must not erase its photos from the index
             states = self.store.file_states(folder.id)
+            unlisted: list[Path] = []
             for item in walk(folder.path, self.options.exclude):
                 progress.checkpoint()
                 key = self.store.path_key(item.path)
@@ -168,6 +170,8 @@ class Indexer:
                     continue
                 seen.add(key)
                 if isinstance(item, Problem):
+                    if item.unlisted:
+                        unlisted.append(item.path)
                     problems.append(FileRecord(item.path, key, folder.id, 0, 0, "skipped",
                                                item.reason, item.detail))
                     continue
@@ -189,8 +193,21 @@ class Indexer:
                     report.unchanged += 1
                     continue
                 work.append(_Work(item.path, key, folder.id, item.size, item.mtime_ns))
-            gone.extend(k for k in states if k not in seen)
+            gone.extend(self._gone([k for k in states if k not in seen], unlisted, report))
         return work, problems, gone
+
+    def _gone(self, unseen: list[bytes], unlisted: list[Path], report: IndexReport
+              ) -> list[bytes]:
+        """Of the known files not seen in this walk, those positively gone: not under a folder
+        whose listing failed (renamed, unplugged or unreadable mid-walk). The others are kept,
+        counted as not seen this time."""
+        if not unlisted or not unseen:
+            return unseen
+        paths = self.store.file_paths(unseen)
+        gone = [k for k in unseen
+                if k not in paths or not any(_is_within(paths[k], u) for u in unlisted)]
+        report.not_seen += len(unseen) - len(gone)
+        return gone
 
     def _limits(self) -> str:
         return f"pixels={self.options.pixel_limit};bytes={self.options.max_file_bytes}"

@@ -26,6 +26,9 @@ class Problem:
     path: Path
     reason: str  # short code: permission, symlink_loop, broken_link, unreadable
     detail: str
+    # True when `path` is a folder whose listing failed: what was under it was not seen this
+    # time, which is not the same as gone (a folder renamed or unreadable during the walk).
+    unlisted: bool = False
 
 
 def _hidden(entry: os.DirEntry[str]) -> bool:
@@ -54,7 +57,7 @@ def walk(
     try:
         st = root.stat()
     except OSError as exc:
-        yield Problem(root, "unreadable", exc.strerror or str(exc))
+        yield Problem(root, "unreadable", exc.strerror or str(exc), unlisted=True)
         return
     seen.add((st.st_dev, st.st_ino))
     stack = [root]
@@ -64,10 +67,11 @@ def walk(
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except PermissionError as exc:
-            yield Problem(folder, "permission", exc.strerror or "permission denied")
+            yield Problem(folder, "permission", exc.strerror or "permission denied",
+                          unlisted=True)
             continue
         except OSError as exc:
-            yield Problem(folder, "unreadable", exc.strerror or str(exc))
+            yield Problem(folder, "unreadable", exc.strerror or str(exc), unlisted=True)
             continue
         subfolders = []
         for entry in entries:

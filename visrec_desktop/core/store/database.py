@@ -245,6 +245,21 @@ class Store:
         self.quarantine_damaged()
         return states
 
+    def file_paths(self, keys: Iterable[bytes]) -> dict[bytes, Path]:
+        """The path of each known file row among `keys` (a damaged row is left out)."""
+        out: dict[bytes, Path] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self._execute(f"SELECT path_key, info FROM files WHERE path_key IN "
+                                 f"({','.join('?' * len(chunk))})", chunk)
+            for key, blob in rows:
+                info = self._open_json(blob, "files", "info", key)
+                if info is not None:
+                    out[bytes(key)] = Path(info["path"])
+        self.quarantine_damaged()
+        return out
+
     def delete_files(self, keys: Iterable[bytes]) -> int:
         keys = list(keys)
         with self.transaction() as conn:
