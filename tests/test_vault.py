@@ -561,13 +561,15 @@ def test_cli_remember_on_and_off(memory_keyring: MemoryKeyring,
 
 
 # -- erasing --------------------------------------------------------------------------------
-def _crash_a_passphrase_change(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Leave a real keys.json.tmp behind, as a crash before the swap does."""
+def _crash_a_passphrase_change(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Leave a real temporary key file (.keys.json.<random>.tmp) behind, as a crash before the
+    swap does; return its name."""
     with monkeypatch.context() as m:
         m.setattr(vault_mod, "os", CrashingOs("before-replace"))
         with pytest.raises(OSError):
             Vault(folder).change_passphrase(TEST_PASSPHRASE, NEW_PASSPHRASE)
-    assert (folder / (KEY_FILE + ".tmp")).exists()
+    (leftover,) = folder.glob(vault_mod.TEMP_GLOB)
+    return leftover.name
 
 
 def test_erase_removes_its_files_and_spares_others(monkeypatch: pytest.MonkeyPatch,
@@ -579,19 +581,18 @@ def test_erase_removes_its_files_and_spares_others(monkeypatch: pytest.MonkeyPat
     folder = data_dir()
     key = make_profile(folder)
     Vault(folder).remember(key)
-    _crash_a_passphrase_change(folder, monkeypatch)
+    leftover = _crash_a_passphrase_change(folder, monkeypatch)
     unrelated = folder / "my notes.txt"
     unrelated.write_text("not visrec's", "utf-8")
     store = open_store(folder, never_ask)  # leaves -wal and -shm
     store.add_folder(SECRET_FOLDER / "b")
     ours = {p.name for p in folder.iterdir()} - {unrelated.name}
-    assert ours == {KEY_FILE, KEY_FILE + ".tmp", DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",
+    assert ours == {KEY_FILE, leftover, DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",
                     "settings.json"}
     try:
         removed = unlock_mod.erase_profile(folder)
     finally:
         store.close()
-    # (the leftover keys.json.tmp may be consumed by erase's own key-file write, not unlinked)
     assert {KEY_FILE, DB_NAME, DB_NAME + "-wal", "settings.json"} <= {p.name for p in removed}
     assert {p.name for p in removed} <= ours
     assert [p.name for p in folder.iterdir()] == [unrelated.name]

@@ -13,6 +13,8 @@ from visrec_desktop.core.errors import StoreError
 
 DATA_DIR_ENV = "VISREC_DATA_DIR"
 SETTINGS_FILE = "settings.json"
+CATALOGS_DIR = "catalogs"  # installed catalogs (public data, unencrypted)
+DAMAGED_DIR = "damaged"  # copies of a damaged index database, set aside by a repair
 
 
 def default_data_dir() -> Path:

@@ -30,12 +30,24 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.catalog import staging as staging_mod
 from visrec_desktop.core.catalog.bundle import Bundle, Limits
-from visrec_desktop.core.catalog.schema import MAX_FACTORS, load_array, parse_catalog
+from visrec_desktop.core.catalog.schema import (
+    MAX_FACTORS,
+    created_instant,
+    load_array,
+    parse_catalog,
+)
 from visrec_desktop.core.catalog.signing import verify
 from visrec_desktop.core.changes import Changes
-from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.errors import CatalogFormatError, ImageError, SignatureError, StoreError
+from visrec_desktop.core.config import CATALOGS_DIR, resource_path
+from visrec_desktop.core.errors import (
+    CatalogDowngradeError,
+    CatalogFormatError,
+    ImageError,
+    SignatureError,
+    StoreError,
+)
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.ingest.decode import decode
 from visrec_desktop.core.ingest.pipeline import embed_many
@@ -49,7 +61,7 @@ from visrec_desktop.core.recommend.catalog_index import (
 
 log = logging.getLogger(__name__)
 
-CATALOGS = "catalogs"
+CATALOGS = CATALOGS_DIR
 DEMO_BUNDLE = "demo_catalog.zip"
 INSTALL_FILE = "install.json"
 _ACTIVE: set[str] = set()  # staging folders of imports running in this process
@@ -90,10 +102,9 @@ def catalogs_dir(data_dir: Path) -> Path:
     return data_dir / CATALOGS
 
 
-# One import or listing at a time in this process: a listing must not tidy away the staging
-# folder of an import that is still running, nor undo a swap half-way through.
+# One import or listing at a time in this process: a listing must not undo a swap half-way
+# through. (Staging folders of imports running in other processes are protected by their locks.)
 _LOCK = threading.RLock()
-STALE_STAGING_SECONDS = 24 * 3600
 
 
 def _recover(root: Path) -> None:
@@ -113,9 +124,8 @@ def _recover_locked(root: Path) -> None:
             shutil.rmtree(trash, ignore_errors=True)
     for removed in root.glob(".del-*"):  # what a removal left behind: always goes
         shutil.rmtree(removed, ignore_errors=True)
-    for staging in root.glob(".staging-*"):
-        if staging.name not in _ACTIVE and \
-                time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+    for staging in staging_mod.leftovers(root):  # killed imports, in any process: no waiting
+        if staging.name not in _ACTIVE:
             shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -178,26 +188,50 @@ def _previous_vectors(folder: Path, model: str) -> dict[str, np.ndarray]:
             if sha and usable[i]}
 
 
+def _check_version(previous: InstalledCatalog | None, created_at: str,
+                   allow_downgrade: bool) -> None:
+    """A signed catalog is never rolled back to an older signed version of itself unless the
+    person says so: an old version may carry prices, items or links the shop has withdrawn."""
+    if previous is None or not previous.fingerprint or allow_downgrade:
+        return
+    try:
+        older = created_instant(created_at) < created_instant(previous.created_at)
+    except CatalogFormatError:
+        older = True  # the installed date is unreadable: let the person decide
+    if older:
+        raise CatalogDowngradeError(
+            f"Refused: this bundle of '{previous.id}' was created {created_at}, before the "
+            f"installed version ({previous.created_at}); installing it would roll the catalog "
+            "back. Allow it explicitly (visrec catalog import --allow-downgrade) to install it "
+            "anyway")
+
+
 def import_catalog(
     data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Progress | None = None,
-    limits: Limits | None = None,
+    limits: Limits | None = None, allow_downgrade: bool = False,
 ) -> ImportReport:
-    """Validate, embed and install a bundle; on any refusal nothing installed changes."""
+    """Validate, embed and install a bundle; on any refusal nothing installed changes.
+
+    Raises CatalogDowngradeError when a signed catalog would be replaced by an older version
+    of itself and `allow_downgrade` is False."""
     started = time.monotonic()
     progress = progress or Progress()
     root = catalogs_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     _recover(root)
-    staging = root / f".staging-{secrets.token_hex(6)}"
-    _ACTIVE.add(staging.name)
-    try:
-        return _import(data_dir, bundle_path, embedder, progress, limits, root, staging, started)
-    finally:
-        _ACTIVE.discard(staging.name)
+    with staging_mod.Staging(root) as claim:
+        _ACTIVE.add(claim.path.name)
+        try:
+            return _import(data_dir, bundle_path, embedder, progress, limits, root, claim,
+                           started, allow_downgrade)
+        finally:
+            _ACTIVE.discard(claim.path.name)
 
 
 def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Progress,
-            limits: Limits | None, root: Path, staging: Path, started: float) -> ImportReport:
+            limits: Limits | None, root: Path, claim: staging_mod.Staging, started: float,
+            allow_downgrade: bool = False) -> ImportReport:
+    staging = claim.path
     try:
         with Bundle.open(bundle_path, limits or Limits()) as bundle:
             published = bundle.names()
@@ -208,6 +242,7 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
             previous = _read_install(target) if (target / "index" / INSTALL_FILE).exists() \
                 else None
             warnings = _check_trust(previous, fingerprint)
+            _check_version(previous, meta.created_at, allow_downgrade)
             n = len(meta.items)
             spec = embedder.spec
             given = None
@@ -225,7 +260,7 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
                 factors = load_array(bundle.read(str(meta.item_factors["file"])), n,
                                      "item factors", dtypes=(np.float32,), max_dim=MAX_FACTORS)
             # Copy the bundle as published, then work from the copy.
-            (staging / "bundle").mkdir(parents=True)
+            (staging / "bundle").mkdir()
             (staging / "index").mkdir()
             for name in sorted(published):
                 # Stored under the NFC form of its name: a bundle zipped on macOS names its
@@ -312,6 +347,7 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
         (staging / "index" / IMAGES_FILE).write_text(json.dumps(meta_info.pop("image_sha256")),
                                                      "utf-8")
         (staging / "index" / INSTALL_FILE).write_text(json.dumps(meta_info), "utf-8")
+        claim.release()
         with _LOCK:
             replaced = target.exists()
             if replaced:

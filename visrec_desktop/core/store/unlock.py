@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from visrec_desktop.core.config import ensure_private_dir
+from visrec_desktop.core.config import CATALOGS_DIR, DAMAGED_DIR, ensure_private_dir
 from visrec_desktop.core.errors import NoProfileError, StoreError
 from visrec_desktop.core.store.crypto import AesGcmCodec
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.schema import DB_NAME, RECORD_VERSION
-from visrec_desktop.core.store.vault import KEY_FILE, Vault, forget_device_key
+from visrec_desktop.core.store.vault import KEY_FILE, TEMP_GLOB, Vault, forget_device_key
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
 AskPassphrase = Callable[[bool], str]
@@ -54,12 +55,18 @@ def open_store(folder: Path, ask: AskPassphrase, use_device: bool = True) -> Sto
     return Store(folder, AesGcmCodec(key, RECORD_VERSION))
 
 
-ERASE_PATTERNS = (KEY_FILE, KEY_FILE + ".tmp", DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm",
-                  DB_NAME + "-journal", "settings.json", "settings.json.tmp")
+# What the app writes in a data folder: these names (and the glob patterns) are erased, and
+# nothing else, so a data folder pointed at the wrong place loses nothing of the person's.
+ERASE_PATTERNS = (KEY_FILE, KEY_FILE + ".tmp", TEMP_GLOB, DB_NAME, DB_NAME + "-wal",
+                  DB_NAME + "-shm", DB_NAME + "-journal", "settings.json", "settings.json.tmp",
+                  ".settings.json.*.tmp")
+ERASE_FOLDERS = (CATALOGS_DIR, DAMAGED_DIR)  # written only by the app: catalogs, set-aside damage
 
 
 def erase_profile(folder: Path) -> list[Path]:
-    """Delete every trace of the profile in `folder` and return what was removed.
+    """Delete every file the app wrote for the profile in `folder` and return what was removed:
+    key file, database, settings, temporary files, installed catalogs (staging folders of
+    interrupted imports included) and damaged data set aside.
 
     The key file is overwritten with random bytes first: without the wrapped key the rest is
     unreadable ciphertext (crypto-erase), which still holds where an SSD keeps old blocks.
@@ -77,12 +84,17 @@ def erase_profile(folder: Path) -> list[Path]:
             os.fsync(fh.fileno())
         if keyring_user is not None:
             forget_device_key(keyring_user)
-    removed = []
-    for name in ERASE_PATTERNS:
-        path = folder / name
-        if path.exists():
-            path.unlink()
-            removed.append(path)
+    removed: list[Path] = []
+    for pattern in ERASE_PATTERNS:
+        for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+                removed.append(path)
+    for name in ERASE_FOLDERS:
+        tree = folder / name
+        if tree.is_dir() and not tree.is_symlink():
+            removed += [p for p in sorted(tree.rglob("*")) if not p.is_dir()]
+            shutil.rmtree(tree)
     # Only our own files go: a data folder pointed at the wrong place must not lose anything else.
     if folder.exists() and not any(folder.iterdir()):
         folder.rmdir()
