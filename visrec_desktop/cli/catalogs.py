@@ -23,7 +23,8 @@ def _progress(args: argparse.Namespace) -> Progress:
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     with library(args, create=True) as lib:
-        report = lib.import_catalog(Path(args.bundle), _progress(args))
+        report = lib.import_catalog(Path(args.bundle), _progress(args),
+                                    allow_downgrade=args.allow_downgrade)
     c = report.catalog
     if args.json:
         print(json.dumps({"id": c.id, "name": c.name, "items": c.items, "usable": c.usable,
@@ -262,6 +263,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     p = csub.add_parser("import", parents=[common], help="install or update a catalog bundle")
     p.add_argument("bundle", metavar="BUNDLE", help="a .zip file or a folder")
+    p.add_argument("--allow-downgrade", action="store_true",
+                   help="replace a signed catalog with an older version of itself")
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_catalog_import)

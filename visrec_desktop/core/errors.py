@@ -98,6 +98,11 @@ class SignatureError(CatalogFormatError):
     """A bundle's signature is invalid, or its key is not the one the installed catalog has."""
 
 
+class CatalogDowngradeError(CatalogFormatError):
+    """A signed catalog would be replaced by an older version of itself (a rollback); refused
+    unless the person explicitly allows it."""
+
+
 class BudgetExhaustedError(VisrecError):
     """A private export would spend more privacy budget than is left; nothing was released."""
 

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import threading
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -49,8 +50,9 @@ def path_problem(name: str) -> str | None:
         return "is empty"
     if "\\" in name:
         return "contains a backslash"
-    if "\x00" in name:
-        return "contains a NUL character"
+    bad = next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:  # a newline could forge a manifest line; ESC is terminal markup
+        return f"contains a control character (U+{ord(bad):04X})"
     if name.startswith("/"):
         return "is an absolute path"
     if re.match(r"[A-Za-z]:", name):

@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,6 +88,19 @@ def _is_datetime(value: object) -> bool:
     except ValueError:
         return False
     return m.group(8) is None or (int(m.group(8)) <= 23 and int(m.group(9)) <= 59)
+
+
+def created_instant(value: str) -> datetime:
+    """A valid `created_at` as an aware datetime (no offset: UTC), for ordering versions."""
+    m = _DATETIME.fullmatch(value)
+    if not m:
+        raise CatalogFormatError(f"created_at {shorten(value)} is not an ISO 8601 date-time")
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups()[:6])
+    offset = timedelta(0)
+    if m.group(7) and m.group(7) != "Z":
+        offset = timedelta(hours=int(m.group(8)), minutes=int(m.group(9)))
+        offset = -offset if m.group(7).startswith("-") else offset
+    return datetime(y, mo, d, h, mi, s, tzinfo=timezone(offset))
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -17,15 +17,40 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from visrec_desktop.core.catalog.bundle import SIGNATURE_FILE, Bundle, shorten
+from visrec_desktop.core.catalog.bundle import SIGNATURE_FILE, Bundle, path_problem, shorten
 from visrec_desktop.core.errors import SignatureError, VisrecError
 
 # ---- signatures -----------------------------------------------------------------------------
 
+SCHEME = 2  # the signed manifest's encoding; signature.json says which one it signs
+MANIFEST_V2 = "visrec-catalog-manifest/2"
+
+
 def manifest(bundle: Bundle) -> bytes:
-    """The signed message: `<sha256>  <path>` for every file but signature.json, by path."""
+    """The signed message (scheme 2): canonical JSON, one [path, size, sha256] entry per file
+    but signature.json, sorted by path; ASCII only, no whitespace. JSON string escaping makes
+    every name one unambiguous token, so no file name can merge or split entries."""
+    files = [[n, bundle.size(n), bundle.sha256(n)] for n in bundle.names() if n != SIGNATURE_FILE]
+    doc = {"files": files, "manifest": MANIFEST_V2}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def manifest_v1(bundle: Bundle) -> bytes:
+    """The scheme-1 message: a `<sha256>  <path>` line per file but signature.json, by path.
+    Verified only because bundle paths can no longer hold a control character (no newline):
+    then each line is exactly one entry."""
     lines = [f"{bundle.sha256(n)}  {n}\n" for n in bundle.names() if n != SIGNATURE_FILE]
     return "".join(lines).encode("utf-8")
+
+
+def _message(bundle: Bundle, scheme: object) -> bytes:
+    if scheme == SCHEME:
+        return manifest(bundle)
+    if scheme == 1:
+        if any(path_problem(n) for n in bundle.names()):  # defence in depth: Bundle refuses them
+            raise SignatureError("signature.json: scheme 1 cannot sign these file names")
+        return manifest_v1(bundle)
+    raise SignatureError(f"signature.json: scheme {shorten(scheme)} is not supported (1 or 2)")
 
 
 def fingerprint(public_key_raw: bytes) -> str:
@@ -59,8 +84,11 @@ def verify(bundle: Bundle) -> str | None:
                              f"supported (only ed25519)")
     public_raw = _b64(doc.get("public_key"), 32, "public_key")
     signature = _b64(doc.get("signature"), 64, "signature")
+    scheme = doc.get("scheme", 1)  # bundles signed before scheme 2 have no "scheme"
+    if isinstance(scheme, bool):
+        raise SignatureError("signature.json: scheme must be a number")
     try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, manifest(bundle))
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, _message(bundle, scheme))
     except InvalidSignature as exc:
         raise SignatureError("The bundle's signature does not match its content: a file was "
                              "changed, added or removed after signing") from exc
@@ -129,8 +157,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 
 def signature_json(private_key: Ed25519PrivateKey, manifest_bytes: bytes) -> bytes:
-    """The content of signature.json for `manifest_bytes` (Ed25519 is deterministic)."""
-    doc = {"algorithm": "ed25519",
+    """The content of signature.json for `manifest_bytes`, a scheme-2 `manifest` (Ed25519 is
+    deterministic)."""
+    doc = {"algorithm": "ed25519", "scheme": SCHEME,
            "public_key": base64.b64encode(public_raw(private_key)).decode("ascii"),
            "signature": base64.b64encode(private_key.sign(manifest_bytes)).decode("ascii")}
     return (json.dumps(doc) + "\n").encode("utf-8")

@@ -257,11 +257,13 @@ class Library:
             self._items.pop(catalog_id, None)
             self._installed = None
 
-    def import_catalog(self, bundle: Path, progress: Progress | None = None
-                       ) -> catalog_store.ImportReport:
+    def import_catalog(self, bundle: Path, progress: Progress | None = None,
+                       allow_downgrade: bool = False) -> catalog_store.ImportReport:
         """Install or update a catalog bundle; a refused bundle changes nothing installed.
-        Raises CatalogFormatError, SignatureError."""
-        report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress)
+        Raises CatalogFormatError, SignatureError, and CatalogDowngradeError when a signed
+        catalog would be replaced by an older version of itself unless `allow_downgrade`."""
+        report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress,
+                                              allow_downgrade=allow_downgrade)
         self._forget_catalog(report.catalog.id)
         return report
 

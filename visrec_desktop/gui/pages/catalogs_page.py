@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.errors import Cancelled, CatalogFormatError
+from visrec_desktop.core.errors import Cancelled, CatalogDowngradeError, CatalogFormatError
 from visrec_desktop.core.library import (
     Changes,
     ImportReport,
@@ -73,6 +74,14 @@ def details_text(c: InstalledCatalog) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class OlderVersion:
+    """The import found an older version of a signed catalog: ask before installing it."""
+
+    message: str
+    expect_id: str | None
+
+
 def _item(value: object, tooltip: str | None = None) -> QStandardItem:
     item = QStandardItem()
     item.setData(value, Qt.ItemDataRole.DisplayRole)
@@ -94,7 +103,7 @@ class CatalogsPage(Page):
         super().__init__(ctx, parent)
         self.current_task: Task | None = None
         self.catalogs: list[InstalledCatalog] = []
-        self._queue: list[tuple[Path, str | None]] = []
+        self._queue: list[tuple[Path, str | None, bool]] = []  # path, expected id, downgrade
         self._last_dir = ""  # memory only
         self._pending_select: str | None = None  # the catalog just imported
         self._hold_report = False
@@ -232,18 +241,20 @@ class CatalogsPage(Page):
             self._last_dir = str(chosen.parent)
         return chosen
 
-    def import_bundle(self, path: Path, expect_id: str | None = None) -> None:
+    def import_bundle(self, path: Path, expect_id: str | None = None,
+                      allow_downgrade: bool = False) -> None:
         """Validate and install a bundle in the background; `expect_id` makes it an update of
-        that catalog (a bundle of another catalog is then refused)."""
+        that catalog (a bundle of another catalog is then refused). An older version of a
+        signed catalog is installed only once the person confirms it."""
         lib = self.ctx.library
         if lib is None:
             return
         if self.current_task is not None:
-            self._queue.append((path, expect_id))
+            self._queue.append((path, expect_id, allow_downgrade))
             self.ctx.status.emit(f"{path.name} queued: imported after the current one")
             return
 
-        def work(progress: Progress) -> ImportReport | None:
+        def work(progress: Progress) -> ImportReport | OlderVersion | None:
             if expect_id is not None:
                 found = bundle_catalog_id(path)
                 if found != expect_id:
@@ -251,7 +262,9 @@ class CatalogsPage(Page):
                         f"This bundle holds the catalog “{found}”, not a new version of "
                         f"“{expect_id}”. Use Import... to add it as another catalog")
             try:
-                return lib.import_catalog(path, progress)
+                return lib.import_catalog(path, progress, allow_downgrade=allow_downgrade)
+            except CatalogDowngradeError as exc:
+                return OlderVersion(str(exc), expect_id)
             except Cancelled:
                 return None
 
@@ -282,8 +295,12 @@ class CatalogsPage(Page):
             text += f" · about {max(round(state.eta), 1)} s left"
         self.progress_bar.setFormat(text)
 
-    def _imported(self, lib: Library, path: Path, report: ImportReport | None) -> None:
+    def _imported(self, lib: Library, path: Path,
+                  report: ImportReport | OlderVersion | None) -> None:
         if self.ctx.library is not lib:
+            return
+        if isinstance(report, OlderVersion):
+            self._confirm_older(path, report)
             return
         if report is None:
             self.report_view.setPlainText(f"Import of {path.name} cancelled: nothing changed.")
@@ -296,6 +313,22 @@ class CatalogsPage(Page):
         self._pending_select = c.id
         self.imported.emit(report)
         self.ctx.announce(Changes(catalogs=True), self)
+
+    def _confirm_older(self, path: Path, older: OlderVersion) -> None:
+        reason = older.message.split("; installing it", 1)[0].removeprefix("Refused: ")
+        answer = ask(self, "Install an older version?",
+                     f"{reason}.\n\nInstalling it rolls the catalog back: items, prices or links "
+                     "the shop has since changed may come back. Install it anyway?",
+                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                     QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._hold_report = False
+            QTimer.singleShot(0, lambda: self.import_bundle(path, older.expect_id,
+                                                            allow_downgrade=True))
+        else:
+            text = f"{path.name} was not installed: it is older than the installed version."
+            self.report_view.setPlainText(text)
+            self.ctx.status.emit(text)
 
     def _refused(self, lib: Library, path: Path, message: str) -> None:
         if self.ctx.library is not lib:
@@ -312,8 +345,8 @@ class CatalogsPage(Page):
         self.current_task = None
         self._set_busy(False)
         if self._queue and self.ctx.library is lib:
-            path, expect = self._queue.pop(0)
-            self.import_bundle(path, expect)
+            path, expect, downgrade = self._queue.pop(0)
+            self.import_bundle(path, expect, downgrade)
 
     def cancel(self) -> None:
         if self.current_task is not None:
