@@ -78,7 +78,7 @@ def test_processes_at_a_barrier_lose_no_key_no_write_and_never_overspend(
                            for r in range(PROCESSES))
         spent, budget = dp.spent(store), dp.budget(store)
         spends = sum(bool(o.get("spent")) for o in mine)
-        lost_writes += abs(len(Ledger(store).entries()) - spends)  # every success recorded, nothing more
+        lost_writes += abs(len(Ledger(store).entries()) - spends)  # each success, no more
         overspent += spent > budget + 1e-9
         assert abs(spent - spends * SPEND) < 1e-9
         store.close()

@@ -5,14 +5,16 @@ Exit codes: 0 success; 1 an expected failure (message on stderr); 2 bad usage; 3
 8 privacy budget exhausted; 9 no profile in the data folder (a command that only reads or
 changes one never creates it); 10 the desktop app cannot open a window here (missing system
 libraries or no display: the message names the packages); 11 the desktop app is already open
-on this data folder (that window is raised); 130 cancelled (Ctrl+C). Damaged records are set
-aside and reported by `status`, not turned into a failure. No traceback reaches the user for an
-expected failure.
+on this data folder (that window is raised); 12 the index database was damaged and has been
+rebuilt (run the command again); 13 the disk is full (nothing saved was lost); 70 internal
+error; 130 cancelled (Ctrl+C). Damaged records are set aside and reported by `status`, not
+turned into a failure. No traceback reaches the user for an expected failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
 
@@ -20,7 +22,9 @@ from visrec_desktop import __version__
 from visrec_desktop.cli import catalogs, console, indexing, privacy, security
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, visible_output
 from visrec_desktop.core import library as core
-from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.errors import DiskFullError, VisrecError
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,10 +150,19 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
         print(f"visrec: {name}{exc.strerror or exc}", file=sys.stderr)
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            print("visrec: the disk is full: free some space and run the command again; "
+                  "nothing already saved was lost", file=sys.stderr)
+            return DiskFullError.exit_code
         return 1
     except KeyboardInterrupt:
         print("\nvisrec: cancelled", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: say so, never a bare traceback
+        __import__("logging").getLogger("visrec").debug("internal error", exc_info=True)  # --debug only
+        print(f"visrec: internal error ({type(exc).__name__}); work already saved is kept. "
+              "Please report it; --debug shows the details", file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,7 +41,7 @@ def visible(text: str) -> str:
 
 class VisibleStream:
     """A text stream that passes everything through `visible`: what the CLI prints is catalog
-    and file text as often as not, so every print goes through it (installed by `visible_output`)."""
+    and file text as often as not, so every print goes through it (see `visible_output`)."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream

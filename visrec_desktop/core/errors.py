@@ -78,6 +78,19 @@ class PassphraseRequiredError(VisrecError):
     exit_code = 5
 
 
+class DiskFullError(StoreError):
+    """The disk (or the user's quota) is full: the change in progress was rolled back."""
+
+    exit_code = 13
+
+
+class DatabaseDamagedError(StoreError):
+    """The index database file was damaged; it was set aside and rebuilt from what could be
+    read. The message says what was recovered and what was not."""
+
+    exit_code = 12
+
+
 class TamperedError(VisrecError):
     """A sealed value failed authentication: altered on disk or moved between records."""
 

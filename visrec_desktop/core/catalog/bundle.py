@@ -5,6 +5,7 @@ Everything here distrusts its input: a bundle comes from a shop, not from the us
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -262,7 +263,14 @@ class _FolderBundle(Bundle):
                 if problem:
                     raise CatalogFormatError(f"File {shorten(rel)} {problem}; refused")
                 if full.is_symlink():
-                    target = full.resolve()
+                    try:
+                        target = full.resolve(strict=True)
+                    except (OSError, RuntimeError) as exc:  # a loop, or a link to nothing
+                        why = ("a symbolic link loop" if isinstance(exc, RuntimeError)
+                               or getattr(exc, "errno", None) == errno.ELOOP
+                               else "a symbolic link to nothing")
+                        raise CatalogFormatError(f"'{rel}' in the bundle folder is {why}; "
+                                                 f"refused") from None
                     if not target.is_relative_to(real_root):
                         raise CatalogFormatError(f"'{rel}' is a symbolic link that leaves the "
                                                  f"bundle folder; refused")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -310,6 +311,23 @@ def _decode_jpeg(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray 
     return img
 
 
+# Above this many pixels an image that is not a JPEG (which libjpeg already reduces) is read
+# with OpenCV's reduced colour flag, one such image at a time in the process: one 8-bit copy at
+# full size, alpha dropped rather than composited over white. A plain full-size decode of the
+# largest image the pixel limit admits peaks near 800 MB by itself (tests/test_faults.py
+# measures a whole index run of such images).
+LARGE_PIXELS = 24_000_000
+_LARGE = threading.Lock()
+
+
+def _decode_large(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray | None:
+    if header.format == "PNG":
+        _check_png(data)
+    _, flags = reduction_flag(header.width, header.height, min_side)
+    with _LARGE:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
+
+
 def decode(
     data: bytes, suffix: str = "", min_side: int = 256, pixel_limit: int = DEFAULT_PIXEL_LIMIT
 ) -> DecodedImage:
@@ -330,6 +348,9 @@ def decode(
         orientation = 1 if upright else orientation
     elif header.format == "HEIF":
         img = heif.decode(data)
+    elif header.format != "JPEG" and header.width * header.height > LARGE_PIXELS and (
+            img := _decode_large(data, header, min_side)) is not None:
+        pass  # (where OpenCV has no codec for the format, the paths below decode it)
     elif header.format == "TIFF":
         # OpenCV's TIFF reader ignores IMREAD_IGNORE_ORIENTATION and premultiplies alpha.
         img = _decode_with_pillow(data, "TIFF")

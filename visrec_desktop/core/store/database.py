@@ -6,6 +6,7 @@ The layout and its upgrades are in `schema.py`, preferences in `prefs.py`, the p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,7 +21,14 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from visrec_desktop.core.errors import StoreError, TamperedError
+from visrec_desktop.core.errors import (
+    DatabaseDamagedError,
+    DiskFullError,
+    StoreError,
+    TamperedError,
+    VisrecError,
+)
+from visrec_desktop.core.store import repair
 from visrec_desktop.core.store.codec import Codec, seal_json
 from visrec_desktop.core.store.records import (
     STAT,
@@ -58,6 +66,21 @@ class Store:
         self.lock = threading.RLock()
         self._damaged: list[TamperedError] = []
         refuse_newer(header_version(self.path), self.path)  # before touching any file
+        try:
+            self._connect()
+        except sqlite3.Error as exc:
+            if not repair.is_damage(exc):
+                raise self._fault(exc) from exc
+            report = self._repair()  # reconnects on a rebuilt database
+            self.close()
+            raise DatabaseDamagedError(report.message()) from exc
+        stored = self.get_meta("codec")
+        if stored != codec.name:
+            self.close()
+            raise StoreError(f"The index was written with the '{stored}' codec, not "
+                             f"'{codec.name}'")
+
+    def _connect(self) -> None:
         conn: sqlite3.Connection | None = None
         try:
             if not self.path.exists():
@@ -70,19 +93,30 @@ class Store:
             self.db = sqlite_utils.Database(conn)
             self._enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
-            migrate(conn, codec, self.path)
-        except BaseException as exc:
+            migrate(conn, self.codec, self.path)
+        except BaseException:
             if conn is not None:
                 conn.close()
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise StoreError(f"The index database {self.path} cannot be opened: "
-                                 f"{exc}") from exc
             raise
-        stored = self.get_meta("codec")
-        if stored != codec.name:
-            self.close()
-            raise StoreError(f"The index was written with the '{stored}' codec, not "
-                             f"'{codec.name}'")
+
+    def _fault(self, exc: sqlite3.Error) -> VisrecError:
+        """The human error for a failed statement: a full disk, a damaged file (rebuilt here
+        from what can be read, see repair.py), or another database failure."""
+        if repair.is_full(exc):
+            return DiskFullError(
+                "The disk is full: the change in progress was undone and nothing already saved "
+                f"was lost. Free some space on the drive of {self.path.parent} and try again")
+        if repair.is_damage(exc):
+            return DatabaseDamagedError(self._repair().message())
+        return StoreError(f"The index database {self.path} cannot be used: {exc}")
+
+    def _repair(self) -> repair.RepairReport:
+        with self.lock:
+            with contextlib.suppress(sqlite3.Error, AttributeError):
+                self.db.conn.close()
+            damaged = repair.set_aside(self.path)
+            self._connect()
+            return repair.copy_rows(self.db.conn, damaged)
 
     def _enable_wal(self) -> None:
         # Switching a new database to WAL needs it to itself for a moment; SQLite answers BUSY
@@ -102,20 +136,31 @@ class Store:
         """Run one statement and fetch all rows under the store's lock, so a reader on one
         thread never interleaves with a writer's transaction on another."""
         with self.lock:
-            return _Rows(self.db.conn.execute(sql, params).fetchall())
+            try:
+                return _Rows(self.db.conn.execute(sql, params).fetchall())
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; a full disk or a damaged
+        file becomes DiskFullError or DatabaseDamagedError (after the repair)."""
         with self.lock:
             conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise self._fault(exc) from exc
 
     def close(self) -> None:
         with self.lock:
@@ -251,10 +296,10 @@ class Store:
         wanted = list(keys)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            rows = self._execute(f"SELECT path_key, info FROM files WHERE path_key IN "
-                                 f"({','.join('?' * len(chunk))})", chunk)
+            rows = self.execute(f"SELECT path_key, info FROM files WHERE path_key IN "
+                                f"({','.join('?' * len(chunk))})", chunk)
             for key, blob in rows:
-                info = self._open_json(blob, "files", "info", key)
+                info = self.unseal_json(blob, "files", "info", key)
                 if info is not None:
                     out[bytes(key)] = Path(info["path"])
         self.quarantine_damaged()
