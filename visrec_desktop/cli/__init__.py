@@ -159,7 +159,9 @@ def _run(args: argparse.Namespace) -> int:
         print("\nvisrec: cancelled", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: say so, never a bare traceback
-        __import__("logging").getLogger("visrec").debug("internal error", exc_info=True)  # --debug only
+        import logging
+
+        logging.getLogger("visrec").debug("internal error", exc_info=True)  # --debug only
         print(f"visrec: internal error ({type(exc).__name__}); work already saved is kept. "
               "Please report it; --debug shows the details", file=sys.stderr)
         return INTERNAL_ERROR
