@@ -128,4 +128,4 @@ def test_importing_the_package_switches_telemetry_off_before_onnxruntime_loads()
 
 def test_the_packaged_entry_switches_telemetry_off_first() -> None:
     source = (HERE.parent / "packaging" / "visrec_main.py").read_text("utf-8")
-    assert source.index("disable_telemetry()") < source.index("from visrec_desktop.cli")
+    assert source.index("disable_telemetry()") < source.index("from visrec_desktop.launcher")
