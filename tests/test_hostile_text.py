@@ -223,7 +223,8 @@ def test_for_you_tooltips_and_details_show_titles_literally(qtbot: QtBot,
     for row in range(model.rowCount()):
         rec = model.recommendation(row)
         tip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
-        assert_literal(tip, rec.title, rec.category)
+        assert_literal(tip, rec.title.replace(RLO, "\\u202e"), rec.category)
+        assert RLO not in shown(tip)[0]  # it would reverse the price after the title
         assert model.data(model.index(row, 0), Qt.ItemDataRole.AccessibleTextRole).startswith(
             rec.title)
     link_row = next(r for r in range(model.rowCount())
@@ -260,14 +261,15 @@ def test_catalogs_page_tooltips_and_questions_show_names_literally(
     assert tips
     for tip in tips:
         assert_literal(tip)
-    assert any(NAME in shown(t)[0] for t in tips)
+    shown_name = NAME.replace(RLO, "\\u202e")  # bidi controls show as codes in tooltips
+    assert any(shown_name in shown(t)[0] for t in tips)
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a:
                         asked.append(text) or QMessageBox.StandardButton.No)
     page.catalogs_view.setCurrentIndex(page.model.index(0, 0))
     page.remove_selected()
     assert len(asked) == 1
-    assert_literal(asked[0], f"“{NAME}”")
+    assert_literal(asked[0], f"“{shown_name}”")
 
 
 def test_library_page_paths_and_error_messages_show_literally(

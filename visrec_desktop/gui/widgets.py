@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt
@@ -17,10 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 
+# Bidi embeddings, overrides and isolates: in a message that quotes a title, one would reverse
+# the rest of the line ("... was refused" reading "desufer saw ..."), so they are shown as codes.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def literal(text: str) -> str:
     """Untrusted text (a catalog title, a file name, an error that quotes one) for a place that
     guesses rich text (tooltips, message boxes): escaped and wrapped so Qt shows every character
-    as it is, with no markup, no image and no link."""
+    as it is, with no markup, no image and no link; bidi controls appear as `\\u202e`."""
+    text = _BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return '<p style="white-space:pre-wrap">' + html.escape(text, quote=False) + "</p>"
 
 
