@@ -20,7 +20,7 @@ from visrec_desktop.core.inference.manifest import load_model_spec
 
 REPORT_FIELDS = {"scanned", "unchanged", "indexed", "embedded", "linked", "hashed", "removed",
                  "skipped", "videos", "missing_folders", "cancelled", "seconds", "provider",
-                 "photos_per_second"}
+                 "photos_per_second", "not_seen"}
 
 
 

@@ -521,7 +521,7 @@ def test_failed_write_after_the_ledger_commit_loses_no_spend(data: Path,
 
     monkeypatch.setattr(dp_export, "write_document", failing)
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out), "--yes")
-    assert code == 1 and "No space left" in err and not out.exists()
+    assert code == 13 and "No space left" in err and not out.exists()  # 13: the disk is full
     shown = preview(err)
     assert cli_status(capsys)["spent"] == 1.0
     monkeypatch.setattr(dp_export, "write_document", real_write)
