@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
 # Bidi embeddings, overrides and isolates: in a message that quotes a title, one would reverse
 # the rest of the line ("... was refused" reading "desufer saw ..."), so they are shown as codes.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
