@@ -1,8 +1,11 @@
 """`visrec --self-test`: prove that this installation (source or frozen) works, offline.
 
 Checks the model's checksum, classifies a bundled real photo, round-trips a temporary encrypted
-store (and refuses a wrong passphrase), opens the main window offscreen, lists the execution
-providers, prints a JSON report and exits 0 only if everything passed.
+store (and refuses a wrong passphrase), installs the demo catalog and ranks it for a taste
+profile clustered from its own item embeddings (scikit-learn's KMeans and silhouette, SciPy
+underneath: the parts of a packaged app most likely to lose a file to pruning), opens the main
+window offscreen, lists the execution providers, prints a JSON report and exits 0 only if
+everything passed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 EXPECTED_TOP1 = "espresso"
 PASSPHRASE = "self-test passphrase, not a secret"
@@ -76,6 +81,31 @@ def _check_store(report: dict[str, Any]) -> None:
     report["store"] = {"encryption": "AES-256-GCM", "integrity": integrity}
 
 
+def _check_recommend(report: dict[str, Any]) -> None:
+    from visrec_desktop.core.catalog.install import ensure_demo, installed, load_index
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
+    from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
+
+    spec = load_model_spec()
+    with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        if not ensure_demo(data, Embedder(spec)):
+            raise AssertionError("the demo catalog is missing from this installation")
+        catalog = load_index(data, installed(data)[0].id)
+        rows = np.flatnonzero(catalog.usable)
+        records = [PhotoRecord(int(r), (), None) for r in rows]
+        profile = build_profile(spec.model_id, rows.astype(np.int64), catalog.vectors[rows],
+                                records)
+        recs = Ranker(profile, {}, [catalog]).rank(RankRequest(top=10))
+    if len(profile.interests) < 2 or len(recs) != 10:
+        raise AssertionError(f"{len(profile.interests)} interests, {len(recs)} items ranked")
+    report["recommend"] = {"catalog": catalog.catalog_id, "items": len(catalog),
+                           "interests": len(profile.interests), "top1": recs[0].title}
+
+
 def _check_window(report: dict[str, Any]) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from visrec_desktop.gui.app import make_app
@@ -104,6 +134,7 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("model", _check_model),
     ("inference", _check_inference),
     ("store", _check_store),
+    ("recommend", _check_recommend),
     ("window", _check_window),
     ("providers", _check_providers),
 ]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from visrec_desktop import APP_NAME, ORG_NAME, __version__
 from visrec_desktop.core import library as core
 from visrec_desktop.gui.single_instance import EXIT_ALREADY_OPEN, SingleInstance
+
+STARTUP_PROBE_ENV = "VISREC_EXIT_WHEN_SHOWN"
+"""Set to 1 to quit as soon as the main window has painted once, printing `window shown` on
+stdout: bench/startup.py times start-up with it. Nothing is saved on that path."""
 
 
 def make_app(argv: Sequence[str] = ()) -> QApplication:
@@ -56,10 +61,24 @@ def main(data_dir: str | None = None) -> int:
 
     window = MainWindow(folder)
     guard.activated.connect(lambda: _bring_to_front(window))
+    if os.environ.get(STARTUP_PROBE_ENV) == "1":
+        probe = _QuitWhenPainted(app)
+        window.installEventFilter(probe)
     window.show()
     try:
         return app.exec()
     finally:
         guard.release()
+
+
+class _QuitWhenPainted(QObject):
+    """Quits the app after the first paint of the watched window (the start-up probe)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            print("window shown", flush=True)
+            QTimer.singleShot(0, QCoreApplication.quit)
+        return False
 
 

@@ -1,0 +1,152 @@
+"""Start-up of the packaged app: cold start to a shown window, and `visrec --version`.
+
+Each run is a fresh process started with `VISREC_EXIT_WHEN_SHOWN=1`, which makes the app print
+`window shown` after the main window's first paint and quit. The time is from just before the
+process is spawned to the moment that line is read, so it includes the PyInstaller bootloader,
+the interpreter, every import and the first paint. The profile is new each run (an empty data
+folder and HOME), so the window is the first-run welcome screen.
+
+"Cold": before every run the files of the app folder are evicted from the page cache with
+posix_fadvise(POSIX_FADV_DONTNEED) and the script reports how much of the folder was still
+resident afterwards (with util-linux `fincore`). The machine-wide page cache is NOT dropped
+(/proc/sys/vm/drop_caches needs privileges this machine does not give, and would disturb other
+work); shared system libraries (libc, libX11 of the host) may therefore stay cached. `--warm`
+skips the eviction.
+
+    python -m bench.startup                         # dist/visrec/visrec, median of 5
+    python -m bench.startup --app /opt/visrec/visrec --runs 9
+    DISPLAY=:94 python -m bench.startup --platform xcb   # on a real X server
+
+Prints the medians and their ratio to the targets (2 s to a shown window, 0.5 s for
+`--version`); it never fails on a slow run (timings are noisy on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_APP = ROOT / "dist" / "visrec" / ("visrec.exe" if sys.platform == "win32" else "visrec")
+WINDOW_TARGET_S = 2.0
+VERSION_TARGET_S = 0.5
+
+
+def app_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+
+
+def evict(files: list[Path]) -> None:
+    """Drop these files' pages from the page cache (clean pages only; needs no privilege)."""
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def resident_bytes(files: list[Path]) -> int | None:
+    """Bytes of these files in the page cache, from `fincore`; None where it is missing."""
+    if not shutil.which("fincore"):
+        return None
+    total = 0
+    for start in range(0, len(files), 200):
+        out = subprocess.run(["fincore", "--bytes", "--noheadings", "--raw", "--output", "RES",
+                              *map(str, files[start:start + 200])],
+                             capture_output=True, text=True)
+        total += sum(int(line) for line in out.stdout.split() if line.isdigit())
+    return total
+
+
+def time_to_window(app: list[str], env: dict[str, str], timeout: float = 60.0) -> float:
+    started = time.perf_counter()
+    proc = subprocess.Popen(app, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    shown = time.perf_counter() - started
+    try:
+        _out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise SystemExit("the app did not quit after showing its window") from None
+    if line.strip() != "window shown" or proc.returncode != 0:
+        raise SystemExit(f"the app failed to start (exit {proc.returncode}): {line}{err}")
+    return shown
+
+
+def time_version(app: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    out = subprocess.run([*app, "--version"], env=env, capture_output=True, text=True,
+                         check=True)
+    seconds = time.perf_counter() - started
+    if not out.stdout.startswith("visrec "):
+        raise SystemExit(f"unexpected --version output: {out.stdout!r}")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", type=Path, default=DEFAULT_APP,
+                        help="the frozen executable (default: dist/visrec/visrec)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--platform", default="xcb" if os.environ.get("DISPLAY") else
+                        "offscreen", help="QT_QPA_PLATFORM (default: xcb with $DISPLAY, else "
+                        "offscreen)")
+    parser.add_argument("--warm", action="store_true", help="do not evict the app's files")
+    args = parser.parse_args()
+    app_path = args.app.resolve()
+    if not app_path.is_file():
+        raise SystemExit(f"{app_path} does not exist: build it with packaging/build.py")
+    folder = app_path.parent
+    files = app_files(folder)
+    size = sum(p.stat().st_size for p in files)
+    app = [str(app_path)]
+
+    windows, versions, left = [], [], []
+    with tempfile.TemporaryDirectory(prefix="visrec-startup-") as tmp:
+        for run in range(args.runs):
+            home = Path(tmp) / f"home{run}"
+            home.mkdir()
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+                   "QT_QPA_PLATFORM": args.platform, "VISREC_EXIT_WHEN_SHOWN": "1",
+                   "VISREC_DATA_DIR": str(home / "data"),
+                   "XDG_RUNTIME_DIR": str(home)}
+            if os.environ.get("DISPLAY"):
+                env["DISPLAY"] = os.environ["DISPLAY"]
+            if not args.warm:
+                evict(files)
+                left.append(resident_bytes(files))
+            windows.append(time_to_window(app, env))
+            if not args.warm:
+                evict(files)
+            versions.append(time_version(app, env))
+
+    cold = "warm (page cache kept)" if args.warm else "cold (app files evicted each run)"
+    print(f"app: {app_path} ({size / 1e6:.0f} MB in {len(files)} files)")
+    print(f"platform: {args.platform}; {cold}; runs: {args.runs}; load average at end: "
+          f"{os.getloadavg()[0]:.2f}")
+    if not args.warm and left and left[0] is not None:
+        print(f"  still resident after eviction: median {statistics.median(left) / 1e6:.1f} MB "
+              "(the machine-wide page cache was not dropped)")
+    for label, values, target in (("start to shown window", windows, WINDOW_TARGET_S),
+                                  ("visrec --version", versions, VERSION_TARGET_S)):
+        median = statistics.median(values)
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        print(f"{label:22s} median {median:5.2f} s  ({median / target:.2f}x the {target} s "
+              f"target; runs: {runs})")
+
+
+if __name__ == "__main__":
+    main()
