@@ -171,7 +171,6 @@ def shlib_depends(pkg_root: Path, work: Path) -> str:
     Libraries bundled in /opt/visrec are found through their RPATH ($ORIGIN) or -l; they have
     no Debian dependency information, which --ignore-missing-info allows."""
     debian = work / "debian"
-    debian.mkdir(parents=True, exist_ok=True)
     (debian / "control").write_text("Source: visrec\n\nPackage: visrec\nArchitecture: amd64\n")
     elves = elf_files(pkg_root)
     lib_dirs = sorted({str(p.parent) for p in elves if ".so" in p.name})
@@ -196,8 +195,9 @@ def _deb_copyright(internal: Path, kept_system: set[str]) -> str:
 
 def build_deb(app: Path, out_dir: Path, version: str, work: Path) -> tuple[Path, list[str]]:
     """Returns the .deb and the names of the libraries left to Debian packages."""
-    root = work / "deb" / "visrec"
-    shutil.rmtree(root.parent, ignore_errors=True)
+    # debian/visrec under the dpkg-shlibdeps working folder: the layout it expects
+    root = work / "deb" / "debian" / "visrec"
+    shutil.rmtree(work / "deb", ignore_errors=True)
     opt = root / "opt" / "visrec"
     copy_app(app, opt)
     internal = opt / "_internal"
@@ -234,11 +234,11 @@ def build_deb(app: Path, out_dir: Path, version: str, work: Path) -> tuple[Path,
     shutil.copy2(LINUX / "lintian-overrides", overrides / "visrec")
 
     _normalise_modes(root)
+    control = root / "DEBIAN"
+    control.mkdir()  # dpkg-shlibdeps finds the package root (for $ORIGIN) by this folder
     depends = shlib_depends(root, work / "deb")
     installed_kib = sum(p.lstat().st_size for p in root.rglob("*")
                         if p.is_file() and not p.is_symlink()) // 1024
-    control = root / "DEBIAN"
-    control.mkdir()
     (control / "control").write_text(
         f"Package: visrec\nVersion: {version}\nArchitecture: amd64\n"
         f"Maintainer: {MAINTAINER}\nInstalled-Size: {installed_kib}\n"
