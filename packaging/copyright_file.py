@@ -19,10 +19,31 @@ PREFIX = "opt/visrec/_internal"
 def _body(text: str) -> str:
     """Indent a text as a DEP-5 continuation: one space, and ' .' for an empty line."""
     lines = []
-    for line in text.replace("\t", "    ").splitlines():
+    for line in _refer_to_common_licences(text).replace("\t", "    ").splitlines():
         line = line.rstrip()
         lines.append(" ." if not line else " " + line)
     return "\n".join(lines)
+
+
+# Debian ships these licences in /usr/share/common-licenses; its policy asks to refer to them
+# rather than repeat them (the full texts stay under /opt/visrec/_internal/licenses/).
+_COMMON = [
+    (re.compile(r"^[ \t]*Apache License\s+Version 2\.0, January 2004.*?END OF TERMS AND CONDITIONS",
+                re.S | re.M), "Apache-2.0", "the Apache License 2.0"),
+    (re.compile(r"^[ \t]*GNU LESSER GENERAL PUBLIC LICENSE\s+Version 3.*?(?=\Z)", re.S | re.M),
+     "LGPL-3", "the GNU Lesser General Public License version 3"),
+    (re.compile(r"^[ \t]*GNU GENERAL PUBLIC LICENSE\s+Version 3.*?END OF TERMS AND CONDITIONS",
+                re.S | re.M), "GPL-3", "the GNU General Public License version 3"),
+    (re.compile(r"^[ \t]*GNU GENERAL PUBLIC LICENSE\s+Version 2.*?END OF TERMS AND CONDITIONS",
+                re.S | re.M), "GPL-2", "the GNU General Public License version 2"),
+]
+
+
+def _refer_to_common_licences(text: str) -> str:
+    for pattern, name, title in _COMMON:
+        text = pattern.sub(f"[The full text of {title} is not repeated here: on Debian systems "
+                           f"it is in /usr/share/common-licenses/{name}.]", text)
+    return text
 
 
 def _licence_name(dist: metadata.Distribution) -> str:

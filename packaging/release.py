@@ -210,7 +210,6 @@ def build_deb(app: Path, out_dir: Path, version: str, work: Path) -> tuple[Path,
     for path in sorted(copyrights.glob("*.copyright")) if copyrights.is_dir() else []:
         if path.name.removesuffix(".copyright") in packages:
             path.unlink()
-    dedupe(opt)
 
     share = root / "usr" / "share"
     (root / "usr" / "bin").mkdir(parents=True)

@@ -113,7 +113,12 @@ def _check_window(report: dict[str, Any]) -> None:
     app = make_app([sys.argv[0]])
     from visrec_desktop.gui.main_window import MainWindow
 
+    from PySide6.QtCore import QSettings
+
     with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
+        # the window restores and saves its geometry: keep that out of the user's settings
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, tmp)
         window = MainWindow(Path(tmp) / "data")
         window.show()
         app.processEvents()
