@@ -94,12 +94,17 @@ def dedupe(folder: Path) -> int:
 
 
 def _tar_xz(stage: Path, top: str, out: Path, epoch: int) -> None:
-    """tar | xz -9: the dictionary (64 MiB) spans several similar libraries (OpenBLAS, ...)."""
+    """tar | xz -9: the dictionary (64 MiB) spans several similar libraries (OpenBLAS, ...).
+    Two threads on two equal blocks: xz's default blocks (3 x 64 MiB) would leave the last
+    third of the tar to one thread."""
+    size = sum(p.lstat().st_size + 512 for p in (stage / top).rglob("*"))
+    block = max(64 << 20, (size // 2 // (1 << 20) + 2) << 20)
     tar = ["tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
            f"--mtime=@{epoch}", "--clamp-mtime", "-C", str(stage), "-cf", "-", top]
     with out.open("wb") as sink:
         tar_proc = subprocess.Popen(tar, stdout=subprocess.PIPE)
-        xz = subprocess.run(["xz", "-9", "-T2", "-c"], stdin=tar_proc.stdout, stdout=sink)
+        xz = subprocess.run(["xz", "-9", "-T2", f"--block-size={block}", "-c"],
+                            stdin=tar_proc.stdout, stdout=sink)
         assert tar_proc.stdout is not None
         tar_proc.stdout.close()
         if tar_proc.wait() != 0 or xz.returncode != 0:

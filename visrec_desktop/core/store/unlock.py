@@ -8,13 +8,16 @@ import secrets
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from visrec_desktop.core.config import CATALOGS_DIR, DAMAGED_DIR, ensure_private_dir
 from visrec_desktop.core.errors import NoProfileError, StoreError
 from visrec_desktop.core.store.crypto import AesGcmCodec
-from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.schema import DB_NAME, RECORD_VERSION
 from visrec_desktop.core.store.vault import KEY_FILE, TEMP_GLOB, Vault, forget_device_key
+
+if TYPE_CHECKING:  # the database (sqlite-utils) loads when a store opens, not for the first
+    from visrec_desktop.core.store.database import Store  # window's profile_exists()
 
 # Called with True when a new profile is being created (ask twice), False to unlock.
 AskPassphrase = Callable[[bool], str]
@@ -52,6 +55,8 @@ def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True,
 def open_store(folder: Path, ask: AskPassphrase, use_device: bool = True) -> Store:
     """Unlock (or create) the profile in `folder` and open its encrypted index."""
     key = unlock_key(folder, ask, use_device)
+    from visrec_desktop.core.store.database import Store
+
     return Store(folder, AesGcmCodec(key, RECORD_VERSION))
 
 
