@@ -1,6 +1,7 @@
 """`visrec --self-test`: prove that this installation (source or frozen) works, offline.
 
-Checks the model's checksum, classifies a bundled real photo, round-trips a temporary encrypted
+Checks the model's checksum, classifies a bundled real photo (also as HEIC and as camera RAW,
+so the libheif and LibRaw decoders are proven present), round-trips a temporary encrypted
 store (and refuses a wrong passphrase), installs the demo catalog and ranks it for a taste
 profile clustered from its own item embeddings (scikit-learn's KMeans and silhouette, SciPy
 underneath: the parts of a packaged app most likely to lose a file to pruning), opens the main
@@ -52,6 +53,28 @@ def _check_inference(report: dict[str, Any]) -> None:
                            "embedding_dim": int(emb.shape[1])}
     if top.label != EXPECTED_TOP1:
         raise AssertionError(f"expected top-1 '{EXPECTED_TOP1}', got '{top.label}'")
+
+
+def _check_formats(report: dict[str, Any]) -> None:
+    from visrec_desktop.core.config import resource_path
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
+    from visrec_desktop.core.ingest.decode import decode, read_bytes
+    from visrec_desktop.core.ingest.preprocess import to_tensor
+
+    embedder = Embedder(load_model_spec())
+    found = {}
+    for name in ("coffee.heic", "coffee_orient6.dng"):
+        photo = resource_path("resources") / "selftest" / name
+        image = decode(read_bytes(photo, 1 << 24), photo.suffix,
+                       embedder.spec.preprocess.resize_shorter)
+        _, probs = embedder.run(to_tensor(image.pixels, embedder.spec.preprocess)[None])
+        assert probs is not None
+        found[name] = embedder.top_tags(probs, 1)[0][0].label
+    report["formats"] = found
+    wrong = {name: label for name, label in found.items() if label != EXPECTED_TOP1}
+    if wrong:
+        raise AssertionError(f"expected top-1 '{EXPECTED_TOP1}', got {wrong}")
 
 
 def _check_store(report: dict[str, Any]) -> None:
@@ -138,6 +161,7 @@ def _check_providers(report: dict[str, Any]) -> None:
 CHECKS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("model", _check_model),
     ("inference", _check_inference),
+    ("formats", _check_formats),
     ("store", _check_store),
     ("recommend", _check_recommend),
     ("window", _check_window),
