@@ -295,7 +295,7 @@ def self_test() -> bool:
     return proc.returncode == 0 and bool(result.get("passed"))
 
 
-def release() -> bool:
+def release(enforce_limit: bool = True) -> bool:
     """dist/release/: the .tar.xz, the .deb and SHA256SUMS from dist/visrec/ (Linux)."""
     sys.path.insert(0, str(ROOT / "packaging"))
     import release as rel
@@ -326,8 +326,14 @@ def release() -> bool:
     for line in tags:
         print(f"    {line}")
     if download > DOWNLOAD_LIMIT_MB:
-        print(f"error: the download is larger than {DOWNLOAD_LIMIT_MB:.0f} MB", file=sys.stderr)
-        return False
+        if not enforce_limit:
+            print(f"DOWNLOAD SIZE TARGET NOT MET: {download:.1f} MB is over "
+                  f"{DOWNLOAD_LIMIT_MB:.0f} MB (reported, not enforced: --size-report-only)",
+                  file=sys.stderr)
+        else:
+            print(f"error: the download is larger than {DOWNLOAD_LIMIT_MB:.0f} MB",
+                  file=sys.stderr)
+            return False
     return code in (0, -1)
 
 
@@ -340,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
                         "--self-test; fails if the .tar.xz is over 150 MB or lintian fails")
     parser.add_argument("--report-only", action="store_true",
                         help="do not build; report on the existing dist/visrec/")
+    parser.add_argument("--size-report-only", action="store_true",
+                        help="with --release: report a download over 150 MB loudly instead of "
+                        "failing (every other check still fails the build)")
     parser.add_argument("--size-report", action="store_true",
                         help="print a table of what each part costs, unpacked and compressed")
     args = parser.parse_args(argv)
@@ -360,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     if ok and (args.self_test or args.release):
         ok = self_test()
     if ok and args.release:
-        ok = release()
+        ok = release(enforce_limit=not args.size_report_only)
     if ok and args.size_report:
         size_report()
     print("\nOK" if ok else "\nFAILED")

@@ -134,9 +134,9 @@ def _check_window(report: dict[str, Any]) -> None:
     from visrec_desktop.gui.app import make_app
 
     app = make_app([sys.argv[0]])
-    from visrec_desktop.gui.main_window import MainWindow
-
     from PySide6.QtCore import QSettings
+
+    from visrec_desktop.gui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="visrec-selftest-") as tmp:
         # the window restores and saves its geometry: keep that out of the user's settings
