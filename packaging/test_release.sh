@@ -73,7 +73,8 @@ deb $MIRROR $VERSION_CODENAME main
 deb $MIRROR $VERSION_CODENAME-updates main
 deb ${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} $VERSION_CODENAME-security main
 EOF
-mount -t proc proc "$ROOTFS/proc"
+mount -t proc proc "$ROOTFS/proc" 2>/dev/null \
+  || echo "  (no /proc in the root: this container may not mount; apt and the app do without)"
 in_root() { chroot "$ROOTFS" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 in_root sh -c 'find / -xdev \( -path /proc -o -path /var/cache -o -path /var/lib/apt \
   -o -path /var/log -o -path /var/lib/dpkg -o -path /tmp \) -prune -o -print | sort' \
