@@ -31,8 +31,11 @@ How to rerun (from the repository root, with the project's virtual environment)
     python resources/build_demo_catalog.py
 
 It needs a Debian-like system with `apt-get` (after `apt-get update`) and `dpkg-deb`. The .deb
-files (about 610 MB, 400 MB of it enlightenment-data) are downloaded once, with `apt-get
+files (about 650 MB, 400 MB of it enlightenment-data) are downloaded once, with `apt-get
 download`, into ~/.cache/visrec-demo (or --cache DIR), never into the repository.
+
+When the content changes, move CREATED_AT forward: the app replaces an installed signed catalog
+only by a version created later (an older one is treated as a rollback).
 
 Reproducible: the same packages, the same Pillow (13.0.0: its libjpeg-turbo writes the JPEGs) and
 the same model give the same bytes: selection, titles and prices are fixed or derived from the
