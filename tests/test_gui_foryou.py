@@ -595,3 +595,118 @@ def test_search_sort_and_price_range(qtbot: QtBot, harness: Harness) -> None:
     assert page.model.rowCount() == N_ITEMS and not page.search.text()
     assert page.min_price.value() == 0 and page.max_price.value() == 0
     assert page.sort.currentData() == "match"
+
+
+def test_your_feedback_lists_and_takes_back(qtbot: QtBot, harness: Harness) -> None:
+    """Liked, disliked and hidden items are listed by kind; taking one back (button or Delete)
+    forgets it and the item returns to For You."""
+    page = harness.page
+    picks = {}
+    for state, button in (("like", page.like_button), ("hide", page.hide_button),
+                          ("dislike", page.dislike_button)):
+        rec = harness.select(2)
+        picks[state] = rec
+        with qtbot.waitSignal(page.ranked, timeout=WAIT):
+            button.click()
+    dialog = page.show_feedback()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=WAIT)
+    column = [dialog.model.item(r, 2).text() for r in range(3)]
+    assert column == ["Liked", "Disliked", "Hidden"]
+    assert [dialog.model.item(r, 0).text() for r in range(3)] == \
+        [picks["like"].title, picks["dislike"].title, picks["hide"].title]
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show_kind.setCurrentIndex(dialog.show_kind.findData("hide"))
+    assert dialog.model.rowCount() == 1
+    assert dialog.remove_button.isEnabled()  # the first row is selected, ready to act on
+    with qtbot.waitSignals([dialog.loaded, page.ranked], timeout=WAIT):
+        dialog.view.setFocus()
+        qtbot.keyClick(dialog.view, Qt.Key.Key_Delete)
+    assert dialog.model.rowCount() == 0
+    assert ("prints", picks["hide"].item_id) not in harness.library.feedback()
+    assert picks["hide"].item_id in harness.ids()
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show_kind.setCurrentIndex(0)
+    dialog.view.selectAll()
+    with qtbot.waitSignals([dialog.loaded, page.ranked], timeout=WAIT):
+        dialog.remove_button.click()
+    assert harness.library.feedback() == {}
+    assert "No feedback yet" in dialog.summary.text()
+    dialog.close()
+
+
+def test_viewer_opens_large_and_moves_with_arrows(qtbot: QtBot, harness: Harness) -> None:
+    """Enter, Space or a double-click opens the viewer on the selected item; arrows move it and
+    the grid's selection; Esc closes it and gives the grid its focus back."""
+    page = harness.page
+    rec = harness.select(1)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    viewer = page.viewer
+    assert viewer is not None and viewer.isVisible()
+    assert viewer.caption.text().startswith(rec.title)
+    assert viewer.caption.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(viewer.image.has_image, timeout=WAIT)
+    image = viewer.image.image()
+    assert image is not None and max(image.width(), image.height()) > 300  # larger than a card
+    qtbot.keyClick(viewer, Qt.Key.Key_Right)
+    assert viewer.row == 2 and page.view.currentIndex().row() == 2
+    assert viewer.position.text() == f"3 of {N_ITEMS}"
+    qtbot.keyClick(viewer, Qt.Key.Key_Left)
+    qtbot.keyClick(viewer, Qt.Key.Key_Left)
+    qtbot.keyClick(viewer, Qt.Key.Key_Left)  # stops at the first
+    assert viewer.row == 0 and not viewer.previous_button.isEnabled()
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.viewer is None, timeout=WAIT)
+    # a double-click opens it too, and Space
+    rect = page.view.visualRect(page.model.index(3, 0))
+    opened: list[int] = []
+    page.view.doubleClicked.connect(lambda index: opened.append(index.row()))
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [3], (opened, page.view.currentIndex().row(), rect)
+    assert page.viewer is not None and page.viewer.row == 3
+    page.viewer.close_button.click()
+    qtbot.waitUntil(lambda: page.viewer is None, timeout=WAIT)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Space)
+    assert page.viewer is not None
+    page.viewer.reject()
+
+
+def test_viewer_shows_the_users_own_photos(qtbot: QtBot, harness: Harness) -> None:
+    page = harness.page
+    with qtbot.waitSignal(page.explained, timeout=WAIT):
+        harness.select(0)
+    qtbot.waitUntil(lambda: all(v.has_image() for v in page.details.photo_labels),
+                    timeout=WAIT)
+    qtbot.mouseClick(page.details.photo_labels[1], Qt.MouseButton.LeftButton)
+    viewer = page.viewer
+    assert viewer is not None and viewer.row == 1
+    assert viewer.caption.text() == page.details.photo_labels[1].toolTip()
+    assert "% similar" in viewer.caption.text()
+    assert len(viewer.items) == 3
+    qtbot.waitUntil(viewer.image.has_image, timeout=WAIT)
+    viewer.reject()
+
+
+def test_open_product_page_asks_then_hands_the_link_to_the_browser(
+        qtbot: QtBot, harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    page = harness.page
+    with qtbot.waitSignal(page.explained, timeout=WAIT):
+        rec = harness.select(0)
+    url = f"https://shop.example/{rec.item_id}"
+    for answer in ("Cancel", "Open in browser"):
+        page.details.open_link_button.click()
+        box = page.details.link_box
+        assert box is not None and box.isVisible()
+        assert box.textFormat() == Qt.TextFormat.PlainText
+        assert url in box.text() and "visrec itself sends nothing" in box.text()
+        next(b for b in box.buttons() if b.text().replace("&", "") == answer).click()
+        if answer == "Cancel":
+            assert opened == []
+    assert opened == [url]

@@ -402,3 +402,25 @@ def test_recommend_search_and_sort(capsys: pytest.CaptureFixture[str],
     best = recommend(capsys, "--top", "20")
     assert {r["id"] for r in cheap} == {r["id"] for r in best}  # the same matches, re-ordered
     assert recommend(capsys, "--top", "50", "--search", "zzz no such words") == []
+
+
+def test_feedback_list_and_remove(capsys: pytest.CaptureFixture[str],
+                                  setup: dict[str, Any]) -> None:
+    """`feedback list` shows liked, then disliked, then hidden, with titles; `remove` takes one
+    back."""
+    code, out, _ = run(capsys, "feedback", "list")
+    assert code == 0 and "No feedback yet" in out
+    liked, disliked, hidden = item_id(FLOWER, 1), item_id(FLOWER, 2), item_id(FLOWER, 3)
+    for item, state in ((hidden, "hide"), (liked, "like"), (disliked, "dislike")):
+        assert run(capsys, "feedback", item, state)[0] == 0
+    listed = run_json(capsys, "feedback", "list")["feedback"]
+    assert [(e["id"], e["state"]) for e in listed] == [(liked, "like"), (disliked, "dislike"),
+                                                       (hidden, "hide")]
+    assert all(e["title"] and e["catalog"] == "acme" for e in listed)
+    code, out, _ = run(capsys, "feedback", "list")
+    assert out.index("Liked:") < out.index("Disliked:") < out.index("Hidden:")
+    assert run(capsys, "feedback", f"acme/{hidden}", "remove")[0] == 0
+    listed = run_json(capsys, "feedback", "list")["feedback"]
+    assert hidden not in [e["id"] for e in listed]
+    code, _, err = run(capsys, "feedback", liked)
+    assert code != 0 and "visrec feedback ITEM" in err

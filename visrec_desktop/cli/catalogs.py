@@ -144,6 +144,13 @@ def thin_note(photos: int) -> str:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
+    if args.item == "list" and args.state is None:
+        return _feedback_list(args)
+    if args.state is None:
+        raise VisrecError("Say what to record: visrec feedback ITEM like|dislike|hide|clear "
+                          "(or 'visrec feedback list')")
+    if args.state == "remove":
+        args.state = "clear"
     with library(args) as lib:
         # Catalog ids never contain "/", item ids may: split at the first one, and only when
         # what stands before it is an installed catalog.
@@ -158,6 +165,30 @@ def cmd_feedback(args: argparse.Namespace) -> int:
             catalog_id = matches[0]
         lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
     print(f"Recorded: {args.state} on {catalog_id}/{item_id}.")
+    return 0
+
+
+def _feedback_list(args: argparse.Namespace) -> int:
+    with library(args) as lib:
+        entries = lib.feedback_items()
+    if args.json:
+        print(json.dumps({"feedback": [{"catalog": e.catalog_id, "id": e.item_id,
+                                        "state": e.state, "title": e.title,
+                                        "category": e.category} for e in entries]},
+                         indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("No feedback yet: like, dislike or hide items with 'visrec feedback ITEM STATE'.")
+        return 0
+    heading = {"like": "Liked", "dislike": "Disliked", "hide": "Hidden"}
+    last = None
+    for e in entries:
+        if e.state != last:
+            print(f"{heading.get(e.state, e.state)}:")
+            last = e.state
+        where = f"  [{e.category}]" if e.category else "  (catalog not installed)"
+        print(f"  {e.title}{where}  {e.catalog_id}/{e.item_id}")
+    print("Take one back with: visrec feedback CATALOG/ITEM clear")
     return 0
 
 
@@ -306,9 +337,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_recommend)
 
-    p = sub.add_parser("feedback", parents=[common], help="like, dislike or hide an item")
-    p.add_argument("item", metavar="ITEM", help="ITEM id, or CATALOG/ITEM")
-    p.add_argument("state", choices=[*core.FEEDBACK_STATES, "clear"])
+    p = sub.add_parser("feedback", parents=[common],
+                       help="like, dislike or hide an item; list or take back what you said",
+                       description="visrec feedback ITEM like|dislike|hide|clear records (clear: "
+                                   "takes back) your feedback on one item; visrec feedback list "
+                                   "shows all of it.")
+    p.add_argument("item", metavar="ITEM", help="ITEM id, CATALOG/ITEM, or 'list'")
+    p.add_argument("state", nargs="?", choices=[*core.FEEDBACK_STATES, "clear", "remove"])
+    p.add_argument("--json", action="store_true", help="with 'list': machine-readable")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from visrec_desktop.core.recommend.browse import (
         BrowseRequest,
         BrowseResult,
+        FeedbackEntry,
         next_selection,
     )
     from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
@@ -97,7 +98,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.ingest.pipeline": ("preview",),
     "visrec_desktop.core.privacy.export": ("ExportResult",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
-    "visrec_desktop.core.recommend.browse": ("BrowseRequest", "BrowseResult",
+    "visrec_desktop.core.recommend.browse": ("BrowseRequest", "BrowseResult", "FeedbackEntry",
                                              "next_selection"),
     "visrec_desktop.core.recommend.taste": ("TasteProfile",),
     "visrec_desktop.core.store.records": ("Skipped",),
@@ -119,6 +120,7 @@ __all__ = [
     "Changes",
     "ExplainedItem",
     "ExportResult",
+    "FeedbackEntry",
     "FolderSummary",
     "ImportReport",
     "IndexReport",

@@ -183,10 +183,27 @@ class Library:
         return self._choices.feedback()
 
     def set_feedback(self, catalog_id: str, item_id: str, state: str | None) -> Changes:
-        """Record like, dislike or hide on an item (None forgets it). Raises VisrecError."""
-        if self.index(catalog_id).row(item_id) is None:
+        """Record like, dislike or hide on an item (None forgets it, even for an item whose
+        catalog is gone). Raises VisrecError for an unknown item."""
+        if state is not None and self.index(catalog_id).row(item_id) is None:
             raise VisrecError(f"No item '{item_id}' in catalog '{catalog_id}'")
         return self._choices.set_feedback(catalog_id, item_id, state)
+
+    def feedback_items(self) -> list[browsing.FeedbackEntry]:
+        """Everything the user liked, disliked or hid, with each item's title, category and
+        image where its catalog is installed; grouped by kind, titles in reading order."""
+        installed = {info.id for info in self.catalogs()}
+        entries = []
+        for (cid, iid), state in self.feedback().items():
+            row = self.index(cid).row(iid) if cid in installed else None
+            if row is None:
+                entries.append(browsing.FeedbackEntry(cid, iid, state, iid, "", None))
+                continue
+            index = self.index(cid)
+            entries.append(browsing.FeedbackEntry(cid, iid, state, index.titles[row],
+                                                  index.categories[row],
+                                                  self.item_image(cid, row)))
+        return browsing.order_feedback(entries)
 
     def reset_profile(self) -> Changes:
         """Forget exclusions, favourites, feedback and interest names and merges; the profile is

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visrec_desktop.core.recommend.feedback import FEEDBACK_STATES
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.core.recommend.sorts import MATCH, NEWEST, PRICE_DOWN, PRICE_UP, SORTS
-from visrec_desktop.core.recommend.text import human_order
+from visrec_desktop.core.recommend.text import fold, human_order
 
 Key = tuple[str, str]  # (catalog id, item id)
 __all__ = ["MATCH", "NEWEST", "PRICE_DOWN", "PRICE_UP", "SORTS", "BrowseRequest", "BrowseResult",
-           "category_counts", "next_selection", "sort_items"]
+           "FeedbackEntry", "category_counts", "next_selection", "order_feedback", "sort_items"]
 
 
 
@@ -111,3 +112,22 @@ class BrowseResult:
 
     def keys(self) -> list[Key]:
         return [(r.catalog_id, r.item_id) for r in self.items]
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """One item the user gave feedback on; `image` is None when its catalog is not installed."""
+
+    catalog_id: str
+    item_id: str
+    state: str  # like, dislike or hide
+    title: str
+    category: str
+    image: Path | None
+
+
+def order_feedback(entries: Iterable[FeedbackEntry]) -> list[FeedbackEntry]:
+    """Liked, then disliked, then hidden; within each, titles in reading order."""
+    rank = {state: i for i, state in enumerate(FEEDBACK_STATES)}
+    return sorted(entries, key=lambda e: (rank.get(e.state, len(rank)), fold(e.title),
+                                          e.catalog_id, e.item_id))

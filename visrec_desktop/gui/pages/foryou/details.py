@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QImage, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommendation
+from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 from visrec_desktop.gui.widgets import literal
@@ -38,56 +41,18 @@ def plain_label(text: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
-class ImageView(QWidget):
-    """A QImage drawn to fit (aspect kept), or a short text while there is none."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._image: QImage | None = None
-        self._text = ""
-
-    def has_image(self) -> bool:
-        return self._image is not None
-
-    def image(self) -> QImage | None:
-        return self._image
-
-    def set_image(self, image: QImage | None) -> None:
-        self._image = image
-        self.update()
-
-    def set_text(self, text: str) -> None:
-        self._text = text
-        self.update()
-
-    def clear(self) -> None:
-        self._image, self._text = None, ""
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        rect = self.rect()
-        if self._image is None or self._image.isNull():
-            if self._text:
-                painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-                painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self._text)
-            return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        w, h = self._image.width(), self._image.height()
-        scale = min(rect.width() / w, rect.height() / h)
-        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
-        painter.drawImage(QRect((rect.width() - tw) // 2, (rect.height() - th) // 2, tw, th),
-                          self._image)
-
-
 class DetailsPanel(QWidget):
     """The selected item: larger image, text, link as text, feedback buttons, and why."""
+
+    image_opened = Signal()  # the item's image was clicked: show it large
+    photo_opened = Signal(int)  # one of the user's similar photos was clicked
 
     def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.thumbnails = thumbnails
         self.rec: Recommendation | None = None
         self.item: ExplainedItem | None = None
+        self.link_box: QMessageBox | None = None  # the open-link confirmation, while shown
         self._image_path = ""
         self._photo_paths: list[str] = []
 
@@ -96,7 +61,9 @@ class DetailsPanel(QWidget):
         self.image_label = ImageView()
         self.image_label.setFixedHeight(DETAIL_IMAGE_HEIGHT)
         self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.image_label.setAccessibleName("Item image")
+        self.image_label.setAccessibleName("Item image (click to see it large)")
+        self.image_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.image_label.clicked.connect(self.image_opened)
         self.title_label = plain_label()
         title_font = QFont(self.title_label.font())
         title_font.setBold(True)
@@ -117,6 +84,11 @@ class DetailsPanel(QWidget):
         self.copy_link_button.setToolTip("visrec never opens the internet; paste the link into "
                                          "your browser if you want to visit the shop")
         self.copy_link_button.clicked.connect(self.copy_link)
+        self.open_link_button = QPushButton("Open product page\u2026")
+        self.open_link_button.setAccessibleName("Open the product page in your web browser")
+        self.open_link_button.setToolTip("Asks first; your browser, not visrec, connects to "
+                                         "the shop")
+        self.open_link_button.clicked.connect(self.open_link)
 
         self.like_button = QPushButton("Like")
         self.like_button.setAccessibleName("Like this item")
@@ -142,6 +114,9 @@ class DetailsPanel(QWidget):
             pic = ImageView()
             pic.setFixedSize(PHOTO_THUMB, PHOTO_THUMB)
             pic.setAccessibleName(f"Similar photo {i + 1}")
+            pic.setCursor(Qt.CursorShape.PointingHandCursor)
+            pic.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            pic.clicked.connect(lambda i=i: self._photo_clicked(i))
             score = plain_label(wrap=False)
             score.setAlignment(Qt.AlignmentFlag.AlignCenter)
             photos.addWidget(pic, 0, i)
@@ -162,6 +137,7 @@ class DetailsPanel(QWidget):
         link_row = QHBoxLayout()
         link_row.addWidget(self.url_label, 1)
         link_row.addWidget(self.copy_link_button)
+        link_row.addWidget(self.open_link_button)
         layout.addLayout(link_row)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -193,6 +169,7 @@ class DetailsPanel(QWidget):
         for button in (self.like_button, self.dislike_button):
             button.setChecked(False)
         self.copy_link_button.setEnabled(False)
+        self.open_link_button.setEnabled(False)
         self.content.hide()
         self.placeholder.show()
 
@@ -212,6 +189,7 @@ class DetailsPanel(QWidget):
             self.description_label.hide()
             self.url_label.clear()
             self.copy_link_button.setEnabled(False)
+            self.open_link_button.setEnabled(False)
             self.interest_label.clear()
             self.why_status.setText("Finding the photos of yours it resembles\u2026")
             for label, score in zip(self.photo_labels, self.photo_scores, strict=True):
@@ -231,6 +209,7 @@ class DetailsPanel(QWidget):
         self.url_label.setText(item.url or "No link given")
         self.url_label.setToolTip(literal(item.url) if item.url else "")
         self.copy_link_button.setEnabled(bool(item.url))
+        self.open_link_button.setEnabled(bool(item.url))
         why = item.explanation
         reason = why.reason or "Recommended from your feedback and the catalog"
         self.interest_label.setText(f"{reason} (your interest “{why.interest_label}”)"
@@ -254,6 +233,39 @@ class DetailsPanel(QWidget):
                 score.clear()
                 label_widget.clear()
         self.refresh_images()
+
+    def photo_paths(self) -> list[str]:
+        """The user's photos the explanation shows, most similar first."""
+        return list(self._photo_paths)
+
+    def photo_captions(self) -> list[str]:
+        return [label.toolTip() for label in self.photo_labels[:len(self._photo_paths)]]
+
+    def _photo_clicked(self, i: int) -> None:
+        if i < len(self._photo_paths):
+            self.photo_opened.emit(i)
+
+    def open_link(self) -> None:
+        """Hand the item's link to the system browser, after saying so; visrec opens nothing."""
+        url = QUrl(self.item.url) if self.item is not None and self.item.url else QUrl()
+        if not url.isValid() or url.scheme().lower() not in ("http", "https"):
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Open product page", "", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the link is the catalog's text
+        box.setText(f"Your web browser will open\n{url.toDisplayString()}\n\nThe shop will "
+                    "see that visit. visrec itself sends nothing.")
+        opened = box.addButton("Open in browser", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(opened)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if button is opened:
+                QDesktopServices.openUrl(url)
+
+        box.buttonClicked.connect(answered)
+        self.link_box = box
+        box.open()  # window-modal, no nested event loop
 
     def copy_link(self) -> None:
         if self.item is not None and self.item.url:

@@ -9,10 +9,9 @@ the context's operation runner, and the page refreshes when the runner announces
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -41,62 +40,21 @@ from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.foryou.delegate import CardDelegate, make_card_view
 from visrec_desktop.gui.pages.foryou.details import DetailsPanel, plain_label
+from visrec_desktop.gui.pages.foryou.feedback_view import FeedbackDialog
 from visrec_desktop.gui.pages.foryou.filters import FilterBar
-from visrec_desktop.gui.pages.foryou.model import Key, RecommendationModel
+from visrec_desktop.gui.pages.foryou.model import Key, RecommendationModel, price_text
+from visrec_desktop.gui.pages.foryou.undo import BANNER_STYLE, Undo, UndoBar
 from visrec_desktop.gui.thumbnails import ThumbnailCache
+from visrec_desktop.gui.viewer import ImageViewer, Shown
 
 NO_PHOTOS = ("No photos indexed yet: add folders on the Library page to get personal "
              "recommendations")
 THIN = ("Your profile is still thin ({n} photo{s}): your likes and dislikes count for more "
         "until you add more photos on the Library page.")
 DEBOUNCE_MS = 150
+OPEN_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 EXPLAIN_DELAY_MS = 60  # lets arrow keys run through the grid before explaining an item
-UNDO_SHOWN_MS = 12000
-BANNER_STYLE = ("QLabel, QFrame#undoBar { background: palette(alternate-base); "
-                "border: 1px solid palette(mid); border-left: 4px solid palette(highlight); "
-                "border-radius: 4px; padding: 6px; }")
 DONE_TEXT = {LIKE: "Liked", DISLIKE: "Disliked", HIDE: "Hidden", None: "Feedback removed from"}
-
-
-@dataclass(frozen=True)
-class Undo:
-    """How to take one feedback back: the item and the state it had before."""
-
-    catalog_id: str
-    item_id: str
-    title: str
-    before: str | None
-
-
-class UndoBar(QFrame):
-    """"Hidden “title”. [Undo] [x]" after each feedback; Ctrl+Z does the same."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("undoBar")
-        self.setStyleSheet(BANNER_STYLE)
-        self.text = plain_label(wrap=False)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setAccessibleName("Undo the last feedback")
-        self.undo_button.setToolTip("Take it back (Ctrl+Z)")
-        self.close_button = QPushButton("Dismiss")
-        self.close_button.setAccessibleName("Dismiss this message")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 2, 6, 2)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.undo_button)
-        row.addWidget(self.close_button)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(UNDO_SHOWN_MS)
-        self.timer.timeout.connect(self.hide)
-        self.close_button.clicked.connect(self.hide)
-        self.hide()
-
-    def say(self, text: str) -> None:
-        self.text.setText(text)
-        self.show()
-        self.timer.start()
 
 
 class ForYouPage(Page):
@@ -129,6 +87,10 @@ class ForYouPage(Page):
         self.empty_banner = self._banner(NO_PHOTOS)
         self.status = plain_label(wrap=False)
         self.status.setAccessibleName("Recommendation status")
+        self.feedback_button = QPushButton("Your feedback\u2026")
+        self.feedback_button.setAccessibleName("Your feedback: liked, disliked and hidden items")
+        self.feedback_button.setToolTip("See and take back what you liked, disliked or hid")
+        self.feedback_dialog: FeedbackDialog | None = None
 
         details_scroll = QScrollArea()
         details_scroll.setWidget(self.details)
@@ -149,7 +111,10 @@ class ForYouPage(Page):
         layout.addWidget(self.demo_banner)
         layout.addWidget(self.empty_banner)
         layout.addWidget(self.undo_bar)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.feedback_button)
+        layout.addLayout(status_row)
         layout.addWidget(self.splitter, 1)
 
         self._shown: Key | None = None  # the item whose explanation the details show
@@ -170,6 +135,13 @@ class ForYouPage(Page):
         self.dislike_button.clicked.connect(lambda: self.give_feedback(DISLIKE))
         self.hide_button.clicked.connect(lambda: self.give_feedback(HIDE))
         self.undo_bar.undo_button.clicked.connect(self.undo)
+        self.feedback_button.clicked.connect(self.show_feedback)
+        self.viewer: ImageViewer | None = None
+        self.view.doubleClicked.connect(lambda index: self.open_viewer(index.row()))
+        self.view.installEventFilter(self)  # Space, Enter: the view would take Space itself
+        self.details.image_opened.connect(
+            lambda: self.open_viewer(self.view.currentIndex().row()))
+        self.details.photo_opened.connect(self.open_photos)
         for key, state in ((Qt.Key.Key_L, LIKE), (Qt.Key.Key_D, DISLIKE), (Qt.Key.Key_H, HIDE)):
             shortcut = QShortcut(QKeySequence(key), self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -200,6 +172,8 @@ class ForYouPage(Page):
         self.rerank()
 
     def on_locked(self) -> None:
+        if self.viewer is not None:
+            self.viewer.reject()
         self._debounce.stop()
         self._explain_timer.stop()
         self.model.clear()
@@ -286,7 +260,7 @@ class ForYouPage(Page):
             return "No catalog installed: import one on the Catalogs page."
         if self.filters.filtered():
             return "No items match this search and these filters: try “Clear filters”."
-        return "Every item is hidden or disliked: see “Your feedback” on the Profile page."
+        return "Every item is hidden or disliked: take some back under “Your feedback”."
 
     # -- selection and details ------------------------------------------------------------------
     def _current(self) -> Recommendation | None:
@@ -336,7 +310,69 @@ class ForYouPage(Page):
         self.view.viewport().update()
         self.details.refresh_images()
 
+    # -- the large viewer -----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in OPEN_KEYS
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)
+                and self.view.currentIndex().isValid()):
+            self.open_viewer(self.view.currentIndex().row())
+            return True
+        return super().eventFilter(watched, event)
+
+    def open_viewer(self, row: int) -> ImageViewer | None:
+        """The shown items large, from `row`; moving in the viewer moves the grid's selection."""
+        if not 0 <= row < self.model.rowCount():
+            return None
+        items = [Shown(self.model.image(i), self._caption(self.model.recommendation(i)))
+                 for i in range(self.model.rowCount())]
+        viewer = ImageViewer(items, row, self.thumbnails, self, "For You")
+        viewer.moved.connect(lambda r: self.view.setCurrentIndex(self.model.index(r, 0)))
+        return self._run_viewer(viewer)
+
+    def open_photos(self, start: int) -> ImageViewer | None:
+        """The user's photos that explain the selected item, large."""
+        paths, captions = self.details.photo_paths(), self.details.photo_captions()
+        if not paths:
+            return None
+        items = [Shown(p, c) for p, c in zip(paths, captions, strict=True)]
+        return self._run_viewer(ImageViewer(items, start, self.thumbnails, self,
+                                            "Your similar photos"))
+
+    def _run_viewer(self, viewer: ImageViewer) -> ImageViewer:
+        self.viewer = viewer
+        viewer.finished.connect(lambda _result: self._viewer_closed(viewer))
+        viewer.open()  # window-modal, without a nested event loop
+        return viewer
+
+    def _viewer_closed(self, viewer: ImageViewer) -> None:
+        if self.viewer is viewer:
+            self.viewer = None
+        viewer.deleteLater()
+        self.view.setFocus()
+
+    @staticmethod
+    def _caption(rec: Recommendation) -> str:
+        return f"{rec.title}\n{price_text(rec.price, rec.currency)} · {rec.category}"
+
     # -- feedback and undo ----------------------------------------------------------------------
+    def show_feedback(self) -> FeedbackDialog | None:
+        """Open (or raise) the list of the user's feedback."""
+        if not self.ctx.is_unlocked:
+            return None
+        if self.feedback_dialog is None:
+            self.feedback_dialog = FeedbackDialog(self.ctx, self)
+            self.feedback_dialog.finished.connect(self._feedback_closed)
+        self.feedback_dialog.show()
+        self.feedback_dialog.raise_()
+        return self.feedback_dialog
+
+    def _feedback_closed(self) -> None:
+        if self.feedback_dialog is not None:
+            self.feedback_dialog.deleteLater()
+            self.feedback_dialog = None
+
     def give_feedback(self, state: str) -> None:
         """Like, dislike (each a toggle) or hide the selected item; the change re-ranks."""
         rec = self._current()
