@@ -710,3 +710,38 @@ def test_open_product_page_asks_then_hands_the_link_to_the_browser(
         if answer == "Cancel":
             assert opened == []
     assert opened == [url]
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1920, 1080), (2560, 1440)])
+def test_cards_fill_the_row_at_any_size(qtbot: QtBot, harness: Harness,
+                                        size: tuple[int, int]) -> None:
+    """A row of cards spans the grid's width (no blank band), the filters are not clipped, the
+    details pane folds away with nothing selected, and Ctrl +/- resize the cards."""
+    page = harness.page
+    page.resize(*size)
+    page.view.setCurrentIndex(QModelIndex())
+    qtbot.waitUntil(lambda: not page.details_scroll.isVisible(), timeout=WAIT)
+    QApplication.processEvents()
+
+    def row_fills() -> bool:
+        first = page.view.visualRect(page.model.index(0, 0))
+        same_row = [page.view.visualRect(page.model.index(r, 0))
+                    for r in range(page.model.rowCount())]
+        same_row = [r for r in same_row if r.top() == first.top()]
+        width = page.view.viewport().width()
+        used = max(r.right() for r in same_row) - min(r.left() for r in same_row) + 1
+        return width - used < len(same_row) + 4 and len(same_row) >= 2
+
+    qtbot.waitUntil(row_fills, timeout=WAIT)
+    for combo in (page.category, page.sort):
+        assert combo.width() >= combo.minimumSizeHint().width()  # not clipped
+    assert page.filters.width() <= page.width()
+    columns = page.view.viewport().width() // page.delegate.card_width
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.view.viewport().width() // page.delegate.card_width
+                    >= columns, timeout=WAIT)
+    qtbot.waitUntil(row_fills, timeout=WAIT)
+    harness.select(0)
+    qtbot.waitUntil(page.details_scroll.isVisible, timeout=WAIT)
+    qtbot.waitUntil(row_fills, timeout=WAIT)

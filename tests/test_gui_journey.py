@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -649,3 +650,46 @@ def test_gui_thread_stays_responsive_while_indexing(
                                      ("index_seconds", round(report.seconds, 2))]
     assert worst < STALL_LIMIT_MS, line
     assert win.errors == [] and _answer_message_boxes == []
+
+
+# -- 6. keyboard only --------------------------------------------------------------------------
+
+def test_every_page_is_reachable_by_keyboard(qtbot: QtBot, data_dir: Path) -> None:
+    """Ctrl+1…6 show each page and put the focus inside it; Tab moves within it; the sidebar
+    has an icon per page and its own focus ring."""
+    win = Win(qtbot, data_dir)
+    win.unlock()
+    win.settle()
+    win.activate()
+    window = win.window
+    assert all(not window.nav.item(i).icon().isNull() for i in range(window.nav.count()))
+    assert "focus" in window.nav.styleSheet() and "palette(highlight)" in window.nav.styleSheet()
+    for n, page in enumerate(window.pages, 1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentWidget() is page, page.title
+        assert window.nav.currentRow() == n - 1
+        focused = QApplication.focusWidget()
+        assert focused is not None and page.isAncestorOf(focused), page.title
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+        after = QApplication.focusWidget()
+        assert after is not None and after is not focused
+    # Every page fits the smallest window we support, and the largest common one.
+    for size in ((1024, 640), (1920, 1080)):
+        window.resize(*size)
+        QApplication.processEvents()
+        assert (window.width(), window.height()) == size
+        for page_ in window.pages:
+            hint = page_.minimumSizeHint()
+            assert hint.width() <= window.stack.width(), (page_.title, hint, size)
+    # For You by keyboard alone: into the grid, pick an item, open it large, close it.
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    page = win.foryou
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=WAIT)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Right)
+    assert page.view.currentIndex().isValid()
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert page.viewer is not None
+    qtbot.keyClick(page.viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.viewer is None, timeout=WAIT)
+    win.settle()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -37,6 +38,9 @@ from visrec_desktop.gui.widgets import warn
 from visrec_desktop.gui.worker import wait_for_all
 
 log = logging.getLogger(__name__)
+SP = QStyle.StandardPixmap
+PAGE_ICONS = (SP.SP_DialogYesButton, SP.SP_DirIcon, SP.SP_FileDialogInfoView,
+              SP.SP_FileDialogContentsView, SP.SP_MessageBoxWarning, SP.SP_FileDialogDetailedView)
 
 
 class MainWindow(QMainWindow):
@@ -63,10 +67,16 @@ class MainWindow(QMainWindow):
                                   self.catalogs_page, self.privacy_page, self.settings_page]
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(180)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        # A focus ring drawn from the palette, so it shows in light and dark themes alike.
+        self.nav.setStyleSheet("QListWidget:focus { border: 2px solid palette(highlight); }")
         self.stack = QStackedWidget()
-        for page in self.pages:
-            QListWidgetItem(page.title, self.nav)
+        for n, page in enumerate(self.pages, 1):
+            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[n - 1]), page.title,
+                                   self.nav)
+            item.setToolTip(f"{page.title} (Ctrl+{n})")
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         main = QWidget()
@@ -96,6 +106,11 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(file_menu, "&Lock", "Ctrl+L", self.lock)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        go_menu = self.menuBar().addMenu("&Go")
+        self.page_actions = [
+            self._action(go_menu, page.title, f"Ctrl+{n}",
+                         lambda _checked=False, p=page: self._go(p))
+            for n, page in enumerate(self.pages, 1)]
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About visrec", None, lambda: show_about(self))
         self._set_unlocked_actions(False)
@@ -110,7 +125,7 @@ class MainWindow(QMainWindow):
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for action in (self.add_folder_action, self.import_action, self.rescan_action,
-                       self.lock_action):
+                       self.lock_action, *self.page_actions):
             action.setEnabled(unlocked)
 
     def _add_folder(self) -> None:
@@ -127,6 +142,17 @@ class MainWindow(QMainWindow):
 
     def show_page(self, page: Page) -> None:
         self.nav.setCurrentRow(self.pages.index(page))
+
+    def _go(self, page: Page) -> None:
+        """Ctrl+1…6: show the page and put the keyboard focus in it."""
+        self.show_page(page)
+        widget = page.nextInFocusChain()
+        while widget is not page and widget is not None:
+            if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     # -- lock and unlock ------------------------------------------------------------------------
     def _start(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QListView,
     QStyle,
@@ -16,9 +16,10 @@ from visrec_desktop.core.library import LIKE
 from visrec_desktop.gui.pages.foryou.model import RecommendationModel, match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
-CARD_WIDTH = 184
+CARD_WIDTH = 200  # the card width a person chose (slider, Ctrl +/-); the grid stretches it
+MIN_CARD_WIDTH, MAX_CARD_WIDTH, CARD_STEP = 140, 360, 20
 CARD_MARGIN = 6
-IMAGE_HEIGHT = 150
+IMAGE_SHARE = 0.8  # image height per card width
 LIKE_ACCENT = QColor("#e0457b")  # a rose that reads on light and dark backgrounds
 
 
@@ -29,12 +30,16 @@ class CardDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.thumbnails = thumbnails
         self.paint_count = 0  # for tests: how many cards were painted
+        self.card_width = CARD_WIDTH  # set by `fit_cards` so a row of cards fills the view
+
+    def image_height(self) -> int:
+        return round((self.card_width - 4 - 2 * CARD_MARGIN) * IMAGE_SHARE)
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
-        """One size for every card (the view asks once): the image and three lines of text."""
+        """One size for every card: the image, a title on up to two lines, and two lines more."""
         line = option.fontMetrics.height() + 3  # type: ignore[attr-defined]
-        return QSize(CARD_WIDTH, 4 + 2 * CARD_MARGIN + IMAGE_HEIGHT + 6 + 3 * line)
+        return QSize(self.card_width, 4 + 2 * CARD_MARGIN + self.image_height() + 6 + 4 * line)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -65,7 +70,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(card, 6, 6)
 
         box = QRect(card.left() + CARD_MARGIN, card.top() + CARD_MARGIN,
-                    card.width() - 2 * CARD_MARGIN, IMAGE_HEIGHT)
+                    card.width() - 2 * CARD_MARGIN, self.image_height())
         self._paint_image(painter, box, image_path, palette, widget)
         if rec.feedback == LIKE:
             self._paint_badge(painter, box, "\u2665 Liked")
@@ -79,12 +84,14 @@ class CardDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_color)
-        title = painter.fontMetrics().elidedText(rec.title, Qt.TextElideMode.ElideRight,
-                                                 line.width())
-        painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         title)
+        lines = two_lines(painter.fontMetrics(), rec.title, line.width())
+        for text in lines:
+            painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft
+                                       | Qt.AlignmentFlag.AlignVCenter), text)
+            line.translate(0, line.height() + 3)
+        if len(lines) == 1:
+            line.translate(0, line.height() + 3)  # prices line up across a row
         painter.setFont(font)
-        line.translate(0, line.height() + 3)
         painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          price_text(rec.price, rec.currency))
         line.translate(0, line.height() + 3)
@@ -135,6 +142,40 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
+def two_lines(metrics: QFontMetrics, text: str, width: int) -> list[str]:
+    """`text` broken at word boundaries into at most two lines of `width` pixels, the second
+    elided with "…" when the text is longer."""
+    words = text.split()
+    first = ""
+    for i, word in enumerate(words):
+        trial = f"{first} {word}" if first else word
+        if first and metrics.horizontalAdvance(trial) > width:
+            rest = " ".join(words[i:])
+            return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+        first = trial
+    return [metrics.elidedText(first, Qt.TextElideMode.ElideRight, width)]
+
+
+def fit_cards(view: QListView, delegate: CardDelegate, wanted: int) -> int:
+    """Stretch cards of about `wanted` pixels so a whole number of them fills the view's row;
+    returns the card width used."""
+    available = max(view.viewport().width() - 2, MIN_CARD_WIDTH)
+    columns = max(1, available // max(wanted, 1))
+    width = available // columns
+    if width != delegate.card_width or view.gridSize().width() != width:
+        delegate.card_width = width
+        view.setGridSize(delegate.sizeHint(_options(view), QModelIndex()))
+    return width
+
+
+def _options(view: QListView) -> QStyleOptionViewItem:
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.font = view.font()  # type: ignore[attr-defined]
+    option.fontMetrics = view.fontMetrics()  # type: ignore[attr-defined]
+    return option
+
+
 def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListView:
     """The grid: icon mode, uniform sizes and batched layout keep 100,000 cards cheap."""
     view = QListView()
@@ -145,10 +186,13 @@ def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListV
     view.setUniformItemSizes(True)
     view.setLayoutMode(QListView.LayoutMode.Batched)
     view.setBatchSize(1000)
-    view.setSpacing(4)
+    view.setSpacing(0)  # the delegate leaves its own gap, so cards can fill a row exactly
     view.setSelectionMode(QListView.SelectionMode.SingleSelection)
     view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
     view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+    # A scroll bar that comes and goes would change the width the cards are fitted to.
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setMouseTracking(True)
     view.setItemDelegate(delegate)
     view.setModel(model)

@@ -37,12 +37,15 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search titles and categories")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(160)
         self.category = QComboBox()
         self.category.setAccessibleName("Category")
         self.category.addItem(ALL_CATEGORIES, None)
-        self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.category.setMinimumContentsLength(12)
+        # Sized to a short name, not the longest one (the list itself shows names in full),
+        # so the bar fits a 1024-pixel window.
+        self.category.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(16)
         self.min_price = _price_box("Lowest price")
         self.max_price = _price_box("Highest price")
         self.sort = QComboBox()
@@ -55,7 +58,7 @@ class FilterBar(QWidget):
         self.diversity.setRange(0, 100)
         self.diversity.setValue(DEFAULT_DIVERSITY)
         self.diversity.setPageStep(10)
-        self.diversity.setMinimumWidth(80)
+        self.diversity.setMinimumWidth(64)
         self.diversity.setMaximumWidth(140)
         self.diversity.setAccessibleName("Diversity")
         self.diversity.setToolTip("0: the closest matches only; higher: more variety")
@@ -72,18 +75,17 @@ class FilterBar(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.search, 2)
+        top.addWidget(self.search, 1)
         _labelled(top, "Category:", self.category)
-        _labelled(top, "Price from", self.min_price)
-        _labelled(top, "to", self.max_price)
         _labelled(top, "Sort:", self.sort)
         top.addWidget(self.clear_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
+        _labelled(bottom, "Price:", self.min_price)
+        _labelled(bottom, "to", self.max_price)
         _labelled(bottom, "Diversity:", self.diversity)
         bottom.addWidget(self.diversity_value)
-        bottom.addSpacing(12)
-        _labelled(bottom, "How many:", self.how_many)
+        _labelled(bottom, "Show:", self.how_many)
         bottom.addWidget(self.more_button)
         self.extra = bottom  # the page adds its own controls (card size) here
         bottom.addStretch(1)
@@ -180,7 +182,8 @@ class FilterBar(QWidget):
 
 def _price_box(name: str) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
-    box.setRange(0.0, 1e9)
+    box.setRange(0.0, 1e7)
+    box.setMinimumWidth(96)  # an explicit minimum: the hint is sized for the largest value
     box.setDecimals(2)
     box.setSingleStep(10.0)
     box.setSpecialValueText("Any")  # shown at 0: no limit

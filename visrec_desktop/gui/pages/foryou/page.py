@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -38,7 +39,15 @@ from visrec_desktop.core.library import (
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
-from visrec_desktop.gui.pages.foryou.delegate import CardDelegate, make_card_view
+from visrec_desktop.gui.pages.foryou.delegate import (
+    CARD_STEP,
+    CARD_WIDTH,
+    MAX_CARD_WIDTH,
+    MIN_CARD_WIDTH,
+    CardDelegate,
+    fit_cards,
+    make_card_view,
+)
 from visrec_desktop.gui.pages.foryou.details import DetailsPanel, plain_label
 from visrec_desktop.gui.pages.foryou.feedback_view import FeedbackDialog
 from visrec_desktop.gui.pages.foryou.filters import FilterBar
@@ -92,7 +101,7 @@ class ForYouPage(Page):
         self.feedback_button.setToolTip("See and take back what you liked, disliked or hid")
         self.feedback_dialog: FeedbackDialog | None = None
 
-        details_scroll = QScrollArea()
+        self.details_scroll = details_scroll = QScrollArea()
         details_scroll.setWidget(self.details)
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -139,6 +148,28 @@ class ForYouPage(Page):
         self.viewer: ImageViewer | None = None
         self.view.doubleClicked.connect(lambda index: self.open_viewer(index.row()))
         self.view.installEventFilter(self)  # Space, Enter: the view would take Space itself
+        self.view.viewport().installEventFilter(self)  # resized: refit the cards
+        self.card_size = QSlider(Qt.Orientation.Horizontal)
+        self.card_size.setRange(MIN_CARD_WIDTH, MAX_CARD_WIDTH)
+        self.card_size.setSingleStep(CARD_STEP)
+        self.card_size.setPageStep(CARD_STEP)
+        self.card_size.setValue(CARD_WIDTH)
+        self.card_size.setMaximumWidth(140)
+        self.card_size.setMinimumWidth(64)
+        self.card_size.setAccessibleName("Card size")
+        self.card_size.setToolTip("Card size (Ctrl + and Ctrl -)")
+        size_label = QLabel("Card size:")
+        size_label.setBuddy(self.card_size)
+        self.filters.extra.addWidget(size_label)
+        self.filters.extra.addWidget(self.card_size)
+        self.card_size.valueChanged.connect(lambda _v: self.fit_cards())
+        for keys, step in (((QKeySequence.StandardKey.ZoomIn, "Ctrl+="), CARD_STEP),
+                           ((QKeySequence.StandardKey.ZoomOut,), -CARD_STEP)):
+            for zoom_key in keys:
+                zoom = QShortcut(QKeySequence(zoom_key), self)
+                zoom.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                zoom.activated.connect(
+                    lambda d=step: self.card_size.setValue(self.card_size.value() + d))
         self.details.image_opened.connect(
             lambda: self.open_viewer(self.view.currentIndex().row()))
         self.details.photo_opened.connect(self.open_photos)
@@ -280,7 +311,9 @@ class ForYouPage(Page):
             self._explain_timer.stop()
             self._shown = None
             self.details.clear()
+            self.details_scroll.hide()  # nothing to show: the grid takes the width
             return
+        self.details_scroll.show()
         key = (rec.catalog_id, rec.item_id)
         same = key == self._shown and not self._explain_stale
         self.details.show_item(rec, self.model.image(current.row()), same_item=same)
@@ -311,7 +344,13 @@ class ForYouPage(Page):
         self.details.refresh_images()
 
     # -- the large viewer -----------------------------------------------------------------------
+    def fit_cards(self) -> int:
+        """Cards of about the chosen size, stretched so that a row fills the grid."""
+        return fit_cards(self.view, self.delegate, self.card_size.value())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_cards()
         if (watched is self.view and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() in OPEN_KEYS
                 and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
