@@ -272,3 +272,32 @@ def test_unknown_subcommand_exits_2() -> None:
     assert proc.returncode == 2
     assert_clean_failure(proc.stderr)
     assert "usage:" in proc.stderr and "frobnicate" in proc.stderr
+
+
+def test_mistyped_command_or_action_suggests_the_closest(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, wanted in ((["recomend"], "did you mean 'recommend'?"),
+                         (["profile", "shw"], "did you mean 'show'?"),
+                         (["privacy", "statsu"], "did you mean 'status'?")):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        assert wanted in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["zzzzzz"])
+    assert "did you mean" not in capsys.readouterr().err  # nothing close: no guess
+
+
+def test_help_says_what_visrec_does_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "your own photos" in out and "front end" not in out
+
+
+def test_profile_and_privacy_alone_show_their_status() -> None:
+    from visrec_desktop.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["profile"]).action == "show"
+    assert parser.parse_args(["privacy"]).action == "status"

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from visrec_desktop import __version__
 from visrec_desktop.cli import catalogs, console, indexing, privacy, security
@@ -25,6 +27,26 @@ from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import DiskFullError, VisrecError
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
+
+DESCRIPTION = ("visrec learns what you like from your own photos, on this computer only, and "
+               "recommends items from the product catalogs you downloaded. Nothing about your "
+               "photos leaves this computer.")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that answers a mistyped command or choice with the closest valid ones."""
+
+    def error(self, message: str) -> NoReturn:
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match:
+            import difflib  # only on a mistake
+
+            choices = re.findall(r"'([^']*)'", match.group(2)) or \
+                [c.strip() for c in match.group(2).split(",")]
+            close = difflib.get_close_matches(match.group(1), choices, n=3, cutoff=0.6)
+            if close:
+                message += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,15 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="log everything, including file "
                         "names in error details (console only; nothing is written to disk)")
 
-    parser = argparse.ArgumentParser(
-        prog="visrec", description=__doc__.splitlines()[0],
+    parser = Parser(
+        prog="visrec", description=DESCRIPTION,
         epilog="With no command, visrec opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"visrec {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (model, store, window) and exit")
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
                         help="with no command: open the app on this data folder")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("index", parents=[common], help="index photo folders (all known ones "
                        "when none given)")

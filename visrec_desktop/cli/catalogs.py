@@ -348,7 +348,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")
-    p.add_argument("action", choices=["show", "exclude", "include", "favourite", "unfavourite",
+    p.add_argument("action", nargs="?", default="show",
+                   choices=["show", "exclude", "include", "favourite", "unfavourite",
                                       "rename", "merge", "reset"])
     p.add_argument("path", nargs="?", metavar="PATH",
                    help="a folder or photo; for rename and merge an interest number N")

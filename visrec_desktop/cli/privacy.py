@@ -71,7 +71,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("privacy", parents=[common], help="privacy budget: status, or lower it")
-    p.add_argument("action", choices=["status", "budget"])
+    p.add_argument("action", nargs="?", default="status", choices=["status", "budget"])
     p.add_argument("value", nargs="?", type=float)
     p.add_argument("--allow-raise", action="store_true",
                    help="with 'budget': raise it (only before the first export)")
