@@ -44,6 +44,7 @@ def test_preview_spends_and_shows_exactly_what_is_saved(qtbot: QtBot, page: Priv
     writes those very bytes' content; the budget display follows."""
     lib = page.ctx.require()
     assert "3 of 3 left" in page.budget_label.text()
+    assert "(0 releases so far)" in page.budget_label.text()
     assert "off by about 1.9" in page.noise_hint.text()  # ε = 0.5: mean |noise| = 1/sinh(0.5)
     page.epsilon.setValue(1.0)
     assert "off by about 0.9" in page.noise_hint.text()
@@ -54,7 +55,7 @@ def test_preview_spends_and_shows_exactly_what_is_saved(qtbot: QtBot, page: Priv
     assert shown == result.document and shown["epsilon"] == 1.0
     assert sum(shown["counts"].values()) >= 0 and len(shown["counts"]) == 48
     assert lib.privacy.status()["spent"] == 1.0
-    assert "2 of 3 left" in page.budget_label.text()
+    assert "2 of 3 left (1 release so far)" in page.budget_label.text()
     out = tmp_path / "interests.json"
     page.save(out)
     assert json.loads(out.read_text("utf-8")) == shown

@@ -126,8 +126,9 @@ class PrivacyPage(Page):
         total, remaining = status["budget"], status["remaining"]
         self.budget_bar.setRange(0, 1000)
         self.budget_bar.setValue(int(1000 * remaining / total) if total else 0)
+        n = len(status["releases"])
         self.budget_label.setText(f"{remaining:g} of {total:g} left "
-                                  f"({len(status['releases'])} releases so far)")
+                                  f"({n} release{'' if n == 1 else 's'} so far)")
         self.lower_budget.setMaximum(total)
         self.lower_budget.setValue(total)
         self.epsilon.setMaximum(max(min(3.0, remaining), 0.05))
