@@ -55,6 +55,7 @@ class DetailsPanel(QWidget):
         self.link_box: QMessageBox | None = None  # the open-link confirmation, while shown
         self._image_path = ""
         self._photo_paths: list[str] = []
+        self._photo_captions: list[str] = []
 
         self.placeholder = plain_label("Select an item to see it here, with the photos of "
                                         "yours it resembles.")
@@ -184,7 +185,7 @@ class DetailsPanel(QWidget):
         self.dislike_button.setChecked(rec.feedback == DISLIKE)
         if not same_item:
             self.item = None
-            self._photo_paths = []
+            self._photo_paths, self._photo_captions = [], []
             self.description_label.clear()
             self.description_label.hide()
             self.url_label.clear()
@@ -217,7 +218,7 @@ class DetailsPanel(QWidget):
         self.why_status.setText("" if item.photo_paths else
                                 "No photos of yours to compare it with yet.")
         self._image_path = str(item.image)
-        self._photo_paths = []
+        self._photo_paths, self._photo_captions = [], []
         for i, (label_widget, score) in enumerate(zip(self.photo_labels, self.photo_scores,
                                                       strict=True)):
             if i < len(item.photo_paths):
@@ -227,6 +228,7 @@ class DetailsPanel(QWidget):
                 name = Path(path).name
                 short = name if len(name) <= 20 else f"{name[:9]}\u2026{name[-10:]}"
                 score.setText(f"{short}\n{percent}")
+                self._photo_captions.append(f"{name}: {percent}")
                 label_widget.setToolTip(literal(f"{name}: {percent}"))
                 label_widget.setAccessibleName(f"Your similar photo {i + 1}, {percent}")
             else:
@@ -239,7 +241,8 @@ class DetailsPanel(QWidget):
         return list(self._photo_paths)
 
     def photo_captions(self) -> list[str]:
-        return [label.toolTip() for label in self.photo_labels[:len(self._photo_paths)]]
+        """Plain text for each of `photo_paths`: file name and similarity."""
+        return list(self._photo_captions)
 
     def _photo_clicked(self, i: int) -> None:
         if i < len(self._photo_paths):
