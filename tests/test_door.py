@@ -214,3 +214,15 @@ def test_index_and_catalog_import_create_the_profile(tmp_path: Path, photos: Pat
     code, _, err = run(capsys, *[values.get(a, a) for a in argv], "-q", "--data-dir", str(new))
     assert code == 0, err
     assert profile_exists(new)
+
+
+def test_data_dir_before_the_command_is_the_same_folder(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """`visrec --data-dir DIR status` (the option before the command) means DIR, not the
+    default profile: a typo there is refused like a typo after the command."""
+    typo = tmp_path / "dta"
+    code, _, err = run(capsys, "--data-dir", str(typo), "status")
+    assert code == 9, err
+    assert f"no profile in {typo}" in err.lower()
+    assert not typo.exists()

@@ -165,3 +165,20 @@ def test_second_window_on_the_same_data_folder_raises_the_first(tmp_path: Path) 
         first.wait(timeout=30)
         reader.join(timeout=10)
     assert any("raised by a second launch" in line for line in lines), lines
+
+
+def test_display_with_no_x_server_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DISPLAY names a display where no X server answers (a stale session, a typo): a plain
+    message and exit code 10 instead of Qt's abort (exit 134, which blames libxcb-cursor0)."""
+    if platform_check.x11_reachable(":8765") is None:
+        pytest.skip("libxcb is not installed: the library check speaks instead")
+    assert platform_check.x11_reachable(":8765") is False
+    for name in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DISPLAY", ":8765")
+    monkeypatch.setattr(platform_check, "plugin_path", lambda name="xcb": REPO)
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: [])
+    why = platform_check.problem()
+    assert why is not None and "no X server answers on display :8765" in why
+    monkeypatch.setattr(platform_check, "x11_reachable", lambda display: True)  # control
+    assert platform_check.problem() is None

@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (model, store, window) and exit")
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
-                        help="with no command: open the app on this data folder")
+                        help="the data folder: the app opens it, and a command after it uses it")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("index", parents=[common], help="index photo folders (all known ones "
@@ -143,6 +143,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     console.install()
     with visible_output():  # a usage error quotes the arguments, file names included
         args = build_parser().parse_args(argv)
+    if getattr(args, "data_dir", None) is None and getattr(args, "gui_data_dir", None):
+        args.data_dir = args.gui_data_dir  # `visrec --data-dir DIR COMMAND`: same folder
     import logging  # after parsing: --version and --help exit before needing it
 
     level = (logging.DEBUG if getattr(args, "debug", False) else

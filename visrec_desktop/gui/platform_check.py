@@ -116,10 +116,38 @@ def problem() -> str | None:
         return None  # a build without the plugin file we know: let Qt say what it needs
     missing = missing_libraries(plugin)
     if not missing:
-        return None
+        return _x11_unreachable()
     packages = sorted({DEBIAN_PACKAGES.get(m, m) for m in missing})
     return ("visrec cannot open its window: the Qt X11 platform plugin needs system libraries "
             f"that are not installed ({', '.join(missing)}).\n"
             "On Debian or Ubuntu, install them with:\n"
             f"    sudo apt-get install {' '.join(packages)}\n"
             "Everything else works from the command line meanwhile: visrec --help")
+
+
+def x11_reachable(display: str | None) -> bool | None:
+    """Whether an X server answers on `display` (None: libxcb itself is missing, so the library
+    check above speaks instead). Qt aborts the process when it cannot connect; this asks first."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    conn = xcb.xcb_connect(display.encode() if display else None, None)
+    try:
+        return conn is not None and xcb.xcb_connection_has_error(conn) == 0
+    finally:
+        if conn is not None:
+            xcb.xcb_disconnect(conn)  # xcb returns an error object, never NULL: free it too
+
+
+def _x11_unreachable() -> str | None:
+    display = os.environ.get("DISPLAY")
+    if not display or x11_reachable(display) is not False:
+        return None
+    return (f"visrec cannot open its window: no X server answers on display {display}. Check "
+            "that your desktop session is running (or DISPLAY is right), or use the command "
+            "line: visrec --help")
