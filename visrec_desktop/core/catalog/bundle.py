@@ -76,6 +76,16 @@ def _file_limit(name: str, limits: Limits) -> int:
     return limits.image_bytes
 
 
+
+def _check_entry(label: str, name: str, size: int, count: int, limits: Limits) -> None:
+    """The per-file limits both bundle kinds enforce: how many files, and this file's size
+    (`count` files accepted so far; `label` names the file in the message)."""
+    if count >= limits.files:
+        raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
+    limit = _file_limit(name, limits)
+    if size > limit:
+        raise CatalogFormatError(f"{label} has {size:,} bytes; the limit is {limit:,}")
+
 def _check_root(names: list[str], kind: str) -> None:
     if CATALOG_FILE in names:
         return
@@ -189,12 +199,7 @@ class _ZipBundle(Bundle):
                 raise CatalogFormatError(f"Zip entry '{name}' is encrypted; refused")
             if info.is_dir():
                 continue
-            if len(files) >= limits.files:
-                raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
-            limit = _file_limit(name, limits)
-            if info.file_size > limit:
-                raise CatalogFormatError(f"Zip entry '{name}' has {info.file_size:,} bytes; the "
-                                         f"limit is {limit:,}")
+            _check_entry(f"Zip entry '{name}'", name, info.file_size, len(files), limits)
             if info.file_size > limits.ratio * max(info.compress_size, 1):
                 raise CatalogFormatError(
                     f"Zip entry '{name}' expands {info.file_size:,} bytes from "
@@ -280,12 +285,7 @@ class _FolderBundle(Bundle):
                     raise CatalogFormatError(f"'{rel}' cannot be read ({exc})") from exc
                 if not stat.S_ISREG(st.st_mode):
                     continue  # sockets, pipes and devices are not bundle files
-                if len(files) >= limits.files:
-                    raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
-                limit = _file_limit(rel, limits)
-                if st.st_size > limit:
-                    raise CatalogFormatError(f"'{rel}' has {st.st_size:,} bytes; the limit is "
-                                             f"{limit:,}")
+                _check_entry(f"'{rel}'", rel, st.st_size, len(files), limits)
                 total += st.st_size
                 if total > limits.total_bytes:
                     raise CatalogFormatError(f"The bundle holds more than "
