@@ -368,6 +368,13 @@ def test_boundary_values_accepted(field: str, value: object) -> None:
     parse_catalog(dumps(doc))
 
 
+def test_a_missing_format_says_it_is_not_a_catalog() -> None:
+    doc = catalog_doc()
+    del doc["format"]
+    with pytest.raises(CatalogFormatError, match='no "format" field, so it is not a visrec'):
+        parse_catalog(dumps(doc))
+
+
 CATALOG_CASES: list[tuple[str, object, str]] = [
     ("format", 2, "Unsupported catalog format 2"),
     ("format", True, "Unsupported catalog format"),

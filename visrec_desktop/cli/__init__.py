@@ -7,8 +7,10 @@ changes one never creates it); 10 the desktop app cannot open a window here (mis
 libraries or no display: the message names the packages); 11 the desktop app is already open
 on this data folder (that window is raised); 12 the index database was damaged and has been
 rebuilt (run the command again); 13 the disk is full (nothing saved was lost); 70 internal
-error; 130 cancelled (Ctrl+C). Damaged records are set aside and reported by `status`, not
-turned into a failure. No traceback reaches the user for an expected failure.
+error; 130 cancelled (Ctrl+C); 141 the output pipe was closed early (`visrec recommend | head`:
+the rest is dropped quietly, as the shell's own tools do). Damaged records are set aside and
+reported by `status`, not turned into a failure. No traceback reaches the user for an
+expected failure.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import DiskFullError, VisrecError
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 
 DESCRIPTION = ("visrec learns what you like from your own photos, on this computer only, and "
                "recommends items from the product catalogs you downloaded. Nothing about your "
@@ -157,8 +160,26 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     """Run the parsed subcommand; an expected failure becomes a message and its exit code."""
     # Catalog and file text is data: whatever is printed shows control characters as escapes.
-    with visible_output():
-        return _run(args)
+    try:
+        with visible_output():
+            code = _run(args)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (`| head`): stop quietly. Point stdout at devnull so
+    the interpreter's final flush does not complain a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return PIPE_CLOSED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -168,6 +189,8 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     try:
         return func(args)
+    except BrokenPipeError:
+        raise  # `run` stops quietly: no message for a reader that left
     except VisrecError as exc:
         print(f"visrec: {exc}", file=sys.stderr)
         return exc.exit_code

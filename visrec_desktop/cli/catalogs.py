@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from visrec_desktop.cli.common import ProgressPrinter, data_folder, library, model_choice
+from visrec_desktop.cli.common import (
+    ProgressPrinter,
+    count,
+    data_folder,
+    library,
+    model_choice,
+)
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.progress import Progress
@@ -18,7 +24,8 @@ if TYPE_CHECKING:
 
 
 def _progress(args: argparse.Namespace) -> Progress:
-    return Progress(None if getattr(args, "quiet", False) else ProgressPrinter())
+    # what a catalog build or import counts is the catalog's item images, not the user's photos
+    return Progress(None if getattr(args, "quiet", False) else ProgressPrinter(unit="images"))
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
@@ -108,8 +115,9 @@ def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     with library(args) as lib:
+        category = lib.category(args.category) if args.category else None
         request = core.BrowseRequest(top=args.top, query=args.search or "", sort=args.sort,
-                                     category=args.category, min_price=args.min_price,
+                                     category=category, min_price=args.min_price,
                                      max_price=args.max_price, diversity=args.diversity)
         if request.problem():
             raise VisrecError(request.problem() or "")
@@ -125,6 +133,14 @@ def cmd_recommend(args: argparse.Namespace) -> int:
               "'visrec index FOLDER' to get recommendations", file=sys.stderr)
     elif profile.thin:
         print(f"note: {thin_note(len(profile.photo_ids))}", file=sys.stderr)
+    if not items:
+        print("No items match: " + ("install a catalog with 'visrec catalog import BUNDLE'"
+                                   if not result.catalogs else
+                                   "try other words, or drop --search, --category or the price "
+                                   "range" if args.search or category or
+                                   args.min_price is not None or args.max_price is not None
+                                   else "every item is hidden or disliked; 'visrec feedback "
+                                   "list' shows them"), file=sys.stderr)
     for n, it in enumerate(items, 1):
         why = it["explanation"]
         print(f"{n:3d}. {it['title']}  [{it['category']}]  {it['price']:.2f} {it['currency']}"
@@ -139,7 +155,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def thin_note(photos: int) -> str:
     """What the CLI says about a profile with few photos."""
-    return (f"your profile is still thin ({photos} photo{'s' if photos != 1 else ''}), so "
+    return (f"your profile is still thin ({count(photos, 'photo')}), so "
             "your likes count for more; index more photos to sharpen it")
 
 
@@ -236,7 +252,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     for r in rows:
         own = "  (your name)" if r["user_named"] else ""
         print(f"#{r['interest']} {r['name']}{own}: weight {r['weight']:.0%}, "
-              f"{r['photos']} photos")
+              f"{count(r['photos'], 'photo')}")
         for p in r["representative_photos"][:3]:
             print(f"     e.g. {p}")
     for p in payload["excluded"]:

@@ -67,11 +67,18 @@ def visible_output() -> Iterator[None]:
         sys.stdout, sys.stderr = streams
 
 
-class ProgressPrinter:
-    """A one-line bar on a terminal, a plain line every few seconds otherwise."""
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and the noun in the right number: "1 photo", "2 photos"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+
+class ProgressPrinter:
+    """A one-line bar on a terminal, a plain line every few seconds otherwise. `unit` names
+    what is counted ("photos" when indexing, "images" for a catalog's items)."""
+
+    def __init__(self, stream: TextIO = sys.stderr, unit: str = "photos") -> None:
         self.stream = stream
+        self.unit = unit
         self.tty = stream.isatty()
         self._last_line = 0.0
 
@@ -81,7 +88,7 @@ class ProgressPrinter:
         eta = "--:--" if s.eta is None else time.strftime("%M:%S", time.gmtime(s.eta))
         if s.eta is not None and s.eta >= 3600:
             eta = time.strftime("%H:%M:%S", time.gmtime(s.eta))
-        text = f"{s.done}/{s.total} photos  {s.rate:5.1f} photos/s  ETA {eta}"
+        text = f"{s.done}/{s.total} {self.unit}  {s.rate:5.1f} {self.unit}/s  ETA {eta}"
         if self.tty:
             width = 30
             filled = int(width * s.done / s.total)
@@ -109,26 +116,52 @@ def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
     elif os.environ.get(env):
         text = os.environ[env]
     elif sys.stdin.isatty():
-        import getpass  # only for a prompt: keeps `visrec --version` quick
-
-        text = getpass.getpass(prompt)
-        if creating and text != getpass.getpass("Repeat it: "):
-            raise PassphraseRequiredError("The two passphrases differ; nothing was created")
+        return _prompt_secret(prompt, creating)
     else:
         raise PassphraseRequiredError(
             f"A passphrase is needed: set {env}, use --passphrase-file, or run in a terminal")
     if creating:
-        score, hint = core.passphrase_strength(text)
-        if len(text) < MIN_PASSPHRASE:
-            raise PassphraseRequiredError(hint)
-        if score < 2:
-            print(f"note: {hint}", file=sys.stderr)
+        problem = _too_weak(text)
+        if problem:
+            raise PassphraseRequiredError(problem)
     return text
+
+
+PROMPT_TRIES = 3
+
+
+def _too_weak(text: str) -> str | None:
+    """Why a new passphrase is refused, or None (a weak but long enough one gets a note)."""
+    score, hint = core.passphrase_strength(text)
+    if len(text) < MIN_PASSPHRASE:
+        return hint
+    if score < 2:
+        print(f"note: {hint}", file=sys.stderr)
+    return None
+
+
+def _prompt_secret(prompt: str, creating: bool) -> str:
+    """Ask at the terminal; a new passphrase that is too short or not repeated the same is
+    asked again (up to PROMPT_TRIES times) instead of ending the command."""
+    import getpass  # only for a prompt: keeps `visrec --version` quick
+
+    for _ in range(PROMPT_TRIES if creating else 1):
+        text = getpass.getpass(prompt)
+        if not creating:
+            return text
+        problem = _too_weak(text)
+        if problem is None:
+            if text == getpass.getpass("Repeat it: "):
+                return text
+            problem = "The two passphrases differ"
+        print(f"{problem.rstrip('.')}. Please choose again.", file=sys.stderr)
+    raise PassphraseRequiredError("No passphrase was chosen; nothing was created")
 
 
 def asker(args: argparse.Namespace) -> Callable[[bool], str]:
     def ask(creating: bool) -> str:
-        if creating:
+        if creating and not args.passphrase_file and not os.environ.get(PASSPHRASE_ENV) \
+                and sys.stdin.isatty():  # said only where the person is about to type one
             print("Creating a new encrypted profile. Choose a passphrase: it cannot be "
                   "recovered if lost.", file=sys.stderr)
         prompt = "New passphrase: " if creating else "Passphrase: "

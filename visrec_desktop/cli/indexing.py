@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from visrec_desktop.cli.common import (
     ProgressPrinter,
+    count,
     data_folder,
     library,
     model_choice,
@@ -58,16 +59,17 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
     for path in report.missing_folders:
         print(f"warning: folder not found, its photos are kept: {path}", file=sys.stderr)
     state = "Cancelled" if report.cancelled else "Done"
-    print(f"{state} in {report.seconds:.1f} s: {report.scanned} photos found, "
+    print(f"{state} in {report.seconds:.1f} s: {count(report.scanned, 'photo')} found, "
           f"{report.embedded} embedded ({report.photos_per_second:.1f}/s), "
           f"{report.linked} recognised by content, {report.unchanged} unchanged, "
           f"{report.removed} removed, {report.skipped} skipped "
           f"(see 'visrec status'); provider {report.provider}.")
     if report.videos:
-        print(f"{report.videos} video{'s' if report.videos != 1 else ''}: video, not indexed.")
+        print(f"{count(report.videos, 'video')}: video, not indexed.")
     if report.not_seen:
-        print(f"note: {report.not_seen} photos were not seen this time (their folder could not "
-              "be read during the scan); they are kept", file=sys.stderr)
+        print(f"note: {count(report.not_seen, 'photo')} {'was' if report.not_seen == 1 else 'were'}"
+              " not seen this time (their folder could not be read during the scan); they are "
+              "kept", file=sys.stderr)
     if report.cancelled:
         print("Everything indexed so far is saved; run the same command to continue.")
 
@@ -97,7 +99,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"Model: {payload['model']} on {payload['provider']}")
     videos = summary.by_reason.get("video", 0)
     print(f"Folders: {len(st.folders)}; indexed files: {summary.files} "
-          f"({summary.photos} distinct photos); skipped: {summary.skipped - videos}")
+          f"({count(summary.photos, 'distinct photo')}); skipped: {summary.skipped - videos}")
     for s in skipped:
         if s.reason != "video":
             print(f"  skipped [{s.reason}] {s.path}: {s.detail}")

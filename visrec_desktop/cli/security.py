@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from visrec_desktop.cli.common import (
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
+    count,
     data_folder,
     read_secret,
 )
@@ -26,13 +28,28 @@ def cmd_lock_status(args: argparse.Namespace) -> int:
         print(f"No profile in {folder} yet: 'visrec index FOLDER' or the app creates one.")
         return 0
     print(f"Profile: {folder} (encrypted, AES-256-GCM)")
-    print(f"Key derivation: {payload['kdf']}")
+    print(f"Key derivation: {describe_kdf(payload['kdf'])}")
     state = "yes" if payload["remembered"] else "no"
     if payload["remembered"]:
         state += ", keychain unlock works" if payload["keychain_unlocks"] else \
             ", but the keychain did not answer: the passphrase will be asked for"
     print(f"Remembered on this device: {state}")
     return 0
+
+
+def describe_kdf(kdf: dict[str, Any]) -> str:
+    """"Argon2id (8 passes over 128 MiB, 4 lanes)" from lock_status's kdf entry."""
+    name = {"argon2id": "Argon2id", "scrypt": "scrypt", "pbkdf2": "PBKDF2"}.get(
+        str(kdf.get("name")), str(kdf.get("name")))
+    parts = []
+    if "iterations" in kdf:
+        parts.append(count(kdf["iterations"], "pass", "passes") + (
+            f" over {kdf['memory_kib'] // 1024} MiB" if "memory_kib" in kdf else ""))
+    if "lanes" in kdf:
+        parts.append(count(kdf["lanes"], "lane"))
+    rest = {k: v for k, v in kdf.items() if k not in ("name", "iterations", "memory_kib", "lanes")}
+    parts += [f"{k}={v}" for k, v in rest.items()]
+    return f"{name} ({', '.join(parts)})" if parts else name
 
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
@@ -69,9 +86,9 @@ def cmd_erase(args: argparse.Namespace) -> int:
             print("Nothing was erased.")
             return 1
     removed = core.erase_profile(folder)
-    print(f"Erased {len(removed)} files. Copies in backups, snapshots or on an SSD's spare "
-          "blocks cannot be reached by any program, but they hold only ciphertext and the key "
-          "file was overwritten first.")
+    print(f"Erased {count(len(removed), 'file')}. Copies in backups, snapshots or on an SSD's "
+          "spare blocks cannot be reached by any program, but they hold only ciphertext and the "
+          "key file was overwritten first.")
     return 0
 
 

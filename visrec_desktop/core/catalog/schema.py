@@ -221,6 +221,9 @@ def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
     if not isinstance(doc, dict):
         raise CatalogFormatError("catalog.json must hold a JSON object")
     fmt = doc.get("format")
+    if "format" not in doc:
+        raise CatalogFormatError('catalog.json has no "format" field, so it is not a visrec '
+                                 "catalog bundle")
     if isinstance(fmt, bool) or fmt != FORMAT:
         raise CatalogFormatError(f"Unsupported catalog format {shorten(fmt)}; this app reads "
                                  f"format {FORMAT}")

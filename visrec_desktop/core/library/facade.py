@@ -326,6 +326,14 @@ class Library:
             names.extend(self.index(info.id).categories)
         return browsing.category_counts(names)
 
+    def category(self, name: str) -> str:
+        """The installed category `name` means, ignoring case and accents. Raises VisrecError
+        naming the closest categories when none matches."""
+        try:
+            return browsing.match_category(name, self.categories())
+        except ValueError as exc:
+            raise VisrecError(str(exc)) from None
+
     def browse(self, request: browsing.BrowseRequest, progress: Progress | None = None
                ) -> browsing.BrowseResult:
         """Rank, search and sort for one screen of browsing (`core.recommend.browse`), with each

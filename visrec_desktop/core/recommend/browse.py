@@ -20,14 +20,33 @@ from visrec_desktop.core.recommend.text import fold, human_order
 
 Key = tuple[str, str]  # (catalog id, item id)
 __all__ = ["MATCH", "NEWEST", "PRICE_DOWN", "PRICE_UP", "SORTS", "BrowseRequest", "BrowseResult",
-           "FeedbackEntry", "category_counts", "next_selection", "order_feedback", "sort_items"]
-
+           "FeedbackEntry", "category_counts", "match_category", "next_selection",
+           "order_feedback", "sort_items"]
 
 
 def category_counts(categories: Iterable[str]) -> list[tuple[str, int]]:
     """Each distinct category with how many items carry it, in `human_order`."""
     counts = Counter(categories)
     return [(name, counts[name]) for name in human_order(counts)]
+
+
+def match_category(name: str, known: Sequence[str]) -> str:
+    """The installed category `name` means: itself, or the one equal to it ignoring case and
+    accents ("trouser" finds "Trouser"). Raises ValueError naming the closest categories when
+    none matches, so a typo is not answered by an empty list."""
+    if name in known:
+        return name
+    folded = {fold(k): k for k in known}
+    if fold(name) in folded:
+        return folded[fold(name)]
+    import difflib  # only on a mistake
+
+    close = [folded[c] for c in difflib.get_close_matches(fold(name), list(folded), n=3,
+                                                          cutoff=0.6)]
+    hint = ("; did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else \
+        (f"; the categories are {', '.join(repr(k) for k in known[:12])}"
+         f"{', ...' if len(known) > 12 else ''}" if known else "; no catalog is installed")
+    raise ValueError(f"No category '{name}' in your catalogs{hint}")
 
 
 def sort_items(recs: Sequence[Recommendation], sort: str,
@@ -92,6 +111,12 @@ class BrowseRequest:
 
     def problem(self) -> str | None:
         """A sentence saying why the request cannot match anything, or None."""
+        if not 0.0 <= self.diversity <= 1.0:
+            return (f"Diversity goes from 0 (closest matches only) to 1 (as varied as "
+                    f"possible), not {self.diversity:g}.")
+        for name, price in (("lowest", self.min_price), ("highest", self.max_price)):
+            if price is not None and not price >= 0:  # `not >=` also catches NaN
+                return f"The {name} price must be a number of 0 or more, not {price:g}."
         if (self.min_price is not None and self.max_price is not None
                 and self.min_price > self.max_price):
             return "The lowest price is above the highest: nothing can match."

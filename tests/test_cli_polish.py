@@ -1,0 +1,165 @@
+"""The command line's manners: plain words, right plurals, a typo answered with a suggestion, a
+bad value refused before any work, a closed pipe met quietly, a weak passphrase asked again."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import rgb, write_jpeg
+from helpers_cli import run
+
+from visrec_desktop.cli import common
+from visrec_desktop.cli.common import PASSPHRASE_ENV, ProgressPrinter, count, read_secret
+from visrec_desktop.cli.security import describe_kdf
+from visrec_desktop.core.errors import PassphraseRequiredError
+from visrec_desktop.core.progress import ProgressState
+from visrec_desktop.core.recommend.browse import BrowseRequest, match_category
+
+GOOD = "seven quiet lanterns over the harbour"
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A profile with three real photos; the first launch installs the demo catalog."""
+    photos = tmp_path / "Pictures"
+    for name in ("chelsea", "coffee", "rocket"):
+        write_jpeg(photos / f"{name}.jpg", rgb(name))
+    code, _, err = run(capsys, "index", str(photos), "-q")
+    assert code == 0, err
+    return photos
+
+
+def test_count_says_one_photo_and_two_photos() -> None:
+    assert count(1, "photo") == "1 photo" and count(2, "photo") == "2 photos"
+    assert count(0, "pass", "passes") == "0 passes" and count(1, "pass", "passes") == "1 pass"
+
+
+def test_match_category_ignores_case_and_accents_and_suggests_on_a_typo() -> None:
+    known = ["Cats & wild cats", "Drinks", "Café scenes"]
+    assert match_category("Drinks", known) == "Drinks"
+    assert match_category("cafe SCENES", known) == "Café scenes"
+    with pytest.raises(ValueError, match="did you mean 'Cats & wild cats'"):
+        match_category("cats and wild cats", known)
+    with pytest.raises(ValueError, match="the categories are 'Cats & wild cats', 'Drinks'"):
+        match_category("Zzzz", known)
+    with pytest.raises(ValueError, match="no catalog is installed"):
+        match_category("Drinks", [])
+
+
+@pytest.mark.parametrize(("request_", "says"), [
+    (BrowseRequest(diversity=5), "Diversity goes from 0"),
+    (BrowseRequest(diversity=-0.1), "Diversity goes from 0"),
+    (BrowseRequest(min_price=-3), "lowest price must be a number of 0 or more"),
+    (BrowseRequest(max_price=float("nan")), "highest price must be"),
+    (BrowseRequest(min_price=100, max_price=50), "lowest price is above the highest"),
+])
+def test_browse_request_names_what_is_wrong(request_: BrowseRequest, says: str) -> None:
+    assert says in (request_.problem() or "")
+
+
+def test_browse_request_within_range_has_no_problem() -> None:
+    assert BrowseRequest(diversity=0, min_price=0, max_price=0).problem() is None
+    assert BrowseRequest(diversity=1).problem() is None
+
+
+def test_recommend_answers_a_category_typo_and_a_bad_diversity(
+        indexed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "--category", "cats and wild cat")
+    assert code == 1 and not out
+    assert "No category 'cats and wild cat'" in err and "did you mean 'Cats & wild cats'" in err
+    code, out, _ = run(capsys, "recommend", "--category", "CATS & WILD CATS", "--top", "3",
+                       "--json")
+    assert code == 0 and out.count('"category": "Cats & wild cats"') == 3
+    code, out, err = run(capsys, "recommend", "--diversity", "5")
+    assert code == 1 and not out and "Diversity goes from 0" in err
+
+
+def test_recommend_says_why_nothing_matches(indexed: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "recommend", "--search", "zebra-striped teapot")
+    assert code == 0 and not out
+    assert "No items match: try other words" in err
+
+
+def test_closed_pipe_stops_quietly(indexed: Path) -> None:
+    """`visrec recommend | head -1`: no 'Broken pipe' message, exit 141 like the shell's tools."""
+    proc = subprocess.Popen([sys.executable, "-m", "visrec_desktop", "recommend", "--top", "150"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader leaves, as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert b"1. " in first
+    assert "Broken pipe" not in err and "Traceback" not in err and "Exception" not in err
+
+
+def test_lock_status_describes_the_key_derivation_in_words(
+        indexed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "lock-status")
+    assert code == 0, err
+    # the tests use the fast KDF (VISREC_INSECURE_FAST_KDF): 1 pass over 8 MiB, 1 lane
+    assert "Key derivation: Argon2id (1 pass over 8 MiB, 1 lane)" in out and "{" not in out
+    assert describe_kdf({"name": "scrypt", "n": 131072, "r": 8, "p": 1}) == \
+        "scrypt (n=131072, r=8, p=1)"
+
+
+def test_no_creation_speech_when_nobody_is_typing(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """With the passphrase in the environment, creating a profile says nothing about choosing
+    one (that sentence is for the person at the prompt)."""
+    write_jpeg(tmp_path / "p" / "coffee.jpg", rgb("coffee"))
+    code, out, err = run(capsys, "index", str(tmp_path / "p"), "-q")
+    assert code == 0, err
+    assert "Choose a passphrase" not in err and "1 photo found" in out
+
+
+def _typed(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
+    """Answer getpass prompts from `answers` at a pretend terminal; returns the prompts."""
+    import getpass
+
+    asked: list[str] = []
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+
+    def fake(prompt: str = "") -> str:
+        asked.append(prompt)
+        return answers.pop(0)
+
+    monkeypatch.setattr(getpass, "getpass", fake)
+    return asked
+
+
+def test_a_weak_or_mistyped_new_passphrase_is_asked_again(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    asked = _typed(monkeypatch, ["short", GOOD, GOOD + "!", GOOD, GOOD])
+    assert read_secret(None, PASSPHRASE_ENV, "New passphrase: ", True) == GOOD
+    assert asked == ["New passphrase: ", "New passphrase: ", "Repeat it: ", "New passphrase: ",
+                     "Repeat it: "]
+    err = capsys.readouterr().err
+    assert "Too short" in err and "The two passphrases differ. Please choose again." in err
+
+
+def test_the_new_passphrase_prompt_gives_up_after_three_tries(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _typed(monkeypatch, ["short"] * common.PROMPT_TRIES)
+    with pytest.raises(PassphraseRequiredError, match="nothing was created"):
+        read_secret(None, PASSPHRASE_ENV, "New passphrase: ", True)
+
+
+def test_an_existing_passphrase_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _typed(monkeypatch, ["whatever was typed"])
+    assert read_secret(None, PASSPHRASE_ENV, "Passphrase: ", False) == "whatever was typed"
+    assert asked == ["Passphrase: "]
+
+
+def test_progress_names_what_it_counts() -> None:
+    stream = io.StringIO()
+    ProgressPrinter(stream, unit="images")(ProgressState(stage="embedding", done=3, total=3,
+                                                         rate=2.0, eta=0.0))
+    assert "3/3 images" in stream.getvalue() and "images/s" in stream.getvalue()
