@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,21 @@ def measure_bound(paths: list[Path], sample: int = 24, batch: int = 8) -> dict[s
             "decode_bound_per_s": cores / decode_s}
 
 
+def _converted(jpegs: list[Path], out: Path, suffix: str,
+               write: Callable[[Path, Path], None]) -> list[Path]:
+    """`write(src, tmp)` once per camera JPEG into `out`, kept between runs; a half-written
+    file never takes the final name."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for src in jpegs:
+        dest = out / (src.stem + suffix)
+        if not dest.exists():
+            write(src, dest.with_suffix(".tmp"))
+            dest.with_suffix(".tmp").replace(dest)
+        paths.append(dest)
+    return paths
+
+
 def heic_set(jpegs: list[Path], cache: Path) -> list[Path] | str:
     """HEIC copies (quality 90) of the camera JPEGs, or why they cannot be made."""
     try:
@@ -59,40 +75,32 @@ def heic_set(jpegs: list[Path], cache: Path) -> list[Path] | str:
         from PIL import Image
     except ImportError:
         return "needs pillow-heif in the bench environment (pip install pillow-heif)"
-    out = cache / HEIC_DIR
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for src in jpegs:
-        dest = out / (src.stem + ".heic")
-        if not dest.exists():
-            with Image.open(src) as im:
-                heif = pillow_heif.from_pillow(im.convert("RGB"))
-                # x265's fastest preset: encoding speed matters here, decoding is measured
-                heif.save(dest.with_suffix(".tmp"), quality=90, format="HEIF",
-                          enc_params={"preset": "ultrafast"})
-            dest.with_suffix(".tmp").replace(dest)
-        paths.append(dest)
-    return paths
+
+    def write(src: Path, tmp: Path) -> None:
+        with Image.open(src) as im:
+            heif = pillow_heif.from_pillow(im.convert("RGB"))
+            # x265's fastest preset: encoding speed matters here, decoding is measured
+            heif.save(tmp, quality=90, format="HEIF", enc_params={"preset": "ultrafast"})
+
+    return _converted(jpegs, cache / HEIC_DIR, ".heic", write)
 
 
 def dng_set(jpegs: list[Path], cache: Path) -> list[Path] | str:
     """DNGs (12-bit RGGB sensor data + the camera JPEG as full-size preview), or why not."""
     try:
         import cv2
+        import imagecodecs  # noqa: F401  (tifffile's JPEG encoder for the preview)
         import tifffile
     except ImportError:
         return "needs tifffile and imagecodecs in the bench environment"
-    out = cache / DNG_DIR
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for src in jpegs:
-        dest = out / (src.stem + ".dng")
-        if not dest.exists():
-            rgb = cv2.cvtColor(cv2.imread(str(src)), cv2.COLOR_BGR2RGB)
-            _write_dng(dest.with_suffix(".tmp"), rgb, tifffile)
-            dest.with_suffix(".tmp").replace(dest)
-        paths.append(dest)
-    return paths
+
+    def write(src: Path, tmp: Path) -> None:
+        bgr = cv2.imread(str(src))
+        if bgr is None:
+            raise OSError(f"cannot read {src}")
+        _write_dng(tmp, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), tifffile)
+
+    return _converted(jpegs, cache / DNG_DIR, ".dng", write)
 
 
 def _write_dng(path: Path, rgb: np.ndarray, tifffile: Any) -> None:
