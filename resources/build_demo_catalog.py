@@ -79,7 +79,7 @@ RESOURCES = REPO / "resources"
 DEFAULT_OUT = RESOURCES / "demo_catalog.zip"
 DEFAULT_LICENSES = RESOURCES / "demo_catalog_LICENSES.md"
 PUBLIC_KEY = RESOURCES / "demo_catalog_publisher.pub"
-TAXONOMY = RESOURCES / "taxonomy" / "interests-v1.json"
+TAXONOMY = RESOURCES / "taxonomy" / "interests-v2.json"
 DEFAULT_CACHE = Path.home() / ".cache" / "visrec-demo"
 DEFAULT_KEY = Path.home() / ".config" / "visrec-demo" / "publisher.key"
 

@@ -38,7 +38,7 @@ PACKAGES: dict[str, Package] = {p.name: p for p in (
     Package("gcompris-qt-data", "3.1-2", "usr/share/gcompris-qt/rcc/", ""),
 )}
 
-# Category names of resources/taxonomy/interests-v1.json (the build checks that they are).
+# Category names of resources/taxonomy/interests-v2.json (the build checks that they are).
 LANDSCAPES = "Landscapes & nature"
 PLANTS = "Plants & flowers"
 BUILDINGS = "Buildings & architecture"

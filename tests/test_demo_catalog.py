@@ -38,7 +38,7 @@ FASHION_MNIST_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", 
 
 
 def _taxonomy_names() -> set[str]:
-    doc = json.loads((RESOURCES / "taxonomy" / "interests-v1.json").read_text("utf-8"))
+    doc = json.loads((RESOURCES / "taxonomy" / "interests-v2.json").read_text("utf-8"))
     return {c["name"] for c in doc["categories"]}
 
 

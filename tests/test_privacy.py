@@ -44,7 +44,7 @@ from visrec_desktop.core.privacy.mechanism import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "docs" / "export-schema.json"
-TAXONOMY = ROOT / "resources" / "taxonomy" / "interests-v1.json"
+TAXONOMY = ROOT / "resources" / "taxonomy" / "interests-v2.json"
 DAY = date(2025, 6, 1)
 DRAWS = 20_000
 SIGNIFICANCE = 1e-4  # fixed and generous: a correct sampler fails one test in 10,000 runs

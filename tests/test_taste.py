@@ -134,6 +134,14 @@ def test_names_come_from_the_interest_taxonomy() -> None:
         assert it.phrase == it.label.lower()
 
 
+def test_a_rocket_launch_is_named_a_spacecraft_not_a_weapon() -> None:
+    """skimage's rocket photo: the model says 'missile' and 'projectile', which WordNet files
+    under weapons; the interest is named after what the photos show, in plain words."""
+    _, tags = shots(ROCKET, PER_GROUP)
+    name = bundled_namer().name(tags)
+    assert (name.name, name.subject) == ("Aircraft & spacecraft", "rocket")
+
+
 def test_an_interest_whose_tags_disagree_is_mixed() -> None:
     """When no category gets MIXED_BELOW of the tag votes, the interest is 'Mixed' and its
     subject names the two leading categories in plain words."""

@@ -1,4 +1,4 @@
-"""The public interest taxonomy (resources/taxonomy/interests-v1.json): its shape, that every
+"""The public interest taxonomy (resources/taxonomy/interests-v2.json): its shape, that every
 ImageNet-1k class lands in exactly one sensible category, and that build_taxonomy.py rebuilds
 the committed file byte for byte when WordNet 3.0 and the timm wheel are available locally."""
 
@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TAXONOMY_DIR = REPO / "resources" / "taxonomy"
-TAXONOMY = TAXONOMY_DIR / "interests-v1.json"
+TAXONOMY = TAXONOMY_DIR / "interests-v2.json"
 BUILDER = TAXONOMY_DIR / "build_taxonomy.py"
 LABELS = REPO / "models" / "imagenet_labels.txt"
 DOC = REPO / "docs" / "taxonomy.md"
@@ -61,7 +61,7 @@ def test_header(taxonomy: dict[str, Any]) -> None:
         "imagenet",
     ]
     assert taxonomy["id"] == "visrec-interests"
-    assert taxonomy["version"] == 1
+    assert taxonomy["version"] == 2
     assert TAXONOMY.name == f"interests-v{taxonomy['version']}.json"
     assert "WordNet 3.0" in taxonomy["source"]
     assert "Apache-2.0" in taxonomy["licence"] and "Princeton" in taxonomy["licence"]
@@ -155,7 +155,15 @@ def test_labels_file_matches(labels: list[str]) -> None:
         ("analog clock", "clocks-measuring"),
         ("stethoscope", "health-science"),
         ("rifle", "military"),
+        ("tank", "military"),
+        # craft go by what the photo shows, not by their military use
+        ("warplane", "aircraft"),
+        ("missile", "aircraft"),
+        ("submarine", "boats"),
+        ("aircraft carrier", "boats"),
         # overrides
+        ("projectile", "aircraft"),
+        ("bow", "sports"),
         ("home theater", "tv-audio-phones"),
         ("spider web", "insects-spiders"),
         ("monitor", "computers"),
@@ -194,6 +202,6 @@ def test_build_reproduces_committed_file(tmp_path: Path) -> None:
     out = tmp_path / "interests.json"
     assert builder.main(["--out", str(out)]) == 0
     assert out.read_bytes() == TAXONOMY.read_bytes(), (
-        "build_taxonomy.py no longer reproduces interests-v1.json: if the mapping changed "
+        "build_taxonomy.py no longer reproduces interests-v2.json: if the mapping changed "
         "on purpose, bump the taxonomy version"
     )

@@ -1,4 +1,4 @@
-"""Build interests-v1.json: one coarse interest category for each ImageNet-1k class.
+"""Build interests-vN.json (N = VERSION): one coarse interest category for each ImageNet-1k class.
 
 Each class of the model (an ImageNet-1k WordNet synset, `n` + the 8-digit offset of
 its line in WordNet 3.0's data.noun) is walked up its hypernym graph (`@` and `@i`
@@ -21,7 +21,7 @@ Inputs, both read offline (standard library only, any Python 3.10+):
 
 Run from anywhere:
 
-    python resources/taxonomy/build_taxonomy.py          # writes interests-v1.json
+    python resources/taxonomy/build_taxonomy.py          # writes interests-vN.json
     python resources/taxonomy/build_taxonomy.py --show   # category -> class names
     python resources/taxonomy/build_taxonomy.py --check  # exit 1 if the file is stale
 
@@ -51,7 +51,7 @@ WHEEL_GLOB = "timm-*.whl"
 SYNSETS_IN_WHEEL = "timm/data/_info/imagenet_synsets.txt"
 
 TAXONOMY_ID = "visrec-interests"
-VERSION = 1
+VERSION = 2
 OUT = HERE / f"interests-v{VERSION}.json"
 NUM_CLASSES = 1000
 # Labels that models/make_imagenet_labels.py renamed because two classes share a lemma.
@@ -159,7 +159,13 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fungi", ("fungus.n.01",)),
     ("plants-flowers", ("plant.n.02", "plant_part.n.01")),
     ("landscapes", ("geological_formation.n.01",)),
-    # --- weapons (before vehicles, clothing and hats) -----------------------------
+    # --- craft (before weapons): WordNet files warships, warplanes and rockets under
+    # military vehicles and weapons, but a photo of one shows a ship, a plane or a rocket
+    # (a launch, an air show, a museum ship), and naming it "weapons" misleads.
+    ("boats", ("vessel.n.02", "paddlewheel.n.01")),
+    ("aircraft", ("aircraft.n.01", "spacecraft.n.01", "rocket.n.01", "airfoil.n.01",
+                  "parachute.n.01")),
+    # --- weapons (before the other vehicles, clothing and hats) -------------------
     ("military", (
         "weapon.n.01", "military_vehicle.n.01", "armor.n.01",
         "armor_plate.n.01", "military_uniform.n.01", "sheath.n.01", "gasmask.n.01",
@@ -177,8 +183,6 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("trucks-buses", ("truck.n.01", "bus.n.01", "self-propelled_vehicle.n.01",
                       "lifting_device.n.01")),
-    ("boats", ("vessel.n.02", "paddlewheel.n.01")),
-    ("aircraft", ("aircraft.n.01", "spacecraft.n.01", "airfoil.n.01", "parachute.n.01")),
     # --- places ---------------------------------------------------------------------
     ("shops", ("mercantile_establishment.n.01", "restaurant.n.01",
                "vending_machine.n.01")),
@@ -286,7 +290,9 @@ OVERRIDES: dict[int, str] = {
     638: "clothing",  # maillot: dance tights; WordNet files hosiery under footwear
     664: "computers",  # monitor: WordNet's sense is signal-checking gear; photos are screens
     676: "dogs",  # muzzle: the restraint is photographed on dogs
+    456: "sports",  # bow: WordNet's sense is the weapon; the photos are archery bows
     723: "toys-games",  # pinwheel: WordNet's sense is a machine wheel; photos are the toy
+    744: "aircraft",  # projectile: the photos are rockets at launch, as for class 657 missile
     798: "office-school",  # slide rule: a school calculating tool, filed under computers
     815: "insects-spiders",  # spider web: filed under traps (devices); photos are real webs
     830: "health-science",  # stretcher: a medical litter, filed under conveyances

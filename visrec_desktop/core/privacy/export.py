@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 EXPORT_FORMAT = "visrec-dp-export/1"
 DEFAULT_BUDGET = DP_BUDGET.default
-TAXONOMY_FILE = "taxonomy/interests-v1.json"
+TAXONOMY_FILE = "taxonomy/interests-v2.json"
 UNIT = "one photo: adding or removing any one photo changes at most one count, by 1"
 
 

@@ -1,5 +1,5 @@
 """Names a person understands for interests: a category of the public interest taxonomy
-(resources/taxonomy/interests-v1.json, e.g. "Plants & flowers") and, where one stands out, the
+(resources/taxonomy/interests-v2.json, e.g. "Plants & flowers") and, where one stands out, the
 interest's most typical subject ("daisy"), never a list of model classes.
 
 Each photo's tags (the model's top-5 ImageNet classes with probabilities) vote for the taxonomy
@@ -17,12 +17,15 @@ from functools import cache
 
 from visrec_desktop.core.config import resource_path
 
-TAXONOMY_FILE = "taxonomy/interests-v1.json"
+TAXONOMY_FILE = "taxonomy/interests-v2.json"
 LABELS_FILE = "imagenet_labels.txt"
 MIXED_BELOW = 0.3  # share of the tag votes the leading category needs to name the interest
 SUBJECT_ABOVE = 0.25  # share of its category's votes a class needs to be the subject
 MIXED = "Mixed"
 UNTAGGED = "Photos"
+# Model labels that name a subject wrongly in plain words: ImageNet's "missile" and
+# "projectile, missile" photos are mostly rockets at launch, as are the photos people take.
+SUBJECT_WORDS = {"missile": "rocket", "projectile": "rocket"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Namer:
         inside = sorted(((m, t) for t, m in by_tag.items() if self.category_of[t] == best),
                         key=lambda mt: (-mt[0], mt[1]))
         subject = inside[0][1] if inside and inside[0][0] >= SUBJECT_ABOVE * mass else ""
+        subject = SUBJECT_WORDS.get(subject, subject)
         return InterestName(self.categories[best], subject, share)
 
 
