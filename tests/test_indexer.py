@@ -24,7 +24,7 @@ from PIL import Image
 
 from visrec_desktop.core.errors import StoreError
 from visrec_desktop.core.inference.embedder import Embedder
-from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
+from visrec_desktop.core.ingest.indexer import FolderProgress, Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.core.store.database import Store
 
@@ -572,3 +572,31 @@ def test_videos_are_counted_and_reported_not_indexed(store: Store, embedder: Emb
     again = index(store, embedder, photo_folder)
     assert (again.videos, again.skipped, again.unchanged) == (2, 0, N_PHOTOS)
     assert store.generation() == generation
+
+
+def test_progress_carries_per_folder_figures(store: Store, embedder: Embedder,
+                                             photo_folder: Path, tmp_path: Path) -> None:
+    """Each update names the folders of the run with photos found, indexed and skipped so
+    far; the last one has the final figures, and a rerun counts unchanged photos as indexed."""
+    (photo_folder / "album_a" / "broken.jpg").write_bytes(b"\xff\xd8\xff not a photo")
+    gone = tmp_path / "unplugged"
+    gone.mkdir()
+    index(store, embedder, gone)
+    gone.rmdir()
+    states: list[ProgressState] = []
+    report = index(store, embedder, photo_folder, progress=Progress(states.append))
+    details = [s.detail for s in states if s.detail]
+    assert details and all(isinstance(f, FolderProgress) for d in details for f in d)
+    final = {f.path: f for f in details[-1]}
+    ours = final[photo_folder]
+    assert (ours.found, ours.indexed, ours.skipped, ours.scanned) == \
+        (N_PHOTOS + 1, N_PHOTOS, 1, True)
+    assert report.indexed == N_PHOTOS and report.skipped == 1
+    assert any(f.path == photo_folder and f.indexed < N_PHOTOS for d in details for f in d)
+
+    states.clear()
+    index(store, embedder, progress=Progress(states.append))  # every known folder
+    rerun = {f.path: f for f in states[-1].detail}
+    assert (rerun[photo_folder].found, rerun[photo_folder].indexed,
+            rerun[photo_folder].skipped) == (N_PHOTOS + 1, N_PHOTOS, 1)
+    assert rerun[gone].missing and rerun[gone].found == 0

@@ -10,8 +10,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from visrec_desktop.core.errors import Cancelled
+
+# An ETA is only given once the throughput was measured after the first items (which carry the
+# model load and the pipeline filling up): this long, and over this many items, after them.
+WARMUP_SECONDS = 2.0
+WARMUP_ITEMS = 3
 
 
 @dataclass(frozen=True)
@@ -19,8 +25,9 @@ class ProgressState:
     done: int
     total: int
     rate: float  # items per second, smoothed
-    eta: float | None  # seconds remaining, None while unknown
+    eta: float | None  # seconds remaining, None while it cannot be measured yet
     stage: str
+    detail: Any = None  # what a stage adds for a front end (per-folder counts, say)
 
 
 class Progress:
@@ -40,6 +47,9 @@ class Progress:
         self._stage = ""
         self._rate = 0.0
         self._mark = (time.monotonic(), 0)
+        self._warm: tuple[float, int] | None = None  # (time, done) after the first advance
+        self._detail: Any = None
+        self._paused_at = 0.0
         self._last_emit = 0.0
 
     @property
@@ -55,9 +65,17 @@ class Progress:
         self._running.set()  # a paused worker must wake up to see the cancel
 
     def pause(self) -> None:
+        with self._lock:
+            if self._running.is_set():
+                self._paused_at = time.monotonic()
         self._running.clear()
 
     def resume(self) -> None:
+        with self._lock:
+            if not self._running.is_set() and self._warm is not None:
+                # time spent paused is no throughput: the measurement starts that much later
+                t0, d0 = self._warm
+                self._warm = (t0 + time.monotonic() - self._paused_at, d0)
         self._running.set()
 
     def checkpoint(self) -> None:
@@ -70,12 +88,15 @@ class Progress:
         with self._lock:
             self._total, self._done, self._stage = total, 0, stage
             self._rate, self._mark = 0.0, (time.monotonic(), 0)
+            self._warm = None
         self._emit(force=True)
 
     def advance(self, n: int = 1) -> None:
         with self._lock:
             self._done += n
             now = time.monotonic()
+            if self._warm is None:
+                self._warm = (now, self._done)
             t0, d0 = self._mark
             if now - t0 >= 0.5:
                 inst = (self._done - d0) / (now - t0)
@@ -83,11 +104,29 @@ class Progress:
                 self._mark = (now, self._done)
         self._emit(force=self._done >= self._total)
 
+    def note(self, detail: Any, force: bool = False) -> None:
+        """Attach `detail` (an immutable value) to the updates from now on, and send one
+        unless one was sent less than `min_interval` ago (or `force`)."""
+        with self._lock:
+            self._detail = detail
+        self._emit(force=force)
+
     def state(self) -> ProgressState:
         with self._lock:
-            remaining = max(self._total - self._done, 0)
-            eta = remaining / self._rate if self._rate > 0 else None
-            return ProgressState(self._done, self._total, self._rate, eta, self._stage)
+            return ProgressState(self._done, self._total, self._rate, self._eta(),
+                                 self._stage, self._detail)
+
+    def _eta(self) -> float | None:
+        """Seconds left at the throughput measured since the first advance, once that
+        measurement spans WARMUP_SECONDS and WARMUP_ITEMS; None before (the first batch
+        includes loading the model, so a guess from it is far off)."""
+        if self._warm is None:
+            return None
+        t0, d0 = self._warm
+        elapsed, items = time.monotonic() - t0, self._done - d0
+        if elapsed < WARMUP_SECONDS or items < WARMUP_ITEMS:
+            return None
+        return max(self._total - self._done, 0) * elapsed / items
 
     def _emit(self, force: bool = False) -> None:
         if self._on_update is None:

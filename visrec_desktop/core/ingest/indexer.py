@@ -86,6 +86,19 @@ class IndexReport:
         return Changes(photos=True, profile=moved)
 
 
+@dataclass(frozen=True)
+class FolderProgress:
+    """One folder's figures during a run, sent as `ProgressState.detail` (a tuple of these, in
+    the order the folders are walked) so a front end can fill its folder list as it goes."""
+
+    path: Path
+    found: int  # photo files found so far (videos not counted)
+    indexed: int  # of those, indexed: before this run (unchanged) or by it
+    skipped: int  # of those, left out with a reason
+    scanned: bool  # the walk of this folder is over
+    missing: bool = False  # the folder is not there (an unplugged drive, say)
+
+
 @dataclass
 class _Work:
     path: Path
@@ -146,6 +159,16 @@ class Indexer:
         self.spec = embedder.spec
         self.model_id = embedding_space(embedder.spec.model_id, self.options.enhancements)
         self._known: dict[bytes, int] = {}
+        self._counts: dict[int, list[Any]] = {}  # folder id -> [path, found, indexed, skipped,
+        self._noted = 0.0  #                                     scanned, missing]
+
+    def _note(self, progress: Progress, force: bool = False) -> None:
+        """Send the per-folder figures, at most every 0.1 s unless `force`."""
+        now = time.monotonic()
+        if not force and now - self._noted < 0.1:
+            return
+        self._noted = now
+        progress.note(tuple(FolderProgress(*c) for c in self._counts.values()), force=force)
 
     # -- stage 1: compare the disk with the index -------------------------------------------
     def _plan(self, folders: list[Folder], report: IndexReport, progress: Progress
@@ -157,14 +180,19 @@ class Indexer:
         retry = set(RETRY_REASONS)
         if self.store.get_meta("limits") != self._limits():
             retry.add("too_large")
+        self._counts = {f.id: [f.path, 0, 0, 0, False, False] for f in folders}
+        self._note(progress, force=True)
         for folder in folders:
+            counts = self._counts[folder.id]
             if not folder.path.is_dir():
                 report.missing_folders.append(folder.path)
+                counts[4] = counts[5] = True
                 continue  # an unplugged drive must not erase its photos from the index
             states = self.store.file_states(folder.id)
             unlisted: list[Path] = []
             for item in walk(folder.path, self.options.exclude):
                 progress.checkpoint()
+                self._note(progress)
                 key = self.store.path_key(item.path)
                 if key in seen:
                     continue
@@ -174,6 +202,8 @@ class Indexer:
                         unlisted.append(item.path)
                     problems.append(FileRecord(item.path, key, folder.id, 0, 0, "skipped",
                                                item.reason, item.detail))
+                    counts[1] += 1
+                    counts[3] += 1
                     continue
                 assert isinstance(item, Found)
                 state = states.get(key)
@@ -186,14 +216,18 @@ class Indexer:
                                                    VIDEO_DETAIL))
                     continue
                 report.scanned += 1
+                counts[1] += 1
                 if (state is not None and state.size == item.size
                         and state.mtime_ns == item.mtime_ns
                         and (state.photo_model == self.model_id if state.status == "ok"
                              else state.reason not in retry)):
                     report.unchanged += 1
+                    counts[2 if state.status == "ok" else 3] += 1
                     continue
                 work.append(_Work(item.path, key, folder.id, item.size, item.mtime_ns))
             gone.extend(self._gone([k for k in states if k not in seen], unlisted, report))
+            counts[4] = True
+            self._note(progress, force=True)
         return work, problems, gone
 
     def _gone(self, unseen: list[bytes], unlisted: list[Path], report: IndexReport
@@ -289,6 +323,10 @@ class Indexer:
         def flush() -> None:
             nonlocal last_flush
             self._flush(batch, records, report)
+            for record in records:
+                if record.folder_id in self._counts:
+                    self._counts[record.folder_id][2 if record.status == "ok" else 3] += 1
+            self._note(progress)
             progress.advance(len(records))
             batch.clear()
             records.clear()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from visrec_desktop.core.catalog.install import ImportReport, InstalledCatalog
     from visrec_desktop.core.inference.embedder import Tag
     from visrec_desktop.core.inference.manifest import ModelSpec, load_model_spec
-    from visrec_desktop.core.ingest.indexer import IndexReport
+    from visrec_desktop.core.ingest.indexer import FolderProgress, IndexReport
     from visrec_desktop.core.ingest.pipeline import preview
     from visrec_desktop.core.library.account import (
         change_passphrase,
@@ -94,7 +94,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.catalog.install": ("ImportReport", "InstalledCatalog"),
     "visrec_desktop.core.inference.embedder": ("Tag",),
     "visrec_desktop.core.inference.manifest": ("ModelSpec", "load_model_spec"),
-    "visrec_desktop.core.ingest.indexer": ("IndexReport",),
+    "visrec_desktop.core.ingest.indexer": ("FolderProgress", "IndexReport"),
     "visrec_desktop.core.ingest.pipeline": ("preview",),
     "visrec_desktop.core.privacy.export": ("ExportResult",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
@@ -121,6 +121,7 @@ __all__ = [
     "ExplainedItem",
     "ExportResult",
     "FeedbackEntry",
+    "FolderProgress",
     "FolderSummary",
     "ImportReport",
     "IndexReport",
