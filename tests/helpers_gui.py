@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 
 def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
@@ -26,3 +28,56 @@ def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
     event = QDropEvent(QPointF(centre), *args)
     QApplication.sendEvent(widget, event)
     return event
+
+
+class DialogAnswer:
+    """Answers the next modal dialogs the way a person does: reads each, types into its line
+    edits (`fill`: accessible name -> text), then clicks the button whose text is given (or
+    presses Escape for None). `then` lists the answers to the dialogs that follow. Polls with
+    a timer, since a modal dialog blocks the test until it is closed."""
+
+    _live: ClassVar[list[DialogAnswer]] = []
+
+    def __init__(self, button: str | None, fill: dict[str, str] | None = None,
+                 then: list[tuple[str | None, dict[str, str]]] | None = None) -> None:
+        self.steps = [(button, fill or {}), *(then or [])]
+        self.texts: list[str] = []  # what the first dialog said
+        self.buttons: list[str] = []  # the texts of its buttons
+        self.said: list[list[str]] = []  # every dialog's labels, in order
+        self.pressed: list[list[str]] = []  # every dialog's buttons, in order
+        self._last: QWidget | None = None
+        DialogAnswer._live.append(self)  # kept alive until it has answered
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    @property
+    def answered(self) -> bool:
+        return len(self.said) >= 1
+
+    def _poll(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible() or dialog is self._last:
+            return
+        self._last = dialog
+        button, fill = self.steps[len(self.said)]
+        self.said.append([w.text() for w in dialog.findChildren(QLabel) if w.text()])
+        buttons = [b for b in dialog.findChildren(QAbstractButton) if b.isVisible()]
+        self.pressed.append([b.text().replace("&", "") for b in buttons])
+        self.texts, self.buttons = self.said[0], self.pressed[0]
+        if len(self.said) == len(self.steps):
+            self._timer.stop()
+            DialogAnswer._live.remove(self)
+        for edit in dialog.findChildren(QLineEdit):
+            if edit.accessibleName() in fill:
+                QTest.keyClicks(edit, fill[edit.accessibleName()])
+        if button is None:
+            QTest.keyClick(dialog, Qt.Key.Key_Escape)
+            return
+        [chosen] = [b for b in buttons if b.text().replace("&", "") == button]
+        assert chosen.isEnabled(), f"{button} is disabled"
+        chosen.click()
+
+    def text(self) -> str:
+        return "\n".join(self.texts)

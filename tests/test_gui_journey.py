@@ -52,7 +52,7 @@ from visrec_desktop.core.recommend.rank import LIKE
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.unlock import open_store
 from visrec_desktop.gui.main_window import MainWindow
-from visrec_desktop.gui.pages import profile_page as profile_page_module
+from visrec_desktop.gui.pages import profile_choices as profile_page_module
 from visrec_desktop.gui.pages.foryou import ForYouPage
 from visrec_desktop.gui.pages.library_page import LibraryPage
 from visrec_desktop.gui.worker import wait_for_all
@@ -321,7 +321,7 @@ def test_first_run_to_recommendations_lock_and_unlock(
     assert (report.indexed, report.embedded, report.skipped, report.cancelled) == \
         (12, 12, 0, False)
     folders = rows(win.library.folder_model)
-    assert folders == [[str(root), 12, 0, "Indexed"]]
+    assert folders == [[str(root), 12, 12, 0, "Indexed"]]
 
     # For You: the demo catalog ranked for these photos.
     window.show_page(page)
@@ -543,7 +543,8 @@ def test_cancel_mid_index_then_rescan_completes(
     assert first_update <= first.indexed < BIG_N
     assert first.embedded == first.indexed
     assert page.stage_label.text() == "Cancelled"
-    assert rows(page.folder_model) == [[str(big_photos), first.indexed, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(big_photos), BIG_N, first.indexed, 0,
+                                        "Partly indexed: Rescan to finish"]]
     qtbot.waitUntil(lambda: page.current_task is None, timeout=WAIT)
 
     win.window.close()
@@ -561,7 +562,8 @@ def test_cancel_mid_index_then_rescan_completes(
     with qtbot.waitSignal(again.library.indexing_finished, timeout=WAIT) as f5:
         qtbot.keyClick(again.window, Qt.Key.Key_F5)
     assert (f5.args[0].indexed, f5.args[0].unchanged, f5.args[0].embedded) == (0, BIG_N, 0)
-    assert rows(again.library.folder_model) == [[str(big_photos), BIG_N, 0, "Indexed"]]
+    assert rows(again.library.folder_model) == [[str(big_photos), BIG_N, BIG_N, 0,
+                                              "Indexed"]]
     again.settle()
     again.window.close()
     assert check_store(data_dir, big_photos) == BIG_N
@@ -603,7 +605,8 @@ def test_closing_during_indexing_keeps_the_store_whole(
     second: IndexReport = rescan.args[0]
     assert not second.cancelled and second.unchanged == first.embedded
     assert first.embedded + second.embedded == BIG_N  # nothing embedded twice
-    assert rows(again.library.folder_model) == [[str(big_photos), BIG_N, 0, "Indexed"]]
+    assert rows(again.library.folder_model) == [[str(big_photos), BIG_N, BIG_N, 0,
+                                              "Indexed"]]
     again.settle()
     again.window.close()
     assert check_store(data_dir, big_photos) == BIG_N

@@ -29,6 +29,7 @@ from visrec_desktop.core.store.vault import KEY_FILE
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages import library_page as library_page_module
+from visrec_desktop.gui.pages import profile_page
 from visrec_desktop.gui.pages.catalogs_page import ID_ROLE, CatalogsPage
 from visrec_desktop.gui.pages.library_page import LibraryPage
 from visrec_desktop.gui.pages.profile_page import EXAMPLES_COLUMN, ProfilePage
@@ -121,7 +122,7 @@ def test_drop_folder_indexes_every_photo(qtbot: QtBot, ctx: AppContext,
 
     report = index_with(qtbot, page, start)
     assert (report.indexed, report.embedded, report.skipped, report.cancelled) == (6, 6, 0, False)
-    assert rows(page.folder_model) == [[str(photo_folder), 6, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(photo_folder), 6, 6, 0, "Indexed"]]
     assert seen.index_changed == 1
     assert any("6 photos indexed" in s and "photos/s" in s for s in seen.status), seen.status
     qtbot.waitUntil(lambda: page.current_task is None, timeout=WAIT)
@@ -144,7 +145,7 @@ def test_videos_are_listed_as_not_indexed_not_as_skipped(qtbot: QtBot, ctx: AppC
     assert rows(page.skipped_model)[0][1] == "Video, not indexed"
     assert "1 video (video, not indexed)" in page.skipped_label.text()
     assert "Skipped files: none" in page.skipped_label.text()
-    assert rows(page.folder_model) == [[str(photo_folder), 6, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(photo_folder), 6, 6, 0, "Indexed"]]
     assert any("1 video seen (video, not indexed)" in s for s in seen.status), seen.status
 
 
@@ -154,7 +155,7 @@ def test_remove_folder_after_confirmation(qtbot: QtBot, ctx: AppContext, library
     library.index_folders([photo_folder])
     page = library_page(qtbot, ctx)
     qtbot.waitUntil(lambda: page.current_task is None, timeout=WAIT)  # the unlock rescan
-    assert rows(page.folder_model) == [[str(photo_folder), 6, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(photo_folder), 6, 6, 0, "Indexed"]]
     seen = Recorder(ctx)
     page.folders_view.setCurrentIndex(page.folder_model.index(0, 0))
     assert page.remove_button.isEnabled()
@@ -227,13 +228,14 @@ def test_cancel_mid_index_keeps_a_consistent_store(qtbot: QtBot, ctx: AppContext
     assert 0 < first.indexed < 48
     lib = ctx.require()
     assert lib.store.integrity_check() == "ok"
-    assert rows(page.folder_model) == [[str(folder), first.indexed, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(folder), 48, first.indexed, 0,
+                                        "Partly indexed: Rescan to finish"]]
     qtbot.waitUntil(lambda: page.current_task is None, timeout=WAIT)
 
     again = index_with(qtbot, page, page.rescan)
     assert not again.cancelled
     assert again.indexed == 48 - first.indexed and again.unchanged == first.indexed
-    assert rows(page.folder_model) == [[str(folder), 48, 0, "Indexed"]]
+    assert rows(page.folder_model) == [[str(folder), 48, 48, 0, "Indexed"]]
     assert lib.store.integrity_check() == "ok"
 
 
@@ -248,7 +250,7 @@ def test_skipped_files_listed_with_reasons(qtbot: QtBot, ctx: AppContext,
     page = library_page(qtbot, ctx)
     report = index_with(qtbot, page, lambda: page.add_folders([folder]))
     assert (report.indexed, report.skipped) == (2, 2)
-    assert rows(page.folder_model) == [[str(folder), 2, 2, "Indexed"]]
+    assert rows(page.folder_model) == [[str(folder), 4, 2, 2, "Indexed"]]
     listed = {Path(str(r[0])).name: (r[1], r[2]) for r in rows(page.skipped_model)}
     assert set(listed) == {"truncated.jpg", "notes.jpg"}
     assert listed["truncated.jpg"][0] == "Damaged or incomplete image"
@@ -259,7 +261,7 @@ def test_skipped_files_listed_with_reasons(qtbot: QtBot, ctx: AppContext,
     folder.rename(tmp_path / "moved")
     with qtbot.waitSignal(page.refreshed, timeout=WAIT):
         page.refresh()
-    [[path, photos, _, status]] = rows(page.folder_model)
+    [[path, _, photos, _, status]] = rows(page.folder_model)
     assert path == str(folder) and photos == 2 and str(status).startswith("Missing")
 
 
@@ -274,12 +276,13 @@ def test_folders_dropped_during_indexing_are_queued_and_unlock_rescans(
     drop_paths(page.drop_zone, [first])
     page.pause_button.click()
     drop_paths(page.drop_zone, [second])
-    assert [r[3] for r in rows(page.folder_model)] == ["Queued"]
+    # the folder being indexed shows its live figures; the dropped one waits below it
+    assert [(r[0], r[4]) for r in rows(page.folder_model)][-1] == (str(second), "Queued")
     assert "queued" in page.notice.text()
     page.pause_button.click()
     qtbot.waitUntil(lambda: len(reports) == 2, timeout=WAIT)
     assert [r.indexed for r in reports] == [4, 4]
-    assert sorted(r[1] for r in rows(page.folder_model)) == [4, 4]
+    assert sorted(r[2] for r in rows(page.folder_model)) == [4, 4]
     qtbot.waitUntil(lambda: page.current_task is None, timeout=WAIT)
 
     write_jpeg(first / "new.jpg", photos[8])  # taken while the app was closed
@@ -399,8 +402,7 @@ def test_profile_page_shows_interests_and_choices_change_them(
     changed(lambda: page.exclude_photo(root / "b" / "b000.jpg"))
     assert sum(interest_counts(page)) == 15
 
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Reset)
+    monkeypatch.setattr(profile_page, "ask_to_act", lambda *a, **k: True)
     changed(page.reset_button.click)
     assert library.excluded() == [] and library.favourites() == []
     assert sum(interest_counts(page)) == 16 and page.favourites_list.count() == 0

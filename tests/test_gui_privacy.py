@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_PASSPHRASE
-from PySide6.QtWidgets import QMessageBox
+from helpers_gui import DialogAnswer
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.library import Library, open_library
@@ -48,8 +48,10 @@ def test_preview_spends_and_shows_exactly_what_is_saved(qtbot: QtBot, page: Priv
     assert "off by about 1.9" in page.noise_hint.text()  # ε = 0.5: mean |noise| = 1/sinh(0.5)
     page.epsilon.setValue(1.0)
     assert "off by about 0.9" in page.noise_hint.text()
+    answer = DialogAnswer("Spend ε 1.00 and show")
     with qtbot.waitSignal(page.released, timeout=20000) as blocker:
         page.preview_button.click()
+    assert answer.answered
     result = blocker.args[0]
     shown = json.loads(page.preview.toPlainText())
     assert shown == result.document and shown["epsilon"] == 1.0
@@ -69,13 +71,14 @@ def test_exhausted_budget_is_refused_with_a_message(qtbot: QtBot, page: PrivacyP
     """After lowering the budget, the ε box cannot ask for more than is left; when another
     window spends the rest meanwhile, the next preview is a clear refusal that spends nothing,
     and the preview button turns off."""
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     lib = page.ctx.require()
     page.lower_budget.setValue(0.6)
+    lowered = DialogAnswer("Lower to 0.6")
     page.lower_button.click()
+    assert lowered.answered and "cannot be raised" in lowered.text()
     assert "0.6 of 0.6 left" in page.budget_label.text()
     page.epsilon.setValue(0.5)
+    DialogAnswer("Spend ε 0.50 and show")
     with qtbot.waitSignal(page.released, timeout=20000):
         page.preview_button.click()
     page.epsilon.setValue(3.0)
@@ -89,8 +92,47 @@ def test_exhausted_budget_is_refused_with_a_message(qtbot: QtBot, page: PrivacyP
 
 
 def test_lock_clears_the_preview(qtbot: QtBot, page: PrivacyPage) -> None:
+    DialogAnswer("Spend ε 0.50 and show")
     with qtbot.waitSignal(page.released, timeout=20000):
         page.preview_button.click()
-    assert page.preview.toPlainText()
+    assert page.preview.toPlainText() and page.chart.counts
     page.ctx.locked.emit()
     assert page.preview.toPlainText() == "" and not page.save_button.isEnabled()
+    assert page.chart.counts == []
+
+
+def test_the_confirmation_states_what_it_spends_and_cancel_spends_nothing(
+        qtbot: QtBot, page: PrivacyPage) -> None:
+    """Before any ε is spent a dialog says how much, what is left now and after; its buttons
+    name the action. Cancel (or Escape) spends nothing and shows nothing; confirming spends
+    exactly the ε stated."""
+    lib = page.ctx.require()
+    page.epsilon.setValue(0.75)
+    cancelled = DialogAnswer("Cancel")
+    page.preview_button.click()
+    assert cancelled.answered
+    said = cancelled.text()
+    assert "ε = 0.75" in said and "Budget left now: 3 of 3" in said
+    assert "Left after this release: 2.25" in said
+    assert "Spend ε 0.75 and show" in cancelled.buttons and "Yes" not in cancelled.buttons
+    escaped = DialogAnswer(None)
+    page.preview_button.click()
+    assert escaped.answered
+    qtbot.wait(200)
+    assert lib.privacy.status()["spent"] == 0 and lib.privacy.status()["releases"] == []
+    assert page.preview.toPlainText() == "" and page.chart.counts == []
+    assert not page.save_button.isEnabled()
+
+    DialogAnswer("Spend ε 0.75 and show")
+    with qtbot.waitSignal(page.released, timeout=20000) as blocker:
+        page.preview_button.click()
+    assert lib.privacy.status()["spent"] == pytest.approx(0.75)
+    assert "2.25 of 3 left (1 release so far)" in page.budget_label.text()
+    counts = blocker.args[0].document["counts"]
+    # the chart shows every category's noisy count, largest first
+    assert dict(page.chart.counts) == counts
+    values = [n for _, n in page.chart.counts]
+    assert values == sorted(values, reverse=True)
+    assert page.chart.sizeHint().height() >= len(counts) * page.chart.fontMetrics().height()
+    image = page.chart.grab().toImage()
+    assert image.width() > 0 and image.height() > 0

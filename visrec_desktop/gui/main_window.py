@@ -26,6 +26,7 @@ from visrec_desktop.core.library import (
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.icons import shield_icon
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.catalogs_page import CatalogsPage
 from visrec_desktop.gui.pages.foryou import ForYouPage
@@ -40,13 +41,13 @@ from visrec_desktop.gui.worker import wait_for_all
 log = logging.getLogger(__name__)
 SP = QStyle.StandardPixmap
 PAGE_ICONS = (SP.SP_DialogYesButton, SP.SP_DirIcon, SP.SP_FileDialogInfoView,
-              SP.SP_FileDialogContentsView, SP.SP_MessageBoxWarning, SP.SP_FileDialogDetailedView)
+              SP.SP_FileDialogContentsView, None, SP.SP_FileDialogDetailedView)  # None: drawn
 
 
 class MainWindow(QMainWindow):
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
-        self.setWindowTitle("visrec")
+        self.setWindowTitle("visrec")  # the app's name, not translated
         self.ctx = AppContext(data_dir, self)
         self.ctx.error.connect(self.show_error)
         self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -56,6 +57,8 @@ class MainWindow(QMainWindow):
         self.welcome.unlock_requested.connect(lambda p, r: self._open(p, r, creating=False))
 
         self.library_page = LibraryPage(self.ctx)
+        self.library_page.recommendations_requested.connect(
+            lambda: self._go(self.foryou_page))
         self.foryou_page = ForYouPage(self.ctx)
         self.profile_page = ProfilePage(self.ctx)
         self.catalogs_page = CatalogsPage(self.ctx)
@@ -66,7 +69,7 @@ class MainWindow(QMainWindow):
         self.pages: list[Page] = [self.foryou_page, self.library_page, self.profile_page,
                                   self.catalogs_page, self.privacy_page, self.settings_page]
         self.nav = QListWidget()
-        self.nav.setAccessibleName("Pages")
+        self.nav.setAccessibleName(self.tr("Pages"))
         self.nav.setFixedWidth(180)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
@@ -74,8 +77,10 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet("QListWidget:focus { border: 2px solid palette(highlight); }")
         self.stack = QStackedWidget()
         for n, page in enumerate(self.pages, 1):
-            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[n - 1]), page.title,
-                                   self.nav)
+            which = PAGE_ICONS[n - 1]
+            icon = shield_icon(self.palette()) if which is None else \
+                self.style().standardIcon(which)
+            item = QListWidgetItem(icon, page.title, self.nav)
             item.setToolTip(f"{page.title} (Ctrl+{n})")
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -96,23 +101,24 @@ class MainWindow(QMainWindow):
 
     # -- menus and shortcuts ------------------------------------------------------------------
     def _make_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.add_folder_action = self._action(file_menu, "&Add photo folder...", "Ctrl+O",
-                                              self._add_folder)
-        self.import_action = self._action(file_menu, "&Import catalog...", "Ctrl+I",
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.add_folder_action = self._action(file_menu, self.tr("&Add photo folder..."),
+                                              "Ctrl+O", self._add_folder)
+        self.import_action = self._action(file_menu, self.tr("&Import catalog..."), "Ctrl+I",
                                           self._import_catalog)
-        self.rescan_action = self._action(file_menu, "&Rescan folders", "F5", self._rescan)
+        self.rescan_action = self._action(file_menu, self.tr("&Rescan folders"), "F5",
+                                          self._rescan)
         file_menu.addSeparator()
-        self.lock_action = self._action(file_menu, "&Lock", "Ctrl+L", self.lock)
+        self.lock_action = self._action(file_menu, self.tr("&Lock"), "Ctrl+L", self.lock)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        go_menu = self.menuBar().addMenu("&Go")
+        self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions = [
             self._action(go_menu, page.title, f"Ctrl+{n}",
                          lambda _checked=False, p=page: self._go(p))
             for n, page in enumerate(self.pages, 1)]
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About visrec", None, lambda: show_about(self))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&About visrec"), None, lambda: show_about(self))
         self._set_unlocked_actions(False)
 
     def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
@@ -184,7 +190,7 @@ class MainWindow(QMainWindow):
         self.ctx.unlocked.emit()
         if first:
             self.show_page(self.library_page if not library.folders() else self.foryou_page)
-        self.ctx.status.emit("Unlocked")
+        self.ctx.status.emit(self.tr("Unlocked"))
 
     def lock(self) -> None:
         """Stop background work, close the database and forget everything shown."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import keychain_problem, passphrase_strength
+from visrec_desktop.core.library import keychain_problem
+from visrec_desktop.gui.strength import MIN_PASSPHRASE, StrengthMeter
 
-MIN_PASSPHRASE = 8
+__all__ = ["MIN_PASSPHRASE", "WelcomePage"]
 BOX_WIDTH = 640
 
-WELCOME = (
+WELCOME = QT_TRANSLATE_NOOP(
+    "WelcomePage",
     "<h1>Welcome to visrec</h1>"
     "<p>Drag your photo folders in, and visrec learns what you like to look at. Then it "
     "ranks a product catalog for you, so you can browse recommendations offline.</p>"
@@ -38,23 +40,19 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.creating = True
-        self.intro = QLabel(WELCOME)
+        self.intro = QLabel(QCoreApplication.translate("WelcomePage", WELCOME))
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.RichText)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm.setAccessibleName("Repeat passphrase")
-        self.strength = QProgressBar()
-        self.strength.setRange(0, 4)
-        self.strength.setTextVisible(False)
-        self.strength.setAccessibleName("Passphrase strength")
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.remember = QCheckBox("Remember on this device (uses the system keychain; the "
-                                  "passphrase keeps working too)")
+        self.confirm.setAccessibleName(self.tr("Repeat passphrase"))
+        self.meter = StrengthMeter()
+        self.strength, self.hint = self.meter.bar, self.meter.hint
+        self.remember = QCheckBox(self.tr("Remember on this device (uses the system keychain; "
+                                          "the passphrase keeps working too)"))
         # Without a keychain the option could only fail: it is off, and says why.
         self.keychain_problem = keychain_problem()
         self.remember_note = QLabel(self.keychain_problem or "")
@@ -74,12 +72,10 @@ class WelcomePage(QWidget):
         self.busy.hide()
 
         form = QFormLayout()
-        form.addRow("Passphrase:", self.passphrase)
-        self.confirm_label = QLabel("Repeat it:")
+        form.addRow(self.tr("Passphrase:"), self.passphrase)
+        self.confirm_label = QLabel(self.tr("Repeat it:"))
         form.addRow(self.confirm_label, self.confirm)
-        form.addRow("", self.strength)
-        form.addRow("", self.hint)
-        self.strength.setMaximumHeight(8)
+        form.addRow("", self.meter)
         box = QWidget()
         box.setFixedWidth(BOX_WIDTH)
         inner = QVBoxLayout(box)
@@ -104,14 +100,14 @@ class WelcomePage(QWidget):
 
     def set_mode(self, creating: bool) -> None:
         self.creating = creating
-        self.intro.setText(WELCOME if creating else
-                           "<h1>visrec is locked</h1><p>Enter your passphrase to open your "
-                           "encrypted profile.</p>")
+        self.intro.setText(QCoreApplication.translate("WelcomePage", WELCOME) if creating else
+                           self.tr("<h1>visrec is locked</h1><p>Enter your passphrase to open "
+                                   "your encrypted profile.</p>"))
         # A wrapped label in an aligned, fixed-width box is not given its height-for-width.
         self.intro.setMinimumHeight(self.intro.heightForWidth(BOX_WIDTH - 24))
-        for w in (self.confirm, self.confirm_label, self.strength, self.hint):
+        for w in (self.confirm, self.confirm_label, self.meter):
             w.setVisible(creating)
-        self.go.setText("Create my private profile" if creating else "Unlock")
+        self.go.setText(self.tr("Create my private profile") if creating else self.tr("Unlock"))
         self.go.setAccessibleName(self.go.text())
         self.reset()
 
@@ -143,16 +139,8 @@ class WelcomePage(QWidget):
 
     def _update(self) -> None:
         text = self.passphrase.text()
-        if self.creating:
-            score, hint = passphrase_strength(text) if text else (0, "Choose a passphrase: "
-                                                                  "a short sentence is best.")
-            self.strength.setValue(score)
-            if text and self.confirm.text() and self.confirm.text() != text:
-                hint += " The two entries differ."
-            self.hint.setText(hint)
-            ok = len(text) >= MIN_PASSPHRASE and self.confirm.text() == text
-        else:
-            ok = bool(text)
+        # creating: a weak passphrase is asked again here, the button waits for a stronger one
+        ok = self.meter.show_for(text, self.confirm.text()) if self.creating else bool(text)
         self.go.setEnabled(ok and not self.busy.isVisible())
 
     def _submit(self) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPushButton,
     QTreeView,
     QWidget,
 )
@@ -69,3 +70,42 @@ def table(owner: QObject, columns: Sequence[str], name: str, single: bool = True
         view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         view.header().setStretchLastSection(False)
     return model, view
+
+
+def button(text: str, name: str | None = None, tip: str | None = None,
+           slot: Callable[[], object] | None = None) -> QPushButton:
+    """A push button with its accessible name (the text when None), tooltip and click slot.
+    Texts come translated from the caller."""
+    widget = QPushButton(text)
+    widget.setAccessibleName(name or text.rstrip(".…"))
+    if tip:
+        widget.setToolTip(tip)
+    if slot is not None:
+        widget.clicked.connect(lambda _checked=False: slot())
+    return widget
+
+
+def name_buttons(box: QMessageBox, labels: dict[QMessageBox.StandardButton, str]) -> None:
+    """Give a message box's standard buttons texts that name what they do."""
+    for which, text in labels.items():
+        found = box.button(which)
+        if found is not None:
+            found.setText(text)
+
+
+def confirm(parent: QWidget, title: str, text: str, action: str,
+            icon: QMessageBox.Icon = QMessageBox.Icon.Question, cancel: str | None = None,
+            detail: str | None = None) -> bool:
+    """Ask before an action, with a button that names it (`action`, never "Yes") and Cancel
+    as the default; `text` is shown literally. True when the action was chosen."""
+    box = QMessageBox(icon, title, literal(text), QMessageBox.StandardButton.NoButton, parent)
+    if detail:
+        box.setInformativeText(literal(detail))
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(cancel or QCoreApplication.translate("confirm", "Cancel"),
+                         QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stop)
+    box.setEscapeButton(stop)
+    box.setObjectName("confirm")
+    box.exec()
+    return box.clickedButton() is go

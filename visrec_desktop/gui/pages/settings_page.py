@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,9 +39,11 @@ from visrec_desktop.core.library import (
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.pages.passphrase_dialog import ChangePassphraseDialog
+from visrec_desktop.gui.widgets import button, confirm
 from visrec_desktop.gui.worker import wait_for_all
 
-AUTOMATIC = "Automatic"
+AUTOMATIC = QT_TRANSLATE_NOOP("SettingsPage", "Automatic")
 ERASE_WORD = "ERASE"
 
 
@@ -49,11 +51,14 @@ def read_notice(spec: object) -> str:
     """The text of the model's NOTICE file, or a plain sentence when it is missing."""
     notice = getattr(spec, "notice", None)
     if notice is None:
-        return "No licence notice ships with this model."
+        return QCoreApplication.translate("SettingsPage",
+                                          "No licence notice ships with this model.")
     try:
         return str(notice.read_text("utf-8"))
     except OSError as exc:
-        return f"The licence notice {notice} could not be read ({exc.strerror or exc})."
+        return QCoreApplication.translate(
+            "SettingsPage", "The licence notice %1 could not be read (%2).").replace(
+            "%1", str(notice)).replace("%2", str(exc.strerror or exc))
 
 
 class SettingsPage(Page):
@@ -66,60 +71,63 @@ class SettingsPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.title = self.tr("Settings")
         self.licence_dialog: QDialog | None = None
+        self.passphrase_dialog: ChangePassphraseDialog | None = None
 
         # -- performance -----------------------------------------------------------------------
         self.provider_combo = QComboBox()
-        self.provider_combo.setAccessibleName("Execution provider")
+        self.provider_combo.setAccessibleName(self.tr("Execution provider"))
         self.provider_combo.currentIndexChanged.connect(lambda *_: self._provider_chosen())
         self.provider_in_use = QLabel()
-        self.provider_in_use.setAccessibleName("Execution provider in use")
+        self.provider_in_use.setAccessibleName(self.tr("Execution provider in use"))
         self.threads_spin = QSpinBox()
-        self.threads_spin.setAccessibleName("Threads for the model")
+        self.threads_spin.setAccessibleName(self.tr("Threads for the model"))
         self.threads_spin.setRange(0, max(os.cpu_count() or 1, 1) * 2)
-        self.threads_spin.setSpecialValueText("All cores")
-        self.threads_spin.setToolTip("0 uses every core")
+        self.threads_spin.setSpecialValueText(self.tr("All cores"))
+        self.threads_spin.setToolTip(self.tr("0 uses every core"))
         self.threads_spin.valueChanged.connect(lambda *_: self._threads_chosen())
-        applies = QLabel("Changes apply the next time you unlock.")
+        applies = QLabel(self.tr("Changes apply the next time you unlock."))
         applies.setWordWrap(True)
-        perf = QGroupBox("Performance")
+        perf = QGroupBox(self.tr("Performance"))
         perf_form = QFormLayout(perf)
-        perf_form.addRow("Execution provider:", self.provider_combo)
+        perf_form.addRow(self.tr("Execution provider:"), self.provider_combo)
         perf_form.addRow("", self.provider_in_use)
-        perf_form.addRow("Threads:", self.threads_spin)
+        perf_form.addRow(self.tr("Threads:"), self.threads_spin)
         perf_form.addRow("", applies)
 
         # -- model -----------------------------------------------------------------------------
         self.model_label = QLabel("—")
-        self.model_label.setAccessibleName("Model")
+        self.model_label.setAccessibleName(self.tr("Model"))
         self.licence_label = QLabel("—")
-        self.licence_label.setAccessibleName("Model licence")
-        self.licence_button = QPushButton("Show licence")
-        self.licence_button.setAccessibleName("Show the model's licence notice")
+        self.licence_label.setAccessibleName(self.tr("Model licence"))
+        self.licence_button = QPushButton(self.tr("Show licence"))
+        self.licence_button.setAccessibleName(self.tr("Show the model's licence notice"))
         self.licence_button.clicked.connect(self.show_licence)
         licence_row = QHBoxLayout()
         licence_row.addWidget(self.licence_label, 1)
         licence_row.addWidget(self.licence_button)
-        model_box = QGroupBox("Model")
+        model_box = QGroupBox(self.tr("Model"))
         model_form = QFormLayout(model_box)
-        model_form.addRow("Model:", self.model_label)
-        model_form.addRow("Licence:", licence_row)
-        model_form.addRow("", QLabel("The model runs on this computer only."))
+        model_form.addRow(self.tr("Model:"), self.model_label)
+        model_form.addRow(self.tr("Licence:"), licence_row)
+        model_form.addRow("", QLabel(self.tr("The model runs on this computer only.")))
 
         # -- privacy and data ------------------------------------------------------------------
         self.data_dir_edit = QLineEdit(str(ctx.data_dir))
         self.data_dir_edit.setReadOnly(True)
-        self.data_dir_edit.setAccessibleName("Data folder")
-        self.copy_button = QPushButton("Copy path")
-        self.copy_button.setAccessibleName("Copy the data folder path")
+        self.data_dir_edit.setAccessibleName(self.tr("Data folder"))
+        self.copy_button = QPushButton(self.tr("Copy path"))
+        self.copy_button.setAccessibleName(self.tr("Copy the data folder path"))
         self.copy_button.clicked.connect(self.copy_data_dir)
         data_row = QHBoxLayout()
         data_row.addWidget(self.data_dir_edit, 1)
         data_row.addWidget(self.copy_button)
-        self.remember_check = QCheckBox("Remember on this device")
-        self.remember_check.setAccessibleName("Remember on this device")
-        self.remember_check.setToolTip("Keep the key in the system keychain so visrec opens "
-                                       "without the passphrase; the passphrase keeps working")
+        self.remember_check = QCheckBox(self.tr("Remember on this device"))
+        self.remember_check.setAccessibleName(self.tr("Remember on this device"))
+        self.remember_check.setToolTip(self.tr("Keep the key in the system keychain so visrec "
+                                               "opens without the passphrase; the passphrase "
+                                               "keeps working"))
         self.remember_check.clicked.connect(self._remember_clicked)
         self.keychain_problem = keychain_problem()
         if self.keychain_problem:  # off, and says why, rather than fail when ticked
@@ -127,20 +135,25 @@ class SettingsPage(Page):
         self.remember_note = QLabel(self.keychain_problem or "")
         self.remember_note.setWordWrap(True)
         self.remember_note.setVisible(self.keychain_problem is not None)
-        self.lock_button = QPushButton("Lock now")
-        self.lock_button.setAccessibleName("Lock now")
+        self.passphrase_button = button(
+            self.tr("Change passphrase..."), self.tr("Change passphrase"),
+            self.tr("Choose a new passphrase; the current one is asked for first"),
+            self.change_passphrase_dialog)
+        self.lock_button = QPushButton(self.tr("Lock now"))
+        self.lock_button.setAccessibleName(self.tr("Lock now"))
         self.lock_button.clicked.connect(self.lock_requested.emit)
-        self.erase_button = QPushButton("Erase everything...")
-        self.erase_button.setAccessibleName("Erase everything")
-        self.erase_button.setToolTip("Delete your encrypted profile from this computer")
+        self.erase_button = QPushButton(self.tr("Erase everything..."))
+        self.erase_button.setAccessibleName(self.tr("Erase everything"))
+        self.erase_button.setToolTip(self.tr("Delete your encrypted profile from this computer"))
         self.erase_button.clicked.connect(self.erase_dialog)
         actions = QHBoxLayout()
         actions.addWidget(self.lock_button)
+        actions.addWidget(self.passphrase_button)
         actions.addStretch(1)
         actions.addWidget(self.erase_button)
-        privacy = QGroupBox("Privacy and data")
+        privacy = QGroupBox(self.tr("Privacy and data"))
         privacy_form = QFormLayout(privacy)
-        privacy_form.addRow("Data folder:", data_row)
+        privacy_form.addRow(self.tr("Data folder:"), data_row)
         privacy_form.addRow("", self.remember_check)
         privacy_form.addRow("", self.remember_note)
         privacy_form.addRow(actions)
@@ -157,7 +170,7 @@ class SettingsPage(Page):
         combo = self.provider_combo
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem(AUTOMATIC, "auto")
+        combo.addItem(self.tr(AUTOMATIC), "auto")
         for name in available_providers():
             combo.addItem(name, name)
         saved = self.ctx.settings.provider or "auto"
@@ -173,13 +186,14 @@ class SettingsPage(Page):
         value = self.provider_combo.currentData()
         if value and value != self.ctx.settings.provider:
             self.ctx.settings.provider = str(value)
-            self._save("Execution provider saved: it applies the next time you unlock")
+            self._save(self.tr("Execution provider saved: it applies the next time you "
+                               "unlock"))
 
     def _threads_chosen(self) -> None:
         value = self.threads_spin.value()
         if value != self.ctx.settings.threads:
             self.ctx.settings.threads = value
-            self._save("Threads saved: the change applies the next time you unlock")
+            self._save(self.tr("Threads saved: the change applies the next time you unlock"))
 
     def _save(self, message: str) -> None:
         try:
@@ -196,10 +210,10 @@ class SettingsPage(Page):
             return
         spec = lib.embedder.spec
         dialog = QDialog(self)
-        dialog.setWindowTitle(f"Licence of {spec.name}")
+        dialog.setWindowTitle(self.tr("Licence of %1").replace("%1", spec.name))
         text = QPlainTextEdit(read_notice(spec))
         text.setReadOnly(True)
-        text.setAccessibleName("Licence notice")
+        text.setAccessibleName(self.tr("Licence notice"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         box = QVBoxLayout(dialog)
@@ -213,14 +227,14 @@ class SettingsPage(Page):
     # -- data folder, remember, lock, erase -----------------------------------------------------
     def copy_data_dir(self) -> None:
         QGuiApplication.clipboard().setText(str(self.ctx.data_dir))
-        self.ctx.status.emit("Data folder path copied")
+        self.ctx.status.emit(self.tr("Data folder path copied"))
 
     def _remember_clicked(self, checked: bool) -> None:
         passphrase: str | None = None
         if checked:
             text, ok = QInputDialog.getText(
-                self, "Remember on this device",
-                "Enter your passphrase to keep the key in the system keychain:",
+                self, self.tr("Remember on this device"),
+                self.tr("Enter your passphrase to keep the key in the system keychain:"),
                 QLineEdit.EchoMode.Password)
             if not ok or not text:
                 self.remember_check.setChecked(False)
@@ -239,15 +253,16 @@ class SettingsPage(Page):
 
         def done(state: bool) -> None:
             self.remember_check.setChecked(state)
-            self.ctx.status.emit("visrec now opens without the passphrase on this device" if state
-                                 else "visrec asks for the passphrase again on this device")
+            self.ctx.status.emit(
+                self.tr("visrec now opens without the passphrase on this device") if state
+                else self.tr("visrec asks for the passphrase again on this device"))
             self.remember_changed.emit(state)
 
         def failed(message: str) -> None:
             self.remember_check.setChecked(self._remembered())
             if on:
-                message = (f"{message.rstrip('.')}.\nvisrec keeps asking for your passphrase "
-                           "when it starts.")
+                message = (f"{message.rstrip('.')}.\n" + self.tr(
+                    "visrec keeps asking for your passphrase when it starts."))
             self.ctx.error.emit(message)
 
         self.ctx.run(work, done, on_failure=failed,
@@ -262,28 +277,41 @@ class SettingsPage(Page):
             return False
 
     def erase_dialog(self) -> None:
-        """Two confirmations (a warning, then typing ERASE) before anything is deleted."""
+        """Two confirmations (a warning, then typing ERASE) before anything is deleted; the
+        buttons say "Erase everything", never "Yes"."""
         if not self.ctx.is_unlocked:
             return
-        answer = QMessageBox.warning(
-            self, "Erase everything",
-            "This deletes your encrypted profile from this computer: what visrec learnt from "
-            "your photos, your choices, your likes and the key that opens them. It cannot be "
-            "undone.\n\nYour photos themselves are not touched. Installed catalogs (public "
-            "data) stay.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        action = self.tr("Erase everything")
+        if not confirm(
+                self, action,
+                self.tr("This deletes your encrypted profile from this computer: what visrec "
+                        "learnt from your photos, your choices, your likes and the key that "
+                        "opens them. It cannot be undone.\n\nYour photos themselves are not "
+                        "touched. Installed catalogs (public data) stay."),
+                action, QMessageBox.Icon.Warning):
             return
-        text, ok = QInputDialog.getText(self, "Erase everything",
-                                        f"Type {ERASE_WORD} to confirm:")
-        if not ok:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(action)
+        dialog.setLabelText(self.tr("Type %1 to confirm:").replace("%1", ERASE_WORD))
+        dialog.setOkButtonText(action)
+        if not dialog.exec():
             return
-        if text.strip() != ERASE_WORD:
-            QMessageBox.information(self, "Erase everything",
-                                    f"Nothing was erased: you did not type {ERASE_WORD}.")
+        if dialog.textValue().strip() != ERASE_WORD:
+            QMessageBox.information(self, action, self.tr("Nothing was erased: you did not type "
+                                                          "%1.").replace("%1", ERASE_WORD))
             return
         self.erase()
+
+    def change_passphrase_dialog(self) -> ChangePassphraseDialog | None:
+        """Open "Change passphrase" (window-modal); returns it for whoever wants to watch."""
+        if not self.ctx.is_unlocked:
+            return None
+        dialog = ChangePassphraseDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.passphrase_dialog = dialog
+        dialog.finished.connect(lambda _result: setattr(self, "passphrase_dialog", None))
+        dialog.open()
+        return dialog
 
     def erase(self) -> None:
         """Lock (through the main window when there is one), then erase the profile."""
@@ -297,7 +325,7 @@ class SettingsPage(Page):
 
         def done(removed: object) -> None:
             self.ctx.settings = Settings()
-            self.ctx.status.emit("Your profile was erased from this computer")
+            self.ctx.status.emit(self.tr("Your profile was erased from this computer"))
             self.erased.emit()
 
         self.ctx.run(lambda progress: erase_profile(data_dir), done, name="erase")
@@ -314,7 +342,8 @@ class SettingsPage(Page):
     # -- lock and unlock ------------------------------------------------------------------------
     def _set_enabled(self, on: bool) -> None:
         for widget in (self.provider_combo, self.threads_spin, self.licence_button,
-                       self.remember_check, self.lock_button, self.erase_button):
+                       self.remember_check, self.lock_button, self.erase_button,
+                       self.passphrase_button):
             widget.setEnabled(on)
         if self.keychain_problem:
             self.remember_check.setEnabled(on and self._remembered())  # can still be turned off
@@ -323,8 +352,10 @@ class SettingsPage(Page):
         lib = self.ctx.require()
         self._fill_providers()
         embedder = lib.embedder
-        in_use = f"In use now: {embedder.provider} ({provider_short_name(embedder.provider)}), " \
-                 f"{embedder.threads} thread{'s' if embedder.threads != 1 else ''}"
+        threads = self.tr("1 thread") if embedder.threads == 1 else \
+            self.tr("%1 threads").replace("%1", str(embedder.threads))
+        in_use = self.tr("In use now: %1 (%2), %3").replace("%1", embedder.provider).replace(
+            "%2", provider_short_name(embedder.provider)).replace("%3", threads)
         if embedder.notes:
             in_use += "\n" + "\n".join(embedder.notes)
         self.provider_in_use.setText(in_use)
@@ -344,3 +375,5 @@ class SettingsPage(Page):
         if self.licence_dialog is not None:
             self.licence_dialog.close()
             self.licence_dialog = None
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.reject()
