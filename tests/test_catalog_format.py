@@ -376,7 +376,7 @@ def test_a_missing_format_says_it_is_not_a_catalog() -> None:
 
 
 CATALOG_CASES: list[tuple[str, object, str]] = [
-    ("format", 2, "Unsupported catalog format 2"),
+    ("format", 3, "Unsupported catalog format 3"),
     ("format", True, "Unsupported catalog format"),
     ("format", None, "Unsupported catalog format"),
     ("id", "Acme", "catalog id"),

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from visrec_desktop.core.catalog.bundle import CATALOG_FILE, SIGNATURE_FILE, Bundle, Limits
-from visrec_desktop.core.catalog.schema import FORMAT, MAX_FACTORS, load_array, parse_catalog
+from visrec_desktop.core.catalog.schema import FORMAT, MAX_FACTORS, load_array, load_catalog
 from visrec_desktop.core.catalog.signing import (
     fingerprint,
     load_private_key,
@@ -29,6 +29,7 @@ from visrec_desktop.core.catalog.signing import (
 )
 from visrec_desktop.core.errors import CatalogFormatError
 from visrec_desktop.core.inference.embedder import Embedder
+from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.ingest.decode import read_bytes
 from visrec_desktop.core.ingest.pipeline import embed_many
 from visrec_desktop.core.progress import Progress
@@ -41,6 +42,8 @@ IMAGES = "images"
 STORED_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".avif"})
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same input gives the same bytes
 _MAX_LISTED = 20
+PART_ITEMS = 10_000  # items per part of a format-2 bundle (about 25 MB of embeddings)
+PARTS = "parts"
 
 Source = bytes | Path
 
@@ -51,6 +54,79 @@ class BuildReport:
     items: int
     fingerprint: str | None
     seconds: float
+
+
+class EmbedEngine(Protocol):
+    """How a build reads its item table and embeds its images: here (`LocalEngine`) or on a
+    Ray cluster (`catalog.ray_engine`). Both run the same decode and model code."""
+
+    spec: ModelSpec
+
+    def read_rows(self, table: Path) -> list[dict[str, str]]:
+        """The item table (CSV or Parquet) as rows of text, header names in lower case."""
+        ...
+
+    def embed(self, names: list[str], images_dir: Path, limits: Limits,
+              progress: Progress) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """(float32 unit embedding by image name, why it cannot be used by image name)."""
+        ...
+
+
+class LocalEngine:
+    """The build on this machine: ingest's decode and preprocessing on a thread pool, the
+    model in one onnxruntime session."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.spec = embedder.spec
+
+    def read_rows(self, table: Path) -> list[dict[str, str]]:
+        if Path(table).suffix.lower() == ".parquet":
+            return read_parquet_rows(table)
+        return _read_csv(Path(table))
+
+    def embed(self, names: list[str], images_dir: Path, limits: Limits,
+              progress: Progress) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        sources = [(n, partial(read_bytes, images_dir / n, limits.image_bytes)) for n in names]
+        result = embed_many(self.embedder, sources, progress)
+        return ({n: result.vectors[i] for i, n in enumerate(names) if result.ok[i]},
+                {names[i]: reason for i, reason in result.errors.items()})
+
+
+def rows_from_columns(columns: dict[str, list[Any]], where: str) -> list[dict[str, str]]:
+    """Rows of text from a column table (Parquet, or CSV read by Ray Data) with the CSV's
+    rules: header names in lower case, the required columns present, values stripped, a
+    missing value as empty text, whole-number floats without '.0' in text columns."""
+    header = [str(h).strip().lower() for h in columns]
+    if len(set(header)) != len(header):
+        raise CatalogFormatError(f"{where} repeats a column name")
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CatalogFormatError(f"{where} lacks the column(s) {', '.join(missing)}; it must "
+                                 f"have {','.join(REQUIRED_COLUMNS)}")
+    values = [[_text(v) for v in col] for col in columns.values()]
+    rows = [dict(zip(header, row, strict=True)) for row in zip(*values, strict=True)]
+    return [r for r in rows if any(r.values())]
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN: missing
+        return ""
+    return str(value).strip()
+
+
+def read_parquet_rows(path: Path) -> list[dict[str, str]]:
+    """A Parquet item table, read with pyarrow (the `publisher` extra)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise CatalogFormatError("Reading Parquet needs pyarrow: pip install "
+                                 "'visrec-desktop[publisher]'") from exc
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        raise CatalogFormatError(f"Cannot read {Path(path).name} as Parquet ({exc})") from exc
+    return rows_from_columns(table.to_pydict(), Path(path).name)
 
 
 def _read_csv(csv_path: Path) -> list[dict[str, str]]:
@@ -145,18 +221,17 @@ def _check_images(rows: list[dict[str, str]], images_dir: Path, limits: Limits) 
                                  + _listing(problems))
 
 
-def _embed(names: list[str], images_dir: Path, embedder: Embedder, limits: Limits,
+def _embed(names: list[str], images_dir: Path, engine: EmbedEngine, limits: Limits,
            rows: list[dict[str, str]], progress: Progress) -> dict[str, np.ndarray]:
     """One float32 vector per distinct image file; refuse the build if any cannot be used."""
-    sources = [(n, partial(read_bytes, images_dir / n, limits.image_bytes)) for n in names]
-    result = embed_many(embedder, sources, progress)
-    if result.errors:
-        bad = {names[i]: reason for i, reason in result.errors.items()}
+    vectors, bad = engine.embed(names, images_dir, limits, progress)
+    if bad or len(vectors) != len(names):
+        bad = {**{n: "it was not embedded" for n in names if n not in vectors}, **bad}
         problems = [f"item {k} (id {r['id']!r}): image '{r['image']}' cannot be used: "
                     f"{bad[r['image']]}" for k, r in enumerate(rows, start=1) if r["image"] in bad]
         raise CatalogFormatError(f"{len(problems)} item(s) have an image that cannot be "
                                  f"decoded; fix them and build again: " + _listing(problems))
-    return {n: result.vectors[i] for i, n in enumerate(names)}
+    return vectors
 
 
 def _npy(arr: np.ndarray) -> bytes:
@@ -202,14 +277,24 @@ def _remove(path: Path) -> None:
 
 def build_bundle(
     csv_path: Path, images_dir: Path, out: Path, *, catalog_id: str, name: str, publisher: str,
-    embedder: Embedder, description: str | None = None, demo: bool = False,
+    embedder: Embedder | None = None, description: str | None = None, demo: bool = False,
     sign_key: Path | None = None, factors: Path | None = None, created_at: str | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, engine: EmbedEngine | None = None,
+    part_items: int = PART_ITEMS,
 ) -> BuildReport:
     """Validate everything the app will check, embed the images and write the bundle
-    atomically: a `.zip` when `out` ends with .zip, else a folder."""
+    atomically: a `.zip` when `out` ends with .zip, else a folder. `csv_path` is the item table
+    (.csv, or .parquet). A catalog of more than `part_items` items is written as format 2, in
+    parts (docs/catalog-format.md); a smaller one as format 1, which older apps read too.
+    `engine` embeds (default: `LocalEngine(embedder)`)."""
     started = time.monotonic()
     progress = progress or Progress()
+    if engine is None:
+        if embedder is None:
+            raise ValueError("build_bundle needs an embedder or an engine")
+        engine = LocalEngine(embedder)
+    if part_items < 1:
+        raise ValueError("part_items must be at least 1")
     limits = Limits()
     csv_path, images_dir, out = Path(csv_path), Path(images_dir), Path(out)
     as_zip = out.suffix.lower() == ".zip"
@@ -219,28 +304,46 @@ def build_bundle(
     if not images_dir.is_dir():
         raise CatalogFormatError(f"{images_dir} is not a folder")
 
-    rows = _read_csv(csv_path)
-    spec = embedder.spec
+    rows = engine.read_rows(csv_path)
+    spec = engine.spec
+    sharded = len(rows) > part_items
     catalog: dict[str, Any] = {
-        "format": FORMAT, "id": catalog_id, "name": name, "publisher": publisher,
+        "format": FORMAT if sharded else 1, "id": catalog_id, "name": name,
+        "publisher": publisher,
         "created_at": created_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "demo": demo,
     }
     if description:
         catalog["description"] = description
-    catalog["items"] = [_item(r) for r in rows]
-    catalog["embeddings"] = {"file": EMBEDDINGS_FILE, "model": spec.model_id,
-                             "model_sha256": spec.sha256}
-    if factors:
-        catalog["item_factors"] = {"file": FACTORS_FILE}
-    catalog_bytes = (json.dumps(catalog, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    if len(catalog_bytes) > limits.json_bytes:
-        raise CatalogFormatError(f"catalog.json would have {len(catalog_bytes):,} bytes; the "
-                                 f"limit is {limits.json_bytes:,}")
-    meta = parse_catalog(catalog_bytes, limits)  # the app's own validator, so both agree
+    items = [_item(r) for r in rows]
+    bounds = [(lo, min(lo + part_items, len(rows))) for lo in range(0, len(rows), part_items)]
+    files: dict[str, Source] = {}
+    if sharded:
+        catalog["parts"] = [_part_names(k, bool(factors)) for k in range(len(bounds))]
+        catalog["embeddings"] = {"model": spec.model_id, "model_sha256": spec.sha256}
+        if factors:
+            catalog["item_factors"] = {}
+        for names_k, (lo, hi) in zip(catalog["parts"], bounds, strict=True):
+            files[names_k["items"]] = _json_bytes(items[lo:hi], names_k["items"], limits)
+    else:
+        catalog["items"] = items
+        catalog["embeddings"] = {"file": EMBEDDINGS_FILE, "model": spec.model_id,
+                                 "model_sha256": spec.sha256}
+        if factors:
+            catalog["item_factors"] = {"file": FACTORS_FILE}
+    catalog_bytes = _json_bytes(catalog, CATALOG_FILE, limits)
+    files[CATALOG_FILE] = catalog_bytes
+
+    def text(name: str) -> bytes:
+        data = files[name]
+        assert isinstance(data, bytes)
+        return data
+
+    meta = load_catalog(catalog_bytes, text, limits)  # the app's own validator: both agree
+    del items
     _check_images(rows, images_dir, limits)
 
-    files: dict[str, Source] = {CATALOG_FILE: catalog_bytes}
+    arrays: list[tuple[str, str, np.ndarray]] = []  # (single-file name, part key, array)
     if factors:
         try:
             raw = Path(factors).read_bytes()
@@ -248,12 +351,21 @@ def build_bundle(
             raise CatalogFormatError(f"Cannot read {factors}: {exc.strerror or exc}") from exc
         arr = load_array(raw, len(meta.items), "item factors", dtypes=(np.float32,),
                          max_dim=MAX_FACTORS)
-        files[FACTORS_FILE] = _npy(arr.astype("<f4"))
+        arrays.append((FACTORS_FILE, "item_factors", arr.astype("<f4")))
 
     names = sorted({r["image"] for r in rows})
-    vectors = _embed(names, images_dir, embedder, limits, rows, progress)
-    emb = np.stack([vectors[r["image"]] for r in rows]).astype("<f2")
-    files[EMBEDDINGS_FILE] = _npy(emb)
+    vectors = _embed(names, images_dir, engine, limits, rows, progress)
+    emb = np.empty((len(rows), spec.embedding_dim), "<f2")
+    for i, r in enumerate(rows):
+        emb[i] = vectors[r["image"]]
+    del vectors
+    arrays.append((EMBEDDINGS_FILE, "embeddings", emb))
+    for single, key_k, arr in arrays:
+        if not sharded:
+            files[single] = _npy(arr)
+            continue
+        for names_k, (lo, hi) in zip(catalog["parts"], bounds, strict=True):
+            files[names_k[key_k]] = _npy(arr[lo:hi])
     for n in names:
         files[f"{IMAGES}/{n}"] = images_dir / n
     progress.checkpoint()
@@ -267,7 +379,8 @@ def build_bundle(
             _write_zip(tmp, files)
         else:
             _write_folder(tmp, files)
-        # Reopen as the app will: the limits of the import apply to what was written.
+        # Reopen as the app will: the limits of the import apply to what was written, and the
+        # signed manifest covers every file, each part included.
         with Bundle.open(tmp, limits) as bundle:
             signed = signature_json(key, manifest(bundle)) if key else None
         if signed is not None:
@@ -282,3 +395,19 @@ def build_bundle(
         raise
     return BuildReport(out, len(meta.items), fingerprint(public_raw(key)) if key else None,
                        time.monotonic() - started)
+
+
+def _part_names(k: int, factors: bool) -> dict[str, str]:
+    names = {"items": f"{PARTS}/items-{k:05d}.json",
+             "embeddings": f"{PARTS}/embeddings-{k:05d}.npy"}
+    if factors:
+        names["item_factors"] = f"{PARTS}/item_factors-{k:05d}.npy"
+    return names
+
+
+def _json_bytes(doc: object, name: str, limits: Limits) -> bytes:
+    data = (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if len(data) > limits.json_bytes:
+        raise CatalogFormatError(f"{name} would have {len(data):,} bytes; the limit is "
+                                 f"{limits.json_bytes:,} (build with smaller parts)")
+    return data

@@ -11,7 +11,6 @@ import os
 import re
 import stat
 import threading
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -45,18 +44,22 @@ def shorten(value: object, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, all 65 of them
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
 def path_problem(name: str) -> str | None:
     """Why `name` is not a plain relative posix path inside a bundle, or None when it is."""
     if not name:
         return "is empty"
     if "\\" in name:
         return "contains a backslash"
-    bad = next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    bad = _CONTROL.search(name)
     if bad is not None:  # a newline could forge a manifest line; ESC is terminal markup
-        return f"contains a control character (U+{ord(bad):04X})"
+        return f"contains a control character (U+{ord(bad.group()):04X})"
     if name.startswith("/"):
         return "is an absolute path"
-    if re.match(r"[A-Za-z]:", name):
+    if _DRIVE.match(name):
         return "starts with a drive letter"
     parts = name.split("/")
     if ".." in parts:
@@ -140,6 +143,16 @@ class Bundle:
 
     def read(self, name: str) -> bytes:
         return b"".join(self._chunks(name))
+
+    def copy_to(self, name: str, dest: Path) -> str:
+        """Write the file to `dest` a chunk at a time (a large part is never held in memory);
+        the SHA-256 of exactly the bytes written, as hex."""
+        digest = hashlib.sha256()
+        with Path(dest).open("wb") as fh:
+            for block in self._chunks(name):
+                digest.update(block)
+                fh.write(block)
+        return digest.hexdigest()
 
     def sha256(self, name: str) -> str:
         digest = hashlib.sha256()

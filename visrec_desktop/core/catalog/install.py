@@ -13,7 +13,7 @@ the installed catalog.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import logging
 import mmap
@@ -24,19 +24,23 @@ import threading
 import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
 from visrec_desktop.core.catalog import staging as staging_mod
-from visrec_desktop.core.catalog.bundle import Bundle, Limits
+from visrec_desktop.core.catalog.bundle import CATALOG_FILE, Bundle, Limits
 from visrec_desktop.core.catalog.schema import (
     MAX_FACTORS,
+    CatalogMeta,
+    Part,
     created_instant,
-    load_array,
+    load_catalog,
+    open_array,
     parse_catalog,
+    parse_part_items,
 )
 from visrec_desktop.core.catalog.signing import verify
 from visrec_desktop.core.changes import Changes
@@ -53,10 +57,11 @@ from visrec_desktop.core.ingest.decode import decode
 from visrec_desktop.core.ingest.pipeline import embed_many
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.catalog_index import (
+    BASIS_SAMPLE,
     CatalogIndex,
-    build_index,
     make_index,
     reduce_blockwise,
+    reduction_basis,
 )
 
 log = logging.getLogger(__name__)
@@ -173,21 +178,6 @@ def _check_trust(previous: InstalledCatalog | None, fingerprint: str | None) -> 
     return [] if fingerprint else ["This catalog is not signed: its origin cannot be checked"]
 
 
-def _previous_vectors(folder: Path, model: str) -> dict[str, np.ndarray]:
-    """Embeddings of the installed version by image sha256, for re-use on update."""
-    try:
-        old = _read_install(folder)
-        if old.model != model:
-            return {}
-        shas = json.loads((folder / "index" / IMAGES_FILE).read_text("utf-8"))
-        vecs = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
-        usable = np.load(folder / "index" / "usable.npy")
-    except (OSError, ValueError, TypeError):
-        return {}
-    return {sha: np.asarray(vecs[i], np.float32) for i, sha in enumerate(shas)
-            if sha and usable[i]}
-
-
 def _check_version(previous: InstalledCatalog | None, created_at: str,
                    allow_downgrade: bool) -> None:
     """A signed catalog is never rolled back to an older signed version of itself unless the
@@ -232,121 +222,37 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
             limits: Limits | None, root: Path, claim: staging_mod.Staging, started: float,
             allow_downgrade: bool = False) -> ImportReport:
     staging = claim.path
+    limits = limits or Limits()
     try:
-        with Bundle.open(bundle_path, limits or Limits()) as bundle:
+        with Bundle.open(bundle_path, limits) as bundle:
             published = bundle.names()
-            names = _nfc_names(published)
-            meta = parse_catalog(bundle.read("catalog.json"))
-            fingerprint = verify(bundle)
+            _nfc_names(published)  # refuses two names that differ only in normalisation
+            meta = parse_catalog(bundle.read(CATALOG_FILE), limits)
+            # Copy the bundle as published, a chunk at a time, hashing what is written: the
+            # signature is then checked against exactly the bytes installed, each read once.
+            (staging / "bundle").mkdir()
+            (staging / "index").mkdir()
+            digests: dict[str, str] = {}
+            for name in published:
+                # Stored under the NFC form of its name: a bundle zipped on macOS names its
+                # files in NFD while catalog.json (typed by a person) says NFC.
+                dest = staging / "bundle" / nfc(name)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                digests[name] = bundle.copy_to(name, dest)
+                progress.checkpoint()
+            fingerprint = verify(bundle, digests)
             target = root / meta.id
             previous = _read_install(target) if (target / "index" / INSTALL_FILE).exists() \
                 else None
             warnings = _check_trust(previous, fingerprint)
             _check_version(previous, meta.created_at, allow_downgrade)
-            n = len(meta.items)
-            spec = embedder.spec
-            given = None
-            if meta.embeddings:
-                raw = bundle.read(str(meta.embeddings["file"]))
-                given = load_array(raw, n, "embeddings", dim=None)
-                if (meta.embeddings.get("model") != spec.model_id
-                        or meta.embeddings.get("model_sha256") != spec.sha256
-                        or given.shape[1] != spec.embedding_dim):
-                    warnings.append("The bundle's embeddings were made with another model; "
-                                    "its images are embedded here instead")
-                    given = None
-            factors = None
-            if meta.item_factors:
-                factors = load_array(bundle.read(str(meta.item_factors["file"])), n,
-                                     "item factors", dtypes=(np.float32,), max_dim=MAX_FACTORS)
-            # Copy the bundle as published, then work from the copy.
-            (staging / "bundle").mkdir()
-            (staging / "index").mkdir()
-            for name in sorted(published):
-                # Stored under the NFC form of its name: a bundle zipped on macOS names its
-                # files in NFD while catalog.json (typed by a person) says NFC.
-                dest = staging / "bundle" / nfc(name)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(bundle.read(name))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
-        problems: dict[str, str] = {}
-        shas: list[str | None] = []
-        digests: dict[str, str] = {}  # one read per distinct file, however many items share it
-        for item in meta.items:
-            image = nfc(str(item["image"]))
-            if image not in names:
-                problems[str(item["id"])] = f"The image '{image}' is not in the bundle."
-                shas.append(None)
-                continue
-            if image not in digests:
-                digests[image] = hashlib.sha256(
-                    (staging / "bundle" / image).read_bytes()).hexdigest()
-            shas.append(digests[image])
-        vectors = np.zeros((n, spec.embedding_dim), np.float32)
-        usable = np.zeros(n, bool)
-        reused = 0
-        old = _previous_vectors(target, spec.model_id) if previous else {}
-        todo: list[int] = []
-        if given is not None:
-            for i, why in _undecodable(staging / "bundle", meta.items, shas).items():
-                problems[str(meta.items[i]["id"])] = f"The image cannot be used: {why}"
-                shas[i] = None
-        for i, sha in enumerate(shas):
-            if sha is None:
-                continue
-            if given is not None:
-                v = np.asarray(given[i], np.float32)
-                norm = float(np.linalg.norm(v))
-                if norm > 0:
-                    vectors[i], usable[i] = v / norm, True
-                    reused += 1
-                    continue
-            if sha in old:
-                vectors[i], usable[i] = old[sha], True
-                reused += 1
-                continue
-            todo.append(i)
-        embedded = 0
-        if todo:
-            # Each distinct image (by content) is embedded once; items sharing it share the
-            # vector (a shop's placeholder picture may stand for thousands of items).
-            first: dict[str, int] = {}
-            for i in todo:
-                first.setdefault(str(shas[i]), i)
-            unique = list(first.values())
-            files = [staging / "bundle" / nfc(str(meta.items[i]["image"])) for i in unique]
-            sources = [(f.name, f.read_bytes) for f in files]
-            result = embed_many(embedder, sources, progress)
-            embedded = int(result.ok.sum())
-            row = {str(shas[i]): j for j, i in enumerate(unique)}
-            for i in todo:
-                j = row[str(shas[i])]
-                if result.ok[j]:
-                    vectors[i], usable[i] = result.vectors[j], True
-                else:
-                    problems[str(meta.items[i]["id"])] = \
-                        f"The image cannot be used: {result.errors.get(j, 'unknown error')}"
-        if not usable.any():
-            raise CatalogFormatError("None of the catalog's images could be used: "
-                                     + "; ".join(list(problems.values())[:3]))
-        index = build_index(meta.id, meta.items, vectors, usable, factors, demo=meta.demo)
-        np.save(staging / "index" / "vectors.npy", vectors.astype(np.float16))
-        np.save(staging / "index" / "usable.npy", usable)
-        np.save(staging / "index" / "basis.npy", index.basis)
-        if factors is not None:
-            np.save(staging / "index" / "factors.npy", factors)
-        info = InstalledCatalog(
-            id=meta.id, name=meta.name, publisher=meta.publisher, demo=bool(meta.demo),
-            fingerprint=fingerprint, model=spec.model_id, items=n, usable=int(usable.sum()),
-            installed_at=time.time(), created_at=meta.created_at, problems=problems,
-            image_sha256=shas)
-        meta_info = asdict(info)
-        (staging / "index" / IMAGES_FILE).write_text(json.dumps(meta_info.pop("image_sha256")),
-                                                     "utf-8")
-        (staging / "index" / INSTALL_FILE).write_text(json.dumps(meta_info), "utf-8")
+        hashes = {nfc(name): sha for name, sha in digests.items()}
+        info, embedded, reused = _install(staging, meta, hashes, limits, embedder, progress,
+                                          target, previous, fingerprint, warnings)
         claim.release()
         with _LOCK:
             replaced = target.exists()
@@ -363,13 +269,256 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
     return ImportReport(info, replaced, embedded, reused, warnings, time.monotonic() - started)
 
 
-def _undecodable(folder: Path, items: list[dict[str, Any]], shas: list[str | None]
+def _parts(meta: CatalogMeta) -> list[Part]:
+    """Format 1 as one part (its items are in catalog.json), format 2 as it is."""
+    if meta.format == 2:
+        return meta.parts
+    emb, fac = meta.embeddings, meta.item_factors
+    return [Part(CATALOG_FILE, str(emb["file"]) if emb else None,
+                 str(fac["file"]) if fac else None)]
+
+
+def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Limits,
+             embedder: Embedder, progress: Progress, target: Path,
+             previous: InstalledCatalog | None, fingerprint: str | None, warnings: list[str],
+             ) -> tuple[InstalledCatalog, int, int]:
+    """Derive the index from the staged bundle, part by part: items are validated and their
+    images hashed a part at a time, arrays are read through memory maps and written block by
+    block, so memory stays flat however many items the catalog has."""
+    folder, index_dir = staging / "bundle", staging / "index"
+    spec = embedder.spec
+
+    def staged(name: str) -> Path:
+        if nfc(name) not in names:
+            raise CatalogFormatError(f"The bundle has no file '{name}'")
+        return folder / nfc(name)
+
+    parts = _parts(meta)
+    ids: list[str] = []
+    images: list[str | None] = []
+    shas: list[str | None] = []
+    counts: list[int] = []
+    problems: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for part in parts:
+        progress.checkpoint()
+        items = meta.items if meta.format == 1 else parse_part_items(
+            staged(part.items).read_bytes(), part.items, seen, limits)
+        counts.append(len(items))
+        for item in items:
+            ids.append(str(item["id"]))
+            image = nfc(str(item["image"]))
+            if image not in names:
+                problems[ids[-1]] = f"The image '{image}' is not in the bundle."
+                images.append(None)
+                shas.append(None)
+                continue
+            images.append(image)
+            shas.append(names[image])  # hashed while copied
+    n, dim = len(ids), spec.embedding_dim
+    given = meta.embeddings is not None
+    if given and (meta.embeddings.get("model") != spec.model_id  # type: ignore[union-attr]
+                  or meta.embeddings.get("model_sha256") != spec.sha256):  # type: ignore[union-attr]
+        given = False
+    arrays = [(staged(p.embeddings) if given and p.embeddings else None,
+               staged(p.item_factors) if p.item_factors else None) for p in parts]
+    if given and arrays:
+        first = arrays[0][0]
+        assert first is not None
+        if open_array(first, counts[0], "embeddings", check=False).shape[1] != dim:
+            given = False
+    if meta.embeddings is not None and not given:
+        warnings.append("The bundle's embeddings were made with another model; its images "
+                        "are embedded here instead")
+    if given:
+        for i, why in _undecodable(folder, images, shas).items():
+            problems[ids[i]] = f"The image cannot be used: {why}"
+            shas[i] = None
+    usable = np.zeros(n, bool)
+    has_sha = np.array([s is not None for s in shas], bool)
+    factors_dim = None
+    with (index_dir / "vectors.npy").open("wb") as vec_out, \
+            contextlib.ExitStack() as stack:
+        _npy_header(vec_out, np.float16, (n, dim))
+        fac_out = None
+        start = 0
+        for (emb_path, fac_path), rows, part in zip(arrays, counts, parts, strict=True):
+            progress.checkpoint()
+            if fac_path is not None:
+                what = ("item factors" if meta.format == 1
+                        else f"item factors '{part.item_factors}'")
+                fac = open_array(fac_path, rows, what, dtypes=(np.float32,),
+                                 max_dim=MAX_FACTORS, dim=factors_dim)
+                if fac_out is None:
+                    factors_dim = fac.shape[1]
+                    fac_out = stack.enter_context((index_dir / "factors.npy").open("wb"))
+                    _npy_header(fac_out, np.float32, (n, factors_dim))
+                _copy_rows(fac, fac_out)
+                del fac
+            what = "embeddings" if meta.format == 1 else f"embeddings '{part.embeddings}'"
+            emb = open_array(emb_path, rows, what, dim=dim, check=False) \
+                if given and emb_path else None
+            for lo in range(0, rows, _BLOCK):
+                hi = min(lo + _BLOCK, rows)
+                if emb is None:
+                    vec_out.write(bytes(2 * dim * (hi - lo)))
+                    continue
+                block, ok = _unit_rows(emb[lo:hi], what, lo)
+                ok &= has_sha[start + lo:start + hi]
+                block[~ok] = 0
+                vec_out.write(block.tobytes())
+                usable[start + lo:start + hi] = ok
+                release_pages(emb)
+            del emb
+            start += rows
+    vectors = np.load(index_dir / "vectors.npy", mmap_mode="r+")
+    reused = int(usable.sum())
+    todo = [i for i in np.flatnonzero(has_sha & ~usable).tolist()]
+    embedded = 0
+    if todo and previous is not None:
+        reused += _reuse_previous(target, spec.model_id, todo, shas, vectors, usable)
+        todo = [i for i in todo if not usable[i]]
+    if todo:
+        embedded = _embed_missing(embedder, folder, todo, images, shas, ids, vectors, usable,
+                                  problems, progress)
+    if not usable.any():
+        raise CatalogFormatError("None of the catalog's images could be used: "
+                                 + "; ".join(list(problems.values())[:3]))
+    vectors.flush()
+    release_pages(vectors)
+    del vectors
+    np.save(index_dir / "usable.npy", usable)
+    np.save(index_dir / "basis.npy", _basis(index_dir / "vectors.npy", usable))
+    info = InstalledCatalog(
+        id=meta.id, name=meta.name, publisher=meta.publisher, demo=bool(meta.demo),
+        fingerprint=fingerprint, model=spec.model_id, items=n, usable=int(usable.sum()),
+        installed_at=time.time(), created_at=meta.created_at, problems=problems,
+        image_sha256=shas)
+    # Shallow (asdict would deep-copy 100,000 hashes); the hashes go to their own file.
+    meta_info = {f.name: getattr(info, f.name) for f in fields(info)}
+    (index_dir / IMAGES_FILE).write_text(json.dumps(meta_info.pop("image_sha256")), "utf-8")
+    (index_dir / INSTALL_FILE).write_text(json.dumps(meta_info), "utf-8")
+    return info, embedded, reused
+
+
+_BLOCK = 2048  # rows per block: a few MB of temporaries, whatever the catalog's size
+# Squares of every float16 value, by bit pattern: a table look-up is twice as fast as
+# converting a block to float32, and a NaN or infinity anywhere makes its row's sum non-finite.
+with np.errstate(invalid="ignore", over="ignore"):
+    _SQUARES = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32) ** 2
+
+
+def _unit_rows(rows: np.ndarray, what: str, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """Float16 unit rows and which rows had a norm; refuses NaN or infinity. Rows already of
+    unit length to float16 precision (what the builder writes) are kept as published."""
+    if rows.dtype == np.float16:
+        norms = np.sqrt(np.take(_SQUARES, rows.view(np.uint16)).sum(axis=1, dtype=np.float64))
+    else:
+        norms = np.linalg.norm(np.asarray(rows, np.float64), axis=1)
+    if not np.isfinite(norms).all():
+        row = first + int(np.argmin(np.isfinite(norms)))
+        raise CatalogFormatError(f"{what} holds NaN or infinity (row {row + 1})")
+    ok = norms > 0
+    if rows.dtype == np.float16:
+        out = np.array(rows, np.float16)
+        scale = ok & (np.abs(norms - 1) > _UNIT_TOLERANCE)
+    else:
+        out, scale = np.zeros(rows.shape, np.float16), ok
+    if scale.any():
+        out[scale] = (np.asarray(rows[scale], np.float32)
+                      / norms[scale, None].astype(np.float32)).astype(np.float16)
+    return out, ok
+
+
+# Rows this close to unit length are kept as published: dividing by the norm would move each
+# value by at most about two float16 steps, the precision the bundle stored them with.
+_UNIT_TOLERANCE = 2.0 ** -10
+
+
+def _npy_header(fh: IO[bytes], dtype: type[np.generic], shape: tuple[int, int]) -> None:
+    np.lib.format.write_array_header_1_0(
+        fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+             "shape": shape})
+
+
+def _copy_rows(arr: np.ndarray, out: IO[bytes]) -> None:
+    for lo in range(0, len(arr), _BLOCK):
+        out.write(np.ascontiguousarray(arr[lo:lo + _BLOCK], "<f4").tobytes())
+    release_pages(arr)
+
+
+def _basis(path: Path, usable: np.ndarray) -> np.ndarray:
+    """The reduction basis `build_index` would choose (the same sample of usable rows), without
+    reducing every row (the app reduces when it loads the catalog). The sampled rows are read
+    one by one: through a memory map, read-ahead would page in most of the file."""
+    good = np.flatnonzero(usable)
+    pick = np.sort(np.random.default_rng(0).choice(good, size=min(len(good), BASIS_SAMPLE),
+                                                   replace=False))
+    with path.open("rb") as fh:
+        np.lib.format.read_magic(fh)  # written by _npy_header: version 1.0
+        shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+        offset, row_bytes = fh.tell(), shape[1] * dtype.itemsize
+        sample = np.empty((len(pick), shape[1]), np.float32)
+        for k, i in enumerate(pick.tolist()):
+            fh.seek(offset + i * row_bytes)
+            sample[k] = np.frombuffer(fh.read(row_bytes), dtype)
+    return reduction_basis(sample)
+
+
+def _reuse_previous(folder: Path, model: str, todo: list[int], shas: list[str | None],
+                    vectors: np.ndarray, usable: np.ndarray) -> int:
+    """Embeddings of the installed version, by image sha256, for the rows that need one."""
+    try:
+        old = _read_install(folder)
+        if old.model != model:
+            return 0
+        old_shas = json.loads((folder / "index" / IMAGES_FILE).read_text("utf-8"))
+        old_vecs = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
+        old_usable = np.load(folder / "index" / "usable.npy")
+    except (OSError, ValueError, TypeError):
+        return 0
+    rows = {sha: i for i, sha in enumerate(old_shas) if sha and old_usable[i]}
+    found = 0
+    for i in todo:
+        j = rows.get(str(shas[i]))
+        if j is not None:
+            vectors[i], usable[i] = old_vecs[j], True
+            found += 1
+    return found
+
+
+def _embed_missing(embedder: Embedder, folder: Path, todo: list[int],
+                   images: list[str | None], shas: list[str | None], ids: list[str],
+                   vectors: np.ndarray, usable: np.ndarray, problems: dict[str, str],
+                   progress: Progress) -> int:
+    """Embed the rows that have no vector yet. Each distinct image (by content) is embedded
+    once; items sharing it share the vector (a shop's placeholder picture may stand for
+    thousands of items)."""
+    first: dict[str, int] = {}
+    for i in todo:
+        first.setdefault(str(shas[i]), i)
+    unique = list(first.values())
+    files = [folder / str(images[i]) for i in unique]
+    sources = [(f.name, f.read_bytes) for f in files]
+    result = embed_many(embedder, sources, progress)
+    row = {str(shas[i]): j for j, i in enumerate(unique)}
+    for i in todo:
+        j = row[str(shas[i])]
+        if result.ok[j]:
+            vectors[i], usable[i] = result.vectors[j], True
+        else:
+            problems[ids[i]] = \
+                f"The image cannot be used: {result.errors.get(j, 'unknown error')}"
+    return int(result.ok.sum())
+
+
+def _undecodable(folder: Path, images: list[str | None], shas: list[str | None]
                  ) -> dict[int, str]:
     """Items whose image does not decode, checked cheaply (JPEGs at 1/8 scale) in parallel:
     precomputed embeddings must not make an item the app cannot show look usable."""
 
     def check(i: int) -> tuple[int, str | None]:
-        name = nfc(str(items[i]["image"]))
+        name = str(images[i])
         try:
             decode((folder / name).read_bytes(), Path(name).suffix, min_side=16)
         except ImageError as exc:
@@ -391,7 +540,7 @@ def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
     """The installed catalog as arrays; embeddings stay on disk (memory-mapped) until used."""
     folder = catalogs_dir(data_dir) / catalog_id
     info = _read_install(folder)
-    meta = parse_catalog((folder / "bundle" / "catalog.json").read_bytes())
+    meta = _installed_meta(folder)
     vectors = np.load(folder / "index" / "vectors.npy", mmap_mode="r")
     usable = np.load(folder / "index" / "usable.npy")
     basis = np.load(folder / "index" / "basis.npy")
@@ -413,9 +562,14 @@ def release_pages(vectors: np.ndarray) -> None:
 
 def item_meta(data_dir: Path, catalog_id: str) -> list[dict[str, Any]]:
     folder = catalogs_dir(data_dir) / catalog_id
-    items: list[dict[str, Any]] = parse_catalog(
-        (folder / "bundle" / "catalog.json").read_bytes()).items
-    return items
+    return _installed_meta(folder).items
+
+
+def _installed_meta(folder: Path) -> CatalogMeta:
+    """The installed catalog with every item (format 1 or 2), read from its bundle copy."""
+    bundle = folder / "bundle"
+    return load_catalog((bundle / CATALOG_FILE).read_bytes(),
+                        lambda name: (bundle / nfc(name)).read_bytes())
 
 
 def image_path(data_dir: Path, catalog_id: str, image: str) -> Path:

@@ -8,9 +8,10 @@ import io
 import json
 import math
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,8 @@ import numpy as np
 from visrec_desktop.core.catalog.bundle import Limits, path_problem, shorten
 from visrec_desktop.core.errors import CatalogFormatError
 
-FORMAT = 1
+FORMAT = 2  # what the builder writes when a catalog needs parts (docs/catalog-format.md)
+READABLE_FORMATS = (1, 2)
 MAX_FACTORS = 512
 
 
@@ -34,6 +36,15 @@ _DATETIME = re.compile(
     r"(Z|[+-](\d{2}):?(\d{2}))?")
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of a format-2 catalog: a JSON list of items and, row for row, its arrays."""
+
+    items: str  # bundle path of the items file
+    embeddings: str | None = None
+    item_factors: str | None = None
+
+
 @dataclass
 class CatalogMeta:
     format: int
@@ -43,22 +54,35 @@ class CatalogMeta:
     created_at: str
     demo: bool
     description: str | None
-    items: list[dict[str, Any]]  # keys: id title category price currency description tags url image
-    embeddings: dict[str, Any] | None  # file, model, model_sha256
-    item_factors: dict[str, Any] | None  # file
+    # keys: id title category price currency description tags url image. Format 2 keeps its
+    # items in its parts: empty after `parse_catalog`, filled by `load_catalog`.
+    items: list[dict[str, Any]]
+    embeddings: dict[str, Any] | None  # model, model_sha256, and file (format 1)
+    item_factors: dict[str, Any] | None  # file (format 1); format 2: {} when parts carry them
+    parts: list[Part] = field(default_factory=list)  # format 2 only
+
+
+# Unicode's Cc category is exactly these 65 code points (C0, DEL, C1); a regular expression
+# scans 100,000 items' text in C instead of a Python loop per character.
+_CC = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CC_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and newline allowed
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
+    return _CC.search(text) is not None
 
 
 def _control(text: str, allow: str = "") -> str | None:
     """Where `text` holds a C0 or C1 control character (ESC, BEL, CR, NEL, CSI ...), or None:
     catalog text is shown as data, and a control character would be markup for a terminal."""
-    for i, c in enumerate(text):
-        if unicodedata.category(c) == "Cc" and c not in allow:
-            return f"U+{ord(c):04X} at character {i + 1}"
-    return None
+    if allow == "":
+        pattern = _CC
+    elif allow == "\n\t":
+        pattern = _CC_TEXT
+    else:
+        pattern = re.compile("(?![" + re.escape(allow) + r"])[\x00-\x1f\x7f-\x9f]")
+    m = pattern.search(text)
+    return None if m is None else f"U+{ord(m.group()):04X} at character {m.start() + 1}"
 
 
 def _refuse_controls(where: str, key: str, value: object, allow: str = "") -> None:
@@ -138,24 +162,28 @@ def _check_url(value: str) -> bool:
 
 
 def _parse_item(raw: object, number: int) -> dict[str, Any]:
-    where = f"item {number}"
+    # Called once per item of catalogs of 100,000 items: the messages are built only on failure.
     if not isinstance(raw, dict):
-        raise CatalogFormatError(f"{where}: must be an object")
+        raise CatalogFormatError(f"item {number}: must be an object")
     item_id = raw.get("id")
     if not (isinstance(item_id, str) and 1 <= len(item_id) <= 128) or _has_control(item_id):
-        raise CatalogFormatError(f"{where}: id must be 1 to 128 characters without control "
-                                 f"characters, not {shorten(item_id)}")
-    where = f"item {number} (id {shorten(item_id)})"
+        raise CatalogFormatError(f"item {number}: id must be 1 to 128 characters without "
+                                 f"control characters, not {shorten(item_id)}")
+
+    def where() -> str:
+        return f"item {number} (id {shorten(item_id)}): "
 
     def fail(rule: str) -> CatalogFormatError:
-        return CatalogFormatError(f"{where}: {rule}")
+        return CatalogFormatError(f"{where()}{rule}")
 
-    if not _is_text(raw.get("title"), 300):
+    title, category = raw.get("title"), raw.get("category")
+    if not _is_text(title, 300):
         raise fail("title must be non-empty text of at most 300 characters")
-    if not _is_text(raw.get("category"), 100):
+    if not _is_text(category, 100):
         raise fail("category must be non-empty text of at most 100 characters")
-    for key in ("title", "category"):
-        _refuse_controls(f"{where}: ", key, raw[key])
+    if _CC.search(title) or _CC.search(category):  # type: ignore[arg-type]
+        for key in ("title", "category"):
+            _refuse_controls(where(), key, raw[key])
     price = _check_price(raw.get("price"))
     if price is None:
         raise fail("price must be a finite number >= 0")
@@ -163,16 +191,19 @@ def _parse_item(raw: object, number: int) -> dict[str, Any]:
     if not (isinstance(currency, str) and _CURRENCY.fullmatch(currency)):
         raise fail(f"currency must be three upper-case letters (ISO 4217), not {shorten(currency)}")
     description = _optional(raw, "description")
-    if description is not None and not _is_text(description, 5000, non_empty=False):
-        raise fail("description must be text of at most 5,000 characters")
-    _refuse_controls(f"{where}: ", "description", description, allow="\n\t")
+    if description is not None:
+        if not _is_text(description, 5000, non_empty=False):
+            raise fail("description must be text of at most 5,000 characters")
+        if _CC_TEXT.search(description):
+            _refuse_controls(where(), "description", description, allow="\n\t")
     tags = _optional(raw, "tags")
     if tags is None:
         tags = []
     if not (isinstance(tags, list) and len(tags) <= 32
             and all(_is_text(t, 64, non_empty=False) for t in tags)):
         raise fail("tags must be a list of at most 32 texts of at most 64 characters")
-    _refuse_controls(f"{where}: ", "tags", tags)
+    if tags and _CC.search("".join(tags)):
+        _refuse_controls(where(), "tags", tags)
     url = _optional(raw, "url")
     if url is not None and not (isinstance(url, str) and _check_url(url)):
         raise fail("url must be an http or https address of at most 2,000 characters")
@@ -181,7 +212,7 @@ def _parse_item(raw: object, number: int) -> dict[str, Any]:
     if problem:
         raise fail(f"image must be a relative path of a file in the bundle ({shorten(image)} "
                    f"{problem})")
-    return {"id": item_id, "title": raw["title"], "category": raw["category"], "price": price,
+    return {"id": item_id, "title": title, "category": category, "price": price,
             "currency": currency, "description": description, "tags": list(tags), "url": url,
             "image": image}
 
@@ -209,24 +240,79 @@ def _parse_file_ref(raw: object, key: str, *, model: bool) -> dict[str, Any] | N
     return {"file": file, "model": model_id, "model_sha256": sha.lower()}
 
 
-def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
-    """Validate catalog.json against every rule of the spec; images are not looked at here."""
-    limits = limits or Limits()
+def _json(raw: bytes, what: str) -> Any:
     try:
-        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
-        raise CatalogFormatError(f"catalog.json is not UTF-8 text ({exc})") from exc
+        raise CatalogFormatError(f"{what} is not UTF-8 text ({exc})") from exc
     except (ValueError, RecursionError) as exc:
-        raise CatalogFormatError(f"catalog.json is not valid JSON ({exc})") from exc
+        raise CatalogFormatError(f"{what} is not valid JSON ({exc})") from exc
+
+
+def parse_items(raw_items: object, seen: dict[str, int], limits: Limits,
+                what: str = "catalog items") -> list[dict[str, Any]]:
+    """Validate a list of items; `seen` maps the ids of earlier parts to their item numbers
+    (1-based, across the whole catalog) and is extended here."""
+    room = limits.items - len(seen)
+    if not (isinstance(raw_items, list) and 1 <= len(raw_items) <= room):
+        got = f"it has {len(raw_items):,}" if isinstance(raw_items, list) else "not a list"
+        total = f" ({len(seen):,} in earlier parts)"
+        raise CatalogFormatError(f"{what} must be a list of 1 to {limits.items:,} items"
+                                 f"{' in all' + total if seen else ''} ({got})")
+    items: list[dict[str, Any]] = []
+    for number, raw_item in enumerate(raw_items, start=len(seen) + 1):
+        item = _parse_item(raw_item, number)
+        if item["id"] in seen:
+            raise CatalogFormatError(f"item {number} (id {shorten(item['id'])}): duplicate id "
+                                     f"(also item {seen[item['id']]})")
+        seen[item["id"]] = number
+        items.append(item)
+    return items
+
+
+def _parse_parts(doc: dict[str, Any], limits: Limits) -> list[Part]:
+    raw = doc.get("parts")
+    if not (isinstance(raw, list) and 1 <= len(raw) <= limits.items):
+        raise CatalogFormatError("catalog parts must be a non-empty list (format 2)")
+    with_emb, with_fac = doc.get("embeddings") is not None, doc.get("item_factors") is not None
+    parts = []
+    for k, entry in enumerate(raw, start=1):
+        if not isinstance(entry, dict) or set(entry) - {"items", "embeddings", "item_factors"}:
+            raise CatalogFormatError(f"catalog part {k} must be an object with 'items' and "
+                                     f"optionally 'embeddings' and 'item_factors'")
+        files: dict[str, str | None] = {}
+        for key, wanted in (("items", True), ("embeddings", with_emb),
+                            ("item_factors", with_fac)):
+            value = entry.get(key)
+            if not wanted:
+                if value is not None:
+                    raise CatalogFormatError(f"catalog part {k} has '{key}' but the catalog "
+                                             f"declares none")
+                files[key] = None
+                continue
+            problem = path_problem(value) if isinstance(value, str) else "is missing"
+            if problem:
+                raise CatalogFormatError(f"catalog part {k} '{key}' must be a path in the "
+                                         f"bundle ({shorten(value)} {problem})")
+            files[key] = value
+        parts.append(Part(str(files["items"]), files["embeddings"], files["item_factors"]))
+    return parts
+
+
+def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
+    """Validate catalog.json against every rule of the spec; images are not looked at here.
+    A format-2 catalog's items are in its parts: read them with `load_catalog`."""
+    limits = limits or Limits()
+    doc = _json(raw, "catalog.json")
     if not isinstance(doc, dict):
         raise CatalogFormatError("catalog.json must hold a JSON object")
     fmt = doc.get("format")
     if "format" not in doc:
         raise CatalogFormatError('catalog.json has no "format" field, so it is not a visrec '
                                  "catalog bundle")
-    if isinstance(fmt, bool) or fmt != FORMAT:
+    if isinstance(fmt, bool) or fmt not in READABLE_FORMATS:
         raise CatalogFormatError(f"Unsupported catalog format {shorten(fmt)}; this app reads "
-                                 f"format {FORMAT}")
+                                 f"formats {' and '.join(map(str, READABLE_FORMATS))}")
     cat_id = doc.get("id")
     if not (isinstance(cat_id, str) and _CATALOG_ID.fullmatch(cat_id)):
         raise CatalogFormatError(
@@ -248,55 +334,82 @@ def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
     if description is not None and not _is_text(description, 5000, non_empty=False):
         raise CatalogFormatError("catalog description must be text of at most 5,000 characters")
     _refuse_controls("catalog ", "description", description, allow="\n\t")
-    raw_items = doc.get("items")
-    if not (isinstance(raw_items, list) and 1 <= len(raw_items) <= limits.items):
-        got = f"it has {len(raw_items):,}" if isinstance(raw_items, list) else "not a list"
-        raise CatalogFormatError(f"catalog items must be a list of 1 to {limits.items:,} items "
-                                 f"({got})")
     items: list[dict[str, Any]] = []
-    first: dict[str, int] = {}
-    for number, raw_item in enumerate(raw_items, start=1):
-        item = _parse_item(raw_item, number)
-        if item["id"] in first:
-            raise CatalogFormatError(f"item {number} (id {shorten(item['id'])}): duplicate id "
-                                     f"(also item {first[item['id']]})")
-        first[item["id"]] = number
-        items.append(item)
+    parts: list[Part] = []
+    if fmt == 1:
+        if doc.get("parts") is not None:
+            raise CatalogFormatError("catalog parts belong to format 2; format 1 lists items")
+        items = parse_items(doc.get("items"), {}, limits)
+        embeddings = _parse_file_ref(_optional(doc, "embeddings"), "embeddings", model=True)
+        factors = _parse_file_ref(_optional(doc, "item_factors"), "item_factors", model=False)
+    else:
+        if doc.get("items") is not None:
+            raise CatalogFormatError("format 2 keeps its items in its parts, not in 'items'")
+        embeddings = _parse_model_ref(_optional(doc, "embeddings"))
+        factors = _optional(doc, "item_factors")
+        if factors is not None and factors != {}:
+            raise CatalogFormatError("catalog 'item_factors' must be {} in format 2 (the parts "
+                                     "name the files)")
+        parts = _parse_parts(doc, limits)
     return CatalogMeta(
-        format=FORMAT, id=cat_id, name=doc["name"], publisher=doc["publisher"],
+        format=int(fmt), id=cat_id, name=doc["name"], publisher=doc["publisher"],
         created_at=str(created), demo=bool(demo), description=description, items=items,
-        embeddings=_parse_file_ref(_optional(doc, "embeddings"), "embeddings", model=True),
-        item_factors=_parse_file_ref(_optional(doc, "item_factors"), "item_factors",
-                                     model=False),
+        embeddings=embeddings, item_factors=factors, parts=parts,
     )
+
+
+def _parse_model_ref(raw: object) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "file" in raw:
+        raise CatalogFormatError("catalog 'embeddings' must be an object naming the model (in "
+                                 "format 2 the parts name the files)")
+    ref = _parse_file_ref({**raw, "file": "-"}, "embeddings", model=True)
+    assert ref is not None
+    del ref["file"]
+    return ref
+
+
+def parse_part_items(raw: bytes, name: str, seen: dict[str, int],
+                     limits: Limits) -> list[dict[str, Any]]:
+    """The items of one format-2 part file, validated as catalog items."""
+    return parse_items(_json(raw, name), seen, limits, what=f"'{name}'")
+
+
+def load_catalog(raw: bytes, read: Callable[[str], bytes],
+                 limits: Limits | None = None) -> CatalogMeta:
+    """catalog.json with every item, whatever the format: `read` gives a bundle file's bytes
+    (the parts of format 2, in order)."""
+    limits = limits or Limits()
+    meta = parse_catalog(raw, limits)
+    if meta.format == 2:
+        seen: dict[str, int] = {}
+        for part in meta.parts:
+            meta.items.extend(parse_part_items(read(part.items), part.items, seen, limits))
+    return meta
 
 
 # ---- arrays ---------------------------------------------------------------------------------
 
-def _npy_header(raw: bytes, what: str) -> tuple[tuple[int, ...], np.dtype[Any], int]:
+def _npy_header(raw: bytes, what: str) -> tuple[tuple[int, ...], np.dtype[Any], int, bool]:
     """Shape, dtype and data offset from the header, read before anything is allocated."""
     f = io.BytesIO(raw)
     try:
         version = np.lib.format.read_magic(f)
         if version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
         elif version == (2, 0):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
         else:
             raise CatalogFormatError(f"{what}: .npy version {version} is not supported")
     except (ValueError, EOFError, SyntaxError) as exc:
         raise CatalogFormatError(f"{what} is not a valid .npy file ({exc})") from exc
-    return tuple(shape), dtype, f.tell()
+    return tuple(shape), dtype, f.tell(), bool(fortran)
 
 
-def load_array(
-    raw: bytes, rows: int, what: str, dim: int | None = None,
-    dtypes: tuple[type[np.floating[Any]], ...] = (np.float16, np.float32),
-    max_dim: int | None = None,
-) -> np.ndarray:
-    """A plain, finite 2-D float array of `rows` rows; `dim` fixes the columns, `max_dim` bounds
-    them (pass MAX_FACTORS for item factors)."""
-    shape, dtype, offset = _npy_header(raw, what)
+def _check_array(shape: tuple[int, ...], dtype: np.dtype[Any], data_bytes: int, rows: int,
+                 what: str, dim: int | None, dtypes: tuple[type[np.floating[Any]], ...],
+                 max_dim: int | None) -> None:
     if dtype.hasobject:
         raise CatalogFormatError(f"{what} holds pickled Python objects; refused")
     allowed = [np.dtype(d) for d in dtypes]
@@ -312,18 +425,56 @@ def load_array(
     if shape[1] < 1 or (max_dim is not None and shape[1] > max_dim):
         top = max_dim if max_dim is not None else "any"
         raise CatalogFormatError(f"{what} has {shape[1]} dimensions; 1 to {top} allowed")
-    if len(raw) - offset != shape[0] * shape[1] * dtype.itemsize:
+    if data_bytes != shape[0] * shape[1] * dtype.itemsize:
         raise CatalogFormatError(f"{what} is truncated or has trailing data")
+
+
+def _check_finite(arr: np.ndarray, what: str) -> None:
+    for start in range(0, len(arr), 8192):  # blockwise: a full mask of a large catalog is big
+        finite = np.isfinite(arr[start:start + 8192]).all(axis=1)
+        if not finite.all():
+            row = start + int(np.argmin(finite))
+            raise CatalogFormatError(f"{what} holds NaN or infinity (row {row + 1})")
+
+
+def load_array(
+    raw: bytes, rows: int, what: str, dim: int | None = None,
+    dtypes: tuple[type[np.floating[Any]], ...] = (np.float16, np.float32),
+    max_dim: int | None = None,
+) -> np.ndarray:
+    """A plain, finite 2-D float array of `rows` rows; `dim` fixes the columns, `max_dim` bounds
+    them (pass MAX_FACTORS for item factors)."""
+    shape, dtype, offset, _ = _npy_header(raw, what)
+    _check_array(shape, dtype, len(raw) - offset, rows, what, dim, dtypes, max_dim)
     try:
         arr = np.load(io.BytesIO(raw), allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise CatalogFormatError(f"{what} is not a valid .npy file ({exc})") from exc
     arr = np.ascontiguousarray(arr, dtype=dtype.newbyteorder("="))
-    for start in range(0, rows, 8192):  # blockwise: a full mask of a large catalog is big
-        finite = np.isfinite(arr[start:start + 8192]).all(axis=1)
-        if not finite.all():
-            row = start + int(np.argmin(finite))
-            raise CatalogFormatError(f"{what} holds NaN or infinity (row {row + 1})")
+    _check_finite(arr, what)
     return arr
 
 
+def open_array(
+    path: Path, rows: int, what: str, dim: int | None = None,
+    dtypes: tuple[type[np.floating[Any]], ...] = (np.float16, np.float32),
+    max_dim: int | None = None, check: bool = True,
+) -> np.ndarray:
+    """`load_array` for a file, memory-mapped read-only instead of read: a large part of a
+    catalog is checked and used block by block, never held in memory whole. `check=False`
+    leaves the NaN/infinity check to a caller that reads every row anyway."""
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(1 << 16)  # .npy headers are far shorter
+            size = fh.seek(0, 2)
+    except OSError as exc:
+        raise CatalogFormatError(f"{what} cannot be read ({exc})") from exc
+    shape, dtype, offset, fortran = _npy_header(head, what)
+    _check_array(shape, dtype, size - offset, rows, what, dim, dtypes, max_dim)
+    if shape[0] * shape[1] == 0:
+        return np.zeros(shape, dtype.newbyteorder("="))
+    arr: np.ndarray = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
+                                       order="F" if fortran else "C")
+    if check:
+        _check_finite(arr, what)
+    return arr

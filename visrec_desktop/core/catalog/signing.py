@@ -8,6 +8,7 @@ import binascii
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,30 +27,41 @@ SCHEME = 2  # the signed manifest's encoding; signature.json says which one it s
 MANIFEST_V2 = "visrec-catalog-manifest/2"
 
 
-def manifest(bundle: Bundle) -> bytes:
+Digests = Mapping[str, str]  # bundle path -> sha256 hex, of bytes already read
+
+
+def _sha256(bundle: Bundle, name: str, digests: Digests | None) -> str:
+    return digests[name] if digests is not None and name in digests else bundle.sha256(name)
+
+
+def manifest(bundle: Bundle, digests: Digests | None = None) -> bytes:
     """The signed message (scheme 2): canonical JSON, one [path, size, sha256] entry per file
     but signature.json, sorted by path; ASCII only, no whitespace. JSON string escaping makes
-    every name one unambiguous token, so no file name can merge or split entries."""
-    files = [[n, bundle.size(n), bundle.sha256(n)] for n in bundle.names() if n != SIGNATURE_FILE]
+    every name one unambiguous token, so no file name can merge or split entries. `digests`
+    gives hashes of what the caller already read (the importer hashes what it copies, so the
+    signature covers exactly the installed bytes), else each file is read here."""
+    files = [[n, bundle.size(n), _sha256(bundle, n, digests)] for n in bundle.names()
+             if n != SIGNATURE_FILE]
     doc = {"files": files, "manifest": MANIFEST_V2}
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def manifest_v1(bundle: Bundle) -> bytes:
+def manifest_v1(bundle: Bundle, digests: Digests | None = None) -> bytes:
     """The scheme-1 message: a `<sha256>  <path>` line per file but signature.json, by path.
     Verified only because bundle paths can no longer hold a control character (no newline):
     then each line is exactly one entry."""
-    lines = [f"{bundle.sha256(n)}  {n}\n" for n in bundle.names() if n != SIGNATURE_FILE]
+    lines = [f"{_sha256(bundle, n, digests)}  {n}\n" for n in bundle.names()
+             if n != SIGNATURE_FILE]
     return "".join(lines).encode("utf-8")
 
 
-def _message(bundle: Bundle, scheme: object) -> bytes:
+def _message(bundle: Bundle, scheme: object, digests: Digests | None) -> bytes:
     if scheme == SCHEME:
-        return manifest(bundle)
+        return manifest(bundle, digests)
     if scheme == 1:
         if any(path_problem(n) for n in bundle.names()):  # defence in depth: Bundle refuses them
             raise SignatureError("signature.json: scheme 1 cannot sign these file names")
-        return manifest_v1(bundle)
+        return manifest_v1(bundle, digests)
     raise SignatureError(f"signature.json: scheme {shorten(scheme)} is not supported (1 or 2)")
 
 
@@ -69,8 +81,9 @@ def _b64(value: object, size: int, what: str) -> bytes:
     return data
 
 
-def verify(bundle: Bundle) -> str | None:
-    """None for an unsigned bundle, the key's fingerprint for a valid signature; else raise."""
+def verify(bundle: Bundle, digests: Digests | None = None) -> str | None:
+    """None for an unsigned bundle, the key's fingerprint for a valid signature; else raise.
+    `digests`: hashes of files the caller already read (see `manifest`)."""
     if SIGNATURE_FILE not in bundle:
         return None
     try:
@@ -88,7 +101,8 @@ def verify(bundle: Bundle) -> str | None:
     if isinstance(scheme, bool):
         raise SignatureError("signature.json: scheme must be a number")
     try:
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, _message(bundle, scheme))
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature,
+                                                            _message(bundle, scheme, digests))
     except InvalidSignature as exc:
         raise SignatureError("The bundle's signature does not match its content: a file was "
                              "changed, added or removed after signing") from exc
