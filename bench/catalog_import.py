@@ -168,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             rss = statistics.median(r["peak_rss_mb"] for r in runs)
             size = source.stat().st_size / 1e6
             print(f"import of {n:,} items with the publisher's embeddings (signed zip, "
-                  f"{size:.0f} MB): {rate:,.0f} items/s ({cpu_rate:,.0f} per CPU-second), peak RSS {rss:.0f} MB "
-                  f"(+{rss - base:.0f} MB over the baseline), median of {args.repeats}")
+                  f"{size:.0f} MB): {rate:,.0f} items/s ({cpu_rate:,.0f} per CPU-second), "
+                  f"peak RSS {rss:.0f} MB (+{rss - base:.0f} MB over the baseline), "
+                  f"median of {args.repeats}")
             source.unlink()
     print(f"load average after: {_load()}")
     return 0

@@ -75,13 +75,30 @@ def cmd_catalog_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ray_build(args: argparse.Namespace) -> core.RayBuild | None:
+    if args.engine != "ray":
+        return None
+    defaults = core.RayBuild()
+    return core.RayBuild(
+        address=args.address, num_cpus=args.num_cpus,
+        concurrency=args.concurrency or defaults.concurrency,
+        batch_size=args.batch_size or defaults.batch_size,
+        threads=args.threads or defaults.threads, gpus_per_actor=args.gpus_per_actor)
+
+
 def cmd_catalog_build(args: argparse.Namespace) -> int:
+    if args.engine != "ray":
+        for flag in ("address", "num_cpus", "concurrency", "batch_size", "gpus_per_actor"):
+            if getattr(args, flag) is not None:
+                print(f"visrec: --{flag.replace('_', '-')} needs --engine ray", file=sys.stderr)
+                return 2
+    ray = _ray_build(args)
     report = core.build_catalog(
         Path(args.csv), Path(args.images), Path(args.output), catalog_id=args.id,
         name=args.name, publisher=args.publisher, description=args.description,
         sign_key=Path(args.sign) if args.sign else None,
         factors=Path(args.factors) if args.factors else None, progress=_progress(args),
-        data_dir=data_folder(args), choice=model_choice(args))
+        data_dir=data_folder(args), choice=model_choice(args), ray=ray)
     print(f"Wrote {report.out}: {report.items} items, "
           f"{'signed by ' + report.fingerprint if report.fingerprint else 'unsigned'}, "
           f"in {report.seconds:.1f} s.")
@@ -331,6 +348,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--description")
     p.add_argument("--sign", metavar="KEYFILE", help="sign with this private key")
     p.add_argument("--factors", metavar="NPY", help="item factors to ship (float32, items x f)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where images are embedded: this machine, or a Ray cluster (needs "
+                        "pip install 'visrec-desktop[publisher]'; docs/publishing.md)")
+    p.add_argument("--address", help="Ray: join this cluster (e.g. ray://head:10001 or auto); "
+                                     "default: start a local one")
+    p.add_argument("--num-cpus", type=_positive,
+                   help="Ray: CPUs of the local cluster (default: all)")
+    p.add_argument("--concurrency", type=_positive,
+                   help="Ray: embedding actors (default 2)")
+    p.add_argument("--batch-size", type=_positive,
+                   help="Ray: images per model call (default 32)")
+    p.add_argument("--gpus-per-actor", type=float,
+                   help="Ray: GPUs per actor (default: 1 when the cluster has GPUs and the "
+                        "CUDA execution provider is installed, else 0)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_catalog_build)
     p = csub.add_parser("keygen", parents=[common], help="publisher tool: make a signing key")

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from visrec_desktop.core.library.photos import LibraryStatus, Quarantined
     from visrec_desktop.core.library.privacy import write_export
     from visrec_desktop.core.library.publish import (
+        RayBuild,
         SigningKey,
         build_catalog,
         bundle_catalog_id,
@@ -89,8 +90,8 @@ _LAZY: dict[str, tuple[str, ...]] = {
                                           "tag_photos"),
     "visrec_desktop.core.library.photos": ("LibraryStatus", "Quarantined"),
     "visrec_desktop.core.library.privacy": ("write_export",),
-    "visrec_desktop.core.library.publish": ("SigningKey", "build_catalog", "bundle_catalog_id",
-                                            "generate_signing_key"),
+    "visrec_desktop.core.library.publish": ("RayBuild", "SigningKey", "build_catalog",
+                                            "bundle_catalog_id", "generate_signing_key"),
     "visrec_desktop.core.catalog.install": ("ImportReport", "InstalledCatalog"),
     "visrec_desktop.core.inference.embedder": ("Tag",),
     "visrec_desktop.core.inference.manifest": ("ModelSpec", "load_model_spec"),
@@ -133,6 +134,7 @@ __all__ = [
     "PhotoTags",
     "Quarantined",
     "RankRequest",
+    "RayBuild",
     "Recommendation",
     "Settings",
     "SigningKey",

@@ -30,17 +30,45 @@ def generate_signing_key(private_path: Path) -> SigningKey:
     return SigningKey(private, public, signing.fingerprint(raw))
 
 
+@dataclass(frozen=True)
+class RayBuild:
+    """A build on Ray Data (the `publisher` extra): `address` None starts a local cluster of
+    `num_cpus` CPUs, else joins that cluster; `concurrency` embedding actors of `threads`
+    onnxruntime threads each take `batch_size` images per model call; `gpus_per_actor` None
+    gives each actor a GPU when the cluster has them and the CUDA provider is installed."""
+
+    address: str | None = None
+    num_cpus: int | None = None
+    concurrency: int = 2
+    batch_size: int = 32
+    threads: int = 1
+    gpus_per_actor: float | None = None
+
+
 def build_catalog(csv: Path, images: Path, output: Path, *, catalog_id: str, name: str,
                   publisher: str, description: str | None = None, sign_key: Path | None = None,
                   factors: Path | None = None, progress: Progress | None = None,
-                  data_dir: Path | None = None, choice: ModelChoice = SAVED_SETTINGS
-                  ) -> BuildReport:
+                  data_dir: Path | None = None, choice: ModelChoice = SAVED_SETTINGS,
+                  ray: RayBuild | None = None) -> BuildReport:
     """Embed a catalog's images with this installation's model and write a bundle (.zip or a
-    folder), signed when `sign_key` is given. Raises CatalogFormatError, ModelError."""
+    folder), signed when `sign_key` is given; on a Ray cluster when `ray` is given (same
+    embeddings, same bundle). `csv` is the item table: .csv or .parquet. Raises
+    CatalogFormatError, ModelError, VisrecError (Ray missing or the cluster unreachable)."""
     embedder = make_embedder(config.data_dir(data_dir), choice)
-    return build_bundle(csv, images, output, catalog_id=catalog_id, name=name,
-                        publisher=publisher, embedder=embedder, description=description,
-                        sign_key=sign_key, factors=factors, progress=progress)
+    if ray is None:
+        return build_bundle(csv, images, output, catalog_id=catalog_id, name=name,
+                            publisher=publisher, embedder=embedder, description=description,
+                            sign_key=sign_key, factors=factors, progress=progress)
+    # Imported here only: the app never loads Ray, and a desktop install lacks it.
+    from visrec_desktop.core.catalog import ray_engine
+
+    options = ray_engine.RayOptions(
+        address=ray.address, num_cpus=ray.num_cpus, concurrency=ray.concurrency,
+        batch_size=ray.batch_size, threads=ray.threads, gpus_per_actor=ray.gpus_per_actor)
+    with ray_engine.RayEngine(embedder.spec, options, provider=choice.provider) as engine:
+        return build_bundle(csv, images, output, catalog_id=catalog_id, name=name,
+                            publisher=publisher, engine=engine, description=description,
+                            sign_key=sign_key, factors=factors, progress=progress)
 
 
 def bundle_catalog_id(bundle: Path) -> str:
