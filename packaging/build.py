@@ -263,7 +263,8 @@ def self_test() -> bool:
         env["HOME"] = tmp if sys.platform != "win32" else env.get("HOME", "")
         started = time.monotonic()
         proc = subprocess.run(
-            [str(EXE), "--self-test"], cwd=tmp, env=env, capture_output=True, text=True, timeout=300
+            [str(EXE), "--self-test", "--json"], cwd=tmp, env=env, capture_output=True,
+            text=True, timeout=300,
         )
     seconds = time.monotonic() - started
     try:

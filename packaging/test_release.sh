@@ -35,7 +35,7 @@ step "tarball: unpack into an empty folder, self-test under env -i"
 mkdir "$WORK/unpacked" "$WORK/home"
 tar -C "$WORK/unpacked" -xJf "$TARBALL"
 APPDIR=$(ls -d "$WORK"/unpacked/visrec-*)
-(cd "$WORK/unpacked" && env -i "$APPDIR/visrec" --self-test) | selftest_ok \
+(cd "$WORK/unpacked" && env -i "$APPDIR/visrec" --self-test --json) | selftest_ok \
   || fail "self-test of the unpacked tarball"
 [ "$(env -i "$APPDIR/visrec" --version)" = "visrec $(basename "$APPDIR" | sed 's/^visrec-//')" ] \
   || fail "--version of the unpacked tarball"
@@ -88,7 +88,7 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-r
 grep -c "^Setting up" "$WORK/apt.log" | sed 's/^/  packages set up: /'
 
 step "deb: visrec --self-test in the clean root (offscreen, empty environment)"
-in_root sh -c 'cd /tmp && env -i /usr/bin/visrec --self-test' | selftest_ok \
+in_root sh -c 'cd /tmp && env -i /usr/bin/visrec --self-test --json' | selftest_ok \
   || fail "self-test of the installed .deb"
 in_root /usr/bin/visrec --version
 for f in /usr/share/applications/visrec.desktop /usr/share/icons/hicolor/256x256/apps/visrec.png \

@@ -15,7 +15,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "self_test", False):
         from visrec_desktop.selftest import run
 
-        return run()
+        return run(as_json=bool(getattr(args, "self_test_json", False)))
     if getattr(args, "func", None) is None:
         from visrec_desktop.gui.platform_check import EXIT_NO_DISPLAY, problem
 

@@ -5,8 +5,9 @@ so the libheif and LibRaw decoders are proven present), round-trips a temporary 
 store (and refuses a wrong passphrase), installs the demo catalog and ranks it for a taste
 profile clustered from its own item embeddings (scikit-learn's KMeans and silhouette, SciPy
 underneath: the parts of a packaged app most likely to lose a file to pruning), opens the main
-window offscreen, lists the execution providers, prints a JSON report and exits 0 only if
-everything passed.
+window offscreen, lists the execution providers, prints a pass/fail line per check (the full
+report as JSON with --json) and exits 0 only if everything passed. Qt's own messages go into the
+report, not onto stderr.
 """
 
 from __future__ import annotations
@@ -131,10 +132,20 @@ def _check_recommend(report: dict[str, Any]) -> None:
 
 def _check_window(report: dict[str, Any]) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, QtMsgType, qInstallMessageHandler
+
+    messages: list[str] = []
+
+    def keep(kind: QtMsgType, _context: object, text: str) -> None:
+        # e.g. the offscreen platform's "does not support propagateSizeHints()": reported in
+        # the JSON, not printed between the lines of the pass/fail list
+        if kind != QtMsgType.QtDebugMsg:
+            messages.append(text)
+
+    qInstallMessageHandler(keep)
     from visrec_desktop.gui.app import make_app
 
     app = make_app([sys.argv[0]])
-    from PySide6.QtCore import QSettings
 
     from visrec_desktop.gui.main_window import MainWindow
 
@@ -148,7 +159,8 @@ def _check_window(report: dict[str, Any]) -> None:
         title = window.windowTitle()
         window.close()
         app.processEvents()
-    report["window"] = {"platform": app.platformName(), "title": title}
+    report["window"] = {"platform": app.platformName(), "title": title,
+                        "qt_messages": messages}
 
 
 def _check_providers(report: dict[str, Any]) -> None:
@@ -169,14 +181,40 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
 ]
 
 
-def run() -> int:
-    """Run every check, print the JSON report, return the exit code."""
+def _line(name: str, result: dict[str, Any], report: dict[str, Any]) -> str:
+    """One check as a line: status, name, seconds, and what it found or why it failed."""
+    found = {
+        "model": lambda r: r["model"]["id"],
+        "inference": lambda r: f"{r['inference']['top1']} ({r['inference']['probability']:.2f}) "
+                               f"on {r['inference']['provider']}",
+        "formats": lambda r: ", ".join(f"{k}: {v}" for k, v in r["formats"].items()),
+        "store": lambda r: f"{r['store']['encryption']}, integrity {r['store']['integrity']}",
+        "recommend": lambda r: f"{r['recommend']['items']} items ranked",
+        "window": lambda r: f"opened on {r['window']['platform']}",
+        "providers": lambda r: ", ".join(r["providers"]["available"]),
+    }
+    if result["passed"]:
+        try:
+            note = found[name](report) if name in found else ""
+        except (KeyError, TypeError, ValueError):
+            note = ""
+        status = "ok"
+    else:
+        note, status = result["error"], "FAILED"
+    return f"  {status:<6} {name:<10} {result['seconds']:6.1f} s  {note}".rstrip()
+
+
+def run(as_json: bool = False) -> int:
+    """Run every check, print a pass/fail list (or, `as_json`, the JSON report), return the
+    exit code."""
     from visrec_desktop import __version__
 
     report: dict[str, Any] = {"version": __version__, "python": platform.python_version(),
                               "platform": platform.platform(),
                               "frozen": bool(getattr(sys, "frozen", False)), "checks": {}}
     ok = True
+    if not as_json:
+        print(f"visrec {__version__} self-test", flush=True)
     for name, check in CHECKS:
         started = time.monotonic()
         try:
@@ -187,6 +225,14 @@ def run() -> int:
             report["checks"][name] = {"passed": False, "error": f"{type(exc).__name__}: {exc}",
                                       "trace": traceback.format_exc(limit=3)}
         report["checks"][name]["seconds"] = round(time.monotonic() - started, 3)
+        if not as_json:
+            print(_line(name, report["checks"][name], report), flush=True)
     report["passed"] = ok
-    print(json.dumps(report, indent=2))
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        failed = [n for n, c in report["checks"].items() if not c["passed"]]
+        print(f"All {len(CHECKS)} checks passed." if ok else
+              f"{len(failed)} of {len(CHECKS)} checks failed: {', '.join(failed)} "
+              "(visrec --self-test --json gives the details).")
     return 0 if ok else 1

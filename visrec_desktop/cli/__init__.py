@@ -75,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no command, visrec opens the desktop app.")
     parser.add_argument("--version", action="version", version=f"visrec {__version__}")
     parser.add_argument("--self-test", action="store_true",
-                        help="check this installation (model, store, window) and exit")
+                        help="check this installation (model, store, window), print a pass/fail "
+                        "list and exit")
+    parser.add_argument("--json", dest="self_test_json", action="store_true",
+                        help="with --self-test: the full report as JSON")
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
                         help="the data folder: the app opens it, and a command after it uses it")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
