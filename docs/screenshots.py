@@ -1,6 +1,9 @@
 """Render every page of the app offscreen at 1280x800 into docs/screenshots/.
 
-    python docs/screenshots.py
+    python docs/screenshots.py                      # the README's pictures
+    python docs/screenshots.py --size 1024x640 --dark --out /tmp/shots   # a check, not for docs
+
+`--dark` uses Fusion's colours under a dark palette, to check that nothing is hard-coded light.
 
 Uses a throw-away profile in a temporary folder: a small library of everyday photos (scikit-image's
 cat, coffee, astronaut and rocket; install the test extra: pip install -e ".[test]") and nine
@@ -10,6 +13,7 @@ of each, and the bundled demo catalog. Nothing of yours is touched.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -22,12 +26,14 @@ os.environ["VISREC_INSECURE_FAST_KDF"] = "1"  # a throw-away profile: no need fo
 import cv2
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
 
 from visrec_desktop.gui.app import make_app
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 PASSPHRASE = "screenshots only, not a secret"
 PHOTOS = ("chelsea", "coffee", "astronaut", "rocket")
+NAMES = ("for-you", "library", "profile", "catalogs", "privacy", "settings")  # file names
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "held_out"
 
 
@@ -65,18 +71,52 @@ def _photos(folder: Path) -> Path:
     return folder
 
 
+def dark_palette() -> QPalette:
+    """A dark palette in the manner of the desktops' dark themes."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#333333",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#383838",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#383838",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8a8a",
+        QPalette.ColorRole.Mid: "#505050", QPalette.ColorRole.Dark: "#1a1a1a",
+        QPalette.ColorRole.Light: "#4a4a4a", QPalette.ColorRole.Midlight: "#404040",
+        QPalette.ColorRole.Shadow: "#000000", QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Link: "#6ea8ff",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
 def main() -> int:
-    app = make_app(sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--dark", action="store_true", help="render under a dark palette")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    app = make_app(sys.argv[:1])
     app.setStyle("Fusion")  # the same look on every machine the screenshots are made on
+    if args.dark:
+        app.setPalette(dark_palette())
     from visrec_desktop.gui.main_window import MainWindow
 
-    OUT.mkdir(exist_ok=True)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="visrec-shots-") as tmp:
         window = MainWindow(Path(tmp) / "data")
-        window.resize(1280, 800)
+        window.resize(width, height)
         window.show()
         _wait(0.5)
-        window.grab().save(str(OUT / "welcome.png"))
+        window.welcome.passphrase.setText("a short sentence")  # the strength bar shows
+        _wait(0.3)
+        window.grab().save(str(out / "welcome.png"))
         window.welcome.passphrase.setText(PASSPHRASE)
         window.welcome.confirm.setText(PASSPHRASE)
         window.welcome.go.click()
@@ -99,9 +139,15 @@ def main() -> int:
             if p is window.foryou_page and p.model.rowCount():
                 p.view.setCurrentIndex(p.model.index(0, 0))
                 _wait(3.0)
-            name = p.title.lower().replace(" ", "-")
-            window.grab().save(str(OUT / f"{name}.png"))
-            print(f"wrote {OUT / (name + '.png')}")
+            if p is window.privacy_page:  # the preview's chart (released without the dialog)
+                released: list[object] = []
+                p.released.connect(released.append)
+                p.release()
+                _until(lambda released=released: bool(released), 60)
+                _wait(0.5)
+            name = NAMES[window.pages.index(p)]
+            window.grab().save(str(out / f"{name}.png"))
+            print(f"wrote {out / (name + '.png')}")
         QTimer.singleShot(0, window.close)
         _wait(0.5)
     return 0

@@ -10,7 +10,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-
 QT_6_12 = tuple(int(part) for part in qVersion().split(".")[:2]) >= (6, 12)
 
 

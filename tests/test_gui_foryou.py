@@ -713,11 +713,13 @@ def test_open_product_page_asks_then_hands_the_link_to_the_browser(
     assert opened == [url]
 
 
-@pytest.mark.parametrize("size", [(1024, 640), (1920, 1080), (2560, 1440)])
+@pytest.mark.parametrize("size", [(844, 600), (1024, 640), (1100, 760), (1920, 1080),
+                                  (2560, 1440)])  # 844, 1100: the page in 1024, 1280 windows
 def test_cards_fill_the_row_at_any_size(qtbot: QtBot, harness: Harness,
                                         size: tuple[int, int]) -> None:
     """A row of cards spans the grid's width (no blank band), the filters are not clipped, the
-    details pane folds away with nothing selected, and Ctrl +/- resize the cards."""
+    details pane folds away with nothing selected and shows all of itself (no button or photo
+    cut on the right) with one, and Ctrl +/- resize the cards."""
     page = harness.page
     page.resize(*size)
     page.view.setCurrentIndex(QModelIndex())
@@ -746,3 +748,10 @@ def test_cards_fill_the_row_at_any_size(qtbot: QtBot, harness: Harness,
     harness.select(0)
     qtbot.waitUntil(page.details_scroll.isVisible, timeout=WAIT)
     qtbot.waitUntil(row_fills, timeout=WAIT)
+    details, viewport = page.details, page.details_scroll.viewport()
+    qtbot.waitUntil(details.content.isVisible, timeout=WAIT)
+    QApplication.processEvents()
+    assert details.width() <= viewport.width()
+    for widget in (details.hide_button, details.open_link_button, *details.photo_labels):
+        right = widget.mapTo(viewport, widget.rect().topRight()).x()
+        assert right < viewport.width(), (widget.accessibleName(), right, viewport.width())

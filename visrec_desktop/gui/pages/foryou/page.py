@@ -105,7 +105,7 @@ class ForYouPage(Page):
         details_scroll.setWidget(self.details)
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        details_scroll.setMinimumWidth(300)
+        details_scroll.setMinimumWidth(self._details_min_width())
         details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.view)
@@ -292,6 +292,16 @@ class ForYouPage(Page):
         if self.filters.filtered():
             return "No items match this search and these filters: try “Clear filters”."
         return "Every item is hidden or disliked: take some back under “Your feedback”."
+
+    def _details_min_width(self) -> int:
+        """The details pane is never narrower than what it holds (the link buttons, the three
+        photos) plus its scroll bar: in a narrow window the grid gives way, instead of the pane
+        being cut on the right."""
+        margins = self.details.layout().contentsMargins()
+        content = self.details.content.minimumSizeHint().width() + margins.left() \
+            + margins.right()
+        bar = self.details_scroll.verticalScrollBar().sizeHint().width()
+        return max(300, content + bar + 2 * self.details_scroll.frameWidth())
 
     # -- selection and details ------------------------------------------------------------------
     def _current(self) -> Recommendation | None:
