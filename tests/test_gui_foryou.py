@@ -755,3 +755,13 @@ def test_cards_fill_the_row_at_any_size(qtbot: QtBot, harness: Harness,
     for widget in (details.hide_button, details.open_link_button, *details.photo_labels):
         right = widget.mapTo(viewport, widget.rect().topRight()).x()
         assert right < viewport.width(), (widget.accessibleName(), right, viewport.width())
+
+
+def test_a_long_path_in_a_description_wraps_instead_of_widening_the_pane() -> None:
+    from visrec_desktop.gui.widgets import breakable
+
+    text = "From /usr/share/backgrounds/mate/nature/FreshFlower.jpg, resized."
+    shown = breakable(text)
+    assert shown.replace("\u200b", "") == text
+    assert "/\u200bnature/\u200b" in shown and "From " in shown and " resized." in shown
+    assert breakable("A framed print, number 3.") == "A framed print, number 3."

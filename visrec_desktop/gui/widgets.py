@@ -109,3 +109,14 @@ def confirm(parent: QWidget, title: str, text: str, action: str,
     box.setObjectName("confirm")
     box.exec()
     return box.clickedButton() is go
+
+
+_LONG_TOKEN = re.compile(r"\S{21,}")
+_BREAK_AFTER = re.compile(r"([/\\_.,;:?&=+-])")
+
+
+def breakable(text: str) -> str:
+    """`text` for a word-wrapped label: long tokens (a path, a link, a file name) get a
+    zero-width space after their separators, so the label can wrap them instead of growing
+    wider than its pane (QLabel wraps only at spaces)."""
+    return _LONG_TOKEN.sub(lambda m: _BREAK_AFTER.sub("\\1\u200b", m.group()), text)

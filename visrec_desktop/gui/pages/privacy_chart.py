@@ -34,15 +34,22 @@ class CountsChart(QWidget):
         return self.fontMetrics().height() + 6
 
     def sizeHint(self) -> QSize:
-        return QSize(480, max(len(self.counts), 1) * self._row() + 8)
+        return QSize(480, max(len(self.counts), 2) * self._row() + 8)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(240, self.sizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.counts:
-            return
         painter = QPainter(self)
+        if not self.counts:  # say what will be here rather than show an empty box
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect().adjusted(8, 8, -8, -8),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                                 | Qt.TextFlag.TextWordWrap),
+                             self.tr("After “Show preview”, the noisy counts of the release "
+                                     "appear here by category, largest first."))
+            painter.end()
+            return
         palette = self.palette()
         metrics = self.fontMetrics()
         row = self._row()

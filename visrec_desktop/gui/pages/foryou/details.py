@@ -24,7 +24,7 @@ from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommenda
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
-from visrec_desktop.gui.widgets import literal
+from visrec_desktop.gui.widgets import breakable, literal
 
 DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
 DETAIL_IMAGE_HEIGHT = 240
@@ -205,7 +205,7 @@ class DetailsPanel(QWidget):
 
     def show_explanation(self, item: ExplainedItem) -> None:
         self.item = item
-        self.description_label.setText(item.description or "")
+        self.description_label.setText(breakable(item.description or ""))
         self.description_label.setVisible(bool(item.description))
         self.url_label.setText(item.url or "No link given")
         self.url_label.setToolTip(literal(item.url) if item.url else "")
