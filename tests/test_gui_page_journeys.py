@@ -14,7 +14,7 @@ from helpers_gui import DialogAnswer, drop_paths
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPalette
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 from test_gui_pages import WAIT, library_page, photo_dir, rows
 
@@ -22,6 +22,7 @@ from visrec_desktop.core.errors import WrongPassphraseError
 from visrec_desktop.core.library import FolderProgress, Library, open_library
 from visrec_desktop.core.store.vault import KEY_FILE
 from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.pages.privacy_page import PrivacyPage
 from visrec_desktop.gui.pages.profile_page import WEIGHT_COLUMN, ProfilePage
 from visrec_desktop.gui.pages.settings_page import SettingsPage
 from visrec_desktop.gui.pages.weight_bar import WEIGHT_ROLE, WeightDelegate
@@ -266,3 +267,46 @@ def test_welcome_asks_again_for_a_weak_passphrase_and_does_not_jump(qtbot: QtBot
         if weak:
             assert "Too short" in page.hint.text() or "Weak" in page.hint.text()
     assert len(colours) >= 3  # the bar's colour follows the strength
+
+
+# -- keyboard only ---------------------------------------------------------------------------------
+
+def tab_to(qtbot: QtBot, start: QWidget, target: QWidget, limit: int = 40) -> None:
+    """Press Tab from `start` until `target` has the focus, as a person would."""
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()  # the focus change is delivered before the first Tab
+    seen: list[str] = []
+    for _ in range(limit):
+        focused = QApplication.focusWidget()
+        if focused is target:
+            return
+        seen.append(focused.accessibleName() or type(focused).__name__ if focused else "-")
+        qtbot.keyClick(focused or start, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab never reached {target.accessibleName()}: {seen}")
+
+
+def test_change_passphrase_and_the_privacy_confirmation_by_keyboard(
+        qtbot: QtBot, ctx: AppContext) -> None:
+    settings = settings_page(qtbot, ctx)
+    settings.show()
+    settings.activateWindow()
+    qtbot.waitActive(settings)
+    tab_to(qtbot, settings.provider_combo, settings.passphrase_button)
+    qtbot.keyClick(settings.passphrase_button, Qt.Key.Key_Space)
+    dialog = settings.passphrase_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.old, timeout=WAIT)
+    qtbot.keyClick(dialog.old, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: settings.passphrase_dialog is None, timeout=WAIT)
+
+    privacy = PrivacyPage(ctx)
+    qtbot.addWidget(privacy)
+    ctx.unlocked.emit()
+    privacy.show()
+    privacy.activateWindow()
+    qtbot.waitActive(privacy)
+    tab_to(qtbot, privacy.epsilon, privacy.preview_button)
+    answer = DialogAnswer(None)  # Escape
+    qtbot.keyClick(privacy.preview_button, Qt.Key.Key_Space)
+    assert answer.answered and "Spend ε 0.50 and show" in answer.buttons
+    assert ctx.require().privacy.status()["spent"] == 0

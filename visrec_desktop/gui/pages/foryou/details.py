@@ -226,7 +226,9 @@ class DetailsPanel(QWidget):
                 self._photo_paths.append(str(path))
                 percent = f"{round(similarity * 100)}% similar"
                 name = Path(path).name
-                short = name if len(name) <= 20 else f"{name[:9]}\u2026{name[-10:]}"
+                # elided to the photo's width, so a long name cannot widen the pane
+                short = score.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle,
+                                                       PHOTO_THUMB + 8)
                 score.setText(f"{short}\n{percent}")
                 self._photo_captions.append(f"{name}: {percent}")
                 label_widget.setToolTip(literal(f"{name}: {percent}"))

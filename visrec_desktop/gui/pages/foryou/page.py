@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -149,6 +150,7 @@ class ForYouPage(Page):
         self.view.doubleClicked.connect(lambda index: self.open_viewer(index.row()))
         self.view.installEventFilter(self)  # Space, Enter: the view would take Space itself
         self.view.viewport().installEventFilter(self)  # resized: refit the cards
+        self.details.content.installEventFilter(self)  # relaid out: the pane's width follows
         self.card_size = QSlider(Qt.Orientation.Horizontal)
         self.card_size.setRange(MIN_CARD_WIDTH, MAX_CARD_WIDTH)
         self.card_size.setSingleStep(CARD_STEP)
@@ -300,8 +302,10 @@ class ForYouPage(Page):
         margins = self.details.layout().contentsMargins()
         content = self.details.content.minimumSizeHint().width() + margins.left() \
             + margins.right()
-        bar = self.details_scroll.verticalScrollBar().sizeHint().width()
-        return max(300, content + bar + 2 * self.details_scroll.frameWidth())
+        scroll = self.details_scroll
+        bar = max(scroll.verticalScrollBar().sizeHint().width(),
+                  scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, scroll))
+        return max(300, content + bar + 2 * scroll.frameWidth())
 
     # -- selection and details ------------------------------------------------------------------
     def _current(self) -> Recommendation | None:
@@ -361,6 +365,8 @@ class ForYouPage(Page):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.fit_cards()
+        if watched is self.details.content and event.type() == QEvent.Type.LayoutRequest:
+            self.details_scroll.setMinimumWidth(self._details_min_width())  # new content
         if (watched is self.view and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() in OPEN_KEYS
                 and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
