@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -13,6 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from visrec_desktop import APP_NAME, ORG_NAME, __version__
 from visrec_desktop.core import library as core
 from visrec_desktop.gui.single_instance import EXIT_ALREADY_OPEN, SingleInstance
+
+log = logging.getLogger(__name__)
 
 STARTUP_PROBE_ENV = "VISREC_EXIT_WHEN_SHOWN"
 """Set to 1 to quit as soon as the main window has painted once, printing `window shown` on
@@ -61,24 +65,61 @@ def main(data_dir: str | None = None) -> int:
 
     window = MainWindow(folder)
     guard.activated.connect(lambda: _bring_to_front(window))
+    # The engine's imports (about a second of CPU) wait until the window has painted once, and
+    # then run on a thread of their own while the person reads the welcome screen.
+    engine = _EngineLoader()
+    window.installEventFilter(_AfterFirstPaint(window, engine.start))
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
-        probe = _QuitWhenPainted(app)
-        window.installEventFilter(probe)
+        window.installEventFilter(_AfterFirstPaint(window, _report_shown_and_quit))
     window.show()
     try:
         return app.exec()
     finally:
+        engine.join()
         guard.release()
 
 
-class _QuitWhenPainted(QObject):
-    """Quits the app after the first paint of the watched window (the start-up probe)."""
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, on the GUI thread, right after the watched window's first paint."""
+
+    def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            print("window shown", flush=True)
-            QTimer.singleShot(0, QCoreApplication.quit)
+            QTimer.singleShot(0, self._then)  # after this paint has finished
         return False
+
+
+class _EngineLoader:
+    """`core.load_engine()` on a background thread. `join()` before the app returns: imports
+    still running when the interpreter shuts down fail (and a half-loaded extension module
+    could crash it), so a window closed at once waits for them."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._load, name="visrec-load-engine")
+        self._thread.start()
+
+    @staticmethod
+    def _load() -> None:
+        try:
+            core.load_engine()
+        except Exception:  # a broken install: the unlock that needs it reports it properly
+            log.warning("loading the engine in the background failed", exc_info=True)
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _report_shown_and_quit() -> None:
+    """The start-up probe: say so and quit (bench/startup.py reads the line)."""
+    print("window shown", flush=True)
+    QCoreApplication.quit()
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from visrec_desktop.core.library import Changes, Library, Settings
+from visrec_desktop.core.library import Changes, Settings
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.operations import Op, OpRunner
 from visrec_desktop.gui.worker import Task, human_message, run_task
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import Library
 
 T = TypeVar("T")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -17,12 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import (
-    Library,
-    device_unlock_available,
-    open_library,
-    profile_exists,
-)
+from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
@@ -37,6 +33,9 @@ from visrec_desktop.gui.pages.settings_page import SettingsPage
 from visrec_desktop.gui.welcome import WelcomePage
 from visrec_desktop.gui.widgets import warn
 from visrec_desktop.gui.worker import wait_for_all
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import Library
 
 log = logging.getLogger(__name__)
 SP = QStyle.StandardPixmap
@@ -163,11 +162,11 @@ class MainWindow(QMainWindow):
     # -- lock and unlock ------------------------------------------------------------------------
     def _start(self) -> None:
         data_dir = self.ctx.data_dir
-        if not profile_exists(data_dir):
+        if not core.profile_exists(data_dir):
             self.welcome.set_mode(creating=True)
             return
         self.welcome.set_mode(creating=False)
-        if device_unlock_available(data_dir):
+        if core.device_unlock_available(data_dir):
             self._open("", None, creating=False, use_device=True)
 
     def _open(self, passphrase: str, remember: bool | None, creating: bool,
@@ -176,8 +175,8 @@ class MainWindow(QMainWindow):
         data_dir = self.ctx.data_dir
 
         def work(progress: Progress) -> Library:
-            return open_library(data_dir, lambda _creating: passphrase, use_device=use_device,
-                                remember=remember)
+            return core.open_library(data_dir, lambda _creating: passphrase,
+                                     use_device=use_device, remember=remember)
 
         self.ctx.run(work, self._unlocked, on_failure=self.welcome.show_error, name="unlock")
 
@@ -203,7 +202,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # it may name a folder
         library.close()
         self._set_unlocked_actions(False)
-        self.welcome.set_mode(creating=not profile_exists(self.ctx.data_dir))
+        self.welcome.set_mode(creating=not core.profile_exists(self.ctx.data_dir))
         self.root.setCurrentIndex(0)
 
     def _after_erase(self) -> None:

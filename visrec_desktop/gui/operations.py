@@ -23,11 +23,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from visrec_desktop.core.library import Changes, Library
+from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.worker import Task, run_task
 
 if TYPE_CHECKING:
+    from visrec_desktop.core.library import Library
     from visrec_desktop.gui.context import AppContext
 
 T = TypeVar("T")

@@ -12,12 +12,11 @@ import threading
 from collections import OrderedDict, deque
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.library import preview
 
 DEFAULT_CAPACITY = 2000
 MAX_PENDING = 256  # older requests are dropped: they were for items scrolled out of view
@@ -33,7 +32,9 @@ def load_thumbnail(path: Path, size: int) -> QImage:
     """Decode an image file to a QImage whose longer side is at most `size` (aspect kept).
 
     Safe on any thread: it builds a QImage, never a QPixmap."""
-    pixels = preview(path, size)
+    import cv2  # here, not at the top: the first window shows before OpenCV loads
+
+    pixels = core.preview(path, size)
     h, w = pixels.shape[:2]
     rgb = cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
     # QImage only borrows the buffer: copy() gives it memory of its own before rgb goes away.
@@ -89,6 +90,8 @@ class _Loader(QRunnable):
             return
         key, path, size, generation = request
         image: QImage | None
+        import cv2  # on this loader thread: the GUI thread never waits for OpenCV to load
+
         try:
             image = load_thumbnail(path, size)
         except (VisrecError, OSError, cv2.error, ValueError):

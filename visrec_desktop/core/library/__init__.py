@@ -153,6 +153,7 @@ __all__ = [
     "generate_signing_key",
     "is_remembered",
     "keychain_problem",
+    "load_engine",
     "load_model_spec",
     "lock_status",
     "next_selection",
@@ -179,3 +180,12 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def load_engine() -> None:
+    """Import what `open_library` runs on (NumPy, ONNX Runtime, OpenCV, the store) now.
+
+    The desktop app calls it on a background thread once its first window has painted, so the
+    window never waits for these imports and the first unlock finds them loaded. Safe to call
+    from any thread, any number of times (Python's import lock serialises the loading)."""
+    importlib.import_module("visrec_desktop.core.library.facade")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -24,20 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import Cancelled, CatalogDowngradeError, CatalogFormatError
-from visrec_desktop.core.library import (
-    Changes,
-    ImportReport,
-    InstalledCatalog,
-    Library,
-    bundle_catalog_id,
-)
+from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.widgets import ask, literal, plain, table
 from visrec_desktop.gui.worker import Task
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import ImportReport, InstalledCatalog, Library
 
 COLUMNS = ("Catalog", "Publisher", "Items", "Signature", "Installed")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -256,7 +255,7 @@ class CatalogsPage(Page):
 
         def work(progress: Progress) -> ImportReport | OlderVersion | None:
             if expect_id is not None:
-                found = bundle_catalog_id(path)
+                found = core.bundle_catalog_id(path)
                 if found != expect_id:
                     raise CatalogFormatError(
                         f"This bundle holds the catalog “{found}”, not a new version of "

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QLabel
 
-from visrec_desktop.core.library import FolderProgress, FolderSummary, Skipped
 from visrec_desktop.gui.pages.indexing_text import human_reason, videos
 from visrec_desktop.gui.widgets import literal, table
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import FolderProgress, FolderSummary, Skipped
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the folder's id; None for a queued folder
 FOUND, INDEXED, SKIPPED, STATUS = 1, 2, 3, 4

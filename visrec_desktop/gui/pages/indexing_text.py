@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from visrec_desktop.core.library import IndexReport
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import IndexReport
+
 
 CONTEXT = "LibraryPage"
 

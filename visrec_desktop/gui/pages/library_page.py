@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -20,13 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import (
-    Changes,
-    FolderSummary,
-    IndexReport,
-    Library,
-    Skipped,
-)
+from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
@@ -44,6 +39,9 @@ from visrec_desktop.gui.pages.indexing_text import (
 )
 from visrec_desktop.gui.widgets import ask, button, plain
 from visrec_desktop.gui.worker import Task
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import FolderSummary, IndexReport, Library, Skipped
 
 __all__ = ["DropZone", "LibraryPage", "human_duration", "human_reason", "report_summary"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from visrec_desktop.core.library import ExportResult, write_export
+from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.privacy_chart import CountsChart
 from visrec_desktop.gui.widgets import button, confirm
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import ExportResult
 
 
 class PrivacyPage(Page):
@@ -202,7 +205,7 @@ class PrivacyPage(Page):
     def save(self, path: Path) -> None:
         if self._document is None:
             return
-        write_export(self._document, path)
+        core.write_export(self._document, path)
         self.ctx.status.emit(self.tr("Saved %1").replace("%1", path.name))
 
     def _lower(self) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QShowEvent, QStandardItem
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QVBoxLayout, QWidget
 
-from visrec_desktop.core.library import Changes, Library, TasteProfile
+from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
@@ -27,6 +28,9 @@ from visrec_desktop.gui.pages.weight_bar import (
 from visrec_desktop.gui.widgets import button, table
 from visrec_desktop.gui.widgets import confirm as ask_to_act
 from visrec_desktop.gui.worker import Task
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import Library, TasteProfile
 
 WEIGHT_COLUMN, EXAMPLES_COLUMN = 1, 3
 

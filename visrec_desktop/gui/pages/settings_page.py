@@ -25,17 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.library import (
-    Settings,
-    available_providers,
-    canonical_provider,
-    erase_profile,
-    is_remembered,
-    keychain_problem,
-    provider_short_name,
-    set_remembered,
-)
+from visrec_desktop.core.library import Settings
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
@@ -129,7 +121,7 @@ class SettingsPage(Page):
                                                "opens without the passphrase; the passphrase "
                                                "keeps working"))
         self.remember_check.clicked.connect(self._remember_clicked)
-        self.keychain_problem = keychain_problem()
+        self.keychain_problem = core.keychain_problem()
         if self.keychain_problem:  # off, and says why, rather than fail when ticked
             self.remember_check.setToolTip(self.keychain_problem)
         self.remember_note = QLabel(self.keychain_problem or "")
@@ -171,10 +163,10 @@ class SettingsPage(Page):
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(self.tr(AUTOMATIC), "auto")
-        for name in available_providers():
+        for name in core.available_providers():
             combo.addItem(name, name)
         saved = self.ctx.settings.provider or "auto"
-        wanted = "auto" if saved.strip().lower() == "auto" else canonical_provider(saved)
+        wanted = "auto" if saved.strip().lower() == "auto" else core.canonical_provider(saved)
         index = combo.findData(wanted)
         if index < 0:
             combo.addItem(f"{wanted} (not available here)", wanted)
@@ -249,7 +241,7 @@ class SettingsPage(Page):
         self.remember_check.setEnabled(False)
 
         def work(progress: Progress) -> bool:
-            return set_remembered(data_dir, on, passphrase)
+            return core.set_remembered(data_dir, on, passphrase)
 
         def done(state: bool) -> None:
             self.remember_check.setChecked(state)
@@ -272,7 +264,7 @@ class SettingsPage(Page):
 
     def _remembered(self) -> bool:
         try:
-            return is_remembered(self.ctx.data_dir)
+            return core.is_remembered(self.ctx.data_dir)
         except VisrecError:
             return False
 
@@ -328,7 +320,7 @@ class SettingsPage(Page):
             self.ctx.status.emit(self.tr("Your profile was erased from this computer"))
             self.erased.emit()
 
-        self.ctx.run(lambda progress: erase_profile(data_dir), done, name="erase")
+        self.ctx.run(lambda progress: core.erase_profile(data_dir), done, name="erase")
 
     def _lock_here(self) -> None:
         """Locking without a main window (the page on its own): stop work, close the store."""
@@ -355,7 +347,7 @@ class SettingsPage(Page):
         threads = self.tr("1 thread") if embedder.threads == 1 else \
             self.tr("%1 threads").replace("%1", str(embedder.threads))
         in_use = self.tr("In use now: %1 (%2), %3").replace("%1", embedder.provider).replace(
-            "%2", provider_short_name(embedder.provider)).replace("%3", threads)
+            "%2", core.provider_short_name(embedder.provider)).replace("%3", threads)
         if embedder.notes:
             in_use += "\n" + "\n".join(embedder.notes)
         self.provider_in_use.setText(in_use)

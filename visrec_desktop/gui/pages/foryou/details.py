@@ -4,6 +4,7 @@ buttons, and the user's photos it resembles."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
@@ -20,11 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import DISLIKE, LIKE, ExplainedItem, Recommendation
+from visrec_desktop.core.library import DISLIKE, LIKE
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 from visrec_desktop.gui.widgets import breakable, literal
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import ExplainedItem, Recommendation
 
 DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
 DETAIL_IMAGE_HEIGHT = 240

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem
 from PySide6.QtWidgets import (
@@ -16,10 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes, FeedbackEntry, Library
+from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.widgets import table
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import FeedbackEntry, Library
 
 STATE_TEXT = {LIKE: "Liked", DISLIKE: "Disliked", HIDE: "Hidden"}
 SHOW = (("Everything", None), ("Liked", LIKE), ("Disliked", DISLIKE), ("Hidden", HIDE))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import SORTS, BrowseRequest
+from visrec_desktop.core import library as core
+from visrec_desktop.core.library import SORTS
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import BrowseRequest
 
 ALL_CATEGORIES = "All categories"
 DEFAULT_TOP = 60
@@ -110,12 +116,12 @@ class FilterBar(QWidget):
     # -- the request ----------------------------------------------------------------------------
     def request(self) -> BrowseRequest:
         low, high = self.min_price.value(), self.max_price.value()
-        return BrowseRequest(top=self.how_many.value(), query=self.search.text().strip(),
-                             sort=str(self.sort.currentData()),
-                             category=self.category.currentData(),
-                             min_price=low if low > 0 else None,
-                             max_price=high if high > 0 else None,
-                             diversity=self.diversity.value() / 100.0)
+        return core.BrowseRequest(top=self.how_many.value(), query=self.search.text().strip(),
+                                  sort=str(self.sort.currentData()),
+                                  category=self.category.currentData(),
+                                  min_price=low if low > 0 else None,
+                                  max_price=high if high > 0 else None,
+                                  diversity=self.diversity.value() / 100.0)
 
     def filtered(self) -> bool:
         """Something narrows the list (search, category or price)."""

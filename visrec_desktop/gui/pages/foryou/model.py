@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -14,8 +14,11 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from visrec_desktop.core.library import LIKE, Recommendation
+from visrec_desktop.core.library import LIKE
 from visrec_desktop.gui.widgets import literal
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import Recommendation
 
 Key = tuple[str, str]  # (catalog id, item id)
 

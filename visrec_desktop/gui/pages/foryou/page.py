@@ -9,6 +9,7 @@ the context's operation runner, and the page refreshes when the runner announces
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -25,18 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import (
-    DISLIKE,
-    HIDE,
-    LIKE,
-    BrowseRequest,
-    BrowseResult,
-    Changes,
-    ExplainedItem,
-    Library,
-    Recommendation,
-    next_selection,
-)
+from visrec_desktop.core import library as core
+from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
@@ -56,6 +47,15 @@ from visrec_desktop.gui.pages.foryou.model import Key, RecommendationModel, pric
 from visrec_desktop.gui.pages.foryou.undo import BANNER_STYLE, Undo, UndoBar
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 from visrec_desktop.gui.viewer import ImageViewer, Shown
+
+if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
+    from visrec_desktop.core.library import (
+        BrowseRequest,
+        BrowseResult,
+        ExplainedItem,
+        Library,
+        Recommendation,
+    )
 
 NO_PHOTOS = ("No photos indexed yet: add folders on the Library page to get personal "
              "recommendations")
@@ -272,7 +272,7 @@ class ForYouPage(Page):
             self.empty_banner.setText(NO_PHOTOS)
         self.empty_banner.setVisible(result.empty_profile or result.thin_photos is not None)
         self.status.setText(self._status_text(result))
-        key = next_selection(before, result.keys(), current)
+        key = core.next_selection(before, result.keys(), current)
         row = self.model.row_of(key) if key is not None else None
         if row is not None:
             index = self.model.index(row, 0)
