@@ -182,3 +182,20 @@ def test_display_with_no_x_server_says_so(monkeypatch: pytest.MonkeyPatch) -> No
     assert why is not None and "no X server answers on display :8765" in why
     monkeypatch.setattr(platform_check, "x11_reachable", lambda display: True)  # control
     assert platform_check.problem() is None
+
+
+def test_wayland_without_its_plugin_or_xwayland_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packaged app has no Qt Wayland plugin and runs through XWayland: in a Wayland session
+    without an X server (no DISPLAY) a plain message replaces Qt's abort; with XWayland (DISPLAY
+    set) it starts on X11."""
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    monkeypatch.setattr(platform_check, "plugin_path",
+                        lambda name="xcb": None if name == "wayland" else REPO)
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: [])
+    why = platform_check.problem()
+    assert why is not None and "XWayland" in why and "visrec --help" in why
+    monkeypatch.setenv("DISPLAY", ":0")  # control: XWayland is running
+    monkeypatch.setattr(platform_check, "x11_reachable", lambda display: True)
+    assert platform_check.problem() is None

@@ -111,6 +111,10 @@ def problem() -> str | None:
         plugin = plugin_path("wayland")
         if plugin is not None and not missing_libraries(plugin):
             return None  # Qt uses Wayland; otherwise it falls back to X11, checked below
+        if not os.environ.get("DISPLAY"):  # the packaged app has no Wayland plugin
+            return ("visrec cannot open its window: it draws through X11, and this Wayland "
+                    "session runs no X server (XWayland; DISPLAY is not set). Turn XWayland on "
+                    "in your desktop's settings, or use the command line: visrec --help")
     plugin = plugin_path("xcb")
     if plugin is None:
         return None  # a build without the plugin file we know: let Qt say what it needs
