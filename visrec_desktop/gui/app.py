@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 
 STARTUP_PROBE_ENV = "VISREC_EXIT_WHEN_SHOWN"
 """Set to 1 to quit as soon as the main window has painted once, printing `window shown` on
-stdout: bench/startup.py times start-up with it. Nothing is saved on that path."""
+stdout, then `cpu-at-window SECONDS` (the process's CPU time until then, all threads):
+bench/startup.py times start-up with it. Nothing is saved on that path."""
 
 
 def make_app(argv: Sequence[str] = ()) -> QApplication:
@@ -118,8 +120,10 @@ class _EngineLoader:
 
 
 def _report_shown_and_quit() -> None:
-    """The start-up probe: say so and quit (bench/startup.py reads the line)."""
+    """The start-up probe: say so and quit (bench/startup.py reads the lines)."""
+    cpu = time.process_time()
     print("window shown", flush=True)
+    print(f"cpu-at-window {cpu:.3f}", flush=True)
     QCoreApplication.quit()
 
 
