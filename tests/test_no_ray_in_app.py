@@ -1,8 +1,7 @@
 """The desktop app never loads the publisher's cluster engine: starting the app's modules and
-the CLI does not import Ray (the `publisher` extra, which a desktop install lacks and the
-packaged app excludes). pandas and pyarrow, which the extra also brings, are left out of the
-check: sqlite-utils imports pandas whenever it is installed (sqlite_utils/db.py), and pandas
-imports pyarrow; the app cannot prevent that, and the packaged app excludes both."""
+the CLI imports neither Ray nor the pandas and pyarrow it brings (the `publisher` extra, which
+a desktop install lacks and the packaged app excludes; sqlite-utils would import pandas
+whenever it is installed, which core/store/__init__.py prevents)."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ try:
 except SystemExit:
     pass
 lib.build_catalog, lib.RayBuild
-heavy = ("ray",)
+heavy = ("ray", "pandas", "pyarrow")
 print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
 """
 

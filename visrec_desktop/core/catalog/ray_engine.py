@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,9 @@ class RayEngine:
         vectors: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         progress.start(len(names), "embedding")
-        for batch in out.iter_batches(batch_size=256, batch_format="numpy"):
+        started = time.perf_counter()
+        first: tuple[float, int] | None = None  # when the first results came, and how many
+        for batch in out.iter_batches(batch_size=opts.batch_size, batch_format="numpy"):
             progress.checkpoint()
             for path, vec, err in zip(batch["path"], batch["embedding"], batch["error"],
                                       strict=True):
@@ -170,7 +173,16 @@ class RayEngine:
                 else:
                     vectors[name] = np.asarray(vec, np.float32)
             progress.advance(len(batch["path"]))
+            if first is None:
+                first = (time.perf_counter(), len(batch["path"]))
+        ended = time.perf_counter()
+        # Steady throughput: from the first results on, once the actors have started and
+        # loaded the model (a fixed cost per build that a large catalog amortises).
+        steady = None
+        if first is not None and ended > first[0] and len(names) > first[1]:
+            steady = (len(names) - first[1]) / (ended - first[0])
         self.last_run = {"actors": opts.concurrency, "batch_size": opts.batch_size,
+                         "seconds": ended - started, "steady_items_per_s": steady,
                          "provider": provider, "gpus_per_actor": gpus,
                          "cluster": ray.cluster_resources()}  # type: ignore[no-untyped-call]
         return vectors, errors
