@@ -53,7 +53,10 @@ if sys.argv[1] != "-":
     out = {"items": report.catalog.items, "seconds": time.perf_counter() - started,
            "cpu": time.process_time() - cpu,
            "reused": report.reused, "embedded": report.embedded}
-out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would include the parent's, inherited at fork)
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+out["peak_rss_mb"] = (int(hwm[0].split()[1]) if hwm
+                      else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 print(json.dumps(out))
 """
 
