@@ -61,6 +61,7 @@ class _EmbedActor:
         self.embedder = Embedder(spec, provider=provider, threads=threads)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        began = time.time()
         n = len(batch["path"])
         errors = np.full(n, "", dtype=object)
         tensors, rows = [], []
@@ -75,7 +76,9 @@ class _EmbedActor:
         vectors = np.zeros((n, self.spec.embedding_dim), np.float32)
         if tensors:
             vectors[rows] = self.embedder.run(np.stack(tensors))[0]
-        return {"path": batch["path"], "embedding": vectors, "error": errors}
+        # When this batch ran (wall clock), for the throughput of the pool once it runs.
+        span = np.array([[began, time.time()]] * n)
+        return {"path": batch["path"], "embedding": vectors, "error": errors, "span": span}
 
 
 def _quiet_ray_data() -> None:
@@ -162,7 +165,7 @@ class RayEngine:
         errors: dict[str, str] = {}
         progress.start(len(names), "embedding")
         started = time.perf_counter()
-        first: tuple[float, int] | None = None  # when the first results came, and how many
+        spans = []
         for batch in out.iter_batches(batch_size=opts.batch_size, batch_format="numpy"):
             progress.checkpoint()
             for path, vec, err in zip(batch["path"], batch["embedding"], batch["error"],
@@ -173,14 +176,16 @@ class RayEngine:
                 else:
                     vectors[name] = np.asarray(vec, np.float32)
             progress.advance(len(batch["path"]))
-            if first is None:
-                first = (time.perf_counter(), len(batch["path"]))
+            spans.append(np.asarray(batch["span"], np.float64))
         ended = time.perf_counter()
-        # Steady throughput: from the first results on, once the actors have started and
-        # loaded the model (a fixed cost per build that a large catalog amortises).
+        # Throughput of the pool once it runs: images over the time from the first batch an
+        # actor began to the last it finished, leaving out the start of the actors and the
+        # model loads (a fixed cost per build that a large catalog amortises).
         steady = None
-        if first is not None and ended > first[0] and len(names) > first[1]:
-            steady = (len(names) - first[1]) / (ended - first[0])
+        if spans:
+            when = np.concatenate(spans)
+            if when[:, 1].max() > when[:, 0].min():
+                steady = len(names) / float(when[:, 1].max() - when[:, 0].min())
         self.last_run = {"actors": opts.concurrency, "batch_size": opts.batch_size,
                          "seconds": ended - started, "steady_items_per_s": steady,
                          "provider": provider, "gpus_per_actor": gpus,
