@@ -261,6 +261,45 @@ def test_disliking_an_item_pushes_similar_items_down() -> None:
     assert source_of(after[0]) == COFFEE
 
 
+def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rocket and a flower liked: the liked items' mean points between two unrelated scenes,
+    so the k-nearest-rated-items term (FEEDBACK_KNN: the mean of each item's
+    FEEDBACK_NEIGHBOURS highest cosines to the liked items, less the same for the disliked ones)
+    is what lifts the look-alikes of each; its value is that formula."""
+    from helpers_embed import FLOWER
+
+    from visrec_desktop.core.recommend.rank import (
+        FEEDBACK_KNN,
+        FEEDBACK_NEIGHBOURS,
+        knn_relevance,
+    )
+
+    _, photos = profile_photos()
+    cat = catalog()
+    _, source = catalog_vectors()
+    rocket = int(np.flatnonzero(source == ROCKET)[0])
+    flower = int(np.flatnonzero(source == FLOWER)[0])
+    liked = {item_id(rocket): "like", item_id(flower): "like"}
+
+    def ranked(fb: Mapping[tuple[str, str], str]) -> dict[int, Recommendation]:
+        recs = Ranker(profile(), fb, [cat], photos).rank(RankRequest(top=80, diversity=0.0))
+        return {r.row: r for r in recs}
+
+    with_knn = ranked(liked)
+    monkeypatch.setattr(rank_module, "FEEDBACK_KNN", 0.0)
+    centred_only = ranked(liked)
+    before = ranked({})
+    x = cat.reduced[np.arange(len(cat))]
+    expect = FEEDBACK_KNN * knn_relevance(x, cat.reduced[sorted([rocket, flower])],
+                                          FEEDBACK_NEIGHBOURS)
+    for row, rec in with_knn.items():
+        assert rec.feedback_score - centred_only[row].feedback_score == pytest.approx(
+            float(expect[row]), abs=1e-5)
+    for src, liked_row in ((ROCKET, rocket), (FLOWER, flower)):
+        alike = [int(r) for r in np.flatnonzero(source == src) if r != liked_row]
+        assert all(with_knn[r].score > centred_only[r].score > before[r].score for r in alike)
+
+
 def test_feedback_from_another_catalog_is_ignored() -> None:
     """Feedback is keyed by (catalog, item): the same item id in another catalog changes
     nothing here."""
@@ -558,29 +597,51 @@ def test_diversity_shares_places_between_interests_by_weight() -> None:
     assert shared[0].row == 0  # the best item still leads
 
 
-def test_relevance_is_the_mean_of_the_closest_photos(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relevance_is_k_nearest_photos_less_hubness(monkeypatch: pytest.MonkeyPatch) -> None:
     """Given the user's photos, an item's relevance is the mean of its m highest cosines to
-    them (m = round(sqrt(n)) within [KNN_MIN, KNN_MAX]; in the catalog's reduced space), and the
-    score adds nothing else without feedback; with database-side augmentation and the share
-    pull on (the default) a cat item leads for the cat-heavy profile and the top 10 are the
-    user's two subjects, cats first."""
-    from visrec_desktop.core.recommend.rank import knn_size
+    them (m = round(sqrt(n)) within [KNN_MIN, KNN_MAX]) less HUB_WEIGHT times its hubness
+    relative to a typical item's (all in the catalog's reduced space), and the score adds
+    nothing else without feedback; by default a cat item leads for the cat-heavy profile and
+    the top 10 are the user's two subjects."""
+    from visrec_desktop.core.recommend.rank import HUB_WEIGHT, hub_neighbours, hubness, knn_size
 
     _, photos = profile_photos()
     cat = catalog()
     default = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=10, diversity=0.0))
     assert source_of(default[0]) == CHELSEA
     assert {source_of(r) for r in default} == {CHELSEA, COFFEE}
-    assert [source_of(r) for r in default].count(CHELSEA) > 5
     monkeypatch.setattr(rank_module, "DBA_BLEND", 0.0)
     recs = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=80, diversity=0.0))
     m = knn_size(len(photos))
-    assert m == 8
+    assert m == max(rank_module.KNN_MIN, 5)
     sims = cat.reduced @ (photos @ cat.basis).T
+    everything = np.arange(len(cat))  # 80 items: all of them are the reference sample
+    k = hub_neighbours(len(cat))
+    hub = hubness(cat.reduced, everything, cat.reduced, everything, k)
+    some = np.linspace(0, len(cat) - 1, min(len(cat), rank_module.HUB_TYPICAL)).astype(int)
+    typical = float(np.median(hub[some]))
     for r in recs:
-        expect = float(np.sort(sims[r.row])[-m:].mean())
+        expect = float(np.sort(sims[r.row])[-m:].mean()) - HUB_WEIGHT * (hub[r.row] - typical)
         assert r.relevance == pytest.approx(expect, abs=1e-5)
         assert r.score == pytest.approx(r.relevance, abs=1e-6)
+
+
+def test_hubness_is_the_mean_of_the_closest_other_reference_items() -> None:
+    """hubness(): the mean of an item's k highest cosines to the reference items, the item
+    itself left out when it is one of them; k shrinks with a small reference sample."""
+    from visrec_desktop.core.recommend.rank import HUB_NEIGHBOURS, hub_neighbours, hubness
+
+    vecs, _ = catalog_vectors()
+    ref_rows = np.arange(0, len(vecs), 2)  # every other item
+    rows = np.array([0, 1, 2, 79])
+    got = hubness(vecs[rows], rows, vecs[ref_rows], ref_rows, 3)
+    for j, row in enumerate(rows.tolist()):
+        others = [int(r) for r in ref_rows if r != row]
+        expect = np.sort(vecs[others] @ vecs[row])[-3:].mean()
+        assert got[j] == pytest.approx(expect, abs=1e-5)
+    assert hub_neighbours(10_000) == HUB_NEIGHBOURS
+    assert hub_neighbours(100) == max(1, round(HUB_NEIGHBOURS / 10))
+    assert hub_neighbours(1) == 1
 
 
 def test_a_thin_profile_leans_on_feedback() -> None:

@@ -7,15 +7,25 @@ greedy pass then fills the list, pulling each interest towards its share and, by
 away from items like those already picked (MMR).
 
 score = relevance + feedback + collaborative, where
-- relevance: k-nearest photos, the mean of the item's m highest cosines to the user's photos
-  with m = round(sqrt(n)) clipped to [KNN_MIN, KNN_MAX] (the classic k-NN density estimate,
-  Loftsgaarden and Quesenberry 1965); DBA_BLEND of it is computed on candidates smoothed
-  by database-side augmentation (Arandjelovic and Zisserman 2012: each item plus its
-  DBA_NEIGHBOURS nearest candidates, weighted by cosine), which pulls items towards the group of
-  look-alikes they sit in, so a lone item that happens to resemble one photo counts for less.
-  INTEREST_BLEND of the interest score (the best interest's cosine times 0.75 + 0.25 w / w_max)
-  can be blended in; without photos, relevance is the interest score;
+- relevance: k-nearest photos less hubness (CSLS, Conneau et al. 2018). The k-NN part is the
+  mean of the item's m highest cosines to the user's photos, m = round(sqrt(n)) clipped to
+  [KNN_MIN, KNN_MAX] (the classic k-NN density estimate, Loftsgaarden and Quesenberry 1965).
+  From it HUB_WEIGHT times the item's neighbourhood term is subtracted: the mean of its
+  hub_neighbours() highest cosines to a fixed sample of HUB_REFERENCE catalog items, less that
+  of a typical catalog item (so the score keeps the cosine scale a card shows). An item
+  that resembles much of the catalog (a hub, Radovanovic et al. 2010) resembles every taste a
+  little; the difference asks how much more the item looks like *these* photos than like the
+  catalog at large, which keeps items of a neighbouring category out of the top. It is computed
+  for the candidates only (candidates x HUB_REFERENCE cosines), never catalog x catalog.
+  DBA_BLEND of the k-NN part can be computed on candidates smoothed by database-side
+  augmentation (Arandjelovic and Zisserman 2012: each item plus its DBA_NEIGHBOURS nearest
+  candidates, weighted by cosine); INTEREST_BLEND of the interest score (the best interest's
+  cosine times 0.75 + 0.25 w / w_max) can be blended in. Both are 0 after tuning. Without
+  photos, relevance is the interest score;
 - feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items',
+  plus (on candidates) FEEDBACK_KNN times the k-nearest-rated-items term (the mean of the
+  item's FEEDBACK_NEIGHBOURS highest cosines to the liked items less the same for the disliked:
+  the mean of likes from two interests points between them, the nearest likes do not), all
   counted up to THIN_FEEDBACK_BOOST times more when the profile is thin (few photos);
 - collaborative: when the catalog ships item factors, the user's likes are folded into a user
   vector by regularised least squares (implicit ALS for a new user) and its dot product added.
@@ -40,11 +50,13 @@ from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
 from visrec_desktop.core.recommend.text import search_mask
 
 FEEDBACK_WEIGHT = 0.35
+FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
+FEEDBACK_NEIGHBOURS = 3
 THIN_FEEDBACK_BOOST = 2.0  # feedback counts up to this many times more for a thin profile
-KNN_MIN, KNN_MAX = 8, 25
+KNN_MIN, KNN_MAX = 5, 25
 KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
 INTEREST_BLEND = 0.0
-DBA_BLEND = 0.5
+DBA_BLEND = 0.0
 DBA_NEIGHBOURS = 3
 SHARE_PULL = 0.25
 PER_INTEREST_CANDIDATES = 50
@@ -53,8 +65,10 @@ ALS_ALPHA = 20.0
 ALS_REG = 0.1
 CANDIDATES_PER_RESULT = 8
 MIN_CANDIDATES = 200
-
-
+HUB_WEIGHT = 0.5
+HUB_REFERENCE = 1000  # catalog items (a fixed sample) that an item's neighbourhood is measured in
+HUB_NEIGHBOURS = 50  # per HUB_REFERENCE items; fewer in a smaller catalog
+HUB_TYPICAL = 100  # reference items whose median term is the typical one
 
 
 def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], disliked: Sequence[int],
@@ -92,6 +106,33 @@ def knn_relevance(items: np.ndarray, photos: np.ndarray, m: int) -> np.ndarray:
     sims = items @ photos.T
     m = min(m, sims.shape[1])
     top = np.partition(sims, sims.shape[1] - m, axis=1)[:, -m:] if m < sims.shape[1] else sims
+    out: np.ndarray = top.mean(axis=1).astype(np.float32)
+    return out
+
+
+def hub_neighbours(n_reference: int) -> int:
+    """k of the hubness term for a reference sample of `n_reference` items: HUB_NEIGHBOURS per
+    HUB_REFERENCE, so the neighbourhood is the same share of a smaller catalog; at least 1."""
+    return max(1, round(HUB_NEIGHBOURS * min(n_reference, HUB_REFERENCE) / HUB_REFERENCE))
+
+
+def hubness(items: np.ndarray, rows: np.ndarray, reference: np.ndarray,
+            reference_rows: np.ndarray, k: int) -> np.ndarray:
+    """CSLS's neighbourhood term (Conneau et al. 2018, "Word translation without parallel data"):
+    the mean of the k highest cosines of each item (rows of `items`, (n, d), catalog rows `rows`)
+    to the `reference` items (r, d), catalog rows `reference_rows` (sorted), leaving out the item
+    itself; float32 (n,). An item close to much of the catalog (a hub) is near any taste, so
+    the relevance subtracts HUB_WEIGHT of it (hubness reduction, Radovanovic et al. 2010)."""
+    if len(items) == 0 or len(reference) == 0:
+        return np.zeros(len(items), np.float32)
+    sims = items @ reference.T
+    pos = np.clip(np.searchsorted(reference_rows, rows), 0, len(reference_rows) - 1)
+    own = np.flatnonzero(reference_rows[pos] == rows)
+    sims[own, pos[own]] = -np.inf
+    k = min(k, sims.shape[1] - (1 if len(own) else 0))
+    if k <= 0:
+        return np.zeros(len(items), np.float32)
+    top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
     out: np.ndarray = top.mean(axis=1).astype(np.float32)
     return out
 
@@ -183,6 +224,7 @@ class Ranker:
         self._m = knn_size(0 if photos is None else len(photos))
         self._boost = feedback_boost(profile)
         self._reduced_photos: dict[str, np.ndarray] = {}
+        self._references: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
         self._liked_mean, self._disliked_mean = self._feedback_means()
 
     @staticmethod
@@ -202,6 +244,23 @@ class Ranker:
         if cat.catalog_id not in self._reduced_photos:
             self._reduced_photos[cat.catalog_id] = self._photos @ cat.basis
         return self._reduced_photos[cat.catalog_id]
+
+    def _reference(self, cat: CatalogIndex) -> tuple[np.ndarray, np.ndarray, float]:
+        """A fixed sample of at most HUB_REFERENCE usable items (sorted rows, reduced vectors)
+        that the hubness term measures neighbourhoods in, and the median term of a typical
+        item (over HUB_TYPICAL of them), which the relevance is taken relative to so that it
+        stays on the cosine scale that a card's match shows (cached per catalog)."""
+        if cat.catalog_id not in self._references:
+            good = np.flatnonzero(cat.usable)
+            if len(good) > HUB_REFERENCE:
+                rng = np.random.default_rng(0)
+                good = np.sort(rng.choice(good, HUB_REFERENCE, replace=False))
+            ref = cat.reduced[good]
+            some = np.linspace(0, len(good) - 1, min(len(good), HUB_TYPICAL)).astype(np.int64)
+            typical = float(np.median(hubness(ref[some], good[some], ref, good,
+                                              hub_neighbours(len(good))))) if len(good) else 0.0
+            self._references[cat.catalog_id] = (good, ref, typical)
+        return self._references[cat.catalog_id]
 
     def _signals(self, cat: CatalogIndex) -> _Signals:
         s = _Signals([], [], set(), {})
@@ -363,7 +422,13 @@ class Ranker:
                 knn = (1 - DBA_BLEND) * knn_relevance(x, photos, self._m)
                 if DBA_BLEND > 0:
                     knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)
+                if HUB_WEIGHT > 0:
+                    ref_rows, ref, typical = self._reference(cat)
+                    hub = hubness(x, rows, ref, ref_rows, hub_neighbours(len(ref)))
+                    knn -= HUB_WEIGHT * (hub - typical)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
+            if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
+                fb = fb + self._feedback_knn(cat, sig, rows)
             vecs.append(cat.full(rows))
             for j, row in enumerate(rows.tolist()):
                 recs.append(Recommendation(
@@ -375,6 +440,20 @@ class Ranker:
         if not recs:
             return [], np.zeros((0, 0), np.float32)
         return recs, np.concatenate(vecs)
+
+    def _feedback_knn(self, cat: CatalogIndex, sig: _Signals, rows: np.ndarray) -> np.ndarray:
+        """FEEDBACK_KNN times the mean of each item's FEEDBACK_NEIGHBOURS highest cosines to the
+        liked items less the same for the disliked ones (reduced space): the likes act as more
+        photos, each one near its own look-alikes, where the liked items' mean (the centred
+        term) points between the interests of a many-sided taste."""
+        x = cat.reduced[rows]
+        out = np.zeros(len(rows), np.float32)
+        for group, sign in ((sig.liked, 1.0), (sig.disliked, -1.0)):
+            usable = [r for r in group if cat.usable[r]]
+            if usable:
+                out += sign * knn_relevance(x, cat.reduced[usable], FEEDBACK_NEIGHBOURS)
+        scaled: np.ndarray = FEEDBACK_KNN * self._boost * out
+        return scaled
 
     @staticmethod
     def _mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,

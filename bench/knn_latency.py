@@ -1,0 +1,84 @@
+"""What the photo-based relevance terms cost: ranking 100,000 items with the user's photos.
+
+    python -m bench.knn_latency [--calls 30] [--seed 0]
+
+bench/rank_latency.py ranks without the user's photos (the interest scores only); the app passes
+them (`Library.ranker`), and then the candidates are re-scored by k-nearest photos and the
+hubness term. This times `Ranker(profile, {}, [index], photos).rank(RankRequest(top=20))`, a
+fresh Ranker per call as the app makes one, on rank_latency's 100,000-item catalog with a profile
+of 2,000 real photos, under two settings in the same process, calls interleaved so that the
+shared machine's load falls on both alike:
+
+* before: the ranker's earlier parameters (k-NN size from 8, database-side augmentation blend
+  0.5, no hubness term, share pull 0.25);
+* after: the current module constants.
+
+Prints p50 / p95 per setting and the ratio of the p50s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from bench import fashion_mnist
+from bench.rank_latency import CATALOG_ID, PROFILE_PHOTOS, catalog_vectors, items_for, percentile
+from visrec_desktop.core.recommend import rank
+from visrec_desktop.core.recommend.catalog_index import build_index
+from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
+
+BEFORE = {"KNN_MIN": 8, "DBA_BLEND": 0.5, "HUB_WEIGHT": 0.0, "SHARE_PULL": 0.25}
+
+
+@contextmanager
+def settings(values: dict[str, float]) -> Iterator[None]:
+    old = {name: getattr(rank, name) for name in values}
+    for name, value in values.items():
+        setattr(rank, name, value)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            setattr(rank, name, value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.knn_latency",
+                                 description=__doc__.splitlines()[0])
+    ap.add_argument("--calls", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    vectors, labels, _ = catalog_vectors(args.seed)
+    index = build_index(CATALOG_ID, items_for(labels), vectors, np.ones(len(vectors), bool))
+    train = fashion_mnist.EmbeddingCache(fashion_mnist.load(), verbose=False).get("train")
+    rng = np.random.default_rng([args.seed, 4])
+    pick = np.sort(rng.choice(len(train), PROFILE_PHOTOS, replace=False))
+    photos = train[pick]
+    profile = build_profile("bench", pick.astype(np.int64), photos,
+                            [PhotoRecord(int(i), [], None) for i in pick])
+    req = rank.RankRequest(top=20)
+    runs = {"before": BEFORE, "after": {}}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for call in range(args.calls + 3):
+        for name, values in runs.items():
+            with settings(values):
+                t0 = time.perf_counter()
+                rank.Ranker(profile, {}, [index], photos).rank(req)
+                if call >= 3:  # warm-up
+                    times[name].append(time.perf_counter() - t0)
+    print(f"rank with {len(photos):,} photos, top 20, {len(index):,} items, "
+          f"{len(profile.interests)} interests, {args.calls} calls each, interleaved:")
+    p50 = {}
+    for name, ts in times.items():
+        p50[name] = 1000 * percentile(ts, 50)
+        print(f"  {name}: p50 {p50[name]:.1f} ms, p95 {1000 * percentile(ts, 95):.1f} ms")
+    print(f"  after / before, p50: {p50['after'] / p50['before']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
