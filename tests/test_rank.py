@@ -289,8 +289,8 @@ def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(rank_module, "FEEDBACK_KNN", 0.0)
     centred_only = ranked(liked)
     before = ranked({})
-    x = cat.reduced[np.arange(len(cat))]
-    expect = FEEDBACK_KNN * knn_relevance(x, cat.reduced[sorted([rocket, flower])],
+    x = cat.full(np.arange(len(cat)))
+    expect = FEEDBACK_KNN * knn_relevance(x, cat.full(np.array(sorted([rocket, flower]))),
                                           FEEDBACK_NEIGHBOURS)
     for row, rec in with_knn.items():
         assert rec.feedback_score - centred_only[row].feedback_score == pytest.approx(
@@ -468,7 +468,9 @@ def exact_scores(prof: TasteProfile, vecs: np.ndarray, liked: list[int],
                  disliked: list[int]) -> np.ndarray:
     """The documented score computed directly in the full 1280-d space: the best interest's
     cosine times (0.75 + 0.25 w / w_max), plus FEEDBACK_WEIGHT times the centred cosine to the
-    liked items' centred mean, minus the same for the disliked ones."""
+    liked items' centred mean, minus the same for the disliked ones, plus FEEDBACK_KNN times the
+    mean of the FEEDBACK_NEIGHBOURS highest cosines to the liked items, minus the same for the
+    disliked ones."""
     cents = prof.centroids().astype(np.float64)
     w = prof.weights().astype(np.float64)
     x = vecs.astype(np.float64)
@@ -481,6 +483,8 @@ def exact_scores(prof: TasteProfile, vecs: np.ndarray, liked: list[int],
         if group:
             d = centred[group].mean(axis=0)
             fb += sign * FEEDBACK_WEIGHT * (centred @ (d / np.linalg.norm(d))) / cnorm
+            near = np.sort(x @ x[group].T, axis=1)[:, -rank_module.FEEDBACK_NEIGHBOURS:]
+            fb += sign * rank_module.FEEDBACK_KNN * near.mean(axis=1)
     return np.asarray(interest + fb)
 
 
@@ -522,6 +526,9 @@ def test_reduced_space_alone_finds_the_exact_top(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(rank_module, "MIN_CANDIDATES", 20)
     monkeypatch.setattr(rank_module, "CANDIDATES_PER_RESULT", 1)
+    # The basis is what is measured: the nearest-rated-items term, like the k-NN photo term,
+    # exists only in stage 2 (on candidates), so the exact reference here goes without it.
+    monkeypatch.setattr(rank_module, "FEEDBACK_KNN", 0.0)
     index, vecs = big_catalog()
     for liked, disliked in FEEDBACK_CASES:
         assert overlap_with_exact(index, vecs, liked, disliked)[2] >= 18, (liked, disliked)

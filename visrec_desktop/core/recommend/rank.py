@@ -427,9 +427,10 @@ class Ranker:
                     hub = hubness(x, rows, ref, ref_rows, hub_neighbours(len(ref)))
                     knn -= HUB_WEIGHT * (hub - typical)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
+            full = cat.full(rows)
             if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
-                fb = fb + self._feedback_knn(cat, sig, rows)
-            vecs.append(cat.full(rows))
+                fb = fb + self._feedback_knn(cat, sig, full)
+            vecs.append(full)
             for j, row in enumerate(rows.tolist()):
                 recs.append(Recommendation(
                     cid, row, cat.item_ids[row], cat.titles[row], cat.categories[row],
@@ -441,17 +442,17 @@ class Ranker:
             return [], np.zeros((0, 0), np.float32)
         return recs, np.concatenate(vecs)
 
-    def _feedback_knn(self, cat: CatalogIndex, sig: _Signals, rows: np.ndarray) -> np.ndarray:
+    def _feedback_knn(self, cat: CatalogIndex, sig: _Signals, x: np.ndarray) -> np.ndarray:
         """FEEDBACK_KNN times the mean of each item's FEEDBACK_NEIGHBOURS highest cosines to the
-        liked items less the same for the disliked ones (reduced space): the likes act as more
-        photos, each one near its own look-alikes, where the liked items' mean (the centred
-        term) points between the interests of a many-sided taste."""
-        x = cat.reduced[rows]
-        out = np.zeros(len(rows), np.float32)
+        liked items less the same for the disliked ones, for candidates `x` (n, d) (full
+        embeddings: exact, and cheap for a few rated items). The likes act as more photos,
+        each near its own look-alikes, where the liked items' mean (the centred term) points
+        between the interests of a many-sided taste."""
+        out = np.zeros(len(x), np.float32)
         for group, sign in ((sig.liked, 1.0), (sig.disliked, -1.0)):
             usable = [r for r in group if cat.usable[r]]
             if usable:
-                out += sign * knn_relevance(x, cat.reduced[usable], FEEDBACK_NEIGHBOURS)
+                out += sign * knn_relevance(x, cat.full(np.array(usable)), FEEDBACK_NEIGHBOURS)
         scaled: np.ndarray = FEEDBACK_KNN * self._boost * out
         return scaled
 
