@@ -137,12 +137,20 @@ def _typed(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[str]:
 
 def test_a_weak_or_mistyped_new_passphrase_is_asked_again(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    asked = _typed(monkeypatch, ["short", GOOD, GOOD + "!", GOOD, GOOD])
+    asked = _typed(monkeypatch, ["short", "weakling", GOOD, GOOD + "!", GOOD, GOOD])
+    monkeypatch.setattr(common, "PROMPT_TRIES", 4)
     assert read_secret(None, PASSPHRASE_ENV, "New passphrase: ", True) == GOOD
-    assert asked == ["New passphrase: ", "New passphrase: ", "Repeat it: ", "New passphrase: ",
-                     "Repeat it: "]
+    assert asked == ["New passphrase: "] * 3 + ["Repeat it: ", "New passphrase: ", "Repeat it: "]
     err = capsys.readouterr().err
-    assert "Too short" in err and "The two passphrases differ. Please choose again." in err
+    assert "Too short" in err and "Weak: add a few more words. Please choose again." in err
+    assert "The two passphrases differ. Please choose again." in err
+
+
+def test_a_weak_passphrase_from_a_script_is_accepted_with_a_note(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(PASSPHRASE_ENV, "weakling")
+    assert read_secret(None, PASSPHRASE_ENV, "New passphrase: ", True) == "weakling"
+    assert "note: Weak" in capsys.readouterr().err
 
 
 def test_the_new_passphrase_prompt_gives_up_after_three_tries(

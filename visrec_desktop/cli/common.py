@@ -130,18 +130,23 @@ def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
 PROMPT_TRIES = 3
 
 
-def _too_weak(text: str) -> str | None:
-    """Why a new passphrase is refused, or None (a weak but long enough one gets a note)."""
+FAIR = 2  # passphrase_strength's "Fair": the app's welcome form asks again below it too
+
+
+def _too_weak(text: str, at_prompt: bool = False) -> str | None:
+    """Why a new passphrase is refused, or None. At the prompt, as in the app, anything below
+    "Fair" is asked again; from a file or the environment (a script) a long enough but weak
+    one is accepted with a note."""
     score, hint = core.passphrase_strength(text)
-    if len(text) < MIN_PASSPHRASE:
+    if len(text) < MIN_PASSPHRASE or (at_prompt and score < FAIR):
         return hint
-    if score < 2:
+    if score < FAIR:
         print(f"note: {hint}", file=sys.stderr)
     return None
 
 
 def _prompt_secret(prompt: str, creating: bool) -> str:
-    """Ask at the terminal; a new passphrase that is too short or not repeated the same is
+    """Ask at the terminal; a new passphrase that is weak or not repeated the same is
     asked again (up to PROMPT_TRIES times) instead of ending the command."""
     import getpass  # only for a prompt: keeps `visrec --version` quick
 
@@ -149,7 +154,7 @@ def _prompt_secret(prompt: str, creating: bool) -> str:
         text = getpass.getpass(prompt)
         if not creating:
             return text
-        problem = _too_weak(text)
+        problem = _too_weak(text, at_prompt=True)
         if problem is None:
             if text == getpass.getpass("Repeat it: "):
                 return text
