@@ -114,7 +114,15 @@ def _installed(metadata, name: str) -> bool:
         return False
 
 
+def compile_translations() -> None:
+    """The .qm and .mo catalogues from their sources (resources/i18n/refresh.py), so the app
+    ships what the sources say even where the committed ones were not recompiled."""
+    subprocess.run([sys.executable, str(ROOT / "resources" / "i18n" / "refresh.py"),
+                    "--compile"], check=True)
+
+
 def run_pyinstaller() -> float:
+    compile_translations()
     cmd = [
         sys.executable,
         "-m",

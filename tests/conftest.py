@@ -40,6 +40,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VISREC_PASSPHRASE", TEST_PASSPHRASE)
     monkeypatch.setenv("VISREC_INSECURE_FAST_KDF", "1")  # real KDF cost: tests/test_vault.py
     monkeypatch.delenv("VISREC_PROVIDER", raising=False)
+    monkeypatch.setenv("VISREC_LANG", "en")  # the machine's locale never changes a test
 
 
 def rgb(name: str) -> np.ndarray:

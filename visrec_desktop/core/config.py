@@ -78,6 +78,7 @@ class Settings:
     batch_size: int = 8
     denoise: str = "none"  # none, median, gaussian
     enhance: str = "none"  # none, clahe
+    language: str = ""  # "" follows the system; "en" or "zh_CN" (the app applies it at start)
 
     @classmethod
     def load(cls, folder: Path) -> Settings:

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -15,9 +16,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from visrec_desktop import APP_NAME, ORG_NAME, __version__
 from visrec_desktop.core import library as core
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.single_instance import EXIT_ALREADY_OPEN, SingleInstance
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # the name lupdate looks for
 
 STARTUP_PROBE_ENV = "VISREC_EXIT_WHEN_SHOWN"
 """Set to 1 to quit as soon as the main window has painted once, printing `window shown` on
@@ -50,18 +54,29 @@ def _bring_to_front(window: QWidget) -> None:
     window.activateWindow()
 
 
+def saved_language(folder: Path) -> str:
+    """The Settings choice of language ("" follows the system); unreadable settings are the
+    main window's to report, so here they mean "follow the system"."""
+    try:
+        return core.Settings.load(folder).language if folder.exists() else ""
+    except VisrecError:
+        return ""
+
+
 def main(data_dir: str | None = None) -> int:
     app = make_app(sys.argv)
     folder = core.data_dir(data_dir)
+    i18n.install(i18n.choose(saved_language(folder)))  # before the first widget is made
     guard = SingleInstance(folder)
     if not guard.acquire():
         raised = guard.ask_owner_to_raise()
-        text = (f"visrec is already open on this profile ({folder}). "
-                + ("That window has been brought to the front." if raised else
-                   "Switch to that window, or close it first."))
+        text = (translate("app", "visrec is already open on this profile ({folder}).").format(
+                    folder=folder) + " "
+                + (translate("app", "That window has been brought to the front.") if raised else
+                   translate("app", "Switch to that window, or close it first.")))
         print(text, file=sys.stderr)
         if QGuiApplication.platformName() not in ("offscreen", "minimal"):
-            QMessageBox.information(None, "visrec is already open", text)
+            QMessageBox.information(None, translate("app", "visrec is already open"), text)
         return EXIT_ALREADY_OPEN
     from visrec_desktop.gui.main_window import MainWindow
 

@@ -1,0 +1,158 @@
+"""The desktop app's language: Qt translators, the default QLocale, a CJK font, and the
+locale-aware formatting every page uses (prices, numbers, percentages, dates).
+
+The language is chosen once, before the first widget is made (`install`); a change in Settings
+applies at the next start. The core's and the CLI's messages use gettext (`visrec_desktop.i18n`),
+switched to the same language here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cache
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QLibraryInfo,
+    QLocale,
+    QTranslator,
+)
+from PySide6.QtGui import QFont, QFontDatabase
+
+from visrec_desktop import i18n
+
+_installed: list[QTranslator] = []
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
+             "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB")
+NBSP = "\u00a0"
+
+
+def choose(saved: str | None) -> str:
+    """The app's language: $VISREC_LANG, then the Settings choice `saved` ("" follows the
+    system), then the system's UI languages (Qt knows Windows' and macOS' too), then English."""
+    return i18n.choose(saved=saved, system=QLocale.system().uiLanguages())
+
+
+def install(lang: str) -> str:
+    """Speak `lang` in this process from now on: Qt's own strings (standard buttons, context
+    menus), visrec's `.qm`, the default QLocale for formatting, gettext for the core's messages,
+    and a font with Simplified Chinese glyphs. Returns the language in force."""
+    app = QCoreApplication.instance()
+    uninstall()
+    lang = i18n.set_language(lang)
+    QLocale.setDefault(formats_locale(lang))
+    if app is None:
+        return lang
+    if lang != i18n.ENGLISH:  # English is the source language: no catalogue
+        ours = QTranslator(app)
+        if ours.load(f"visrec_{lang}", str(i18n.catalogue_dir())):
+            _installed.append(ours)
+        qt = QTranslator(app)
+        if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            _installed.append(qt)
+        _prefer_cjk_font()
+    for translator in _installed:
+        QCoreApplication.installTranslator(translator)
+    return lang
+
+
+def formats_locale(lang: str) -> QLocale:
+    """The locale numbers, prices and dates are written in: the system's when it speaks `lang`
+    (an en_GB system keeps its day/month order and pound), else `lang`'s own (zh_CN, en_US)."""
+    system = QLocale.system()
+    if system.language() != QLocale.Language.C and i18n.normalise(system.name()) == lang:
+        return system
+    return QLocale(lang)
+
+
+def uninstall() -> None:
+    """Back to the source strings (English) and the system locale (tests switch languages)."""
+    for translator in _installed:
+        QCoreApplication.removeTranslator(translator)
+    _installed.clear()
+    i18n.set_language(i18n.ENGLISH)
+    QLocale.setDefault(QLocale.system())
+
+
+def _prefer_cjk_font() -> None:
+    """Han characters drawn with Simplified Chinese glyph shapes: the first installed CJK font
+    substitutes for the app's font family. Latin text keeps the system font's look where the
+    CJK font has no better glyphs; without any CJK font Qt's own fallback still applies."""
+    families = set(QFontDatabase.families())
+    found = [f for f in CJK_FONTS if f in families]
+    if found:
+        QFont.insertSubstitutions(QFont().defaultFamily(), found)
+
+
+# -- formatting ---------------------------------------------------------------------------------
+
+def number(n: float, decimals: int = 0) -> str:
+    """`n` with the locale's grouping and decimal sign ("12,345" / "12.345")."""
+    locale = QLocale()
+    return locale.toString(int(n)) if decimals == 0 else locale.toString(float(n), "f", decimals)
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share 0..1 as a percentage in the locale's style ("87%")."""
+    return number(100.0 * share, decimals) + QLocale().percent()
+
+
+def price(amount: float, currency: str) -> str:
+    """A price in the catalog's currency (ISO 4217 code), written the locale's way: "¥12.50" for
+    the locale's own currency, "€12.50" / "12,50 €" where a symbol is unambiguous, otherwise
+    the code ("US$" is CLDR's; "GBP 12.50" where "£" could be several)."""
+    locale = QLocale()
+    code = currency.strip().upper()
+    own = locale.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+    if code and code == own:
+        return locale.toCurrencyString(float(amount))
+    symbol = currency_symbol(code) or code or "?"
+    text = locale.toCurrencyString(float(amount), symbol)
+    if symbol.isalpha():  # a code or a word: keep it apart from the digits
+        if text.startswith(symbol) and not text[len(symbol):len(symbol) + 1].isspace():
+            text = symbol + NBSP + text[len(symbol):]
+        elif text.endswith(symbol) and not text[:-len(symbol)][-1:].isspace():
+            text = text[:-len(symbol)] + NBSP + symbol
+    return text
+
+
+@cache
+def currency_symbol(code: str) -> str:
+    """A symbol that names only `code` in Qt's locale data ("€", "US$", "CN¥"), or ""."""
+    users: dict[str, set[str]] = {}
+    mine: list[str] = []
+    for loc in QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
+                                       QLocale.Country.AnyCountry):
+        iso = loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+        symbol = loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
+        if symbol:
+            users.setdefault(symbol, set()).add(iso)
+            if iso == code and symbol not in mine:
+                mine.append(symbol)
+    unique = [s for s in mine if users[s] == {code} and s != code]
+    return min(unique, key=len) if unique else ""
+
+
+def date_time(when: datetime | float | int | None) -> str:
+    """A date and time in the locale's short format ("2026/11/29 18:52", "11/29/26 6:52 PM")."""
+    if when is None:
+        return ""
+    seconds = when.timestamp() if isinstance(when, datetime) else float(when)
+    moment = QDateTime.fromSecsSinceEpoch(int(seconds))
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def date(when: datetime | float | int | None) -> str:
+    """A date alone in the locale's short format."""
+    if when is None:
+        return ""
+    seconds = when.timestamp() if isinstance(when, datetime) else float(when)
+    return QLocale().toString(QDateTime.fromSecsSinceEpoch(int(seconds)).date(),
+                              QLocale.FormatType.ShortFormat)
+
+
+def language_names() -> Sequence[tuple[str, str]]:
+    """(code, name in its own language) of every language the app speaks."""
+    return [(code, i18n.NAMES[code]) for code in i18n.SUPPORTED]
