@@ -7,13 +7,16 @@ import platform
 from importlib import metadata
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from visrec_desktop import __version__
 
-PRIVACY = ("Your photos are analysed on this computer only, what visrec learns is stored "
-           "encrypted with your passphrase, and the app never opens a network connection.")
+translate = QCoreApplication.translate  # the name lupdate looks for
+
+PRIVACY = QT_TRANSLATE_NOOP("about", "Your photos are analysed on this computer only, what "
+                            "visrec learns is stored encrypted with your passphrase, and the app "
+                            "never opens a network connection.")
 OUR_LICENCE = "Apache-2.0"
 THIRD_PARTY = (
     ("Qt / PySide6", "LGPL-3.0", "PySide6-Essentials"),
@@ -21,7 +24,7 @@ THIRD_PARTY = (
     ("OpenCV", "Apache-2.0", "opencv-python-headless"),
     ("NumPy", "BSD-3-Clause", "numpy"),
     ("scikit-learn", "BSD-3-Clause", "scikit-learn"),
-    ("cryptography", "Apache-2.0 or BSD-3-Clause", "cryptography"),
+    ("cryptography", QT_TRANSLATE_NOOP("about", "Apache-2.0 or BSD-3-Clause"), "cryptography"),
     ("Pillow", "HPND (MIT-CMU)", "pillow"),
 )
 
@@ -38,7 +41,7 @@ def _version(distribution: str, module: str | None = None) -> str:
             return str(getattr(mod, "__version__", "unknown"))
         except ImportError:
             pass
-    return "not installed"
+    return translate("about", "not installed")
 
 
 def _model_line(parent: QWidget | None) -> str:
@@ -53,8 +56,13 @@ def _model_line(parent: QWidget | None) -> str:
             settings = getattr(ctx, "settings", None) or Settings()
             spec = load_model_spec(settings.model)
         except Exception:  # a missing model must not stop the About box from opening
-            return "Model: not available"
-    return f"Model: {spec.name} {spec.version}, licence {spec.licence}"
+            return translate("about", "Model: not available")
+    return translate("about", "Model: {name} {version}, licence {licence}").format(
+        name=spec.name, version=spec.version, licence=spec.licence)
+
+
+def _tr(text: str) -> str:
+    return translate("about", text)
 
 
 def about_html(parent: QWidget | None = None) -> str:
@@ -68,31 +76,33 @@ def about_html(parent: QWidget | None = None) -> str:
     ]
     rows = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(v)}</td></tr>"
                    for n, v in versions)
-    notices = "".join(f"<li>{html.escape(n)}: {html.escape(lic)}</li>"
+    notices = "".join(f"<li>{html.escape(n)}: {html.escape(_tr(lic))}</li>"
                       for n, lic, _ in THIRD_PARTY)
-    return (
-        f"<h2>visrec {html.escape(__version__)}</h2>"
-        "<p>Private, offline visual recommendations.</p>"
-        f"<p><b>{html.escape(PRIVACY)}</b></p>"
-        f"<table>{rows}</table>"
-        f"<p>{html.escape(_model_line(parent))}</p>"
-        f"<p>visrec is licensed under {OUR_LICENCE}.</p>"
-        f"<p>Third-party software:</p><ul>{notices}</ul>"
-        "<p>Qt and PySide6 are used under the LGPL-3.0 as unmodified, replaceable "
-        "libraries.</p>"
-    )
+    paragraphs = [
+        translate("about", "Private, offline visual recommendations."),
+        f"<b>{html.escape(_tr(PRIVACY))}</b>",
+        None,
+        html.escape(_model_line(parent)),
+        translate("about", "visrec is licensed under {licence}.").format(licence=OUR_LICENCE),
+        translate("about", "Third-party software:"),
+    ]
+    body = "".join(f"<table>{rows}</table>" if p is None else f"<p>{p}</p>" for p in paragraphs)
+    lgpl = translate("about", "Qt and PySide6 are used under the LGPL-3.0 as unmodified, "
+                              "replaceable libraries.")
+    return (f"<h2>visrec {html.escape(__version__)}</h2>{body}<ul>{notices}</ul>"
+            f"<p>{html.escape(lgpl)}</p>")
 
 
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About visrec")
+        self.setWindowTitle(self.tr("About visrec"))
         self.text = QLabel(about_html(parent))
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.text.setAccessibleName("About visrec")
+        self.text.setAccessibleName(self.tr("About visrec"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
@@ -33,25 +34,25 @@ class ImageViewer(QDialog):
     moved = Signal(int)
 
     def __init__(self, items: Sequence[Shown], start: int, thumbnails: ThumbnailCache,
-                 parent: QWidget | None = None, title: str = "Viewer") -> None:
+                 parent: QWidget | None = None, title: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title or self.tr("Viewer"))
         self.items = list(items)
         self.row = max(0, min(start, len(self.items) - 1))
         self.thumbnails = thumbnails
         self.image = ImageView()
-        self.image.setAccessibleName("Large image")
+        self.image.setAccessibleName(self.tr("Large image"))
         self.image.setMinimumSize(320, 240)
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
         self.position = QLabel()
-        self.previous_button = QPushButton("\u2190 Previous")
-        self.previous_button.setAccessibleName("Previous image")
-        self.next_button = QPushButton("Next \u2192")
-        self.next_button.setAccessibleName("Next image")
-        self.close_button = QPushButton("Close")
-        self.close_button.setToolTip("Esc")
+        self.previous_button = QPushButton(self.tr("\u2190 Previous"))
+        self.previous_button.setAccessibleName(self.tr("Previous image"))
+        self.next_button = QPushButton(self.tr("Next \u2192"))
+        self.next_button.setAccessibleName(self.tr("Next image"))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setToolTip(self.tr("Esc"))
         for button in (self.previous_button, self.next_button, self.close_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows stay with the viewer
         row = QHBoxLayout()
@@ -84,7 +85,8 @@ class ImageViewer(QDialog):
         self.row = max(0, min(row, len(self.items) - 1))
         item = self.items[self.row]
         self.caption.setText(item.caption)
-        self.position.setText(f"{self.row + 1} of {len(self.items)}")
+        self.position.setText(self.tr("{n} of {total}").format(
+            n=i18n.number(self.row + 1), total=i18n.number(len(self.items))))
         self.previous_button.setEnabled(self.row > 0)
         self.next_button.setEnabled(self.row < len(self.items) - 1)
         self.image.clear()
@@ -94,15 +96,15 @@ class ImageViewer(QDialog):
     def _show(self) -> None:
         item = self.items[self.row]
         if not item.path:
-            self.image.set_text("No image")
+            self.image.set_text(self.tr("No image"))
             return
         image = self.thumbnails.get(item.path, self.image_size())
         if image is not None:
             self.image.set_image(image)
         elif self.thumbnails.failed(item.path, self.image_size()):
-            self.image.set_text("This image cannot be shown")
+            self.image.set_text(self.tr("This image cannot be shown"))
         else:
-            self.image.set_text("Loading\u2026")
+            self.image.set_text(self.tr("Loading\u2026"))
 
     def _loaded(self, key: str) -> None:
         if self.items and not self.image.has_image():

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from visrec_desktop.core.errors import Cancelled, VisrecError
 from visrec_desktop.core.progress import Progress, ProgressState
@@ -74,8 +74,9 @@ def human_message(exc: BaseException) -> str:
     its type only (its text may name a file) and the reassurance that nothing was lost."""
     if isinstance(exc, VisrecError):
         return str(exc)
-    return (f"Something went wrong ({type(exc).__name__}). "
-            "Your data is safe; please try again.")
+    return QCoreApplication.translate(
+        "worker", "Something went wrong ({error}). Your data is safe; please try again."
+    ).format(error=type(exc).__name__)
 
 
 def run_task(

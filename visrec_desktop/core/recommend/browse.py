@@ -17,6 +17,7 @@ from visrec_desktop.core.recommend.feedback import FEEDBACK_STATES
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.core.recommend.sorts import MATCH, NEWEST, PRICE_DOWN, PRICE_UP, SORTS
 from visrec_desktop.core.recommend.text import fold, human_order
+from visrec_desktop.i18n import _
 
 Key = tuple[str, str]  # (catalog id, item id)
 __all__ = ["MATCH", "NEWEST", "PRICE_DOWN", "PRICE_UP", "SORTS", "BrowseRequest", "BrowseResult",
@@ -119,7 +120,7 @@ class BrowseRequest:
                 return f"The {name} price must be a number of 0 or more, not {price:g}."
         if (self.min_price is not None and self.max_price is not None
                 and self.min_price > self.max_price):
-            return "The lowest price is above the highest: nothing can match."
+            return _("The lowest price is above the highest: nothing can match.")
         return None
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from visrec_desktop.core.recommend.rank import Recommendation, interest_factors
 from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.i18n import _, ngettext
 
 
 @dataclass
@@ -39,13 +40,13 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
         it = profile.interests[interest]
         label, score, reason = it.title, float(sims[interest]), because(it.count, it.phrase)
     elif rec.feedback_score > 0:
-        reason = "Because it looks like items you liked"
+        reason = _("Because it looks like items you liked")
     return Explanation(interest, label, round(score, 4), round(rec.feedback_score, 4),
                        round(rec.collab_score, 4), photos, reason)
 
 
 def because(count: int, phrase: str) -> str:
     """'Because of 32 of your photos of plants & flowers' (one photo: 'your photo')."""
-    if count == 1:
-        return f"Because of your photo of {phrase}"
-    return f"Because of {count} of your photos of {phrase}"
+    return ngettext("Because of your photo of {phrase}",
+                    "Because of {count} of your photos of {phrase}", count).format(
+                        count=count, phrase=phrase)

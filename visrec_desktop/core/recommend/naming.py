@@ -11,21 +11,25 @@ two leading categories are its subject.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from visrec_desktop.core.config import resource_path
+from visrec_desktop.i18n import N_, _, pgettext
 
 TAXONOMY_FILE = "taxonomy/interests-v2.json"
 LABELS_FILE = "imagenet_labels.txt"
 MIXED_BELOW = 0.3  # share of the tag votes the leading category needs to name the interest
 SUBJECT_ABOVE = 0.25  # share of its category's votes a class needs to be the subject
-MIXED = "Mixed"
-UNTAGGED = "Photos"
+MIXED = N_("Mixed")
+UNTAGGED = N_("Photos")
 # Model labels that name a subject wrongly in plain words: ImageNet's "missile" and
 # "projectile, missile" photos are mostly rockets at launch, as are the photos people take.
 SUBJECT_WORDS = {"missile": "rocket", "projectile": "rocket"}
+_NUMBERED = re.compile(r"^(.*?)( \(\d+\))?$")  # "Clothing (2)": a repeated title, numbered
+_MOSTLY = re.compile(r"^mostly (.+) and (.+?)( \(\d+\))?$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,32 @@ def make_namer(taxonomy: dict[str, object], labels: Sequence[str]) -> Namer:
     assert isinstance(cats, list) and isinstance(bins, list)
     names = tuple(str(c["name"]) for c in cats)
     return Namer(names, {label: int(b) for label, b in zip(labels, bins, strict=False)})
+
+
+def display_label(label: str) -> str:
+    """A stored category label ("Plants & flowers", "Mixed", "Clothing (2)") in the current
+    language. Profiles store the English names, so a change of language needs no rebuild."""
+    base, number = _NUMBERED.match(label).groups()  # type: ignore[union-attr]
+    if base in (MIXED, UNTAGGED):
+        return _(base) + (number or "")
+    return pgettext("taxonomy", base) + (number or "")
+
+
+def display_subject(subject: str) -> str:
+    """A stored subject in the current language: "mostly food & dishes and drinks" names two
+    categories; a model label ("daisy") is the model's own word and stays as it is."""
+    found = _MOSTLY.match(subject)
+    names = {name.lower(): name for name in bundled_namer().categories} if found else {}
+    if found and found.group(1) in names and found.group(2) in names:
+        first, second = (pgettext("taxonomy", names[found.group(i)]) for i in (1, 2))
+        return _("mostly {first} and {second}").format(
+            first=lower_first(first), second=lower_first(second)) + (found.group(3) or "")
+    return subject
+
+
+def lower_first(text: str) -> str:
+    """'Plants & flowers' -> 'plants & flowers' inside a sentence (a no-op in Chinese)."""
+    return text[:1].lower() + text[1:]
 
 
 def phrase(name: str, user_named: bool) -> str:

@@ -18,7 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core.recommend.naming import MIXED, Namer, bundled_namer
+from visrec_desktop.core.recommend.naming import (
+    MIXED,
+    Namer,
+    bundled_namer,
+    display_label,
+    display_subject,
+    lower_first,
+)
+from visrec_desktop.i18n import _
 
 MAX_INTERESTS = 8
 MIN_PHOTOS_PER_INTEREST = 4
@@ -60,9 +68,11 @@ class Interest:
     @property
     def title(self) -> str:
         """What a person reads: 'Plants & flowers · daisy', or their own name."""
-        if self.user_named or not self.subject:
+        if self.user_named:
             return self.label
-        return f"{self.label} · {self.subject}"
+        if not self.subject:
+            return display_label(self.label)
+        return f"{display_label(self.label)} · {display_subject(self.subject)}"
 
     @property
     def phrase(self) -> str:
@@ -70,8 +80,8 @@ class Interest:
         if self.user_named:
             return f"“{self.label}”"
         if self.label == MIXED:
-            return "mixed subjects"
-        return self.label[:1].lower() + self.label[1:]
+            return _("mixed subjects")
+        return lower_first(display_label(self.label))
 
 
 @dataclass

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -29,6 +29,7 @@ from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import Cancelled, CatalogDowngradeError, CatalogFormatError
 from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress, ProgressState
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
@@ -38,39 +39,78 @@ from visrec_desktop.gui.worker import Task
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import ImportReport, InstalledCatalog, Library
 
-COLUMNS = ("Catalog", "Publisher", "Items", "Signature", "Installed")
+translate = QCoreApplication.translate  # the name lupdate looks for
+
+COLUMNS = (QT_TRANSLATE_NOOP("CatalogsPage", "Catalog"),
+           QT_TRANSLATE_NOOP("CatalogsPage", "Publisher"),
+           QT_TRANSLATE_NOOP("CatalogsPage", "Items"),
+           QT_TRANSLATE_NOOP("CatalogsPage", "Signature"),
+           QT_TRANSLATE_NOOP("CatalogsPage", "Installed"))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-BUNDLE_FILTER = "Catalog bundles (*.zip);;All files (*)"
+
+
+def _sentence(text: str) -> str:
+    """A message without its final full stop (either script's), to quote inside a sentence."""
+    return text.rstrip().rstrip(".。")
 
 
 def signature_text(fingerprint: str | None) -> str:
-    return f"Signed, key {fingerprint}" if fingerprint else "Unsigned"
+    return (translate("CatalogsPage", "Signed, key {fingerprint}").format(
+        fingerprint=fingerprint) if fingerprint else
+        translate("CatalogsPage", "Unsigned"))
+
+
+def _problems(c: InstalledCatalog) -> list[str]:
+    if not c.problems:
+        return []
+    n = len(c.problems)
+    head = (translate("CatalogsPage", "1 item left out:") if n == 1 else
+            translate("CatalogsPage", "{n} items left out:").format(
+                n=i18n.number(n)))
+    return [head] + [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
 
 
 def report_text(report: ImportReport) -> str:
     """What an import did, its warnings and the items it had to leave out, in plain words."""
     c = report.catalog
-    verb = "Updated" if report.replaced else "Installed"
-    lines = [f"{verb} “{c.name}” ({c.id}): {c.usable:,} of {c.items:,} items ready, in "
-             f"{report.seconds:.1f} s ({report.embedded:,} images analysed here, "
-             f"{report.reused:,} re-used).",
-             f"Publisher: {c.publisher}. {signature_text(c.fingerprint)}."]
-    lines += [f"Warning: {w}." if not w.endswith(".") else f"Warning: {w}"
+    done = (translate("CatalogsPage", "Updated “{name}” ({id}): {usable} of {items} items "
+                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
+                      "re-used).")
+            if report.replaced else
+            translate("CatalogsPage", "Installed “{name}” ({id}): {usable} of {items} items "
+                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
+                      "re-used)."))
+    lines = [done.format(name=c.name, id=c.id, usable=i18n.number(c.usable),
+                         items=i18n.number(c.items), seconds=i18n.number(report.seconds, 1),
+                         embedded=i18n.number(report.embedded),
+                         reused=i18n.number(report.reused)),
+             translate("CatalogsPage", "Publisher: {publisher}. {signature}.").format(
+                 publisher=c.publisher, signature=signature_text(c.fingerprint))]
+    lines += [translate("CatalogsPage", "Warning: {warning}.").format(warning=_sentence(w))
               for w in report.warnings]
-    if c.problems:
-        lines.append(f"{len(c.problems):,} item(s) left out:")
-        lines += [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
-    return "\n".join(lines)
+    return "\n".join(lines + _problems(c))
 
 
 def details_text(c: InstalledCatalog) -> str:
-    lines = [f"{c.name} ({c.id}){' — demo catalog' if c.demo else ''}",
-             f"Publisher: {c.publisher}. {signature_text(c.fingerprint)}.",
-             f"{c.usable:,} of {c.items:,} items usable; published {c.created_at or 'unknown'}."]
-    if c.problems:
-        lines.append(f"{len(c.problems):,} item(s) left out:")
-        lines += [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
-    return "\n".join(lines)
+    published = i18n.date_time(created_time(c.created_at)) or c.created_at or translate(
+        "CatalogsPage", "unknown")
+    lines = [translate("CatalogsPage", "{name} ({id}) — demo catalog") if c.demo
+             else "{name} ({id})",
+             translate("CatalogsPage", "Publisher: {publisher}. {signature}."),
+             translate("CatalogsPage",
+                       "{usable} of {items} items usable; published {published}.")]
+    lines = [line.format(name=c.name, id=c.id, publisher=c.publisher,
+                         signature=signature_text(c.fingerprint), usable=i18n.number(c.usable),
+                         items=i18n.number(c.items), published=published) for line in lines]
+    return "\n".join(lines + _problems(c))
+
+
+def created_time(stamp: str | None) -> datetime | None:
+    """A bundle's `created_at` (ISO 8601, "2026-11-29T18:52:00Z") as a time, or None."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -93,13 +133,13 @@ def _item(value: object, tooltip: str | None = None) -> QStandardItem:
 class CatalogsPage(Page):
     """Installed catalogs with their origin; import (file, drop), update and remove."""
 
-    title = "Catalogs"
     imported = Signal(object)  # ImportReport
     refreshed = Signal()
     import_failed = Signal(str)  # the human message of a refusal
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.title = self.tr("Catalogs")
         self.current_task: Task | None = None
         self.catalogs: list[InstalledCatalog] = []
         self._queue: list[tuple[Path, str | None, bool]] = []  # path, expected id, downgrade
@@ -107,34 +147,37 @@ class CatalogsPage(Page):
         self._pending_select: str | None = None  # the catalog just imported
         self._hold_report = False
 
-        intro = QLabel("Catalogs are product lists from shops, ranked here for your taste. "
-                       "Drop a catalog bundle (.zip or folder) on this page, or import one.")
+        intro = QLabel(self.tr("Catalogs are product lists from shops, ranked here for your "
+                               "taste. Drop a catalog bundle (.zip or folder) on this page, or "
+                               "import one."))
         intro.setWordWrap(True)
-        self.import_button = QPushButton("Import...")
-        self.import_button.setAccessibleName("Import a catalog bundle")
+        self.import_button = QPushButton(self.tr("Import..."))
+        self.import_button.setAccessibleName(self.tr("Import a catalog bundle"))
         self.import_button.clicked.connect(self.import_dialog)
-        self.update_button = QPushButton("Update...")
-        self.update_button.setAccessibleName("Update the selected catalog from a new bundle")
+        self.update_button = QPushButton(self.tr("Update..."))
+        self.update_button.setAccessibleName(self.tr("Update the selected catalog from a new "
+                                                     "bundle"))
         self.update_button.clicked.connect(self.update_dialog)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setAccessibleName("Remove the selected catalog")
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.setAccessibleName(self.tr("Remove the selected catalog"))
         self.remove_button.clicked.connect(self.remove_selected)
 
-        self.model, self.catalogs_view = table(self, COLUMNS, "Installed catalogs")
+        self.model, self.catalogs_view = table(self, [self.tr(c) for c in COLUMNS],
+                                               self.tr("Installed catalogs"))
         self.catalogs_view.selectionModel().selectionChanged.connect(
             lambda *_: self._selection_changed())
 
         self.stage_label = plain(QLabel(""))
         self.progress_bar = QProgressBar()
-        self.progress_bar.setAccessibleName("Catalog import progress")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the catalog import")
+        self.progress_bar.setAccessibleName(self.tr("Catalog import progress"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the catalog import"))
         self.cancel_button.clicked.connect(self.cancel)
 
         self.report_view = QPlainTextEdit()
         self.report_view.setReadOnly(True)
-        self.report_view.setAccessibleName("Catalog details and import report")
-        self.report_view.setPlaceholderText("Select a catalog to see its details.")
+        self.report_view.setAccessibleName(self.tr("Catalog details and import report"))
+        self.report_view.setPlaceholderText(self.tr("Select a catalog to see its details."))
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
@@ -183,13 +226,17 @@ class CatalogsPage(Page):
         self.catalogs = list(catalogs)
         self.model.removeRows(0, self.model.rowCount())
         for c in self.catalogs:
-            name = _item(f"{c.name} (demo)" if c.demo else c.name,
-                         f"{c.name} ({c.id})"
-                         + (": a demo catalog, fictitious shop and prices" if c.demo else ""))
+            name = _item(self.tr("{name} (demo)").format(name=c.name) if c.demo else c.name,
+                         (self.tr("{name} ({id}): a demo catalog, fictitious shop and prices")
+                          if c.demo else "{name} ({id})").format(name=c.name, id=c.id))
             name.setData(c.id, ID_ROLE)
-            when = datetime.fromtimestamp(c.installed_at).strftime("%Y-%m-%d %H:%M")
-            items = _item(f"{c.usable:,} of {c.items:,} usable",
-                          f"{len(c.problems)} item(s) left out" if c.problems else None)
+            when = i18n.date_time(c.installed_at)
+            left_out = len(c.problems)
+            items = _item(self.tr("{usable} of {items} usable").format(
+                usable=i18n.number(c.usable), items=i18n.number(c.items)),
+                (self.tr("1 item left out") if left_out == 1 else self.tr(
+                    "{n} items left out").format(n=i18n.number(left_out)))
+                if left_out else None)
             self.model.appendRow([name, _item(c.publisher, c.publisher), items,
                                   _item(signature_text(c.fingerprint)), _item(when)])
         for col in range(1, len(COLUMNS)):
@@ -220,7 +267,7 @@ class CatalogsPage(Page):
 
     # -- import ---------------------------------------------------------------------------------
     def import_dialog(self) -> None:
-        path = self._ask_bundle("Import a catalog")
+        path = self._ask_bundle(self.tr("Import a catalog"))
         if path is not None:
             self.import_bundle(path)
 
@@ -228,14 +275,15 @@ class CatalogsPage(Page):
         cid = self.selected_id()
         if cid is None:
             return
-        path = self._ask_bundle(f"Choose the new version of “{cid}”")
+        path = self._ask_bundle(self.tr("Choose the new version of “{id}”").format(id=cid))
         if path is not None:
             self.import_bundle(path, expect_id=cid)
 
     def _ask_bundle(self, caption: str) -> Path | None:
         if not self.ctx.is_unlocked:
             return None
-        chosen = choose_file(self, caption, self._last_dir, BUNDLE_FILTER)
+        chosen = choose_file(self, caption, self._last_dir,
+                             self.tr("Catalog bundles (*.zip);;All files (*)"))
         if chosen is not None:
             self._last_dir = str(chosen.parent)
         return chosen
@@ -250,16 +298,19 @@ class CatalogsPage(Page):
             return
         if self.current_task is not None:
             self._queue.append((path, expect_id, allow_downgrade))
-            self.ctx.status.emit(f"{path.name} queued: imported after the current one")
+            self.ctx.status.emit(self.tr("{file} queued: imported after the current one").format(
+                file=path.name))
             return
+
+        wrong_catalog = self.tr("This bundle holds the catalog “{found}”, not a new version of "
+                                "“{expected}”. Use Import... to add it as another catalog")
 
         def work(progress: Progress) -> ImportReport | OlderVersion | None:
             if expect_id is not None:
                 found = core.bundle_catalog_id(path)
                 if found != expect_id:
-                    raise CatalogFormatError(
-                        f"This bundle holds the catalog “{found}”, not a new version of "
-                        f"“{expect_id}”. Use Import... to add it as another catalog")
+                    raise CatalogFormatError(wrong_catalog.format(found=found,
+                                                                  expected=expect_id))
             try:
                 return lib.import_catalog(path, progress, allow_downgrade=allow_downgrade)
             except CatalogDowngradeError as exc:
@@ -275,13 +326,13 @@ class CatalogsPage(Page):
         holder.append(task)
         self.current_task = task
         self._set_busy(True)
-        self.stage_label.setText(f"Importing {path.name}...")
-        self.report_view.setPlainText(f"Checking {path.name}...")
+        self.stage_label.setText(self.tr("Importing {file}...").format(file=path.name))
+        self.report_view.setPlainText(self.tr("Checking {file}...").format(file=path.name))
 
     def _progressed(self, state: ProgressState) -> None:
         if self.current_task is None and self.ctx.is_unlocked:
             # Listing installs the demo catalog the first time: show that it is busy.
-            self.stage_label.setText("Setting up the demo catalog...")
+            self.stage_label.setText(self.tr("Setting up the demo catalog..."))
             self.progress_bar.setVisible(True)
             self.stage_label.setVisible(True)
         if state.total <= 0:
@@ -289,9 +340,11 @@ class CatalogsPage(Page):
             return
         self.progress_bar.setRange(0, state.total)
         self.progress_bar.setValue(min(state.done, state.total))
-        text = f"{state.done:,} of {state.total:,} images"
+        text = self.tr("{done} of {total} images").format(done=i18n.number(state.done),
+                                                          total=i18n.number(state.total))
         if state.eta is not None and state.done < state.total:
-            text += f" · about {max(round(state.eta), 1)} s left"
+            text += self.tr(" · about {seconds} s left").format(
+                seconds=i18n.number(max(round(state.eta), 1)))
         self.progress_bar.setFormat(text)
 
     def _imported(self, lib: Library, path: Path,
@@ -302,22 +355,25 @@ class CatalogsPage(Page):
             self._confirm_older(path, report)
             return
         if report is None:
-            self.report_view.setPlainText(f"Import of {path.name} cancelled: nothing changed.")
-            self.ctx.status.emit("Catalog import cancelled")
+            self.report_view.setPlainText(self.tr("Import of {file} cancelled: nothing "
+                                                  "changed.").format(file=path.name))
+            self.ctx.status.emit(self.tr("Catalog import cancelled"))
             return
         self.report_view.setPlainText(report_text(report))
         c = report.catalog
-        self.ctx.status.emit(f"{'Updated' if report.replaced else 'Installed'} “{c.name}”: "
-                             f"{c.usable:,} of {c.items:,} items ready")
+        done = (self.tr("Updated “{name}”: {usable} of {items} items ready") if report.replaced
+                else self.tr("Installed “{name}”: {usable} of {items} items ready"))
+        self.ctx.status.emit(done.format(name=c.name, usable=i18n.number(c.usable),
+                                         items=i18n.number(c.items)))
         self._pending_select = c.id
         self.imported.emit(report)
         self.ctx.announce(Changes(catalogs=True), self)
 
     def _confirm_older(self, path: Path, older: OlderVersion) -> None:
-        reason = older.message.split("; installing it", 1)[0].removeprefix("Refused: ")
-        answer = ask(self, "Install an older version?",
-                     f"{reason}.\n\nInstalling it rolls the catalog back: items, prices or links "
-                     "the shop has since changed may come back. Install it anyway?",
+        answer = ask(self, self.tr("Install an older version?"),
+                     self.tr("{reason}.\n\nInstalling it rolls the catalog back: items, prices "
+                             "or links the shop has since changed may come back. Install it "
+                             "anyway?").format(reason=_sentence(older.message)),
                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                      QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
@@ -325,15 +381,16 @@ class CatalogsPage(Page):
             QTimer.singleShot(0, lambda: self.import_bundle(path, older.expect_id,
                                                             allow_downgrade=True))
         else:
-            text = f"{path.name} was not installed: it is older than the installed version."
+            text = self.tr("{file} was not installed: it is older than the installed "
+                           "version.").format(file=path.name)
             self.report_view.setPlainText(text)
             self.ctx.status.emit(text)
 
     def _refused(self, lib: Library, path: Path, message: str) -> None:
         if self.ctx.library is not lib:
             return
-        text = (f"{path.name} was not installed: {message.rstrip('.')}.\n"
-                "The catalogs already installed have not changed.")
+        text = self.tr("{file} was not installed: {reason}.\nThe catalogs already installed "
+                       "have not changed.").format(file=path.name, reason=_sentence(message))
         self.report_view.setPlainText(text)
         self.import_failed.emit(text)
         self.ctx.error.emit(text)
@@ -351,7 +408,7 @@ class CatalogsPage(Page):
         if self.current_task is not None:
             self._queue.clear()
             self.current_task.cancel()
-            self.stage_label.setText("Cancelling...")
+            self.stage_label.setText(self.tr("Cancelling..."))
             self.cancel_button.setEnabled(False)
 
     # -- drops ----------------------------------------------------------------------------------
@@ -380,8 +437,9 @@ class CatalogsPage(Page):
         bundles = [p for p in paths if p.is_dir() or p.suffix.lower() == ".zip"]
         others = [p for p in paths if p not in bundles]
         if others:
-            self.ctx.status.emit(f"{others[0].name} is not a catalog bundle (a .zip file or a "
-                                 "folder); photo folders go on the Library page")
+            self.ctx.status.emit(self.tr("{file} is not a catalog bundle (a .zip file or a "
+                                         "folder); photo folders go on the Library page").format(
+                                             file=others[0].name))
         for path in bundles:
             self.import_bundle(path)
 
@@ -393,9 +451,9 @@ class CatalogsPage(Page):
         catalog = next((c for c in self.catalogs if c.id == cid), None)
         name = catalog.name if catalog else cid
         answer = ask(
-            self, "Remove catalog",
-            f"Remove the catalog “{name}”?\n\nYour likes and dislikes on its items are kept "
-            "in case you import it again.")
+            self, self.tr("Remove catalog"),
+            self.tr("Remove the catalog “{name}”?\n\nYour likes and dislikes on its items are "
+                    "kept in case you import it again.").format(name=name))
         if answer == QMessageBox.StandardButton.Yes:
             self.remove_catalog(cid)
 
@@ -406,7 +464,7 @@ class CatalogsPage(Page):
 
         def done(_changes: Changes) -> None:
             self.report_view.clear()
-            self.ctx.status.emit(f"Catalog “{catalog_id}” removed")
+            self.ctx.status.emit(self.tr("Catalog “{id}” removed").format(id=catalog_id))
 
         self.ctx.op(lambda lib, _progress: lib.remove_catalog(catalog_id)).success(done).run(
             initiator=self)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import (
     QListView,
     QStyle,
@@ -73,7 +81,7 @@ class CardDelegate(QStyledItemDelegate):
                     card.width() - 2 * CARD_MARGIN, self.image_height())
         self._paint_image(painter, box, image_path, palette, widget)
         if rec.feedback == LIKE:
-            self._paint_badge(painter, box, "\u2665 Liked")
+            self._paint_badge(painter, box, "\u2665 " + self.tr("Liked"))
 
         text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
                                    else QPalette.ColorRole.Text)
@@ -84,7 +92,7 @@ class CardDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_color)
-        lines = two_lines(painter.fontMetrics(), rec.title, line.width())
+        lines = two_lines(bold, rec.title, line.width())
         for text in lines:
             painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft
                                        | Qt.AlignmentFlag.AlignVCenter), text)
@@ -120,7 +128,7 @@ class CardDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             failed = not path or self.thumbnails.failed(path, size)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter),
-                             "No image" if failed else "Loading\u2026")
+                             self.tr("No image") if failed else self.tr("Loading\u2026"))
             return
         w, h = image.width(), image.height()
         scale = min(box.width() / w, box.height() / h)
@@ -142,18 +150,27 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
-def two_lines(metrics: QFontMetrics, text: str, width: int) -> list[str]:
-    """`text` broken at word boundaries into at most two lines of `width` pixels, the second
-    elided with "…" when the text is longer."""
-    words = text.split()
-    first = ""
-    for i, word in enumerate(words):
-        trial = f"{first} {word}" if first else word
-        if first and metrics.horizontalAdvance(trial) > width:
-            rest = " ".join(words[i:])
-            return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
-        first = trial
-    return [metrics.elidedText(first, Qt.TextElideMode.ElideRight, width)]
+def two_lines(font: QFont, text: str, width: int) -> list[str]:
+    """`text` broken into at most two lines of `width` pixels, the second elided with "…" when
+    the text is longer. Breaks follow Unicode line breaking (UAX #14, Qt's QTextLayout): between
+    words in Latin script, between characters in Chinese and Japanese (never before "，" or
+    "。"), and inside a word only when it alone is wider than a line."""
+    text = " ".join(text.split())
+    if not text:
+        return [""]
+    metrics = QFontMetrics(font)
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    line.setLineWidth(width)
+    end = line.textStart() + line.textLength()
+    layout.endLayout()
+    first, rest = text[:end].rstrip(), text[end:].strip()
+    if metrics.horizontalAdvance(first) > width:  # one unbreakable word wider than the card
+        first = metrics.elidedText(first, Qt.TextElideMode.ElideRight, width)
+    if not rest:
+        return [first]
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
 
 
 def fit_cards(view: QListView, delegate: CardDelegate, wanted: int) -> int:
@@ -196,6 +213,7 @@ def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListV
     view.setMouseTracking(True)
     view.setItemDelegate(delegate)
     view.setModel(model)
-    view.setAccessibleName("Recommended items")
-    view.setAccessibleDescription("L likes, D dislikes and H hides the selected item")
+    view.setAccessibleName(QCoreApplication.translate("CardView", "Recommended items"))
+    view.setAccessibleDescription(QCoreApplication.translate(
+        "CardView", "L likes, D dislikes and H hides the selected item"))
     return view

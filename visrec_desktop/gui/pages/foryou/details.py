@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core.library import DISLIKE, LIKE
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
@@ -61,12 +62,12 @@ class DetailsPanel(QWidget):
         self._photo_paths: list[str] = []
         self._photo_captions: list[str] = []
 
-        self.placeholder = plain_label("Select an item to see it here, with the photos of "
-                                        "yours it resembles.")
+        self.placeholder = plain_label(self.tr("Select an item to see it here, with the photos "
+                                                "of yours it resembles."))
         self.image_label = ImageView()
         self.image_label.setFixedHeight(DETAIL_IMAGE_HEIGHT)
         self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.image_label.setAccessibleName("Item image (click to see it large)")
+        self.image_label.setAccessibleName(self.tr("Item image (click to see it large)"))
         self.image_label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.image_label.clicked.connect(self.image_opened)
         self.title_label = plain_label()
@@ -81,29 +82,31 @@ class DetailsPanel(QWidget):
         self.url_label = plain_label()
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.url_label.setAccessibleName("Item link (not opened by the app)")
+        self.url_label.setAccessibleName(self.tr("Item link (not opened by the app)"))
         self.url_label.setWordWrap(False)
         self.url_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.copy_link_button = QPushButton("Copy link")
-        self.copy_link_button.setAccessibleName("Copy the item's link to the clipboard")
-        self.copy_link_button.setToolTip("visrec never opens the internet; paste the link into "
-                                         "your browser if you want to visit the shop")
+        self.copy_link_button = QPushButton(self.tr("Copy link"))
+        self.copy_link_button.setAccessibleName(self.tr("Copy the item's link to the clipboard"))
+        self.copy_link_button.setToolTip(self.tr("visrec never opens the internet; paste the "
+                                                 "link into your browser if you want to visit "
+                                                 "the shop"))
         self.copy_link_button.clicked.connect(self.copy_link)
-        self.open_link_button = QPushButton("Open product page\u2026")
-        self.open_link_button.setAccessibleName("Open the product page in your web browser")
-        self.open_link_button.setToolTip("Asks first; your browser, not visrec, connects to "
-                                         "the shop")
+        self.open_link_button = QPushButton(self.tr("Open product page\u2026"))
+        self.open_link_button.setAccessibleName(self.tr("Open the product page in your web "
+                                                        "browser"))
+        self.open_link_button.setToolTip(self.tr("Asks first; your browser, not visrec, "
+                                                 "connects to the shop"))
         self.open_link_button.clicked.connect(self.open_link)
 
-        self.like_button = QPushButton("Like")
-        self.like_button.setAccessibleName("Like this item")
-        self.like_button.setToolTip("More like this (L)")
-        self.dislike_button = QPushButton("Dislike")
-        self.dislike_button.setAccessibleName("Dislike this item")
-        self.dislike_button.setToolTip("Less like this (D)")
-        self.hide_button = QPushButton("Hide")
-        self.hide_button.setAccessibleName("Hide this item")
-        self.hide_button.setToolTip("Never show this item again (H)")
+        self.like_button = QPushButton(self.tr("Like"))
+        self.like_button.setAccessibleName(self.tr("Like this item"))
+        self.like_button.setToolTip(self.tr("More like this (L)"))
+        self.dislike_button = QPushButton(self.tr("Dislike"))
+        self.dislike_button.setAccessibleName(self.tr("Dislike this item"))
+        self.dislike_button.setToolTip(self.tr("Less like this (D)"))
+        self.hide_button = QPushButton(self.tr("Hide"))
+        self.hide_button.setAccessibleName(self.tr("Hide this item"))
+        self.hide_button.setToolTip(self.tr("Never show this item again (H)"))
         for button in (self.like_button, self.dislike_button):
             button.setCheckable(True)
         buttons = QHBoxLayout()
@@ -118,7 +121,7 @@ class DetailsPanel(QWidget):
         for i in range(3):
             pic = ImageView()
             pic.setFixedSize(PHOTO_THUMB, PHOTO_THUMB)
-            pic.setAccessibleName(f"Similar photo {i + 1}")
+            pic.setAccessibleName(self.tr("Similar photo {n}").format(n=i + 1))
             pic.setCursor(Qt.CursorShape.PointingHandCursor)
             pic.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             pic.clicked.connect(lambda i=i: self._photo_clicked(i))
@@ -148,7 +151,7 @@ class DetailsPanel(QWidget):
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(line)
-        why = QLabel("Why this item")
+        why = QLabel(self.tr("Why this item"))
         why.setFont(title_font)
         layout.addWidget(why)
         layout.addWidget(self.interest_label)
@@ -183,7 +186,8 @@ class DetailsPanel(QWidget):
         self.rec = rec
         self.title_label.setText(rec.title)
         self.price_label.setText(price_text(rec.price, rec.currency))
-        self.category_label.setText(f"Category: {rec.category}")
+        self.category_label.setText(self.tr("Category: {category}").format(
+            category=rec.category))
         self.score_label.setText(match_text(rec.match).capitalize())
         self.like_button.setChecked(rec.feedback == LIKE)
         self.dislike_button.setChecked(rec.feedback == DISLIKE)
@@ -196,7 +200,7 @@ class DetailsPanel(QWidget):
             self.copy_link_button.setEnabled(False)
             self.open_link_button.setEnabled(False)
             self.interest_label.clear()
-            self.why_status.setText("Finding the photos of yours it resembles\u2026")
+            self.why_status.setText(self.tr("Finding the photos of yours it resembles\u2026"))
             for label, score in zip(self.photo_labels, self.photo_scores, strict=True):
                 label.clear()
                 label.setToolTip("")
@@ -211,16 +215,16 @@ class DetailsPanel(QWidget):
         self.item = item
         self.description_label.setText(breakable(item.description or ""))
         self.description_label.setVisible(bool(item.description))
-        self.url_label.setText(item.url or "No link given")
+        self.url_label.setText(item.url or self.tr("No link given"))
         self.url_label.setToolTip(literal(item.url) if item.url else "")
         self.copy_link_button.setEnabled(bool(item.url))
         self.open_link_button.setEnabled(bool(item.url))
         why = item.explanation
-        reason = why.reason or "Recommended from your feedback and the catalog"
-        self.interest_label.setText(f"{reason} (your interest “{why.interest_label}”)"
-                                    if why.interest_label else reason)
+        reason = why.reason or self.tr("Recommended from your feedback and the catalog")
+        self.interest_label.setText(self.tr("{reason} (your interest “{interest}”)").format(
+            reason=reason, interest=why.interest_label) if why.interest_label else reason)
         self.why_status.setText("" if item.photo_paths else
-                                "No photos of yours to compare it with yet.")
+                                self.tr("No photos of yours to compare it with yet."))
         self._image_path = str(item.image)
         self._photo_paths, self._photo_captions = [], []
         for i, (label_widget, score) in enumerate(zip(self.photo_labels, self.photo_scores,
@@ -228,7 +232,8 @@ class DetailsPanel(QWidget):
             if i < len(item.photo_paths):
                 path, similarity = item.photo_paths[i]
                 self._photo_paths.append(str(path))
-                percent = f"{round(similarity * 100)}% similar"
+                percent = self.tr("{percent} similar").format(
+                    percent=i18n.percent(round(similarity * 100) / 100))
                 name = Path(path).name
                 # elided to the photo's width, so a long name cannot widen the pane
                 short = score.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle,
@@ -236,7 +241,8 @@ class DetailsPanel(QWidget):
                 score.setText(f"{short}\n{percent}")
                 self._photo_captions.append(f"{name}: {percent}")
                 label_widget.setToolTip(literal(f"{name}: {percent}"))
-                label_widget.setAccessibleName(f"Your similar photo {i + 1}, {percent}")
+                label_widget.setAccessibleName(self.tr("Your similar photo {n}, {percent}").format(
+                    n=i + 1, percent=percent))
             else:
                 score.clear()
                 label_widget.clear()
@@ -259,11 +265,13 @@ class DetailsPanel(QWidget):
         url = QUrl(self.item.url) if self.item is not None and self.item.url else QUrl()
         if not url.isValid() or url.scheme().lower() not in ("http", "https"):
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Open product page", "", parent=self)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Open product page"), "",
+                          parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # the link is the catalog's text
-        box.setText(f"Your web browser will open\n{url.toDisplayString()}\n\nThe shop will "
-                    "see that visit. visrec itself sends nothing.")
-        opened = box.addButton("Open in browser", QMessageBox.ButtonRole.AcceptRole)
+        box.setText(self.tr("Your web browser will open\n{url}\n\nThe shop will see that "
+                            "visit. visrec itself sends nothing.").format(
+                                url=url.toDisplayString()))
+        opened = box.addButton(self.tr("Open in browser"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(opened)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -294,7 +302,7 @@ class DetailsPanel(QWidget):
     def _set_image(self, view: ImageView, path: str, size: int, dpr: float) -> None:
         image = self.thumbnails.get(path, round(size * dpr))
         if image is None:
-            view.set_text("No image" if self.thumbnails.failed(path, round(size * dpr))
-                          else "Loading\u2026")
+            view.set_text(self.tr("No image") if self.thumbnails.failed(path, round(size * dpr))
+                          else self.tr("Loading\u2026"))
         else:
             view.set_image(image)

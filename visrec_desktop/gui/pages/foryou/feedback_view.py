@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,14 +27,18 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.widgets import table
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import FeedbackEntry, Library
 
-STATE_TEXT = {LIKE: "Liked", DISLIKE: "Disliked", HIDE: "Hidden"}
-SHOW = (("Everything", None), ("Liked", LIKE), ("Disliked", DISLIKE), ("Hidden", HIDE))
+STATE_TEXT = {LIKE: QT_TRANSLATE_NOOP("FeedbackDialog", "Liked"),
+              DISLIKE: QT_TRANSLATE_NOOP("FeedbackDialog", "Disliked"),
+              HIDE: QT_TRANSLATE_NOOP("FeedbackDialog", "Hidden")}
+SHOW = ((QT_TRANSLATE_NOOP("FeedbackDialog", "Everything"), None),
+        (STATE_TEXT[LIKE], LIKE), (STATE_TEXT[DISLIKE], DISLIKE), (STATE_TEXT[HIDE], HIDE))
 KeyRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -39,26 +50,27 @@ class FeedbackDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Your feedback")
+        self.setWindowTitle(self.tr("Your feedback"))
         self.resize(640, 420)
         self.show_kind = QComboBox()
-        self.show_kind.setAccessibleName("Show")
+        self.show_kind.setAccessibleName(self.tr("Show"))
         for text, state in SHOW:
-            self.show_kind.addItem(text, state)
-        self.model, self.view = table(self, ("Item", "Category", "Your feedback"),
-                                      "Your feedback", single=False)
+            self.show_kind.addItem(self.tr(text), state)
+        self.model, self.view = table(self, (self.tr("Item"), self.tr("Category"),
+                                             self.tr("Your feedback")),
+                                      self.tr("Your feedback"), single=False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.remove_button = QPushButton("Take back")
-        self.remove_button.setAccessibleName("Take back the selected feedback")
-        self.remove_button.setToolTip("The item returns to For You as if you had said nothing "
-                                      "(Delete)")
+        self.remove_button = QPushButton(self.tr("Take back"))
+        self.remove_button.setAccessibleName(self.tr("Take back the selected feedback"))
+        self.remove_button.setToolTip(self.tr("The item returns to For You as if you had said "
+                                              "nothing (Delete)"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
         top = QHBoxLayout()
-        label = QLabel("Show:")
+        label = QLabel(self.tr("Show:"))
         label.setBuddy(self.show_kind)
         top.addWidget(label)
         top.addWidget(self.show_kind)
@@ -100,15 +112,19 @@ class FeedbackDialog(QDialog):
     def _show(self, entries: list[FeedbackEntry], total: int) -> None:
         self.model.removeRows(0, self.model.rowCount())
         for e in entries:
-            cells = [QStandardItem(e.title), QStandardItem(e.category or "catalog removed"),
-                     QStandardItem(STATE_TEXT.get(e.state, e.state))]
+            state = STATE_TEXT.get(e.state)
+            cells = [QStandardItem(e.title),
+                     QStandardItem(e.category or self.tr("catalog removed")),
+                     QStandardItem(self.tr(state) if state else e.state)]
             for cell in cells:
                 cell.setEditable(False)
                 cell.setToolTip("")  # catalog text stays plain: no rich-text tooltip
             cells[0].setData((e.catalog_id, e.item_id), KeyRole)
             self.model.appendRow(cells)
-        self.summary.setText(f"{total} item{'s' if total != 1 else ''} with feedback"
-                             if total else "No feedback yet")
+        self.summary.setText(
+            (self.tr("1 item with feedback") if total == 1 else
+             self.tr("{n} items with feedback").format(n=i18n.number(total)))
+            if total else self.tr("No feedback yet"))
         if self.model.rowCount():  # keyboard users can act at once
             flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
                      | QItemSelectionModel.SelectionFlag.Rows)
@@ -134,10 +150,10 @@ class FeedbackDialog(QDialog):
                 changes |= lib.set_feedback(catalog_id, item_id, None)
             return changes
 
-        self.ctx.op(work).success(
-            lambda _changes: self.ctx.status.emit(
-                f"Took back feedback on {len(keys)} item{'s' if len(keys) != 1 else ''}")
-        ).run(initiator=self)
+        done = (self.tr("Took back feedback on 1 item") if len(keys) == 1 else
+                self.tr("Took back feedback on {n} items").format(n=i18n.number(len(keys))))
+        self.ctx.op(work).success(lambda _changes: self.ctx.status.emit(done)
+                                  ).run(initiator=self)
 
     def _changed(self, changes: Changes, initiator: object) -> None:
         if changes.feedback or changes.catalogs:

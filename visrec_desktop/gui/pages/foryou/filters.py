@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.library import SORTS
+from visrec_desktop.gui import i18n
+from visrec_desktop.i18n import gettext
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import BrowseRequest
 
-ALL_CATEGORIES = "All categories"
+ALL_CATEGORIES = QT_TRANSLATE_NOOP("FilterBar", "All categories")
 DEFAULT_TOP = 60
 MORE_STEP = 60
 MAX_TOP = 500  # diversification is quadratic in the list length
@@ -40,25 +42,25 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search titles and categories")
-        self.search.setAccessibleName("Search")
+        self.search.setPlaceholderText(self.tr("Search titles and categories"))
+        self.search.setAccessibleName(self.tr("Search"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)
         self.category = QComboBox()
-        self.category.setAccessibleName("Category")
-        self.category.addItem(ALL_CATEGORIES, None)
+        self.category.setAccessibleName(self.tr("Category"))
+        self.category.addItem(self.tr(ALL_CATEGORIES), None)
         # Sized to a short name, not the longest one (the list itself shows names in full),
         # so the bar fits a 1024-pixel window.
         self.category.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.category.setMinimumContentsLength(16)
-        self.min_price = _price_box("Lowest price")
-        self.max_price = _price_box("Highest price")
+        self.min_price = _price_box(self.tr("Lowest price"))
+        self.max_price = _price_box(self.tr("Highest price"))
         self.sort = QComboBox()
-        self.sort.setAccessibleName("Sort by")
+        self.sort.setAccessibleName(self.tr("Sort by"))
         for key, text in SORTS.items():
-            self.sort.addItem(text, key)
-        self.sort.setToolTip("Price and newest re-order your best matches")
+            self.sort.addItem(gettext(text), key)  # the core's words, in its catalogue
+        self.sort.setToolTip(self.tr("Price and newest re-order your best matches"))
         self.sort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.diversity = QSlider(Qt.Orientation.Horizontal)
         self.diversity.setRange(0, 100)
@@ -66,32 +68,32 @@ class FilterBar(QWidget):
         self.diversity.setPageStep(10)
         self.diversity.setMinimumWidth(64)
         self.diversity.setMaximumWidth(140)
-        self.diversity.setAccessibleName("Diversity")
-        self.diversity.setToolTip("0: the closest matches only; higher: more variety")
-        self.diversity_value = QLabel(f"{DEFAULT_DIVERSITY}%")
+        self.diversity.setAccessibleName(self.tr("Diversity"))
+        self.diversity.setToolTip(self.tr("0: the closest matches only; higher: more variety"))
+        self.diversity_value = QLabel(i18n.percent(DEFAULT_DIVERSITY / 100))
         self.how_many = QSpinBox()
         self.how_many.setRange(10, MAX_TOP)
         self.how_many.setSingleStep(10)
         self.how_many.setValue(DEFAULT_TOP)
-        self.how_many.setAccessibleName("How many items to show")
-        self.more_button = QPushButton("Show more")
-        self.more_button.setAccessibleName("Show more items")
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.setAccessibleName("Clear search and filters")
+        self.how_many.setAccessibleName(self.tr("How many items to show"))
+        self.more_button = QPushButton(self.tr("Show more"))
+        self.more_button.setAccessibleName(self.tr("Show more items"))
+        self.clear_button = QPushButton(self.tr("Clear filters"))
+        self.clear_button.setAccessibleName(self.tr("Clear search and filters"))
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 1)
-        _labelled(top, "Category:", self.category)
-        _labelled(top, "Sort:", self.sort)
+        _labelled(top, self.tr("Category:"), self.category)
+        _labelled(top, self.tr("Sort:"), self.sort)
         top.addWidget(self.clear_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
-        _labelled(bottom, "Price:", self.min_price)
-        _labelled(bottom, "to", self.max_price)
-        _labelled(bottom, "Diversity:", self.diversity)
+        _labelled(bottom, self.tr("Price:"), self.min_price)
+        _labelled(bottom, self.tr("to"), self.max_price)
+        _labelled(bottom, self.tr("Diversity:"), self.diversity)
         bottom.addWidget(self.diversity_value)
-        _labelled(bottom, "Show:", self.how_many)
+        _labelled(bottom, self.tr("Show:"), self.how_many)
         bottom.addWidget(self.more_button)
         self.extra = bottom  # the page adds its own controls (card size) here
         bottom.addStretch(1)
@@ -144,7 +146,7 @@ class FilterBar(QWidget):
         self.blockSignals(True)
         self.search.clear()
         self.category.clear()
-        self.category.addItem(ALL_CATEGORIES, None)
+        self.category.addItem(self.tr(ALL_CATEGORIES), None)
         self.blockSignals(False)
 
     def set_categories(self, counts: list[tuple[str, int]]) -> bool:
@@ -152,13 +154,14 @@ class FilterBar(QWidget):
         category is gone (and so reset to all)."""
         have = [(self.category.itemData(i), self.category.itemText(i))
                 for i in range(1, self.category.count())]
-        want = [(name, f"{name} ({n:,})") for name, n in counts]
+        want = [(name, self.tr("{category} ({n})").format(category=name, n=i18n.number(n)))
+                for name, n in counts]
         if have == want:
             return False
         chosen = self.category.currentData()
         self.category.blockSignals(True)
         self.category.clear()
-        self.category.addItem(ALL_CATEGORIES, None)
+        self.category.addItem(self.tr(ALL_CATEGORIES), None)
         for name, text in want:
             self.category.addItem(text, name)
         index = self.category.findData(chosen) if chosen is not None else 0
@@ -182,7 +185,7 @@ class FilterBar(QWidget):
         self.changed.emit()
 
     def _diversity_moved(self, value: int) -> None:
-        self.diversity_value.setText(f"{value}%")
+        self.diversity_value.setText(i18n.percent(value / 100))
         self.changed.emit()
 
 
@@ -192,9 +195,9 @@ def _price_box(name: str) -> QDoubleSpinBox:
     box.setMinimumWidth(96)  # an explicit minimum: the hint is sized for the largest value
     box.setDecimals(2)
     box.setSingleStep(10.0)
-    box.setSpecialValueText("Any")  # shown at 0: no limit
+    box.setSpecialValueText(QCoreApplication.translate("FilterBar", "Any"))  # 0: no limit
     box.setAccessibleName(name)
-    box.setToolTip("Any: no limit")
+    box.setToolTip(QCoreApplication.translate("FilterBar", "Any: no limit"))
     box.setKeyboardTracking(False)
     return box
 

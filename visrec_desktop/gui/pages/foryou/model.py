@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
-    QLocale,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from visrec_desktop.core.library import LIKE
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.widgets import literal
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
@@ -25,11 +26,14 @@ Key = tuple[str, str]  # (catalog id, item id)
 
 def match_text(match: float) -> str:
     """A card's match: the final score after re-ordering, so it never rises down the list."""
-    return f"match {round(100 * min(max(match, 0.0), 1.0))} %"
+    share = round(100 * min(max(match, 0.0), 1.0)) / 100
+    return QCoreApplication.translate("RecommendationModel", "match {percent}").format(
+        percent=i18n.percent(share))
 
 
 def price_text(price: float, currency: str) -> str:
-    return f"{QLocale().toString(float(price), 'f', 2)} {currency}"
+    """The price in the catalog's currency, the locale's way ("¥12.50", "€12.50")."""
+    return i18n.price(price, currency)
 
 
 class RecommendationModel(QAbstractListModel):
@@ -97,8 +101,10 @@ class RecommendationModel(QAbstractListModel):
         if role == self.RecommendationRole:
             return rec
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            liked = ", liked" if rec.feedback == LIKE else ""
-            text = f"{rec.title}, {price_text(rec.price, rec.currency)}, {rec.category}{liked}"
+            text = (self.tr("{title}, {price}, {category}, liked") if rec.feedback == LIKE
+                    else self.tr("{title}, {price}, {category}")).format(
+                title=rec.title, price=price_text(rec.price, rec.currency),
+                category=rec.category)
             return literal(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from visrec_desktop.core import library as core
 from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.foryou.delegate import (
@@ -57,26 +58,32 @@ if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the wi
         Recommendation,
     )
 
-NO_PHOTOS = ("No photos indexed yet: add folders on the Library page to get personal "
-             "recommendations")
-THIN = ("Your profile is still thin ({n} photo{s}): your likes and dislikes count for more "
-        "until you add more photos on the Library page.")
+NO_PHOTOS = QT_TRANSLATE_NOOP("ForYouPage", "No photos indexed yet: add folders on the Library "
+                              "page to get personal recommendations")
+THIN_ONE = QT_TRANSLATE_NOOP("ForYouPage", "Your profile is still thin (1 photo): your likes and "
+                             "dislikes count for more until you add more photos on the Library "
+                             "page.")
+THIN = QT_TRANSLATE_NOOP("ForYouPage", "Your profile is still thin ({n} photos): your likes and "
+                         "dislikes count for more until you add more photos on the Library page.")
 DEBOUNCE_MS = 150
 OPEN_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 EXPLAIN_DELAY_MS = 60  # lets arrow keys run through the grid before explaining an item
-DONE_TEXT = {LIKE: "Liked", DISLIKE: "Disliked", HIDE: "Hidden", None: "Feedback removed from"}
+DONE_TEXT = {LIKE: QT_TRANSLATE_NOOP("ForYouPage", "Liked “{title}”."),
+             DISLIKE: QT_TRANSLATE_NOOP("ForYouPage", "Disliked “{title}”."),
+             HIDE: QT_TRANSLATE_NOOP("ForYouPage", "Hidden “{title}”."),
+             None: QT_TRANSLATE_NOOP("ForYouPage", "Feedback removed from “{title}”.")}
 
 
 class ForYouPage(Page):
     """Recommendations from the installed catalogs, ranked for the user's taste."""
 
-    title = "For You"
     ranked = Signal()  # a new ranking is shown
     explained = Signal()  # the details panel shows an explanation
     undone = Signal()  # a feedback was taken back and stored
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.title = self.tr("For You")
         self.thumbnails = ThumbnailCache(parent=self)
         self.model = RecommendationModel(self)
         self.delegate = CardDelegate(self.thumbnails, self)
@@ -94,12 +101,14 @@ class ForYouPage(Page):
         self.undo_bar = UndoBar()
 
         self.demo_banner = self._banner("")
-        self.empty_banner = self._banner(NO_PHOTOS)
+        self.empty_banner = self._banner(self._no_photos())
         self.status = plain_label(wrap=False)
-        self.status.setAccessibleName("Recommendation status")
-        self.feedback_button = QPushButton("Your feedback\u2026")
-        self.feedback_button.setAccessibleName("Your feedback: liked, disliked and hidden items")
-        self.feedback_button.setToolTip("See and take back what you liked, disliked or hid")
+        self.status.setAccessibleName(self.tr("Recommendation status"))
+        self.feedback_button = QPushButton(self.tr("Your feedback\u2026"))
+        self.feedback_button.setAccessibleName(
+            self.tr("Your feedback: liked, disliked and hidden items"))
+        self.feedback_button.setToolTip(self.tr("See and take back what you liked, disliked "
+                                                "or hid"))
         self.feedback_dialog: FeedbackDialog | None = None
 
         self.details_scroll = details_scroll = QScrollArea()
@@ -158,9 +167,9 @@ class ForYouPage(Page):
         self.card_size.setValue(CARD_WIDTH)
         self.card_size.setMaximumWidth(140)
         self.card_size.setMinimumWidth(64)
-        self.card_size.setAccessibleName("Card size")
-        self.card_size.setToolTip("Card size (Ctrl + and Ctrl -)")
-        size_label = QLabel("Card size:")
+        self.card_size.setAccessibleName(self.tr("Card size"))
+        self.card_size.setToolTip(self.tr("Card size (Ctrl + and Ctrl -)"))
+        size_label = QLabel(self.tr("Card size:"))
         size_label.setBuddy(self.card_size)
         self.filters.extra.addWidget(size_label)
         self.filters.extra.addWidget(self.card_size)
@@ -186,6 +195,9 @@ class ForYouPage(Page):
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
         ctx.changed.connect(self._changed)
         self._set_buttons()
+
+    def _no_photos(self) -> str:
+        return self.tr(NO_PHOTOS)
 
     @staticmethod
     def _banner(text: str) -> QLabel:
@@ -241,7 +253,7 @@ class ForYouPage(Page):
         if not self.ctx.is_unlocked:
             return
         request = self.request()
-        self.status.setText("Ranking\u2026")
+        self.status.setText(self.tr("Ranking\u2026"))
         self.ctx.query(lambda lib, progress: lib.browse(request, progress),
                        latest="rank").success(self._ranked).run(initiator=self)
 
@@ -261,15 +273,17 @@ class ForYouPage(Page):
         current = self._select_next or self._current_key()
         self._select_next = None
         self.model.set_items(result.items, [str(p) for p in result.images])
-        self.demo_banner.setText(f"“{', '.join(result.demo)}” is a demo: sample items with "
-                                 "fictitious prices, shipped with visrec. Import a shop's "
-                                 "catalog on the Catalogs page." if result.demo else "")
+        self.demo_banner.setText(self.tr(
+            "“{names}” is a demo: sample items with fictitious prices, shipped with visrec. "
+            "Import a shop's catalog on the Catalogs page.").format(
+                names=self.tr(", ").join(result.demo)) if result.demo else "")
         self.demo_banner.setVisible(bool(result.demo))
         if result.thin_photos is not None:
             n = result.thin_photos
-            self.empty_banner.setText(THIN.format(n=n, s="s" if n != 1 else ""))
+            self.empty_banner.setText(self.tr(THIN_ONE if n == 1 else THIN).format(
+                n=i18n.number(n)))
         else:
-            self.empty_banner.setText(NO_PHOTOS)
+            self.empty_banner.setText(self._no_photos())
         self.empty_banner.setVisible(result.empty_profile or result.thin_photos is not None)
         self.status.setText(self._status_text(result))
         key = core.next_selection(before, result.keys(), current)
@@ -285,15 +299,18 @@ class ForYouPage(Page):
     def _status_text(self, result: BrowseResult) -> str:
         n = len(result.items)
         if n:
-            return f"{n} item{'s' if n != 1 else ''}"
+            return self.tr("1 item") if n == 1 else self.tr("{n} items").format(
+                n=i18n.number(n))
         problem = self.request().problem()
         if problem:
             return problem
         if not result.catalogs:
-            return "No catalog installed: import one on the Catalogs page."
+            return self.tr("No catalog installed: import one on the Catalogs page.")
         if self.filters.filtered():
-            return "No items match this search and these filters: try “Clear filters”."
-        return "Every item is hidden or disliked: take some back under “Your feedback”."
+            return self.tr("No items match this search and these filters: try “Clear "
+                           "filters”.")
+        return self.tr("Every item is hidden or disliked: take some back under “Your "
+                       "feedback”.")
 
     def _details_min_width(self) -> int:
         """The details pane is never narrower than what it holds (the link buttons, the three
@@ -382,7 +399,7 @@ class ForYouPage(Page):
             return None
         items = [Shown(self.model.image(i), self._caption(self.model.recommendation(i)))
                  for i in range(self.model.rowCount())]
-        viewer = ImageViewer(items, row, self.thumbnails, self, "For You")
+        viewer = ImageViewer(items, row, self.thumbnails, self, self.title)
         viewer.moved.connect(lambda r: self.view.setCurrentIndex(self.model.index(r, 0)))
         return self._run_viewer(viewer)
 
@@ -393,7 +410,7 @@ class ForYouPage(Page):
             return None
         items = [Shown(p, c) for p, c in zip(paths, captions, strict=True)]
         return self._run_viewer(ImageViewer(items, start, self.thumbnails, self,
-                                            "Your similar photos"))
+                                            self.tr("Your similar photos")))
 
     def _run_viewer(self, viewer: ImageViewer) -> ImageViewer:
         self.viewer = viewer
@@ -437,7 +454,7 @@ class ForYouPage(Page):
         undo = Undo(rec.catalog_id, rec.item_id, rec.title, rec.feedback)
         self._set_feedback(rec.catalog_id, rec.item_id, new)
         self._undo.append(undo)
-        self.undo_bar.say(f"{DONE_TEXT[new]} “{rec.title}”.")
+        self.undo_bar.say(self.tr(DONE_TEXT[new]).format(title=rec.title))
 
     def undo(self) -> None:
         """Take the last feedback back (the item returns, selected)."""
@@ -447,7 +464,8 @@ class ForYouPage(Page):
         self._select_next = (last.catalog_id, last.item_id)
         self._set_feedback(last.catalog_id, last.item_id, last.before,
                            done=self.undone.emit)
-        self.undo_bar.say(f"Undone: “{last.title}” is back as it was.")
+        self.undo_bar.say(self.tr("Undone: “{title}” is back as it was.").format(
+            title=last.title))
         self.undo_bar.undo_button.setEnabled(bool(self._undo))
 
     def _set_feedback(self, catalog_id: str, item_id: str, state: str | None,
