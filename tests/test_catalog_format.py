@@ -940,8 +940,8 @@ def test_build_refuses_broken_images(tmp_path: Path, shop: tuple[Path, Path],
                                      embedder: Embedder, jpegs: dict[str, bytes]) -> None:
     (shop[1] / "retina.jpg").write_bytes(jpegs["retina.jpg"][:5000])  # truncated
     (shop[1] / "coffee.jpg").write_text("<html>not a photo</html>")
-    _assert_refused(shop, tmp_path, embedder, "2 item(s)", "(id 'eye-6')", "(id 'cup-2')",
-                    "cannot be decoded")
+    _assert_refused(shop, tmp_path, embedder, "2 items have an image", "(id 'eye-6')",
+                    "(id 'cup-2')", "cannot be decoded")
 
 
 @pytest.mark.parametrize(("price", "fragment"), [

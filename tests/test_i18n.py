@@ -38,8 +38,13 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop import i18n
-from visrec_desktop.core.errors import WrongPassphraseError
-from visrec_desktop.core.library import open_library
+from visrec_desktop.core.errors import CatalogFormatError, WrongPassphraseError
+from visrec_desktop.core.library import (
+    BrowseRequest,
+    bundle_catalog_id,
+    open_library,
+    passphrase_strength,
+)
 from visrec_desktop.core.recommend.naming import display_label, display_subject
 from visrec_desktop.gui import i18n as gui_i18n
 from visrec_desktop.gui.main_window import MainWindow
@@ -220,9 +225,26 @@ def test_core_messages_follow_the_language(speak: object) -> None:
     assert display_label("Clothing (2)") == "服装 (2)"
     assert display_subject("mostly food & dishes and drinks") == "主要是美食与菜肴和饮品"
     assert display_subject("daisy") == "daisy"  # the model's own label for the subject
+    assert passphrase_strength("abc")[1] == "太短：至少使用 8 个字符；用一句短句最好。"
+    assert BrowseRequest(min_price=5, max_price=1).problem() == \
+        "最低价格高于最高价格：没有商品能够匹配。"
     gui_i18n.install("en")
     assert display_label("Plants & flowers") == "Plants & flowers"
-    assert str(WrongPassphraseError("x")) == "x"
+    assert passphrase_strength("abc")[1].startswith("Too short")
+
+
+def test_a_refusal_from_the_core_reads_in_chinese(speak: object,
+                                                  indexed_profile: tuple[Path, Path]) -> None:
+    """The core's exceptions carry the message in the language in force (the GUI shows it as
+    it is): a wrong passphrase, a bundle that is not a catalog."""
+    gui_i18n.install("zh_CN")
+    with pytest.raises(WrongPassphraseError) as wrong:
+        open_library(indexed_profile[0], lambda _creating: "not the passphrase",
+                     use_device=False)
+    assert str(wrong.value) == "密码错误：用户档案保持锁定，没有任何改变"
+    with pytest.raises(CatalogFormatError) as refused:
+        bundle_catalog_id(next(indexed_profile[1].iterdir()))
+    assert HAN.search(str(refused.value)), str(refused.value)
 
 
 def test_formatting_follows_the_locale(speak: object) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from visrec_desktop import APP_NAME, ORG_NAME
 from visrec_desktop.core.errors import StoreError
+from visrec_desktop.i18n import _
 
 DATA_DIR_ENV = "VISREC_DATA_DIR"
 SETTINGS_FILE = "settings.json"
@@ -44,7 +45,8 @@ def ensure_private_dir(path: Path) -> Path:
         if os.name == "posix":
             os.chmod(path, 0o700)
     except OSError as exc:
-        raise StoreError(f"Cannot create the data folder {path}: {exc.strerror}") from exc
+        raise StoreError(_("Cannot create the data folder {path}: {strerror}").format(
+            path=path, strerror=exc.strerror)) from exc
     return path
 
 
@@ -64,7 +66,8 @@ def resource_path(kind: str) -> Path:
         if candidate.is_dir():
             return candidate
     looked = ", ".join(map(str, candidates))
-    raise StoreError(f"Bundled folder '{kind}' not found (looked in {looked})")
+    raise StoreError(_("Bundled folder '{kind}' not found (looked in {looked})").format(
+        kind=kind, looked=looked))
 
 
 @dataclass
@@ -88,7 +91,8 @@ class Settings:
         try:
             raw = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            raise StoreError(f"Settings file {path} is unreadable: {exc}") from exc
+            raise StoreError(_("Settings file {path} is unreadable: {exc}").format(
+                path=path, exc=exc)) from exc
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
 

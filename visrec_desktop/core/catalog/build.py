@@ -33,6 +33,7 @@ from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.ingest.decode import read_bytes
 from visrec_desktop.core.ingest.pipeline import embed_many
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import _, ngettext
 
 REQUIRED_COLUMNS = ("id", "title", "category", "price", "currency", "image")
 OPTIONAL_COLUMNS = ("description", "url", "tags")
@@ -99,11 +100,12 @@ def rows_from_columns(columns: dict[str, list[Any]], where: str) -> list[dict[st
     missing value as empty text, whole-number floats without '.0' in text columns."""
     header = [str(h).strip().lower() for h in columns]
     if len(set(header)) != len(header):
-        raise CatalogFormatError(f"{where} repeats a column name")
+        raise CatalogFormatError(_("{where} repeats a column name").format(where=where))
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise CatalogFormatError(f"{where} lacks the column(s) {', '.join(missing)}; it must "
-                                 f"have {','.join(REQUIRED_COLUMNS)}")
+        raise CatalogFormatError(_(
+            "{where} lacks the column(s) {join}; it must have {join2}").format(
+            where=where, join=', '.join(missing), join2=','.join(REQUIRED_COLUMNS)))
     values = [[_text(v) for v in col] for col in columns.values()]
     rows = [dict(zip(header, row, strict=True)) for row in zip(*values, strict=True)]
     return [r for r in rows if any(r.values())]
@@ -120,12 +122,13 @@ def read_parquet_rows(path: Path) -> list[dict[str, str]]:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise CatalogFormatError("Reading Parquet needs pyarrow: pip install "
-                                 "'visrec-desktop[publisher]'") from exc
+        raise CatalogFormatError(_("Reading Parquet needs pyarrow: pip install "
+                                   "'visrec-desktop[publisher]'")) from exc
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as exc:
-        raise CatalogFormatError(f"Cannot read {Path(path).name} as Parquet ({exc})") from exc
+        raise CatalogFormatError(_("Cannot read {name} as Parquet ({exc})").format(
+            name=Path(path).name, exc=exc)) from exc
     return rows_from_columns(table.to_pydict(), Path(path).name)
 
 
@@ -133,41 +136,49 @@ def _read_csv(csv_path: Path) -> list[dict[str, str]]:
     try:
         text = csv_path.read_text("utf-8-sig")  # spreadsheets often write a BOM
     except UnicodeDecodeError as exc:
-        raise CatalogFormatError(f"{csv_path.name} is not UTF-8 text ({exc})") from exc
+        raise CatalogFormatError(_("{name} is not UTF-8 text ({exc})").format(
+            name=csv_path.name, exc=exc)) from exc
     except OSError as exc:
-        raise CatalogFormatError(f"Cannot read {csv_path}: {exc.strerror or exc}") from exc
+        raise CatalogFormatError(_("Cannot read {csv_path}: {value}").format(
+            csv_path=csv_path, value=exc.strerror or exc)) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise CatalogFormatError(f"{csv_path.name} is empty") from None
+        raise CatalogFormatError(_("{name} is empty").format(name=csv_path.name)) from None
     except csv.Error as exc:
-        raise CatalogFormatError(f"{csv_path.name}: {exc}") from exc
+        raise CatalogFormatError(_("{name}: {exc}").format(name=csv_path.name, exc=exc)) from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise CatalogFormatError(f"{csv_path.name} lacks the column(s) {', '.join(missing)}; "
-                                 f"the header must include {','.join(REQUIRED_COLUMNS)}")
+        raise CatalogFormatError(_("{name} lacks the column(s) {join}; the header must include "
+                                   "{join2}").format(
+                                       name=csv_path.name, join=', '.join(missing),
+                                       join2=','.join(REQUIRED_COLUMNS)))
     if len(set(header)) != len(header):
-        raise CatalogFormatError(f"{csv_path.name} repeats a column name in its header")
+        raise CatalogFormatError(_("{name} repeats a column name in its header").format(
+            name=csv_path.name))
     rows = []
     try:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
-                raise CatalogFormatError(f"{csv_path.name} line {reader.line_num} has more "
-                                         f"fields than the header")
+                raise CatalogFormatError(_("{name} line {line_num} has more fields than the "
+                                           "header").format(
+                                               name=csv_path.name, line_num=reader.line_num))
             rows.append({k: v.strip() for k, v in zip(header, values, strict=False)})
     except csv.Error as exc:
-        raise CatalogFormatError(f"{csv_path.name} line {reader.line_num}: {exc}") from exc
+        raise CatalogFormatError(_("{name} line {line_num}: {exc}").format(
+            name=csv_path.name, line_num=reader.line_num, exc=exc)) from exc
     return rows
 
 
 def _image_name_problem(name: str) -> str | None:
     if not name:
-        return "no image file name"
+        return _("no image file name")
     if "/" in name or "\\" in name or name in (".", "..") or ":" in name:
-        return f"image must be a file name inside the images folder, not {name!r}"
+        return _("image must be a file name inside the images folder, not {name!r}").format(
+            name=name)
     return None
 
 
@@ -211,14 +222,18 @@ def _check_images(rows: list[dict[str, str]], images_dir: Path, limits: Limits) 
         if problem is None:
             path = images_dir / name
             if not path.is_file():
-                problem = f"image '{name}' is not in {images_dir}"
+                problem = _("image '{name}' is not in {folder}").format(name=name,
+                                                                        folder=images_dir)
             elif path.stat().st_size > limits.image_bytes:
-                problem = f"image '{name}' is larger than {limits.image_bytes:,} bytes"
+                problem = _("image '{name}' is larger than {size:,} bytes").format(
+                    name=name, size=limits.image_bytes)
         if problem:
             problems.append(f"{where}: {problem}")
     if problems:
-        raise CatalogFormatError(f"{len(problems)} item(s) have no usable image file: "
-                                 + _listing(problems))
+        raise CatalogFormatError(ngettext(
+            "{n} item has no usable image file: {listing}",
+            "{n} items have no usable image file: {listing}", len(problems)).format(
+                n=len(problems), listing=_listing(problems)))
 
 
 def _embed(names: list[str], images_dir: Path, engine: EmbedEngine, limits: Limits,
@@ -226,11 +241,14 @@ def _embed(names: list[str], images_dir: Path, engine: EmbedEngine, limits: Limi
     """One float32 vector per distinct image file; refuse the build if any cannot be used."""
     vectors, bad = engine.embed(names, images_dir, limits, progress)
     if bad or len(vectors) != len(names):
-        bad = {**{n: "it was not embedded" for n in names if n not in vectors}, **bad}
-        problems = [f"item {k} (id {r['id']!r}): image '{r['image']}' cannot be used: "
-                    f"{bad[r['image']]}" for k, r in enumerate(rows, start=1) if r["image"] in bad]
-        raise CatalogFormatError(f"{len(problems)} item(s) have an image that cannot be "
-                                 f"decoded; fix them and build again: " + _listing(problems))
+        bad = {**{n: _("it was not embedded") for n in names if n not in vectors}, **bad}
+        problems = [_("item {k} (id {id!r}): image '{image}' cannot be used: {why}").format(
+                        k=k, id=r["id"], image=r["image"], why=bad[r["image"]])
+                    for k, r in enumerate(rows, start=1) if r["image"] in bad]
+        raise CatalogFormatError(ngettext(
+            "{n} item has an image that cannot be decoded; fix it and build again: {listing}",
+            "{n} items have an image that cannot be decoded; fix them and build again: "
+            "{listing}", len(problems)).format(n=len(problems), listing=_listing(problems)))
     return vectors
 
 
@@ -291,18 +309,18 @@ def build_bundle(
     progress = progress or Progress()
     if engine is None:
         if embedder is None:
-            raise ValueError("build_bundle needs an embedder or an engine")
+            raise ValueError(_("build_bundle needs an embedder or an engine"))
         engine = LocalEngine(embedder)
     if part_items < 1:
-        raise ValueError("part_items must be at least 1")
+        raise ValueError(_("part_items must be at least 1"))
     limits = Limits()
     csv_path, images_dir, out = Path(csv_path), Path(images_dir), Path(out)
     as_zip = out.suffix.lower() == ".zip"
     if out.is_dir() or (not as_zip and out.exists()):
-        raise CatalogFormatError(f"{out} already exists; choose another output")
+        raise CatalogFormatError(_("{out} already exists; choose another output").format(out=out))
     key = load_private_key(sign_key) if sign_key else None
     if not images_dir.is_dir():
-        raise CatalogFormatError(f"{images_dir} is not a folder")
+        raise CatalogFormatError(_("{images_dir} is not a folder").format(images_dir=images_dir))
 
     rows = engine.read_rows(csv_path)
     spec = engine.spec
@@ -348,7 +366,8 @@ def build_bundle(
         try:
             raw = Path(factors).read_bytes()
         except OSError as exc:
-            raise CatalogFormatError(f"Cannot read {factors}: {exc.strerror or exc}") from exc
+            raise CatalogFormatError(_("Cannot read {factors}: {value}").format(
+                factors=factors, value=exc.strerror or exc)) from exc
         arr = load_array(raw, len(meta.items), "item factors", dtypes=(np.float32,),
                          max_dim=MAX_FACTORS)
         arrays.append((FACTORS_FILE, "item_factors", arr.astype("<f4")))
@@ -408,6 +427,7 @@ def _part_names(k: int, factors: bool) -> dict[str, str]:
 def _json_bytes(doc: object, name: str, limits: Limits) -> bytes:
     data = (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if len(data) > limits.json_bytes:
-        raise CatalogFormatError(f"{name} would have {len(data):,} bytes; the limit is "
-                                 f"{limits.json_bytes:,} (build with smaller parts)")
+        raise CatalogFormatError(_("{name} would have {n_data:,} bytes; the limit is "
+                                   "{json_bytes:,} (build with smaller parts)").format(
+                                       name=name, n_data=len(data), json_bytes=limits.json_bytes))
     return data

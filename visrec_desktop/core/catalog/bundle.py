@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from visrec_desktop.core.errors import CatalogFormatError
+from visrec_desktop.i18n import _
 
 CATALOG_FILE = "catalog.json"
 SIGNATURE_FILE = "signature.json"
@@ -84,10 +85,12 @@ def _check_entry(label: str, name: str, size: int, count: int, limits: Limits) -
     """The per-file limits both bundle kinds enforce: how many files, and this file's size
     (`count` files accepted so far; `label` names the file in the message)."""
     if count >= limits.files:
-        raise CatalogFormatError(f"The bundle has more than {limits.files:,} files")
+        raise CatalogFormatError(_("The bundle has more than {files:,} files").format(
+            files=limits.files))
     limit = _file_limit(name, limits)
     if size > limit:
-        raise CatalogFormatError(f"{label} has {size:,} bytes; the limit is {limit:,}")
+        raise CatalogFormatError(_("{label} has {size:,} bytes; the limit is {limit:,}").format(
+            label=label, size=size, limit=limit))
 
 def _check_root(names: list[str], kind: str) -> None:
     if CATALOG_FILE in names:
@@ -95,12 +98,12 @@ def _check_root(names: list[str], kind: str) -> None:
     nested = sorted(n for n in names if n.count("/") == 1 and n.endswith("/" + CATALOG_FILE))
     if nested:
         folder = nested[0].split("/")[0]
-        fix = ("zip the content of that folder, not the folder itself" if kind == "zip"
-               else f"open the folder '{folder}' instead")
+        fix = (_("zip the content of that folder, not the folder itself") if kind == "zip"
+               else _("open the folder '{folder}' instead").format(folder=folder))
         raise CatalogFormatError(
-            f"catalog.json is inside the folder '{folder}/' of the bundle; it must be at the top "
-            f"level: {fix}")
-    raise CatalogFormatError("The bundle has no catalog.json at its top level")
+            _("catalog.json is inside the folder '{folder}/' of the bundle; it must be at the "
+              "top level: {fix}").format(folder=folder, fix=fix))
+    raise CatalogFormatError(_("The bundle has no catalog.json at its top level"))
 
 
 class Bundle:
@@ -119,7 +122,7 @@ class Bundle:
             return _FolderBundle.scan(path, limits)
         if path.is_file():
             return _ZipBundle.scan(path, limits)
-        raise CatalogFormatError(f"{path} is neither a file nor a folder")
+        raise CatalogFormatError(_("{path} is neither a file nor a folder").format(path=path))
 
     def __enter__(self) -> Bundle:
         return self
@@ -165,7 +168,7 @@ class Bundle:
 
     def _check_name(self, name: str) -> None:
         if name not in self._sizes:
-            raise CatalogFormatError(f"The bundle has no file '{name}'")
+            raise CatalogFormatError(_("The bundle has no file '{name}'").format(name=name))
 
     def _chunks(self, name: str) -> Iterator[bytes]:
         raise NotImplementedError
@@ -184,7 +187,8 @@ class _ZipBundle(Bundle):
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise CatalogFormatError(f"{path.name} is not a readable zip file ({exc})") from exc
+            raise CatalogFormatError(_("{name} is not a readable zip file ({exc})").format(
+                name=path.name, exc=exc)) from exc
         try:
             infos = cls._check(zf, limits)
             _check_root(sorted(infos), "zip")
@@ -201,27 +205,34 @@ class _ZipBundle(Bundle):
         for info in zf.infolist():
             name = info.filename
             if name in seen:
-                raise CatalogFormatError(f"Zip entry '{name}' appears twice; refused")
+                raise CatalogFormatError(_("Zip entry '{name}' appears twice; refused").format(
+                    name=name))
             seen.add(name)
             problem = path_problem(name[:-1] if name.endswith("/") else name)
             if problem:
-                raise CatalogFormatError(f"Zip entry {shorten(name)} {problem}; refused (zip-slip)")
+                raise CatalogFormatError(_(
+                    "Zip entry {value} {problem}; refused (zip-slip)").format(
+                    value=shorten(name), problem=problem))
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise CatalogFormatError(f"Zip entry '{name}' is a symbolic link; refused")
+                raise CatalogFormatError(_("Zip entry '{name}' is a symbolic link; refused").format(
+                    name=name))
             if info.flag_bits & 0x1:
-                raise CatalogFormatError(f"Zip entry '{name}' is encrypted; refused")
+                raise CatalogFormatError(_("Zip entry '{name}' is encrypted; refused").format(
+                    name=name))
             if info.is_dir():
                 continue
-            _check_entry(f"Zip entry '{name}'", name, info.file_size, len(files), limits)
+            _check_entry(_("Zip entry '{name}'").format(name=name), name, info.file_size,
+                         len(files), limits)
             if info.file_size > limits.ratio * max(info.compress_size, 1):
                 raise CatalogFormatError(
-                    f"Zip entry '{name}' expands {info.file_size:,} bytes from "
-                    f"{info.compress_size:,} (more than {limits.ratio:g} times): refused as a "
-                    f"zip bomb")
+                    _("Zip entry '{name}' expands {file_size:,} bytes from {compress_size:,} "
+                      "(more than {ratio:g} times): refused as a zip bomb").format(
+                          name=name, file_size=info.file_size, compress_size=info.compress_size,
+                          ratio=limits.ratio))
             total += info.file_size
             if total > limits.total_bytes:
-                raise CatalogFormatError(f"The bundle expands to more than "
-                                         f"{limits.total_bytes:,} bytes")
+                raise CatalogFormatError(_("The bundle expands to more than {total_bytes:,} "
+                                           "bytes").format(total_bytes=limits.total_bytes))
             files[name] = info
         return files
 
@@ -239,17 +250,18 @@ class _ZipBundle(Bundle):
                     got += len(block)
                     if got > declared:
                         raise CatalogFormatError(
-                            f"Zip entry '{name}' holds more than its declared {declared:,} "
-                            f"bytes: refused as a zip bomb")
+                            _("Zip entry '{name}' holds more than its declared {declared:,} "
+                              "bytes: refused as a zip bomb").format(name=name, declared=declared))
                     yield block
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
                 ValueError) as exc:
             raise CatalogFormatError(
-                f"Zip entry '{name}' cannot be read: it is damaged or its declared size is "
-                f"wrong ({exc})") from exc
+                _("Zip entry '{name}' cannot be read: it is damaged or its declared size is "
+                  "wrong ({exc})").format(name=name, exc=exc)) from exc
         if got != declared:
             raise CatalogFormatError(
-                f"Zip entry '{name}' declares {declared:,} bytes but holds {got:,}; refused")
+                _("Zip entry '{name}' declares {declared:,} bytes but holds {got:,}; "
+                  "refused").format(name=name, declared=declared, got=got))
 
     def close(self) -> None:
         self._zip.close()
@@ -272,14 +284,15 @@ class _FolderBundle(Bundle):
             for d in dirnames:
                 if (here / d).is_symlink():
                     rel = (here / d).relative_to(root).as_posix()
-                    raise CatalogFormatError(f"'{rel}' in the bundle folder is a symbolic link "
-                                             f"to a folder; refused")
+                    raise CatalogFormatError(_("'{rel}' in the bundle folder is a symbolic link "
+                                               "to a folder; refused").format(rel=rel))
             for f in filenames:
                 full = here / f
                 rel = full.relative_to(root).as_posix()
                 problem = path_problem(rel)
                 if problem:
-                    raise CatalogFormatError(f"File {shorten(rel)} {problem}; refused")
+                    raise CatalogFormatError(_("File {value} {problem}; refused").format(
+                        value=shorten(rel), problem=problem))
                 if full.is_symlink():
                     try:
                         target = full.resolve(strict=True)
@@ -287,22 +300,24 @@ class _FolderBundle(Bundle):
                         why = ("a symbolic link loop" if isinstance(exc, RuntimeError)
                                or getattr(exc, "errno", None) == errno.ELOOP
                                else "a symbolic link to nothing")
-                        raise CatalogFormatError(f"'{rel}' in the bundle folder is {why}; "
-                                                 f"refused") from None
+                        raise CatalogFormatError(_("'{rel}' in the bundle folder is {why}; "
+                                                   "refused").format(rel=rel, why=why)) from None
                     if not target.is_relative_to(real_root):
-                        raise CatalogFormatError(f"'{rel}' is a symbolic link that leaves the "
-                                                 f"bundle folder; refused")
+                        raise CatalogFormatError(_("'{rel}' is a symbolic link that leaves the "
+                                                   "bundle folder; refused").format(rel=rel))
                 try:
                     st = full.stat()
                 except OSError as exc:
-                    raise CatalogFormatError(f"'{rel}' cannot be read ({exc})") from exc
+                    raise CatalogFormatError(_("'{rel}' cannot be read ({exc})").format(
+                        rel=rel, exc=exc)) from exc
                 if not stat.S_ISREG(st.st_mode):
                     continue  # sockets, pipes and devices are not bundle files
                 _check_entry(f"'{rel}'", rel, st.st_size, len(files), limits)
                 total += st.st_size
                 if total > limits.total_bytes:
-                    raise CatalogFormatError(f"The bundle holds more than "
-                                             f"{limits.total_bytes:,} bytes")
+                    raise CatalogFormatError(_(
+                        "The bundle holds more than {total_bytes:,} bytes").format(
+                        total_bytes=limits.total_bytes))
                 files[rel], sizes[rel] = full, st.st_size
         _check_root(sorted(files), "folder")
         return cls(root, limits, files, sizes)
@@ -319,8 +334,10 @@ class _FolderBundle(Bundle):
                         break
                     yield block
         except OSError as exc:
-            raise CatalogFormatError(f"'{name}' cannot be read ({exc})") from exc
+            raise CatalogFormatError(_("'{name}' cannot be read ({exc})").format(
+                name=name, exc=exc)) from exc
         if got != expected:
-            raise CatalogFormatError(f"'{name}' changed while the bundle was being read")
+            raise CatalogFormatError(_("'{name}' changed while the bundle was being read").format(
+                name=name))
 
 

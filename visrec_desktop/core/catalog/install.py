@@ -63,6 +63,7 @@ from visrec_desktop.core.recommend.catalog_index import (
     reduce_blockwise,
     reduction_basis,
 )
+from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,8 @@ def installed(data_dir: Path) -> list[InstalledCatalog]:
 def remove_catalog(data_dir: Path, catalog_id: str) -> None:
     folder = catalogs_dir(data_dir) / catalog_id
     if catalog_id.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
-        raise StoreError(f"No catalog '{catalog_id}' is installed")
+        raise StoreError(gettext("No catalog '{catalog_id}' is installed").format(
+            catalog_id=catalog_id))
     with _LOCK:
         trash = folder.with_name(f".del-{secrets.token_hex(4)}-{catalog_id}")
         folder.rename(trash)
@@ -166,16 +168,24 @@ def remove_catalog(data_dir: Path, catalog_id: str) -> None:
 
 def _check_trust(previous: InstalledCatalog | None, fingerprint: str | None) -> list[str]:
     if previous is None:
-        return [] if fingerprint else ["This catalog is not signed: its origin cannot be checked"]
+        return [] if fingerprint else [unsigned_warning()]
     if previous.fingerprint and fingerprint is None:
-        raise SignatureError(f"Refused: the installed catalog '{previous.id}' is signed by "
-                             f"{previous.fingerprint}, this update is not signed")
+        raise SignatureError(gettext("Refused: the installed catalog '{id}' is signed by "
+                                     "{fingerprint}, this update is not signed").format(
+                                         id=previous.id, fingerprint=previous.fingerprint))
     if previous.fingerprint and fingerprint != previous.fingerprint:
-        raise SignatureError(f"Refused: the installed catalog '{previous.id}' is signed by "
-                             f"{previous.fingerprint}, this update by {fingerprint}")
+        raise SignatureError(gettext("Refused: the installed catalog '{id}' is signed by "
+                                     "{fingerprint}, this update by {fingerprint2}").format(
+                                         id=previous.id, fingerprint=previous.fingerprint,
+                                         fingerprint2=fingerprint))
     if not previous.fingerprint and fingerprint:
-        return [f"This update is signed ({fingerprint}); it was unsigned before"]
-    return [] if fingerprint else ["This catalog is not signed: its origin cannot be checked"]
+        return [gettext("This update is signed ({fingerprint}); it was unsigned before").format(
+            fingerprint=fingerprint)]
+    return [] if fingerprint else [unsigned_warning()]
+
+
+def unsigned_warning() -> str:
+    return gettext("This catalog is not signed: its origin cannot be checked")
 
 
 def _check_version(previous: InstalledCatalog | None, created_at: str,
@@ -190,10 +200,11 @@ def _check_version(previous: InstalledCatalog | None, created_at: str,
         older = True  # the installed date is unreadable: let the person decide
     if older:
         raise CatalogDowngradeError(
-            f"Refused: this bundle of '{previous.id}' was created {created_at}, before the "
-            f"installed version ({previous.created_at}); installing it would roll the catalog "
-            "back. Allow it explicitly (visrec catalog import --allow-downgrade) to install it "
-            "anyway")
+            gettext("Refused: this bundle of '{id}' was created {created_at}, before the "
+                    "installed version ({created_at2}); installing it would roll the catalog "
+                    "back. Allow it explicitly (visrec catalog import --allow-downgrade) to "
+                    "install it anyway").format(
+                        id=previous.id, created_at=created_at, created_at2=previous.created_at))
 
 
 def import_catalog(
@@ -290,7 +301,7 @@ def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Li
 
     def staged(name: str) -> Path:
         if nfc(name) not in names:
-            raise CatalogFormatError(f"The bundle has no file '{name}'")
+            raise CatalogFormatError(gettext("The bundle has no file '{name}'").format(name=name))
         return folder / nfc(name)
 
     parts = _parts(meta)
@@ -309,7 +320,8 @@ def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Li
             ids.append(str(item["id"]))
             image = nfc(str(item["image"]))
             if image not in names:
-                problems[ids[-1]] = f"The image '{image}' is not in the bundle."
+                problems[ids[-1]] = gettext("The image '{image}' is not in the bundle.").format(
+                    image=image)
                 images.append(None)
                 shas.append(None)
                 continue
@@ -328,11 +340,11 @@ def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Li
         if open_array(first, counts[0], "embeddings", check=False).shape[1] != dim:
             given = False
     if meta.embeddings is not None and not given:
-        warnings.append("The bundle's embeddings were made with another model; its images "
-                        "are embedded here instead")
+        warnings.append(gettext("The bundle's embeddings were made with another model; its "
+                                "images are embedded here instead"))
     if given:
         for i, why in _undecodable(folder, images, shas).items():
-            problems[ids[i]] = f"The image cannot be used: {why}"
+            problems[ids[i]] = gettext("The image cannot be used: {why}").format(why=why)
             shas[i] = None
     usable = np.zeros(n, bool)
     has_sha = np.array([s is not None for s in shas], bool)
@@ -382,8 +394,9 @@ def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Li
         embedded = _embed_missing(embedder, folder, todo, images, shas, ids, vectors, usable,
                                   problems, progress)
     if not usable.any():
-        raise CatalogFormatError("None of the catalog's images could be used: "
-                                 + "; ".join(list(problems.values())[:3]))
+        raise CatalogFormatError(gettext("None of the catalog's images could be used: "
+                                         "{why}").format(
+                                             why="; ".join(list(problems.values())[:3])))
     vectors.flush()
     release_pages(vectors)
     del vectors
@@ -417,7 +430,8 @@ def _unit_rows(rows: np.ndarray, what: str, first: int) -> tuple[np.ndarray, np.
         norms = np.linalg.norm(np.asarray(rows, np.float64), axis=1)
     if not np.isfinite(norms).all():
         row = first + int(np.argmin(np.isfinite(norms)))
-        raise CatalogFormatError(f"{what} holds NaN or infinity (row {row + 1})")
+        raise CatalogFormatError(gettext("{what} holds NaN or infinity (row {value})").format(
+            what=what, value=row + 1))
     ok = norms > 0
     if rows.dtype == np.float16:
         out = np.array(rows, np.float16)
@@ -507,8 +521,8 @@ def _embed_missing(embedder: Embedder, folder: Path, todo: list[int],
         if result.ok[j]:
             vectors[i], usable[i] = result.vectors[j], True
         else:
-            problems[ids[i]] = \
-                f"The image cannot be used: {result.errors.get(j, 'unknown error')}"
+            problems[ids[i]] = gettext("The image cannot be used: {why}").format(
+                why=result.errors.get(j) or gettext("unknown error"))
     return int(result.ok.sum())
 
 
@@ -588,8 +602,9 @@ def _nfc_names(names: list[str]) -> set[str]:
         other = out.setdefault(nfc(name), name)
         if other != name:
             raise CatalogFormatError(
-                f"The bundle has two files whose names differ only in Unicode normalisation "
-                f"('{other}' and '{name}'); refused, as no one could tell them apart")
+                gettext("The bundle has two files whose names differ only in Unicode "
+                        "normalisation ('{other}' and '{name}'); refused, as no one could tell "
+                        "them apart").format(other=other, name=name))
     return set(out)
 
 

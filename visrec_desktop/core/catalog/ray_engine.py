@@ -29,6 +29,7 @@ from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.ingest.pipeline import failure_of, model_input
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ try:
     import ray
     import ray.data
 except ImportError as exc:  # pragma: no cover - the error says how to install it
-    raise VisrecError("The Ray engine needs the publisher extra: "
-                      "pip install 'visrec-desktop[publisher]'") from exc
+    raise VisrecError(gettext("The Ray engine needs the publisher extra: pip install "
+                              "'visrec-desktop[publisher]'")) from exc
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,9 @@ class RayEngine:
             try:
                 ray.init(**kwargs)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise VisrecError(f"Cannot start or join the Ray cluster "
-                                  f"({opts.address or 'local'}): {exc}") from exc
+                raise VisrecError(gettext(
+                    "Cannot start or join the Ray cluster ({value}): {exc}").format(
+                    value=opts.address or 'local', exc=exc)) from exc
             self._started = True
         _quiet_ray_data()
         return self
@@ -139,7 +141,8 @@ class RayEngine:
 
             columns = pa.concat_tables(ray.get(arrow)).to_pydict()
         except (OSError, ValueError, ray.exceptions.RayError) as exc:
-            raise CatalogFormatError(f"Cannot read {table.name}: {exc}") from exc
+            raise CatalogFormatError(gettext("Cannot read {name}: {exc}").format(
+                name=table.name, exc=exc)) from exc
         return rows_from_columns(columns, table.name)
 
     def embed(self, names: list[str], images_dir: Path, limits: Limits,
@@ -221,6 +224,7 @@ def _csv_as_text(table: Path) -> Any:
         with table.open(encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh))
     except (OSError, UnicodeDecodeError, StopIteration, csv.Error) as exc:
-        raise CatalogFormatError(f"Cannot read the header of {table.name} ({exc})") from exc
+        raise CatalogFormatError(gettext("Cannot read the header of {name} ({exc})").format(
+            name=table.name, exc=exc)) from exc
     return pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                 strings_can_be_null=False)

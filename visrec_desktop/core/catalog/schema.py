@@ -19,6 +19,7 @@ import numpy as np
 
 from visrec_desktop.core.catalog.bundle import Limits, path_problem, shorten
 from visrec_desktop.core.errors import CatalogFormatError
+from visrec_desktop.i18n import gettext
 
 FORMAT = 2  # what the builder writes when a catalog needs parts (docs/catalog-format.md)
 READABLE_FORMATS = (1, 2)
@@ -90,8 +91,9 @@ def _refuse_controls(where: str, key: str, value: object, allow: str = "") -> No
     for text in values:
         bad = _control(text, allow) if isinstance(text, str) else None
         if bad:
-            raise CatalogFormatError(f"{where}{key} holds a control character ({bad}); catalog "
-                                     f"text must be plain text")
+            raise CatalogFormatError(gettext("{where}{key} holds a control character ({bad}); "
+                                             "catalog text must be plain text").format(
+                                                 where=where, key=key, bad=bad))
 
 
 def _is_text(value: object, max_len: int, non_empty: bool = True) -> bool:
@@ -118,7 +120,8 @@ def created_instant(value: str) -> datetime:
     """A valid `created_at` as an aware datetime (no offset: UTC), for ordering versions."""
     m = _DATETIME.fullmatch(value)
     if not m:
-        raise CatalogFormatError(f"created_at {shorten(value)} is not an ISO 8601 date-time")
+        raise CatalogFormatError(gettext("created_at {value} is not an ISO 8601 date-time").format(
+            value=shorten(value)))
     y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups()[:6])
     offset = timedelta(0)
     if m.group(7) and m.group(7) != "Z":
@@ -132,7 +135,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise CatalogFormatError(f"catalog.json repeats the key '{key}' in one object")
+            raise CatalogFormatError(gettext(
+                "catalog.json repeats the key '{key}' in one object").format(
+                key=key))
         out[key] = value
     return out
 
@@ -164,17 +169,18 @@ def _check_url(value: str) -> bool:
 def _parse_item(raw: object, number: int) -> dict[str, Any]:
     # Called once per item of catalogs of 100,000 items: the messages are built only on failure.
     if not isinstance(raw, dict):
-        raise CatalogFormatError(f"item {number}: must be an object")
+        raise CatalogFormatError(gettext("item {number}: must be an object").format(number=number))
     item_id = raw.get("id")
     if not (isinstance(item_id, str) and 1 <= len(item_id) <= 128) or _has_control(item_id):
-        raise CatalogFormatError(f"item {number}: id must be 1 to 128 characters without "
-                                 f"control characters, not {shorten(item_id)}")
+        raise CatalogFormatError(gettext("item {number}: id must be 1 to 128 characters without "
+                                         "control characters, not {value}").format(
+                                             number=number, value=shorten(item_id)))
 
     def where() -> str:
         return f"item {number} (id {shorten(item_id)}): "
 
     def fail(rule: str) -> CatalogFormatError:
-        return CatalogFormatError(f"{where()}{rule}")
+        return CatalogFormatError(gettext("{value}{rule}").format(value=where(), rule=rule))
 
     title, category = raw.get("title"), raw.get("category")
     if not _is_text(title, 300):
@@ -221,22 +227,24 @@ def _parse_file_ref(raw: object, key: str, *, model: bool) -> dict[str, Any] | N
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise CatalogFormatError(f"catalog '{key}' must be an object")
+        raise CatalogFormatError(gettext("catalog '{key}' must be an object").format(key=key))
     file = raw.get("file")
     problem = path_problem(file) if isinstance(file, str) else "is not text"
     if problem:
-        raise CatalogFormatError(f"catalog '{key}.file' must be a path in the bundle "
-                                 f"({shorten(file)} {problem})")
+        raise CatalogFormatError(gettext("catalog '{key}.file' must be a path in the bundle "
+                                         "({value} {problem})").format(
+                                             key=key, value=shorten(file), problem=problem))
     if not model:
         return {"file": file}
     model_id = raw.get("model")
     if not _is_text(model_id, 200):
-        raise CatalogFormatError(f"catalog '{key}.model' must name the model, not "
-                                 f"{shorten(model_id)}")
+        raise CatalogFormatError(gettext(
+            "catalog '{key}.model' must name the model, not {value}").format(
+            key=key, value=shorten(model_id)))
     sha = raw.get("model_sha256")
     if not (isinstance(sha, str) and _SHA256.fullmatch(sha.lower())):
-        raise CatalogFormatError(f"catalog '{key}.model_sha256' must be 64 hex digits, not "
-                                 f"{shorten(sha)}")
+        raise CatalogFormatError(gettext("catalog '{key}.model_sha256' must be 64 hex digits, "
+                                         "not {value}").format(key=key, value=shorten(sha)))
     return {"file": file, "model": model_id, "model_sha256": sha.lower()}
 
 
@@ -244,9 +252,11 @@ def _json(raw: bytes, what: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
-        raise CatalogFormatError(f"{what} is not UTF-8 text ({exc})") from exc
+        raise CatalogFormatError(gettext("{what} is not UTF-8 text ({exc})").format(
+            what=what, exc=exc)) from exc
     except (ValueError, RecursionError) as exc:
-        raise CatalogFormatError(f"{what} is not valid JSON ({exc})") from exc
+        raise CatalogFormatError(gettext("{what} is not valid JSON ({exc})").format(
+            what=what, exc=exc)) from exc
 
 
 def parse_items(raw_items: object, seen: dict[str, int], limits: Limits,
@@ -257,14 +267,18 @@ def parse_items(raw_items: object, seen: dict[str, int], limits: Limits,
     if not (isinstance(raw_items, list) and 1 <= len(raw_items) <= room):
         got = f"it has {len(raw_items):,}" if isinstance(raw_items, list) else "not a list"
         total = f" ({len(seen):,} in earlier parts)"
-        raise CatalogFormatError(f"{what} must be a list of 1 to {limits.items:,} items"
-                                 f"{' in all' + total if seen else ''} ({got})")
+        raise CatalogFormatError(gettext("{what} must be a list of 1 to {items:,} items{value} "
+                                         "({got})").format(
+                                             what=what, items=limits.items,
+                                             value=' in all' + total if seen else '', got=got))
     items: list[dict[str, Any]] = []
     for number, raw_item in enumerate(raw_items, start=len(seen) + 1):
         item = _parse_item(raw_item, number)
         if item["id"] in seen:
-            raise CatalogFormatError(f"item {number} (id {shorten(item['id'])}): duplicate id "
-                                     f"(also item {seen[item['id']]})")
+            raise CatalogFormatError(gettext("item {number} (id {value}): duplicate id (also "
+                                             "item {seen})").format(
+                                                 number=number, value=shorten(item['id']),
+                                                 seen=seen[item['id']]))
         seen[item["id"]] = number
         items.append(item)
     return items
@@ -273,27 +287,30 @@ def parse_items(raw_items: object, seen: dict[str, int], limits: Limits,
 def _parse_parts(doc: dict[str, Any], limits: Limits) -> list[Part]:
     raw = doc.get("parts")
     if not (isinstance(raw, list) and 1 <= len(raw) <= limits.items):
-        raise CatalogFormatError("catalog parts must be a non-empty list (format 2)")
+        raise CatalogFormatError(gettext("catalog parts must be a non-empty list (format 2)"))
     with_emb, with_fac = doc.get("embeddings") is not None, doc.get("item_factors") is not None
     parts = []
     for k, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or set(entry) - {"items", "embeddings", "item_factors"}:
-            raise CatalogFormatError(f"catalog part {k} must be an object with 'items' and "
-                                     f"optionally 'embeddings' and 'item_factors'")
+            raise CatalogFormatError(gettext("catalog part {k} must be an object with 'items' "
+                                             "and optionally 'embeddings' and "
+                                             "'item_factors'").format(k=k))
         files: dict[str, str | None] = {}
         for key, wanted in (("items", True), ("embeddings", with_emb),
                             ("item_factors", with_fac)):
             value = entry.get(key)
             if not wanted:
                 if value is not None:
-                    raise CatalogFormatError(f"catalog part {k} has '{key}' but the catalog "
-                                             f"declares none")
+                    raise CatalogFormatError(gettext("catalog part {k} has '{key}' but the "
+                                                     "catalog declares none").format(k=k, key=key))
                 files[key] = None
                 continue
             problem = path_problem(value) if isinstance(value, str) else "is missing"
             if problem:
-                raise CatalogFormatError(f"catalog part {k} '{key}' must be a path in the "
-                                         f"bundle ({shorten(value)} {problem})")
+                raise CatalogFormatError(gettext("catalog part {k} '{key}' must be a path in "
+                                                 "the bundle ({value} {problem})").format(
+                                                     k=k, key=key, value=shorten(value),
+                                                     problem=problem))
             files[key] = value
         parts.append(Part(str(files["items"]), files["embeddings"], files["item_factors"]))
     return parts
@@ -305,51 +322,59 @@ def parse_catalog(raw: bytes, limits: Limits | None = None) -> CatalogMeta:
     limits = limits or Limits()
     doc = _json(raw, "catalog.json")
     if not isinstance(doc, dict):
-        raise CatalogFormatError("catalog.json must hold a JSON object")
+        raise CatalogFormatError(gettext("catalog.json must hold a JSON object"))
     fmt = doc.get("format")
     if "format" not in doc:
-        raise CatalogFormatError('catalog.json has no "format" field, so it is not a visrec '
-                                 "catalog bundle")
+        raise CatalogFormatError(gettext("catalog.json has no \"format\" field, so it is not a "
+                                         "visrec catalog bundle"))
     if isinstance(fmt, bool) or fmt not in READABLE_FORMATS:
-        raise CatalogFormatError(f"Unsupported catalog format {shorten(fmt)}; this app reads "
-                                 f"formats {' and '.join(map(str, READABLE_FORMATS))}")
+        raise CatalogFormatError(gettext("Unsupported catalog format {value}; this app reads "
+                                         "formats {join}").format(
+                                             value=shorten(fmt),
+                                             join=' and '.join(map(str, READABLE_FORMATS))))
     cat_id = doc.get("id")
     if not (isinstance(cat_id, str) and _CATALOG_ID.fullmatch(cat_id)):
         raise CatalogFormatError(
-            f"catalog id must be 1 to 64 characters of a-z 0-9 . _ - starting with a letter or "
-            f"digit, not {shorten(cat_id)}")
+            gettext("catalog id must be 1 to 64 characters of a-z 0-9 . _ - starting with a "
+                    "letter or digit, not {value}").format(value=shorten(cat_id)))
     for key in ("name", "publisher"):
         if not _is_text(doc.get(key), 200):
-            raise CatalogFormatError(f"catalog {key} must be non-empty text of at most 200 "
-                                     f"characters, not {shorten(doc.get(key))}")
+            raise CatalogFormatError(gettext("catalog {key} must be non-empty text of at most "
+                                             "200 characters, not {value}").format(
+                                                 key=key, value=shorten(doc.get(key))))
         _refuse_controls("catalog ", key, doc[key])
     created = doc.get("created_at")
     if not _is_datetime(created):
-        raise CatalogFormatError(f"catalog created_at must be an ISO 8601 date-time such as "
-                                 f"2026-11-01T12:00:00Z, not {shorten(created)}")
+        raise CatalogFormatError(gettext("catalog created_at must be an ISO 8601 date-time such "
+                                         "as 2026-11-01T12:00:00Z, not {value}").format(
+                                             value=shorten(created)))
     demo = _optional(doc, "demo")
     if demo is not None and not isinstance(demo, bool):
-        raise CatalogFormatError(f"catalog demo must be true or false, not {shorten(demo)}")
+        raise CatalogFormatError(gettext("catalog demo must be true or false, not {value}").format(
+            value=shorten(demo)))
     description = _optional(doc, "description")
     if description is not None and not _is_text(description, 5000, non_empty=False):
-        raise CatalogFormatError("catalog description must be text of at most 5,000 characters")
+        raise CatalogFormatError(gettext("catalog description must be text of at most 5,000 "
+                                         "characters"))
     _refuse_controls("catalog ", "description", description, allow="\n\t")
     items: list[dict[str, Any]] = []
     parts: list[Part] = []
     if fmt == 1:
         if doc.get("parts") is not None:
-            raise CatalogFormatError("catalog parts belong to format 2; format 1 lists items")
+            raise CatalogFormatError(gettext("catalog parts belong to format 2; format 1 lists "
+                                             "items"))
         items = parse_items(doc.get("items"), {}, limits)
         embeddings = _parse_file_ref(_optional(doc, "embeddings"), "embeddings", model=True)
         factors = _parse_file_ref(_optional(doc, "item_factors"), "item_factors", model=False)
     else:
         if doc.get("items") is not None:
-            raise CatalogFormatError("format 2 keeps its items in its parts, not in 'items'")
+            raise CatalogFormatError(gettext("format 2 keeps its items in its parts, not in "
+                                             "'items'"))
         embeddings = _parse_model_ref(_optional(doc, "embeddings"))
         factors = _optional(doc, "item_factors")
         if factors is not None and factors != {}:
-            raise CatalogFormatError("catalog 'item_factors' must be {} in format 2 (the parts "
-                                     "name the files)")
+            raise CatalogFormatError(gettext("catalog 'item_factors' must be {} in format 2 "
+                                             "(the parts name the files)"))
         parts = _parse_parts(doc, limits)
     return CatalogMeta(
         format=int(fmt), id=cat_id, name=doc["name"], publisher=doc["publisher"],
@@ -362,8 +387,8 @@ def _parse_model_ref(raw: object) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or "file" in raw:
-        raise CatalogFormatError("catalog 'embeddings' must be an object naming the model (in "
-                                 "format 2 the parts name the files)")
+        raise CatalogFormatError(gettext("catalog 'embeddings' must be an object naming the "
+                                         "model (in format 2 the parts name the files)"))
     ref = _parse_file_ref({**raw, "file": "-"}, "embeddings", model=True)
     assert ref is not None
     del ref["file"]
@@ -401,9 +426,12 @@ def _npy_header(raw: bytes, what: str) -> tuple[tuple[int, ...], np.dtype[Any], 
         elif version == (2, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
         else:
-            raise CatalogFormatError(f"{what}: .npy version {version} is not supported")
+            raise CatalogFormatError(gettext(
+                "{what}: .npy version {version} is not supported").format(
+                what=what, version=version))
     except (ValueError, EOFError, SyntaxError) as exc:
-        raise CatalogFormatError(f"{what} is not a valid .npy file ({exc})") from exc
+        raise CatalogFormatError(gettext("{what} is not a valid .npy file ({exc})").format(
+            what=what, exc=exc)) from exc
     return tuple(shape), dtype, f.tell(), bool(fortran)
 
 
@@ -411,22 +439,30 @@ def _check_array(shape: tuple[int, ...], dtype: np.dtype[Any], data_bytes: int, 
                  what: str, dim: int | None, dtypes: tuple[type[np.floating[Any]], ...],
                  max_dim: int | None) -> None:
     if dtype.hasobject:
-        raise CatalogFormatError(f"{what} holds pickled Python objects; refused")
+        raise CatalogFormatError(gettext("{what} holds pickled Python objects; refused").format(
+            what=what))
     allowed = [np.dtype(d) for d in dtypes]
     if dtype.newbyteorder("=") not in allowed or dtype.fields is not None:
         names = " or ".join(d.name for d in allowed)
-        raise CatalogFormatError(f"{what} must be {names}, not {dtype}")
+        raise CatalogFormatError(gettext("{what} must be {names}, not {dtype}").format(
+            what=what, names=names, dtype=dtype))
     if len(shape) != 2:
-        raise CatalogFormatError(f"{what} must be 2-D (items, dimensions), not shape {shape}")
+        raise CatalogFormatError(gettext("{what} must be 2-D (items, dimensions), not shape "
+                                         "{shape}").format(what=what, shape=shape))
     if shape[0] != rows:
-        raise CatalogFormatError(f"{what} has {shape[0]:,} rows for {rows:,} items")
+        raise CatalogFormatError(gettext("{what} has {shape:,} rows for {rows:,} items").format(
+            what=what, shape=shape[0], rows=rows))
     if dim is not None and shape[1] != dim:
-        raise CatalogFormatError(f"{what} has {shape[1]} dimensions; {dim} expected")
+        raise CatalogFormatError(gettext("{what} has {shape} dimensions; {dim} expected").format(
+            what=what, shape=shape[1], dim=dim))
     if shape[1] < 1 or (max_dim is not None and shape[1] > max_dim):
         top = max_dim if max_dim is not None else "any"
-        raise CatalogFormatError(f"{what} has {shape[1]} dimensions; 1 to {top} allowed")
+        raise CatalogFormatError(gettext(
+            "{what} has {shape} dimensions; 1 to {top} allowed").format(
+            what=what, shape=shape[1], top=top))
     if data_bytes != shape[0] * shape[1] * dtype.itemsize:
-        raise CatalogFormatError(f"{what} is truncated or has trailing data")
+        raise CatalogFormatError(gettext("{what} is truncated or has trailing data").format(
+            what=what))
 
 
 def _check_finite(arr: np.ndarray, what: str) -> None:
@@ -434,7 +470,8 @@ def _check_finite(arr: np.ndarray, what: str) -> None:
         finite = np.isfinite(arr[start:start + 8192]).all(axis=1)
         if not finite.all():
             row = start + int(np.argmin(finite))
-            raise CatalogFormatError(f"{what} holds NaN or infinity (row {row + 1})")
+            raise CatalogFormatError(gettext("{what} holds NaN or infinity (row {value})").format(
+                what=what, value=row + 1))
 
 
 def load_array(
@@ -449,7 +486,8 @@ def load_array(
     try:
         arr = np.load(io.BytesIO(raw), allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
-        raise CatalogFormatError(f"{what} is not a valid .npy file ({exc})") from exc
+        raise CatalogFormatError(gettext("{what} is not a valid .npy file ({exc})").format(
+            what=what, exc=exc)) from exc
     arr = np.ascontiguousarray(arr, dtype=dtype.newbyteorder("="))
     _check_finite(arr, what)
     return arr
@@ -468,7 +506,8 @@ def open_array(
             head = fh.read(1 << 16)  # .npy headers are far shorter
             size = fh.seek(0, 2)
     except OSError as exc:
-        raise CatalogFormatError(f"{what} cannot be read ({exc})") from exc
+        raise CatalogFormatError(gettext("{what} cannot be read ({exc})").format(
+            what=what, exc=exc)) from exc
     shape, dtype, offset, fortran = _npy_header(head, what)
     _check_array(shape, dtype, size - offset, rows, what, dim, dtypes, max_dim)
     if shape[0] * shape[1] == 0:

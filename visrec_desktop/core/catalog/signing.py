@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from visrec_desktop.core.catalog.bundle import SIGNATURE_FILE, Bundle, path_problem, shorten
 from visrec_desktop.core.errors import SignatureError, VisrecError
+from visrec_desktop.i18n import _
 
 # ---- signatures -----------------------------------------------------------------------------
 
@@ -60,9 +61,10 @@ def _message(bundle: Bundle, scheme: object, digests: Digests | None) -> bytes:
         return manifest(bundle, digests)
     if scheme == 1:
         if any(path_problem(n) for n in bundle.names()):  # defence in depth: Bundle refuses them
-            raise SignatureError("signature.json: scheme 1 cannot sign these file names")
+            raise SignatureError(_("signature.json: scheme 1 cannot sign these file names"))
         return manifest_v1(bundle, digests)
-    raise SignatureError(f"signature.json: scheme {shorten(scheme)} is not supported (1 or 2)")
+    raise SignatureError(_("signature.json: scheme {value} is not supported (1 or 2)").format(
+        value=shorten(scheme)))
 
 
 def fingerprint(public_key_raw: bytes) -> str:
@@ -75,9 +77,11 @@ def _b64(value: object, size: int, what: str) -> bytes:
     try:
         data = base64.b64decode(value if isinstance(value, str) else "", validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise SignatureError(f"signature.json: {what} is not base64 ({exc})") from exc
+        raise SignatureError(_("signature.json: {what} is not base64 ({exc})").format(
+            what=what, exc=exc)) from exc
     if len(data) != size:
-        raise SignatureError(f"signature.json: {what} must be {size} bytes, not {len(data)}")
+        raise SignatureError(_("signature.json: {what} must be {size} bytes, not {n_data}").format(
+            what=what, size=size, n_data=len(data)))
     return data
 
 
@@ -89,23 +93,23 @@ def verify(bundle: Bundle, digests: Digests | None = None) -> str | None:
     try:
         doc = json.loads(bundle.read(SIGNATURE_FILE).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise SignatureError(f"signature.json is not valid JSON ({exc})") from exc
+        raise SignatureError(_("signature.json is not valid JSON ({exc})").format(exc=exc)) from exc
     if not isinstance(doc, dict):
-        raise SignatureError("signature.json must hold a JSON object")
+        raise SignatureError(_("signature.json must hold a JSON object"))
     if doc.get("algorithm") != "ed25519":
-        raise SignatureError(f"signature.json: algorithm {shorten(doc.get('algorithm'))} is not "
-                             f"supported (only ed25519)")
+        raise SignatureError(_("signature.json: algorithm {value} is not supported (only "
+                               "ed25519)").format(value=shorten(doc.get('algorithm'))))
     public_raw = _b64(doc.get("public_key"), 32, "public_key")
     signature = _b64(doc.get("signature"), 64, "signature")
     scheme = doc.get("scheme", 1)  # bundles signed before scheme 2 have no "scheme"
     if isinstance(scheme, bool):
-        raise SignatureError("signature.json: scheme must be a number")
+        raise SignatureError(_("signature.json: scheme must be a number"))
     try:
         Ed25519PublicKey.from_public_bytes(public_raw).verify(signature,
                                                             _message(bundle, scheme, digests))
     except InvalidSignature as exc:
-        raise SignatureError("The bundle's signature does not match its content: a file was "
-                             "changed, added or removed after signing") from exc
+        raise SignatureError(_("The bundle's signature does not match its content: a file was "
+                               "changed, added or removed after signing")) from exc
     return fingerprint(public_raw)
 
 
@@ -129,10 +133,11 @@ def generate_keypair(private_path: Path) -> tuple[Path, Path]:
     private_path = Path(private_path)
     public_path = private_path.with_suffix(".pub")
     if public_path == private_path:
-        raise VisrecError(f"{private_path} ends in .pub; choose another name for the private key")
+        raise VisrecError(_("{private_path} ends in .pub; choose another name for the private "
+                            "key").format(private_path=private_path))
     for p in (private_path, public_path):
         if p.exists():
-            raise VisrecError(f"{p} already exists; refusing to overwrite a key")
+            raise VisrecError(_("{p} already exists; refusing to overwrite a key").format(p=p))
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
@@ -140,9 +145,10 @@ def generate_keypair(private_path: Path) -> tuple[Path, Path]:
         _write_new(private_path, pem, 0o600)
         _write_new(public_path, base64.b64encode(public_raw(key)) + b"\n", 0o644)
     except FileExistsError as exc:
-        raise VisrecError(f"{exc.filename} already exists; refusing to overwrite a key") from exc
+        raise VisrecError(_("{filename} already exists; refusing to overwrite a key").format(
+            filename=exc.filename)) from exc
     except OSError as exc:
-        raise VisrecError(f"Cannot write the key: {exc}") from exc
+        raise VisrecError(_("Cannot write the key: {exc}").format(exc=exc)) from exc
     return private_path, public_path
 
 
@@ -151,22 +157,25 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise VisrecError(f"Cannot read the signing key {path}: {exc.strerror or exc}") from exc
+        raise VisrecError(_("Cannot read the signing key {path}: {value}").format(
+            path=path, value=exc.strerror or exc)) from exc
     if b"PRIVATE KEY" not in data:
         try:
             public = len(base64.b64decode(data.strip(), validate=True)) == 32
         except (binascii.Error, ValueError):
             public = False
         hint = " (it is a public key: sign with the private one)" if public else ""
-        raise VisrecError(f"{path} is not a PEM private key{hint}")
+        raise VisrecError(_("{path} is not a PEM private key{hint}").format(path=path, hint=hint))
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError as exc:
-        raise VisrecError(f"{path} is protected by a passphrase, which is not supported") from exc
+        raise VisrecError(_("{path} is protected by a passphrase, which is not supported").format(
+            path=path)) from exc
     except (ValueError, binascii.Error) as exc:
-        raise VisrecError(f"{path} is not a readable private key ({exc})") from exc
+        raise VisrecError(_("{path} is not a readable private key ({exc})").format(
+            path=path, exc=exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise VisrecError(f"{path} is not an Ed25519 key")
+        raise VisrecError(_("{path} is not an Ed25519 key").format(path=path))
     return key
 
 

@@ -14,6 +14,7 @@ from visrec_desktop.core.errors import ModelError
 from visrec_desktop.core.inference import providers as prov
 from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.offline import disable_onnxruntime_events
+from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -105,30 +106,35 @@ class Embedder:
                 return ort.InferenceSession(str(self.spec.path), opts, providers=chain)
             except Exception as exc:  # onnxruntime raises bare RuntimeError/Fail types
                 if name == prov.CPU or i == len(wanted) - 1:
-                    raise ModelError(f"The model could not be loaded: {exc}") from exc
+                    raise ModelError(gettext("The model could not be loaded: {exc}").format(
+                        exc=exc)) from exc
                 self._note(f"{name} failed to create a session ({exc}); trying the next provider")
-        raise ModelError("No execution provider is available")
+        raise ModelError(gettext("No execution provider is available"))
 
     def _check_signature(self, session: ort.InferenceSession) -> None:
         spec = self.spec
         inputs = {i.name: i for i in session.get_inputs()}
         outputs = {o.name: o for o in session.get_outputs()}
         if spec.input_name not in inputs:
-            raise ModelError(f"Model has no input '{spec.input_name}' (has {sorted(inputs)})")
+            raise ModelError(gettext("Model has no input '{input_name}' (has {value})").format(
+                input_name=spec.input_name, value=sorted(inputs)))
         shape = list(inputs[spec.input_name].shape)
         size = spec.input_size
         expected = [3, size, size] if spec.preprocess.layout == "NCHW" else [size, size, 3]
         if len(shape) != 4 or shape[1:] != expected:
-            raise ModelError(f"Model input shape {shape} does not match manifest {expected}")
+            raise ModelError(gettext("Model input shape {shape} does not match manifest "
+                                     "{expected}").format(shape=shape, expected=expected))
         checks = [(spec.embedding_output, spec.embedding_dim)]
         if spec.logits_output:
             checks.append((spec.logits_output, spec.num_classes or 0))
         for name, dim in checks:
             if name not in outputs:
-                raise ModelError(f"Model has no output '{name}' (has {sorted(outputs)})")
+                raise ModelError(gettext("Model has no output '{name}' (has {value})").format(
+                    name=name, value=sorted(outputs)))
             if outputs[name].shape[-1] != dim:
-                raise ModelError(f"Model output '{name}' has {outputs[name].shape[-1]} values, "
-                                 f"manifest says {dim}")
+                raise ModelError(gettext("Model output '{name}' has {shape} values, manifest "
+                                         "says {dim}").format(
+                                             name=name, shape=outputs[name].shape[-1], dim=dim))
         self._output_names = [name for name, _ in checks]
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import ModelError
+from visrec_desktop.i18n import _
 
 MANIFEST_FORMAT = 1
 DEFAULT_MODEL = "efficientnet_lite0"
@@ -58,7 +59,8 @@ class ModelSpec:
 
 def _require(obj: dict[str, Any], key: str, where: str) -> Any:
     if key not in obj:
-        raise ModelError(f"Model manifest {where} is missing '{key}'")
+        raise ModelError(_("Model manifest {where} is missing '{key}'").format(
+            where=where, key=key))
     return obj[key]
 
 
@@ -70,7 +72,8 @@ def find_manifest(name_or_path: str | Path) -> Path:
     bundled = resource_path("models") / f"{name_or_path}.json"
     if bundled.exists():
         return bundled
-    raise ModelError(f"No model manifest found for '{name_or_path}'")
+    raise ModelError(_("No model manifest found for '{name_or_path}'").format(
+        name_or_path=name_or_path))
 
 
 def load_manifest(path: Path) -> ModelSpec:
@@ -78,10 +81,12 @@ def load_manifest(path: Path) -> ModelSpec:
     try:
         raw = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelError(f"Model manifest {path} is unreadable: {exc}") from exc
+        raise ModelError(_("Model manifest {path} is unreadable: {exc}").format(
+            path=path, exc=exc)) from exc
     where = str(path)
     if raw.get("format") != MANIFEST_FORMAT:
-        raise ModelError(f"Model manifest {where} has unsupported format {raw.get('format')!r}")
+        raise ModelError(_("Model manifest {where} has unsupported format {format!r}").format(
+            where=where, format=raw.get('format')))
     folder = path.parent
     inp = _require(raw, "input", where)
     pre = _require(raw, "preprocess", where)
@@ -94,9 +99,11 @@ def load_manifest(path: Path) -> ModelSpec:
         try:
             labels = tuple(line.strip() for line in label_path.read_text("utf-8").splitlines())
         except OSError as exc:
-            raise ModelError(f"Label file {label_path} is unreadable: {exc}") from exc
+            raise ModelError(_("Label file {label_path} is unreadable: {exc}").format(
+                label_path=label_path, exc=exc)) from exc
     if logits and labels and len(labels) != int(logits["dim"]):
-        raise ModelError(f"{len(labels)} labels for {logits['dim']} classes in {where}")
+        raise ModelError(_("{n_labels} labels for {dim} classes in {where}").format(
+            n_labels=len(labels), dim=logits['dim'], where=where))
     spec = ModelSpec(
         name=str(_require(raw, "name", where)),
         version=str(_require(raw, "version", where)),
@@ -137,18 +144,20 @@ def file_sha256(path: Path) -> str:
 def verify_file(spec: ModelSpec) -> None:
     """Refuse a missing, truncated or altered model file before onnxruntime ever parses it."""
     if not spec.path.is_file():
-        raise ModelError(f"Model file {spec.path} is missing")
+        raise ModelError(_("Model file {path} is missing").format(path=spec.path))
     size = spec.path.stat().st_size
     if spec.size_bytes and size != spec.size_bytes:
         raise ModelError(
-            f"Model file {spec.path.name} has {size:,} bytes, the manifest says "
-            f"{spec.size_bytes:,}: the file is damaged or not the one the manifest describes"
+            _("Model file {name} has {size:,} bytes, the manifest says {size_bytes:,}: the file "
+              "is damaged or not the one the manifest describes").format(
+                  name=spec.path.name, size=size, size_bytes=spec.size_bytes)
         )
     actual = file_sha256(spec.path)
     if actual != spec.sha256:
         raise ModelError(
-            f"Model file {spec.path.name} fails its checksum (sha256 {actual[:16]}..., expected "
-            f"{spec.sha256[:16]}...): the file is damaged or was replaced"
+            _("Model file {name} fails its checksum (sha256 {actual}..., expected {sha256}...): "
+              "the file is damaged or was replaced").format(
+                  name=spec.path.name, actual=actual[:16], sha256=spec.sha256[:16])
         )
 
 

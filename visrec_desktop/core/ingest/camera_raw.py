@@ -19,6 +19,7 @@ import numpy as np
 
 from visrec_desktop.core.errors import CorruptImageError, UnsupportedFormatError
 from visrec_desktop.core.ingest import jpeg
+from visrec_desktop.i18n import gettext
 
 # LibRaw's flip codes as EXIF orientations (LibRaw `imgdata.sizes.flip`).
 _FLIP_TO_EXIF = {0: 1, 3: 3, 5: 8, 6: 6}
@@ -35,8 +36,8 @@ def _rawpy() -> Any:
     try:  # imported on first use: startup and the many installs without RAW files pay nothing
         import rawpy
     except ImportError as exc:
-        raise UnsupportedFormatError("Camera RAW support (rawpy) is missing from this "
-                                     "installation; reinstall visrec.") from exc
+        raise UnsupportedFormatError(gettext("Camera RAW support (rawpy) is missing from this "
+                                             "installation; reinstall visrec.")) from exc
     return rawpy
 
 
@@ -46,10 +47,11 @@ def _open(data: bytes) -> Any:
         return rawpy.imread(io.BytesIO(data))
     except rawpy.LibRawFileUnsupportedError as exc:
         raise UnsupportedFormatError(
-            "This camera RAW file is from a camera the RAW decoder (LibRaw) does not "
-            "know.") from exc
+            gettext("This camera RAW file is from a camera the RAW decoder (LibRaw) does not "
+                    "know.")) from exc
     except (rawpy.LibRawError, ValueError, OSError) as exc:
-        raise CorruptImageError(f"The camera RAW file is damaged ({_why(exc)}).") from exc
+        raise CorruptImageError(gettext("The camera RAW file is damaged ({value}).").format(
+            value=_why(exc))) from exc
 
 
 def _why(exc: BaseException) -> str:
@@ -109,5 +111,6 @@ def decode(data: bytes, min_side: int) -> tuple[RawInfo, np.ndarray, bool]:
             rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
         except (rawpy.LibRawError, ValueError, MemoryError) as exc:
             raise CorruptImageError(
-                f"The camera RAW sensor data cannot be read ({_why(exc)}).") from exc
+                gettext("The camera RAW sensor data cannot be read ({value}).").format(
+                    value=_why(exc))) from exc
     return meta, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), True

@@ -40,6 +40,7 @@ from visrec_desktop.core.ingest.formats import (
     sniff,
 )
 from visrec_desktop.core.ingest.jpeg import reduction_flag
+from visrec_desktop.i18n import gettext
 
 __all__ = ["DEFAULT_PIXEL_LIMIT", "HEIF_SUFFIXES", "PHOTO_SUFFIXES", "RAW_SUFFIXES",
            "DecodedImage", "ImageHeader", "apply_orientation", "decode", "read_bytes",
@@ -123,7 +124,7 @@ def _png_header(data: bytes) -> ImageHeader:
     """A PNG's header from its IHDR chunk alone: used when Pillow refuses the metadata (a zTXt
     or iCCP chunk over its size limit), which says nothing about the pixels."""
     if len(data) < 33 or data[12:16] != b"IHDR":
-        raise CorruptImageError("The PNG file is damaged: its header chunk is missing.")
+        raise CorruptImageError(gettext("The PNG file is damaged: its header chunk is missing."))
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     idat = data.find(b"IDAT")
     alpha = data[25] in (4, 6) or b"tRNS" in data[:idat if idat > 0 else len(data)]
@@ -174,18 +175,20 @@ def _raw_header(data: bytes) -> ImageHeader:
 
 def _format(data: bytes, suffix: str) -> str:
     if not data:
-        raise EmptyFileError("The file is empty (0 bytes).")
+        raise EmptyFileError(gettext("The file is empty (0 bytes)."))
     fmt = sniff(data)
     if fmt == "TIFF" and suffix in RAW_SUFFIXES:
         return RAW
     if fmt is None and suffix in RAW_SUFFIXES:
         return RAW  # RAW formats without a magic number of their own: LibRaw decides
     if fmt == VIDEO:
-        raise VideoFileError("This is a video, not a photo: videos are not indexed.")
+        raise VideoFileError(gettext("This is a video, not a photo: videos are not indexed."))
     if fmt == "JXL":
-        raise UnsupportedFormatError("JPEG XL images cannot be read yet; save a copy as JPEG.")
+        raise UnsupportedFormatError(gettext("JPEG XL images cannot be read yet; save a copy as "
+                                             "JPEG."))
     if fmt is None:
-        raise NotAnImageError("This is not an image: its content is not a known image format.")
+        raise NotAnImageError(gettext("This is not an image: its content is not a known image "
+                                      "format."))
     return fmt
 
 
@@ -206,10 +209,11 @@ def read_header(data: bytes, suffix: str = "") -> ImageHeader:
     except _PIL_ERRORS as exc:
         if fmt == "PNG":
             return _png_header(data)
-        raise CorruptImageError(f"The {fmt} file is damaged: its header cannot be read "
-                                f"({_why(exc)}).") from exc
+        raise CorruptImageError(gettext("The {fmt} file is damaged: its header cannot be read "
+                                        "({value}).").format(fmt=fmt, value=_why(exc))) from exc
     if header.width <= 0 or header.height <= 0:
-        raise CorruptImageError(f"The {fmt} file is damaged: its header says it has no pixels.")
+        raise CorruptImageError(gettext("The {fmt} file is damaged: its header says it has no "
+                                        "pixels.").format(fmt=fmt))
     return header
 
 
@@ -281,15 +285,17 @@ def _decode_with_pillow(data: bytes, fmt: str) -> np.ndarray:
                     return _to_bgr8(samples)
                 rgba: np.ndarray = np.asarray(im.convert("RGBA"))
     except _PIL_ERRORS as exc:
-        raise CorruptImageError(f"The {fmt} file is damaged: its image data cannot be read "
-                                f"({_why(exc)}).") from exc
+        raise CorruptImageError(gettext("The {fmt} file is damaged: its image data cannot be "
+                                        "read ({value}).").format(
+                                            fmt=fmt, value=_why(exc))) from exc
     return _to_bgr8(cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
 
 
 def _check_png(data: bytes) -> None:
     # libpng quietly pads a truncated file with grey; refuse it instead.
     if b"IEND" not in data[-4096:].rstrip(b"\x00\r\n \t"):
-        raise CorruptImageError("The PNG file is truncated: it ends before its last chunk.")
+        raise CorruptImageError(gettext("The PNG file is truncated: it ends before its last "
+                                        "chunk."))
 
 
 def _decode_jpeg(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray | None:
@@ -306,8 +312,9 @@ def _decode_jpeg(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray 
     cut = data[:jpeg.trailer_start(data)] + b"\xff\xd9"
     img = cv2.imdecode(np.frombuffer(cut, np.uint8), flags)
     if img is None or jpeg.ends_in_padding(img, factor):
-        raise CorruptImageError("The file is a truncated JPEG: its image data stops before the "
-                                "picture is complete (no end-of-image marker).")
+        raise CorruptImageError(gettext("The file is a truncated JPEG: its image data stops "
+                                        "before the picture is complete (no end-of-image "
+                                        "marker)."))
     return img
 
 
@@ -339,8 +346,9 @@ def decode(
     header = read_header(data, suffix)
     if header.width * header.height > pixel_limit:
         raise ImageTooLargeError(
-            f"The image is too large: {header.width}x{header.height} pixels exceeds the limit "
-            f"of {pixel_limit:,} (see Settings, or --pixel-limit).")
+            gettext("The image is too large: {width}x{height} pixels exceeds the limit of "
+                    "{pixel_limit:,} (see Settings, or --pixel-limit).").format(
+                        width=header.width, height=header.height, pixel_limit=pixel_limit))
     img: np.ndarray | None
     orientation = header.orientation
     if header.format == RAW:
@@ -365,8 +373,8 @@ def decode(
         if img is None and header.format in ("GIF", "BMP", "JP2"):
             img = _decode_with_pillow(data, header.format)  # OpenCV builds without these codecs
     if img is None or img.size == 0:
-        raise CorruptImageError(f"The {header.format} file is damaged: its image data cannot be "
-                                "decoded.")
+        raise CorruptImageError(gettext("The {format} file is damaged: its image data cannot be "
+                                        "decoded.").format(format=header.format))
     img = apply_orientation(_to_bgr8(img), orientation)
     return DecodedImage(np.ascontiguousarray(img), header)
 
@@ -376,8 +384,9 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     `cv2.imread`); the decoder then views these bytes without copying them."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise ImageTooLargeError(f"The file is too large: {size:,} bytes exceeds the limit of "
-                                 f"{max_bytes:,}.")
+        raise ImageTooLargeError(gettext("The file is too large: {size:,} bytes exceeds the "
+                                         "limit of {max_bytes:,}.").format(
+                                             size=size, max_bytes=max_bytes))
     if size == 0:
-        raise EmptyFileError("The file is empty (0 bytes).")
+        raise EmptyFileError(gettext("The file is empty (0 bytes)."))
     return path.read_bytes()

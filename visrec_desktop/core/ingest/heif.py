@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from visrec_desktop.core.errors import CorruptImageError, UnsupportedFormatError
+from visrec_desktop.i18n import _
 
 # The exceptions pi-heif documents for bad input (ValueError, EOFError, SyntaxError,
 # RuntimeError) and OSError for an allocation failure.
@@ -36,15 +37,16 @@ def _open(data: bytes) -> Any:
     try:  # imported on first use: startup and the many installs without a HEIC photo pay nothing
         import pi_heif
     except ImportError as exc:
-        raise UnsupportedFormatError("HEIC/HEIF support (pi-heif) is missing from this "
-                                     "installation; reinstall visrec.") from exc
+        raise UnsupportedFormatError(_("HEIC/HEIF support (pi-heif) is missing from this "
+                                       "installation; reinstall visrec.")) from exc
     try:
         return pi_heif.open_heif(data, convert_hdr_to_8bit=True, bgr_mode=True)
     except SyntaxError as exc:
-        raise UnsupportedFormatError("This HEIF file uses a feature the HEIF decoder does not "
-                                     f"support ({_why(exc)}).") from exc
+        raise UnsupportedFormatError(_("This HEIF file uses a feature the HEIF decoder does not "
+                                       "support ({value}).").format(value=_why(exc))) from exc
     except _HEIF_ERRORS as exc:
-        raise CorruptImageError(f"The HEIF file is damaged ({_why(exc)}).") from exc
+        raise CorruptImageError(_("The HEIF file is damaged ({value}).").format(
+            value=_why(exc))) from exc
 
 
 def info(data: bytes) -> HeifInfo:
@@ -56,7 +58,8 @@ def info(data: bytes) -> HeifInfo:
         return HeifInfo(int(width), int(height), bool(heif.has_alpha),
                         int(heif.info.get("bit_depth", 8) or 8), exif or None)
     except _HEIF_ERRORS as exc:
-        raise CorruptImageError(f"The HEIF file is damaged ({_why(exc)}).") from exc
+        raise CorruptImageError(_("The HEIF file is damaged ({value}).").format(
+            value=_why(exc))) from exc
 
 
 def decode(data: bytes) -> np.ndarray:
@@ -67,8 +70,8 @@ def decode(data: bytes) -> np.ndarray:
         # it after this function returns crashes the process (large images are unmapped).
         pixels = np.array(heif, copy=True)
     except _HEIF_ERRORS as exc:
-        raise CorruptImageError(f"The HEIF file is damaged: its image data cannot be "
-                                f"decoded ({_why(exc)}).") from exc
+        raise CorruptImageError(_("The HEIF file is damaged: its image data cannot be decoded "
+                                  "({value}).").format(value=_why(exc))) from exc
     if pixels.dtype != np.uint8:  # a monochrome high-bit-depth image stays 16-bit
         pixels = (pixels >> 8).astype(np.uint8) if pixels.dtype == np.uint16 else pixels
     return pixels

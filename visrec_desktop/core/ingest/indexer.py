@@ -36,6 +36,7 @@ from visrec_desktop.core.ingest.scan import Found, Problem, walk
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.records import FileRecord, Folder, NewPhoto
+from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def register_folders(store: Store, roots: Sequence[Path]) -> list[Folder]:
         parent = next((f for f in known if _is_within(root, f.path)), None)
         if parent is None:
             if not root.is_dir():
-                raise VisrecError(f"Not a folder: {root}")
+                raise VisrecError(gettext("Not a folder: {root}").format(root=root))
             parent = store.add_folder(root)
             children = [f for f in known if _is_within(f.path, root) and f.id != parent.id]
             if children:

@@ -29,6 +29,7 @@ from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.ingest.decode import DEFAULT_PIXEL_LIMIT, DecodedImage, decode, read_bytes
 from visrec_desktop.core.ingest.preprocess import Enhancements, to_tensor
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,18 @@ def failure_of(exc: Exception) -> Failure:
     if isinstance(exc, ImageError):
         return Failure(exc.reason, str(exc))
     if isinstance(exc, FileNotFoundError):
-        return Failure(VANISHED, "No such file: it was moved or deleted.")
+        return Failure(VANISHED, gettext("No such file: it was moved or deleted."))
     if isinstance(exc, PermissionError):
-        return Failure("permission", "No permission to read the file.")
+        return Failure("permission", gettext("No permission to read the file."))
     if isinstance(exc, OSError):
-        return Failure("unreadable", f"The file could not be read ({exc.strerror or exc}).")
+        return Failure("unreadable", gettext("The file could not be read ({why}).").format(
+            why=exc.strerror or exc))
     if isinstance(exc, MemoryError):
-        return Failure("too_large", "There is not enough memory to decode this image.")
+        return Failure("too_large", gettext("There is not enough memory to decode this image."))
     log.error("unexpected %s while decoding an image", type(exc).__name__)
     log.debug("decoder failure", exc_info=exc)  # may name the file: debug only
-    return Failure("corrupt", f"The decoder failed on this file ({type(exc).__name__}).")
+    return Failure("corrupt", gettext("The decoder failed on this file ({error}).").format(
+        error=type(exc).__name__))
 
 
 def model_input(data: bytes, suffix: str, spec: ModelSpec, pixel_limit: int = DEFAULT_PIXEL_LIMIT,

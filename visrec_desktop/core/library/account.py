@@ -10,6 +10,7 @@ from typing import Any
 from visrec_desktop.core.errors import PassphraseRequiredError, StoreError
 from visrec_desktop.core.store import unlock
 from visrec_desktop.core.store.vault import Vault, keychain_problem, passphrase_strength
+from visrec_desktop.i18n import _
 
 __all__ = ["change_passphrase", "device_unlock_available", "erase_profile", "keychain_problem",
            "lock_status", "passphrase_strength", "profile_exists", "set_remembered"]
@@ -65,10 +66,10 @@ def set_remembered(data_dir: Path, on: bool, passphrase: str | None = None) -> b
     if vault.remembered():
         return True
     if not passphrase:
-        raise PassphraseRequiredError("Your passphrase is needed to remember the profile on "
-                                      "this device")
+        raise PassphraseRequiredError(_("Your passphrase is needed to remember the profile on "
+                                        "this device"))
     if not vault.exists():
-        raise StoreError(f"There is no profile in {data_dir}")
+        raise StoreError(_("There is no profile in {data_dir}").format(data_dir=data_dir))
     vault.remember(vault.unlock(passphrase))
     return True
 

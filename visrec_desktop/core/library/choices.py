@@ -22,6 +22,7 @@ from visrec_desktop.core.store.prefs import (
     SCAN_EXCLUDE_PATTERNS,
     Prefs,
 )
+from visrec_desktop.i18n import gettext
 
 
 def normalise(path: Path | str) -> Path:
@@ -67,7 +68,8 @@ class Choices:
         """Record like, dislike or hide on an item (None forgets it); the caller checked that
         the item exists."""
         if state is not None and state not in FEEDBACK_STATES:
-            raise VisrecError(f"Feedback must be one of {', '.join(FEEDBACK_STATES)}")
+            raise VisrecError(gettext("Feedback must be one of {states}").format(
+                states=', '.join(FEEDBACK_STATES)))
 
         def change(rows: list[list[Any]]) -> list[list[Any]]:
             rows = [r for r in rows if (r[0], r[1]) != (catalog_id, item_id)]

@@ -40,6 +40,7 @@ from visrec_desktop.core.store.records import Skipped
 from visrec_desktop.core.store.schema import RECORD_VERSION
 from visrec_desktop.core.store.unlock import AskPassphrase, unlock_key
 from visrec_desktop.core.store.vault import Vault
+from visrec_desktop.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ class Library:
         """Record like, dislike or hide on an item (None forgets it, even for an item whose
         catalog is gone). Raises VisrecError for an unknown item."""
         if state is not None and self.index(catalog_id).row(item_id) is None:
-            raise VisrecError(f"No item '{item_id}' in catalog '{catalog_id}'")
+            raise VisrecError(gettext("No item '{item_id}' in catalog '{catalog_id}'").format(
+                item_id=item_id, catalog_id=catalog_id))
         return self._choices.set_feedback(catalog_id, item_id, state)
 
     def feedback_items(self) -> list[browsing.FeedbackEntry]:
@@ -254,7 +256,8 @@ class Library:
                     self._indexes[catalog_id] = catalog_store.load_index(self.data_dir,
                                                                          catalog_id)
                 except FileNotFoundError:
-                    raise StoreError(f"No catalog '{catalog_id}' is installed") from None
+                    raise StoreError(gettext("No catalog '{catalog_id}' is installed").format(
+                        catalog_id=catalog_id)) from None
             return self._indexes[catalog_id]
 
     def item(self, catalog_id: str, row: int) -> dict[str, Any]:

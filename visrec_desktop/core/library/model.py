@@ -14,6 +14,7 @@ from visrec_desktop.core.inference.embedder import Embedder, Tag
 from visrec_desktop.core.inference.manifest import load_model_spec
 from visrec_desktop.core.ingest.decode import read_bytes
 from visrec_desktop.core.ingest.pipeline import MAX_FILE_BYTES, embed_many
+from visrec_desktop.i18n import _
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def tag_photos(paths: list[Path], k: int = 5, data_dir: Path | None = None,
     folder = config.data_dir(data_dir)
     embedder = make_embedder(folder, choice)
     if embedder.spec.logits_output is None:
-        raise VisrecError(f"Model {embedder.spec.name} has no class output, so no tags")
+        raise VisrecError(_("Model {name} has no class output, so no tags").format(
+            name=embedder.spec.name))
     settings = config.Settings.load(folder) if folder.exists() else config.Settings()
     # All files through the one pipeline (decoded in parallel, embedded in batches) and its
     # error policy: an unreadable file gets its sentence, never an exception.

@@ -18,6 +18,7 @@ from visrec_desktop.core.ingest.pipeline import MAX_FILE_BYTES, embed_file
 from visrec_desktop.core.ingest.preprocess import Enhancements, embedding_space
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.records import Skipped, Summary
+from visrec_desktop.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def similar(store: Store, embedder: Embedder, settings: Settings, photo: Path, k
     steps = enhancements(settings)
     ids, matrix = store.embeddings(embedding_space(embedder.spec.model_id, steps))
     if len(ids) == 0:
-        raise VisrecError("The index is empty: run 'visrec index FOLDER' first")
+        raise VisrecError(gettext("The index is empty: run 'visrec index FOLDER' first"))
     own = store.photo_for_path(Path(os.path.abspath(photo)))
     if own is None:  # the same photo under another name or path is still itself
         digest = hashlib.sha256(read_bytes(photo, MAX_FILE_BYTES)).digest()

@@ -40,6 +40,7 @@ from visrec_desktop.core.store.prefs import (
     PROFILE_EXCLUDED_PATHS,
     Prefs,
 )
+from visrec_desktop.i18n import gettext
 
 
 def _under(path: Path, roots: list[Path]) -> bool:
@@ -127,7 +128,8 @@ class ProfileBuilder:
         profile = self.profile()
         if not 0 <= number < len(profile.interests):
             n = len(profile.interests)
-            raise VisrecError(f"There is no interest {number + 1}: the profile has {n}")
+            raise VisrecError(gettext("There is no interest {value}: the profile has {n}").format(
+                value=number + 1, n=n))
         return profile
 
     def rename(self, number: int, name: str | None) -> Changes:
@@ -156,7 +158,7 @@ class ProfileBuilder:
         keeps the person's name of either (the first's when both have one)."""
         with self._lock:
             if first == second:
-                raise VisrecError("Choose two different interests to merge")
+                raise VisrecError(gettext("Choose two different interests to merge"))
             profile = self._interest(first)
             self._interest(second)
             a, b = profile.interests[first], profile.interests[second]

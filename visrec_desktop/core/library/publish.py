@@ -14,6 +14,7 @@ from visrec_desktop.core.catalog.schema import parse_catalog
 from visrec_desktop.core.errors import CatalogFormatError
 from visrec_desktop.core.library.model import SAVED_SETTINGS, ModelChoice, make_embedder
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import _
 
 
 @dataclass(frozen=True)
@@ -76,5 +77,5 @@ def bundle_catalog_id(bundle: Path) -> str:
     lets "Update..." check that a bundle really is a new version of the chosen catalog."""
     with Bundle.open(bundle) as opened:
         if CATALOG_FILE not in opened:
-            raise CatalogFormatError("The bundle has no catalog.json at its top level")
+            raise CatalogFormatError(_("The bundle has no catalog.json at its top level"))
         return str(parse_catalog(opened.read(CATALOG_FILE)).id)

@@ -25,6 +25,7 @@ from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.privacy.mechanism import as_fraction, release_histogram
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import DP_BUDGET, Prefs
+from visrec_desktop.i18n import _
 
 if TYPE_CHECKING:
     from visrec_desktop.core.recommend.catalog_index import CatalogIndex
@@ -106,7 +107,8 @@ def histogram(source: ExportSource, taxonomy: str = "default", catalog_id: str |
         return tax, counts
     if taxonomy == "catalog":
         return _catalog_histogram(source, vecs, catalog_id)
-    raise VisrecError(f"Unknown taxonomy '{taxonomy}': use 'default' or 'catalog'")
+    raise VisrecError(_("Unknown taxonomy '{taxonomy}': use 'default' or 'catalog'").format(
+        taxonomy=taxonomy))
 
 
 def _catalog_histogram(source: ExportSource, vecs: np.ndarray, catalog_id: str | None
@@ -117,7 +119,7 @@ def _catalog_histogram(source: ExportSource, vecs: np.ndarray, catalog_id: str |
         catalog_id = (real or catalogs)[0].id if catalogs else None
     info = next((c for c in catalogs if c.id == catalog_id), None)
     if info is None:
-        raise VisrecError(f"No catalog '{catalog_id}' is installed")
+        raise VisrecError(_("No catalog '{catalog_id}' is installed").format(catalog_id=catalog_id))
     index = source.catalog_index(info.id)
     bins = sorted(set(index.categories))
     cents = np.zeros((len(bins), index.vectors.shape[1]), np.float32)
@@ -146,15 +148,17 @@ def spent(store: Store) -> float:
 def set_budget(store: Store, value: float, allow_raise: bool = False) -> Changes:
     """Lower the total budget; raising it is only possible before anything was spent."""
     if not math.isfinite(value) or value <= 0:
-        raise VisrecError("The privacy budget must be a positive number")
+        raise VisrecError(_("The privacy budget must be a positive number"))
 
     def change(current: float) -> float:  # inside one write transaction: no spend slips in
         used = spent(store)
         if value > current and not (allow_raise and used == 0):
-            raise VisrecError(f"The privacy budget can only be lowered (it is {current:g}); "
-                              "it can be raised only before the first export")
+            raise VisrecError(_("The privacy budget can only be lowered (it is {current:g}); it "
+                                "can be raised only before the first export").format(
+                                    current=current))
         if value < used:
-            raise VisrecError(f"{used:g} is already spent; the budget cannot go below it")
+            raise VisrecError(_("{used:g} is already spent; the budget cannot go below it").format(
+                used=used))
         return value
 
     Prefs(store).update(DP_BUDGET, change)
@@ -167,7 +171,8 @@ def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default"
     try:
         eps = as_fraction(epsilon)
     except ValueError as exc:
-        raise VisrecError(f"Bad epsilon {epsilon!r}: {exc}") from None
+        raise VisrecError(_("Bad epsilon {epsilon!r}: {exc}").format(
+            epsilon=epsilon, exc=exc)) from None
     tax, counts = histogram(source, taxonomy, catalog_id)
     day = (today or date.today()).isoformat()
     request = json.dumps([tax.id, tax.version, tax.bins, counts, str(eps), day])

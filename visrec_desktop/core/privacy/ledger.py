@@ -9,6 +9,7 @@ from typing import Any
 from visrec_desktop.core.errors import BudgetExhaustedError, StoreError
 from visrec_desktop.core.store.codec import seal_json
 from visrec_desktop.core.store.database import Store
+from visrec_desktop.i18n import _
 
 
 class Ledger:
@@ -47,8 +48,8 @@ class Ledger:
                 old = store.unseal_json(row[0], "privacy_ledger", "entry", request_key)
                 if old is not None:
                     return dict(old), False
-                raise StoreError("The stored answer to this request is damaged; it still "
-                                 "counts against the budget")
+                raise StoreError(_("The stored answer to this request is damaged; it still "
+                                   "counts against the budget"))
             spent = 0.0
             for key, blob in conn.execute("SELECT request_key, entry FROM privacy_ledger"):
                 entry = store.unseal_json(blob, "privacy_ledger", "entry", key)
@@ -57,8 +58,8 @@ class Ledger:
             if not spent + epsilon <= total + 1e-9:  # written to fail closed on NaN
                 left = max(total - spent, 0) if total == total else 0.0
                 raise BudgetExhaustedError(
-                    f"Not enough privacy budget: {left:.2f} of {total:.2f} left, "
-                    f"{epsilon:.2f} asked for")
+                    _("Not enough privacy budget: {left:.2f} of {total:.2f} left, {epsilon:.2f} "
+                      "asked for").format(left=left, total=total, epsilon=epsilon))
             entry = make_entry()
             sealed = seal_json(store.codec, entry, "privacy_ledger", "entry", request_key)
             conn.execute("INSERT INTO privacy_ledger (request_key, entry) VALUES (?, ?)",

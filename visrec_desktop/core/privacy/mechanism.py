@@ -18,6 +18,8 @@ import secrets
 from collections.abc import Sequence
 from fractions import Fraction
 
+from visrec_desktop.i18n import _
+
 EPSILON_MIN = Fraction(1, 100)
 EPSILON_MAX = Fraction(10)
 
@@ -27,9 +29,11 @@ def as_fraction(epsilon: float | str | Fraction) -> Fraction:
     try:
         value = Fraction(str(epsilon)) if not isinstance(epsilon, Fraction) else epsilon
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"epsilon must be a number, not {epsilon!r}") from None
+        raise ValueError(_("epsilon must be a number, not {epsilon!r}").format(
+            epsilon=epsilon)) from None
     if not EPSILON_MIN <= value <= EPSILON_MAX:
-        raise ValueError(f"epsilon must be between {float(EPSILON_MIN)} and {float(EPSILON_MAX)}")
+        raise ValueError(_("epsilon must be between {value} and {value2}").format(
+            value=float(EPSILON_MIN), value2=float(EPSILON_MAX)))
     return value
 
 
@@ -53,7 +57,7 @@ def _bernoulli_exp(gamma: Fraction) -> bool:
 def sample_discrete_laplace(scale: Fraction) -> int:
     """One draw of Lap_Z(scale): P[Z = z] ∝ exp(-|z| / scale) (CKS Algorithm 2)."""
     if scale <= 0:
-        raise ValueError("scale must be positive")
+        raise ValueError(_("scale must be positive"))
     t, s = scale.numerator, scale.denominator  # scale = t / s
     while True:
         u = secrets.randbelow(t)
@@ -80,8 +84,9 @@ def release_histogram(counts: Sequence[int], epsilon: float | str | Fraction) ->
         # numbers.Integral: Python and NumPy integers alike; bool (and NumPy's bool, which is
         # not Integral) and floats are refused, as a float count would not be a count.
         if not isinstance(c, numbers.Integral) or isinstance(c, bool) or c < 0:
-            raise ValueError(f"counts must be non-negative integers (Python or NumPy); count "
-                             f"{i} is {c!r} of type {type(c).__name__}")
+            raise ValueError(_("counts must be non-negative integers (Python or NumPy); count "
+                               "{i} is {c!r} of type {name}").format(
+                                   i=i, c=c, name=type(c).__name__))
     scale = 1 / eps
     return [int(c) + sample_discrete_laplace(scale) for c in counts]
 

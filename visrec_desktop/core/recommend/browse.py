@@ -44,10 +44,13 @@ def match_category(name: str, known: Sequence[str]) -> str:
 
     close = [folded[c] for c in difflib.get_close_matches(fold(name), list(folded), n=3,
                                                           cutoff=0.6)]
-    hint = ("; did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else \
-        (f"; the categories are {', '.join(repr(k) for k in known[:12])}"
-         f"{', ...' if len(known) > 12 else ''}" if known else "; no catalog is installed")
-    raise ValueError(f"No category '{name}' in your catalogs{hint}")
+    listed = ", ".join(repr(k) for k in known[:12]) + (", ..." if len(known) > 12 else "")
+    hint = (_("; did you mean {choices}?").format(choices=_(" or ").join(
+        f"'{c}'" for c in close)) if close else
+        _("; the categories are {categories}").format(categories=listed) if known else
+        _("; no catalog is installed"))
+    raise ValueError(_("No category '{name}' in your catalogs{hint}").format(name=name,
+                                                                             hint=hint))
 
 
 def sort_items(recs: Sequence[Recommendation], sort: str,
@@ -59,7 +62,8 @@ def sort_items(recs: Sequence[Recommendation], sort: str,
     Raises ValueError for an unknown sort.
     """
     if sort not in SORTS:
-        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+        raise ValueError(_("unknown sort {sort!r}; choose one of {sorts}").format(
+            sort=sort, sorts=", ".join(SORTS)))
     items = list(recs)
     if sort == PRICE_UP:
         items.sort(key=lambda r: r.price)
@@ -113,11 +117,14 @@ class BrowseRequest:
     def problem(self) -> str | None:
         """A sentence saying why the request cannot match anything, or None."""
         if not 0.0 <= self.diversity <= 1.0:
-            return (f"Diversity goes from 0 (closest matches only) to 1 (as varied as "
-                    f"possible), not {self.diversity:g}.")
-        for name, price in (("lowest", self.min_price), ("highest", self.max_price)):
+            return _("Diversity goes from 0 (closest matches only) to 1 (as varied as "
+                     "possible), not {diversity:g}.").format(diversity=self.diversity)
+        for name, price in ((_("The lowest price must be a number of 0 or more, not "
+                               "{price:g}."), self.min_price),
+                            (_("The highest price must be a number of 0 or more, not "
+                               "{price:g}."), self.max_price)):
             if price is not None and not price >= 0:  # `not >=` also catches NaN
-                return f"The {name} price must be a number of 0 or more, not {price:g}."
+                return name.format(price=price)
         if (self.min_price is not None and self.max_price is not None
                 and self.min_price > self.max_price):
             return _("The lowest price is above the highest: nothing can match.")

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.i18n import _
+
 MATCH_ABOVE = 0.8
 MAX_NAME = 60
 
@@ -45,9 +47,10 @@ def clean_name(name: str) -> str:
     """A user's interest name, trimmed; raises ValueError when empty or too long."""
     name = " ".join(name.split())
     if not name:
-        raise ValueError("An interest needs a name")
+        raise ValueError(_("An interest needs a name"))
     if len(name) > MAX_NAME:
-        raise ValueError(f"Interest names are at most {MAX_NAME} characters")
+        raise ValueError(_("Interest names are at most {max_name} characters").format(
+            max_name=MAX_NAME))
     return name
 
 

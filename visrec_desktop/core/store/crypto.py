@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from visrec_desktop.core.errors import TamperedError
 from visrec_desktop.core.store.memory import forbid_core_dumps
+from visrec_desktop.i18n import _
 
 SEAL_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -36,7 +37,7 @@ class AesGcmCodec:
 
     def __init__(self, data_key: bytes, schema_version: int) -> None:
         if len(data_key) != KEY_BYTES:
-            raise ValueError("data key must be 32 bytes")
+            raise ValueError(_("data key must be 32 bytes"))
         forbid_core_dumps()
         self._aead = AESGCM(subkey(data_key, "seal"))
         self._blind_key = subkey(data_key, "blind-index")
@@ -51,19 +52,23 @@ class AesGcmCodec:
 
     def open(self, blob: bytes, table: str, column: str, row: bytes) -> bytes:
         if not isinstance(blob, (bytes, bytearray, memoryview)):
-            raise TamperedError(f"{table}.{column} record {row.hex()[:12]} is not sealed data",
+            raise TamperedError(_("{table}.{column} record {hex} is not sealed data").format(
+                table=table, column=column, hex=row.hex()[:12]),
                                 table, column, row)
         blob = bytes(blob)
         if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != SEAL_VERSION:
-            raise TamperedError(f"{table}.{column} record {row.hex()[:12]} is malformed",
+            raise TamperedError(_("{table}.{column} record {hex} is malformed").format(
+                table=table, column=column, hex=row.hex()[:12]),
                                 table, column, row)
         nonce, body = blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:]
         try:
             return self._aead.decrypt(nonce, body, self._ad(table, column, row))
         except InvalidTag:
             raise TamperedError(
-                f"{table}.{column} record {row.hex()[:12]} failed authentication "
-                "(altered on disk or moved from another record)", table, column, row) from None
+                _("{table}.{column} record {hex} failed authentication (altered on disk or "
+                  "moved from another record)").format(
+                      table=table, column=column,
+                      hex=row.hex()[:12]), table, column, row) from None
 
     def blind(self, domain: str, value: bytes) -> bytes:
         return hmac.new(self._blind_key, domain.encode() + b"\x00" + value,

@@ -41,6 +41,7 @@ from visrec_desktop.core.store.records import (
     Summary,
 )
 from visrec_desktop.core.store.schema import DB_NAME, header_version, migrate, refuse_newer
+from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ class Store(IndexReads):
         stored = self.get_meta("codec")
         if stored != codec.name:
             self.close()
-            raise StoreError(f"The index was written with the '{stored}' codec, not "
-                             f"'{codec.name}'")
+            raise StoreError(_(
+                "The index was written with the '{stored}' codec, not '{name}'").format(
+                stored=stored, name=codec.name))
 
     def _connect(self) -> None:
         conn: sqlite3.Connection | None = None
@@ -105,11 +107,13 @@ class Store(IndexReads):
         from what can be read, see repair.py), or another database failure."""
         if repair.is_full(exc):
             return DiskFullError(
-                "The disk is full: the change in progress was undone and nothing already saved "
-                f"was lost. Free some space on the drive of {self.path.parent} and try again")
+                _("The disk is full: the change in progress was undone and nothing already "
+                  "saved was lost. Free some space on the drive of {parent} and try again").format(
+                      parent=self.path.parent))
         if repair.is_damage(exc):
             return DatabaseDamagedError(self._repair().message())
-        return StoreError(f"The index database {self.path} cannot be used: {exc}")
+        return StoreError(_("The index database {path} cannot be used: {exc}").format(
+            path=self.path, exc=exc))
 
     def _repair(self) -> repair.RepairReport:
         with self.lock:
@@ -342,7 +346,7 @@ class Store(IndexReads):
                 row = conn.execute("SELECT id FROM photos WHERE content_key = ?",
                                    [key]).fetchone()
                 if row is None:
-                    raise StoreError("internal error: a file refers to a photo never stored")
+                    raise StoreError(_("internal error: a file refers to a photo never stored"))
                 ids[key] = int(row[0])
             rows = []
             for f in files:

@@ -14,6 +14,7 @@ import numpy as np
 
 from visrec_desktop.core.errors import StoreError, TamperedError
 from visrec_desktop.core.store.records import STAT, Skipped, Summary
+from visrec_desktop.i18n import _
 
 
 class IndexReads:
@@ -79,11 +80,13 @@ class IndexReads:
         row = self.execute("SELECT content_key, info FROM photos WHERE id = ?",
                               [photo_id]).fetchone()
         if row is None:
-            raise StoreError(f"No photo {photo_id}")
+            raise StoreError(_("No photo {photo_id}").format(photo_id=photo_id))
         info = self.unseal_json(row[1], "photos", "info", row[0])
         self.quarantine_damaged()
         if info is None:
-            raise StoreError(f"Photo {photo_id} was damaged and set aside; rescan to repair it")
+            raise StoreError(_(
+                "Photo {photo_id} was damaged and set aside; rescan to repair it").format(
+                photo_id=photo_id))
         return dict(info)
 
     def photo_paths(self, photo_ids: Iterable[int]) -> dict[int, list[Path]]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visrec_desktop.core.config import DAMAGED_DIR, ensure_private_dir
+from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +63,25 @@ class RepairReport:
     def message(self) -> str:
         got = sum(self.recovered.values())
         lost = sum(self.lost.values())
-        parts = [f"The index database was damaged. It was set aside as {self.damaged_copy} and "
-                 f"rebuilt: {got:,} records recovered"]
+        parts = [_("The index database was damaged. It was set aside as {path} and rebuilt: "
+                   "{n:,} records recovered").format(path=self.damaged_copy, n=got)]
         if lost or self.unreadable:
             what = ", ".join(f"{n:,} {t}" for t, n in self.lost.items() if n)
             if self.unreadable:
-                what = ", ".join(filter(None, [what, "all of " + ", ".join(self.unreadable)]))
-            parts.append(f"; could not be read: {what}")
-            parts.append(". Photos and files come back with the next scan ('visrec index' or "
-                         "Rescan)")
+                what = ", ".join(filter(None, [what, _("all of {tables}").format(
+                    tables=", ".join(self.unreadable))]))
+            parts.append(_("; could not be read: {what}").format(what=what))
+            parts.append(_(". Photos and files come back with the next scan ('visrec index' or "
+                           "Rescan)"))
             hit = {t for t, n in self.lost.items() if n}
             hit |= {t.removeprefix("part of ") for t in self.unreadable}
             if "folders" in hit:
-                parts.append("; add lost photo folders again")
+                parts.append(_("; add lost photo folders again"))
             if "prefs" in hit:
-                parts.append("; some choices or feedback are lost")
+                parts.append(_("; some choices or feedback are lost"))
             if "privacy_ledger" in hit:
-                parts.append("; privacy releases were lost, so the budget counts as spent")
-        parts.append(". Nothing else changed: run the command again.")
+                parts.append(_("; privacy releases were lost, so the budget counts as spent"))
+        parts.append(_(". Nothing else changed: run the command again."))
         return "".join(parts)
 
 

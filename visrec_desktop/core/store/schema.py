@@ -26,6 +26,7 @@ from pathlib import Path
 
 from visrec_desktop.core.errors import StoreError, TamperedError
 from visrec_desktop.core.store.codec import Codec
+from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def step(version: int) -> Callable[[Step], Step]:
     """Register the function that brings a database from `version - 1` to `version`."""
     def register(fn: Step) -> Step:
         if version in STEPS:
-            raise ValueError(f"schema step {version} registered twice")
+            raise ValueError(_("schema step {version} registered twice").format(version=version))
         STEPS[version] = fn
         return fn
 
@@ -120,9 +121,10 @@ def header_version(path: Path) -> int:
 
 def refuse_newer(version: int, path: Path) -> None:
     if version > SCHEMA_VERSION:
-        raise StoreError(f"The index {path} was written by a newer visrec (schema {version}; "
-                         f"this one reads up to {SCHEMA_VERSION}); please update visrec. "
-                         "Nothing was changed.")
+        raise StoreError(_("The index {path} was written by a newer visrec (schema {version}; "
+                           "this one reads up to {schema_version}); please update visrec. "
+                           "Nothing was changed.").format(
+                               path=path, version=version, schema_version=SCHEMA_VERSION))
 
 
 def migrate(conn: sqlite3.Connection, codec: Codec, path: Path) -> int:

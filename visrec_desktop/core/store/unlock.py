@@ -15,6 +15,7 @@ from visrec_desktop.core.errors import NoProfileError, StoreError
 from visrec_desktop.core.store.crypto import AesGcmCodec
 from visrec_desktop.core.store.schema import DB_NAME, RECORD_VERSION
 from visrec_desktop.core.store.vault import KEY_FILE, TEMP_GLOB, Vault, forget_device_key
+from visrec_desktop.i18n import _
 
 if TYPE_CHECKING:  # the database (sqlite-utils) loads when a store opens, not for the first
     from visrec_desktop.core.store.database import Store  # window's profile_exists()
@@ -38,11 +39,11 @@ def unlock_key(folder: Path, ask: AskPassphrase, use_device: bool = True,
     if not vault.exists():
         # Checked again: another process may have created the profile since the first look.
         if (folder / DB_NAME).exists() and not vault.exists():
-            raise StoreError(f"The key file {folder / KEY_FILE} is missing, so the profile in "
-                             "this folder cannot be decrypted")
+            raise StoreError(_("The key file {value} is missing, so the profile in this folder "
+                               "cannot be decrypted").format(value=folder / KEY_FILE))
         if not create:
-            raise NoProfileError(f"There is no profile in {folder}: check --data-dir, or run "
-                                 "'visrec index FOLDER' to create one")
+            raise NoProfileError(_("There is no profile in {folder}: check --data-dir, or run "
+                                   "'visrec index FOLDER' to create one").format(folder=folder))
         ensure_private_dir(folder)
         return vault.create(ask(True))
     if use_device:

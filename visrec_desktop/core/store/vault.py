@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from visrec_desktop.core.errors import StoreError, WrongPassphraseError
 from visrec_desktop.core.store.crypto import KEY_BYTES, NONCE_BYTES
 from visrec_desktop.core.store.memory import forbid_core_dumps
+from visrec_desktop.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,8 @@ class KdfParams:
             c = self.cost
             return Scrypt(salt=self.salt, length=KEY_BYTES, n=c["n"], r=c["r"],
                           p=c["p"]).derive(secret)
-        raise StoreError(f"Unknown key derivation '{self.name}' in the key file")
+        raise StoreError(_("Unknown key derivation '{name}' in the key file").format(
+            name=self.name))
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "salt": _b64(self.salt), **self.cost}
@@ -194,14 +196,16 @@ class Vault:
                 raw: dict[str, Any] = json.loads(self.path.read_text("utf-8"))
                 break
             except FileNotFoundError:
-                raise StoreError("No profile exists in this data folder yet") from None
+                raise StoreError(_("No profile exists in this data folder yet")) from None
             except (OSError, ValueError) as exc:
                 # Where hard links are missing, a creator's file can be seen half written.
                 if isinstance(exc, OSError) or attempt == 9:
-                    raise StoreError(f"The key file {self.path} is unreadable: {exc}") from exc
+                    raise StoreError(_("The key file {path} is unreadable: {exc}").format(
+                        path=self.path, exc=exc)) from exc
                 time.sleep(0.1)
         if raw.get("format") != KEY_FILE_FORMAT:
-            raise StoreError(f"The key file has unsupported format {raw.get('format')!r}")
+            raise StoreError(_("The key file has unsupported format {format!r}").format(
+                format=raw.get('format')))
         return raw
 
     def _write(self, raw: dict[str, Any]) -> None:
@@ -234,8 +238,9 @@ class Vault:
             return self.unlock(passphrase)
         except WrongPassphraseError:
             raise WrongPassphraseError(
-                "Another visrec created this profile at the same moment, with a different "
-                "passphrase: nothing of yours was written; unlock with that passphrase") from None
+                _("Another visrec created this profile at the same moment, with a different "
+                  "passphrase: nothing of yours was written; unlock with that "
+                  "passphrase")) from None
 
     def _unwrap(self, raw: dict[str, Any], passphrase: str) -> bytes:
         forbid_core_dumps()
@@ -245,8 +250,8 @@ class Vault:
             return AESGCM(params.derive(passphrase)).decrypt(
                 wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _WRAP_AD)
         except InvalidTag:
-            raise WrongPassphraseError("Wrong passphrase: the profile stays locked and "
-                                       "unchanged") from None
+            raise WrongPassphraseError(_("Wrong passphrase: the profile stays locked and "
+                                         "unchanged")) from None
 
     def unlock(self, passphrase: str) -> bytes:
         """The data key, or WrongPassphraseError having written nothing."""
@@ -284,11 +289,12 @@ class Vault:
 
         raw = self._read()
         if not hmac.compare_digest(_key_check(data_key), _unb64(raw["key_check"])):
-            raise WrongPassphraseError("That key does not belong to this profile")
+            raise WrongPassphraseError(_("That key does not belong to this profile"))
         try:
             keyring.set_password(KEYRING_SERVICE, self._keyring_user(raw), _b64(data_key))
         except Exception as exc:  # keyring backends raise their own types
-            raise StoreError(f"The system keychain is not available: {exc}") from exc
+            raise StoreError(_("The system keychain is not available: {exc}").format(
+                exc=exc)) from exc
         raw["remember"] = True
         self._write(raw)
 
@@ -324,7 +330,7 @@ class Vault:
         return data_key
 
 
-NO_KEYCHAIN = ("No system keychain was found on this device, so visrec cannot remember your "
+NO_KEYCHAIN = N_("No system keychain was found on this device, so visrec cannot remember your "
                "key here: it asks for your passphrase each time it starts. (On Linux, GNOME "
                "Keyring or KWallet provides one.)")
 
@@ -340,8 +346,8 @@ def keychain_problem() -> str | None:
         priority = float(getattr(backend, "priority", 0))
     except Exception as exc:  # a broken keyring configuration is no keychain either
         log.info("no usable keyring backend (%s)", type(exc).__name__)
-        return NO_KEYCHAIN
-    return NO_KEYCHAIN if priority <= 0 else None
+        return _(NO_KEYCHAIN)
+    return _(NO_KEYCHAIN) if priority <= 0 else None
 
 
 def forget_device_key(user: str) -> None:
@@ -360,11 +366,11 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
                   for f in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
     bits = len(passphrase) * (2 + classes)
     if len(passphrase) < 8:
-        return 0, "Too short: use at least 8 characters; a short sentence is best."
+        return 0, _("Too short: use at least 8 characters; a short sentence is best.")
     if bits < 50:
-        return 1, "Weak: add a few more words."
+        return 1, _("Weak: add a few more words.")
     if bits < 80:
-        return 2, "Fair: longer is stronger."
+        return 2, _("Fair: longer is stronger.")
     if bits < 110:
-        return 3, "Good."
-    return 4, "Strong."
+        return 3, _("Good.")
+    return 4, _("Strong.")
