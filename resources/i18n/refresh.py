@@ -32,7 +32,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PACKAGE = ROOT / "visrec_desktop"
-TAXONOMY = ROOT / "resources" / "taxonomy" / "interests-v1.json"
 LANGUAGES = ("zh_CN",)  # full translations; English is the source language
 DOMAIN = "visrec"
 PLURAL_MARKS = {"%n", "%Ln"}
@@ -109,9 +108,12 @@ def template():  # -> babel Catalog
                 strip_comment_tags=True):
             catalog.add(message, locations=[(rel, None)], auto_comments=comments,
                         context=context)
-    for category in json.loads(TAXONOMY.read_text("utf-8"))["categories"]:
-        catalog.add(category["name"], locations=[("resources/taxonomy/interests-v1.json",
-                                                  None)], context="taxonomy")
+    from visrec_desktop.core.recommend.naming import TAXONOMY_FILE
+
+    taxonomy = ROOT / "resources" / TAXONOMY_FILE
+    for category in json.loads(taxonomy.read_text("utf-8"))["categories"]:
+        catalog.add(category["name"], locations=[(f"resources/{TAXONOMY_FILE}", None)],
+                    context="taxonomy")
     argparse_file = Path(argparse.__file__)
     for _line, message, _comments, context in extract_from_file(
             "python", str(argparse_file), keywords=DEFAULT_KEYWORDS):
