@@ -5,6 +5,7 @@ page by page in zh_CN shows no English but the names of things (and in English, 
 
 from __future__ import annotations
 
+import argparse
 import html
 import os
 import re
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop import i18n
+from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import CatalogFormatError, WrongPassphraseError
 from visrec_desktop.core.library import (
     BrowseRequest,
@@ -61,7 +63,8 @@ NAMES = {"visrec", "Qt", "PySide", "Python", "NumPy", "OpenCV", "onnxruntime", "
          "CMU", "ONNX", "EfficientNet", "Lite", "ImageNet", "CPU", "GPU", "CUDA", "DirectML",
          "CoreML", "Runtime", "zip", "JPEG", "PNG", "HEIC", "HEIF", "RAW", "DNG", "JSON",
          "Ctrl", "Shift", "Esc", "Delete", "Enter", "Space", "URL", "http", "https", "ID",
-         "MB", "GB", "KB", "px", "US", "CN", "EUR", "USD", "CNY", "GBP", "JPY"}
+         "MB", "GB", "KB", "MiB", "px", "US", "CN", "EUR", "USD", "CNY", "GBP", "JPY",
+         "float", "AES", "GCM", "Argon", "PBKDF", "scrypt"}
 LOWER_NAMES = {n.lower() for n in NAMES}
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -146,12 +149,12 @@ def english_left(texts: list[tuple[str, str]], names: set[str]) -> list[tuple[st
     """(where, text, words) for each text with English words that are not names of things.
     `names` are whole strings of data (catalog titles, file names, paths) cut out first."""
     found = []
-    ordered = sorted(names, key=len, reverse=True)
+    ordered = [re.compile(r"(?<![A-Za-z0-9_])" + re.escape(n) + r"(?![A-Za-z0-9_])")
+               for n in sorted(names, key=len, reverse=True) if n]
     for where, text in texts:
         plain = html.unescape(TAG.sub(" ", text))
         for name in ordered:
-            if name and name in plain:
-                plain = plain.replace(name, " ")
+            plain = name.sub(" ", plain)
         words = [w for w in ENGLISH_WORD.findall(plain) if w.lower() not in LOWER_NAMES]
         if words:
             found.append((where, text, " ".join(words)))
@@ -418,3 +421,73 @@ def test_environment_variable_is_read_by_the_app(monkeypatch: pytest.MonkeyPatch
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "LANG zh_CN" in proc.stdout
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                yield from every_parser(sub)
+
+
+def cli_names(parser: argparse.ArgumentParser) -> set[str]:
+    """What a help text may show as it is: commands, options, metavars, choices, variables."""
+    names = {"visrec", core.DATA_DIR_ENV, str(core.default_data_dir()), "VISREC_LANG",
+             "VISREC_PROVIDER", "VISREC_PASSPHRASE", "VISREC_NEW_PASSPHRASE", "ε",
+             "auto", "cpu", "cuda", "directml", "coreml", "none"}  # --provider's free values
+    for p in every_parser(parser):
+        names.add(p.prog)
+        for action in p._actions:
+            names |= set(action.option_strings)
+            for meta in (action.metavar, action.dest, action.dest.upper()):
+                if isinstance(meta, str):
+                    names.add(meta)
+            if action.choices is not None:
+                names |= {str(c) for c in action.choices}
+    return names
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_help_page_of_the_cli_speaks_the_language(lang: str) -> None:
+    """`visrec [COMMAND ...] --help` for every command in zh_CN has no English but names
+    (commands, options, metavars, choices, variables, products, units); in English, no Chinese.
+    argparse's own words ("usage:", "options", -h's help) are translated too."""
+    from visrec_desktop import cli
+
+    try:
+        cli.speak(["--lang", lang])
+        parser = cli.build_parser()
+        texts = [(p.prog, p.format_help()) for p in every_parser(parser)]
+    finally:
+        cli.speak(["--lang", "en"])
+    assert len(texts) > 15
+    if lang == "en":
+        assert chinese_left(texts) == []
+        return
+    left = english_left(texts, cli_names(parser))
+    assert left == [], "\n".join(f"{where}: {words}" for where, _, words in left)
+    assert all("用法：" in text and "选项" in text for _, text in texts)
+
+
+def test_cli_messages_speak_chinese(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal and a usage error, end to end through `visrec`, with VISREC_LANG=zh_CN."""
+    from visrec_desktop import cli
+
+    monkeypatch.setenv("VISREC_LANG", "zh_CN")
+    try:
+        assert cli.main(["status", "--data-dir", str(tmp_path / "none")]) == 9
+        err = capsys.readouterr().err
+        assert "中没有用户档案" in err and not english_left([("err", err)], {
+            "visrec", "--data-dir", "visrec index", str(tmp_path / "none")})
+        with pytest.raises(SystemExit):
+            cli.main(["indx"])
+        err = capsys.readouterr().err
+        assert "无效的选择" in err and "你是不是想输入 'index'" in err
+        assert cli.main(["--lang", "en", "status", "--data-dir", str(tmp_path / "none")]) == 9
+        assert "There is no profile" in capsys.readouterr().err  # --lang beats VISREC_LANG
+    finally:
+        cli.speak(["--lang", "en"])

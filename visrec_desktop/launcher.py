@@ -25,5 +25,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_NO_DISPLAY
         from visrec_desktop.gui.app import main as gui_main
 
-        return gui_main(args.gui_data_dir)
+        return gui_main(args.gui_data_dir, args.gui_lang)
     return cli.run(args)

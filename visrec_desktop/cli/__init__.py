@@ -20,123 +20,213 @@ import errno
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any
 
-from visrec_desktop import __version__
+from visrec_desktop import __version__, i18n
 from visrec_desktop.cli import catalogs, console, indexing, privacy, security
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, visible_output
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import DiskFullError, VisrecError
+from visrec_desktop.i18n import N_, _
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
 PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
 
-DESCRIPTION = ("visrec learns what you like from your own photos, on this computer only, and "
-               "recommends items from the product catalogs you downloaded. Nothing about your "
-               "photos leaves this computer.")
+DESCRIPTION = N_("visrec learns what you like from your own photos, on this computer only, and "
+                 "recommends items from the product catalogs you downloaded. Nothing about your "
+                 "photos leaves this computer.")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped by the width a terminal gives each character: Chinese and
+    full-width characters take two columns and a line may break between them (never before
+    closing punctuation), while a Latin word, an option or $VARIABLE is never split."""
+
+    _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff"
+                         r"\uf900-\ufaff\uff00-\uffef]+|\s+")
+    _NO_LINE_START = "，。、：；！？）」』》〉】”’"
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_wide(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_wide(" ".join(text.split()),
+                                                              width - len(indent)))
+
+
+def display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal columns (a token wider than that alone)."""
+    lines: list[str] = []
+    line = ""
+    for token in HelpFormatter._TOKENS.findall(text):
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        fits = display_width(line + token) <= width
+        if fits or not line.strip() or token[0] in HelpFormatter._NO_LINE_START:
+            line += token
+        else:
+            lines.append(line.rstrip())
+            line = token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that answers a mistyped command or choice with the closest valid ones."""
+    """argparse that answers a mistyped command or choice with the closest valid ones, and
+    wraps help the width each script's characters take (HelpFormatter)."""
 
-    def error(self, message: str) -> NoReturn:
-        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
-        if match:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        try:
+            super()._check_value(action, value)  # type: ignore[misc]
+        except argparse.ArgumentError as exc:
             import difflib  # only on a mistake
 
-            choices = re.findall(r"'([^']*)'", match.group(2)) or \
-                [c.strip() for c in match.group(2).split(",")]
-            close = difflib.get_close_matches(match.group(1), choices, n=3, cutoff=0.6)
-            if close:
-                message += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        super().error(message)
+            choices = [str(c) for c in action.choices or ()]
+            close = difflib.get_close_matches(str(value), choices, n=3, cutoff=0.6)
+            if not close:
+                raise
+            hint = _("; did you mean {choices}?").format(
+                choices=_(" or ").join(f"'{c}'" for c in close))
+            raise argparse.ArgumentError(action, exc.message + hint) from None
+
+
+def language_option(argv: Sequence[str]) -> str | None:
+    """The value of `--lang` anywhere before `--` (read before the parser is built, so that its
+    help is already in that language)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def speak(argv: Sequence[str]) -> str:
+    """Choose the language (--lang, $VISREC_LANG, the system locale) for everything the CLI and
+    the core say, argparse's own words ("usage:", "options", its errors) included."""
+    lang = i18n.set_language(i18n.choose(explicit=language_option(argv)))
+    # argparse looks its `_` and `ngettext` up in its module at each call: pointing them at our
+    # catalogue translates its words without copying any of its code.
+    argparse._ = i18n.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+    return lang
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help=f"data folder (default: ${core.DATA_DIR_ENV} or "
-                        f"{core.default_data_dir()})")
-    common.add_argument("--provider", help="execution provider: auto, cpu, cuda, directml, "
-                        "coreml (default: $VISREC_PROVIDER or the saved setting)")
-    common.add_argument("--model", help="model name or manifest path (default: the embedded "
-                        "EfficientNet-Lite0)")
-    common.add_argument("--threads", type=int, default=0, help="inference threads (0: all cores)")
+    common.add_argument("--data-dir", help=_("data folder (default: ${data_dir_env} or "
+                                             "{default_data_dir})").format(
+                                                 data_dir_env=core.DATA_DIR_ENV,
+                                                 default_data_dir=core.default_data_dir()))
+    common.add_argument("--provider", help=_("execution provider: auto, cpu, cuda, directml, "
+                                             "coreml (default: $VISREC_PROVIDER or the saved "
+                                             "setting)"))
+    common.add_argument("--model", help=_("model name or manifest path (default: the embedded "
+                                          "EfficientNet-Lite0)"))
+    common.add_argument("--threads", type=int, default=0, help=_("inference threads (0: all "
+                                                                 "cores)"))
     common.add_argument("--passphrase-file", metavar="FILE",
-                        help=f"read the passphrase from FILE (default: ${PASSPHRASE_ENV} or a "
-                        "prompt)")
+                        help=_("read the passphrase from FILE (default: ${passphrase_env} or a "
+                               "prompt)").format(passphrase_env=PASSPHRASE_ENV))
     common.add_argument("--no-keychain", action="store_true",
-                        help="ignore a key remembered on this device; ask for the passphrase")
-    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
-    common.add_argument("--debug", action="store_true", help="log everything, including file "
-                        "names in error details (console only; nothing is written to disk)")
+                        help=_("ignore a key remembered on this device; ask for the passphrase"))
+    common.add_argument("-v", "--verbose", action="store_true", help=_("log more detail"))
+    common.add_argument("--lang", choices=i18n.SUPPORTED,
+                        help=_("language of messages and help (default: $VISREC_LANG or the "
+                               "system's)"))
+    common.add_argument("--debug", action="store_true", help=_("log everything, including file "
+                                                               "names in error details (console "
+                                                               "only; nothing is written to "
+                                                               "disk)"))
 
     parser = Parser(
-        prog="visrec", description=DESCRIPTION,
-        epilog="With no command, visrec opens the desktop app.")
-    parser.add_argument("--version", action="version", version=f"visrec {__version__}")
+        prog="visrec", description=_(DESCRIPTION),
+        epilog=_("With no command, visrec opens the desktop app."))
+    parser.add_argument("--version", action="version", version=f"visrec {__version__}",
+                        help=_("show the version and exit"))
     parser.add_argument("--self-test", action="store_true",
-                        help="check this installation (model, store, window), print a pass/fail "
-                        "list and exit")
+                        help=_("check this installation (model, store, window), print a "
+                               "pass/fail list and exit"))
     parser.add_argument("--json", dest="self_test_json", action="store_true",
-                        help="with --self-test: the full report as JSON")
+                        help=_("with --self-test: the full report as JSON"))
+    parser.add_argument("--lang", dest="gui_lang", choices=i18n.SUPPORTED,
+                        help=_("language of the app, messages and help (default: $VISREC_LANG, "
+                               "the app's setting or the system's)"))
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
-                        help="the data folder: the app opens it, and a command after it uses it")
+                        help=_("the data folder: the app opens it, and a command after it uses "
+                               "it"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    p = sub.add_parser("index", parents=[common], help="index photo folders (all known ones "
-                       "when none given)")
+    p = sub.add_parser("index", parents=[common], help=_("index photo folders (all known ones "
+                                                         "when none given)"))
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                   help="skip files or folders matching this glob from now on (repeatable; "
-                   "saved, encrypted, with the profile)")
+                   help=_("skip files or folders matching this glob from now on (repeatable; "
+                          "saved, encrypted, with the profile)"))
     p.add_argument("--reset-excludes", action="store_true",
-                   help="forget the saved exclude patterns first")
-    p.add_argument("--batch-size", type=int, default=0, help="photos per inference batch")
-    p.add_argument("--workers", type=int, default=0, help="decode threads (0: one per core)")
-    p.add_argument("--pixel-limit", type=int, default=0, help="refuse larger images")
+                   help=_("forget the saved exclude patterns first"))
+    p.add_argument("--batch-size", type=int, default=0, help=_("photos per inference batch"))
+    p.add_argument("--workers", type=int, default=0, help=_("decode threads (0: one per core)"))
+    p.add_argument("--pixel-limit", type=int, default=0, help=_("refuse larger images"))
     p.add_argument("--denoise", choices=["none", "median", "gaussian"],
-                   help="optional denoising before embedding (default: none)")
+                   help=_("optional denoising before embedding (default: none)"))
     p.add_argument("--enhance", choices=["none", "clahe"],
-                   help="optional contrast enhancement before embedding (default: none)")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+                   help=_("optional contrast enhancement before embedding (default: none)"))
+    p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    p.add_argument("-q", "--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(func=indexing.cmd_index)
 
-    p = sub.add_parser("status", parents=[common], help="what is indexed and what was skipped")
-    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p = sub.add_parser("status", parents=[common], help=_("what is indexed and what was skipped"))
+    p.add_argument("--json", action="store_true", help=_("print a stable JSON object"))
     p.set_defaults(func=indexing.cmd_status)
 
-    p = sub.add_parser("tags", parents=[common], help="the most likely labels of photos")
+    p = sub.add_parser("tags", parents=[common], help=_("the most likely labels of photos"))
     p.add_argument("photos", nargs="+", metavar="PHOTO")
-    p.add_argument("-k", type=int, default=5, help="labels per photo")
+    p.add_argument("-k", type=int, default=5, help=_("labels per photo"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=indexing.cmd_tags)
 
-    p = sub.add_parser("similar", parents=[common], help="indexed photos most like PHOTO")
+    p = sub.add_parser("similar", parents=[common], help=_("indexed photos most like PHOTO"))
     p.add_argument("photo", metavar="PHOTO")
-    p.add_argument("-k", type=int, default=10, help="how many")
+    p.add_argument("-k", type=int, default=10, help=_("how many"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=indexing.cmd_similar)
 
-    p = sub.add_parser("lock-status", parents=[common], help="is there a profile, how is it "
-                       "protected, is it remembered on this device")
+    p = sub.add_parser("lock-status", parents=[common], help=_("is there a profile, how is it "
+                                                               "protected, is it remembered on "
+                                                               "this device"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=security.cmd_lock_status)
 
-    p = sub.add_parser("change-passphrase", parents=[common], help="re-wrap the data key under "
-                       "a new passphrase")
+    p = sub.add_parser("change-passphrase", parents=[common], help=_("re-wrap the data key under "
+                                                                     "a new passphrase"))
     p.add_argument("--new-passphrase-file", metavar="FILE",
-                   help=f"read the new passphrase from FILE (default: ${NEW_PASSPHRASE_ENV} or "
-                   "a prompt)")
+                   help=_("read the new passphrase from FILE (default: ${new_passphrase_env} or "
+                          "a prompt)").format(new_passphrase_env=NEW_PASSPHRASE_ENV))
     p.set_defaults(func=security.cmd_change_passphrase)
 
-    p = sub.add_parser("remember", parents=[common], help="keep the key in this device's "
-                       "keychain (on) or remove it (off)")
+    p = sub.add_parser("remember", parents=[common], help=_("keep the key in this device's "
+                                                            "keychain (on) or remove it (off)"))
     p.add_argument("state", choices=["on", "off"])
     p.set_defaults(func=security.cmd_remember)
 
-    p = sub.add_parser("erase", parents=[common], help="delete every trace of the profile")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = sub.add_parser("erase", parents=[common], help=_("delete every trace of the profile"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     p.set_defaults(func=security.cmd_erase)
     catalogs.register(sub, common)
     privacy.register(sub, common)
@@ -147,6 +237,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line and set up logging (--verbose, --debug) and console output that
     never raises (once, here, at the entry of every `visrec` run)."""
     console.install()
+    speak(sys.argv[1:] if argv is None else argv)
     with visible_output():  # a usage error quotes the arguments, file names included
         args = build_parser().parse_args(argv)
     if getattr(args, "data_dir", None) is None and getattr(args, "gui_data_dir", None):
@@ -195,25 +286,26 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise  # `run` stops quietly: no message for a reader that left
     except VisrecError as exc:
-        print(f"visrec: {exc}", file=sys.stderr)
+        print(_("visrec: {exc}").format(exc=exc), file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
         name = f"{exc.filename}: " if exc.filename else ""
-        print(f"visrec: {name}{exc.strerror or exc}", file=sys.stderr)
+        print(_("visrec: {name}{value}").format(
+            name=name, value=exc.strerror or exc), file=sys.stderr)
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            print("visrec: the disk is full: free some space and run the command again; "
-                  "nothing already saved was lost", file=sys.stderr)
+            print(_("visrec: the disk is full: free some space and run the command again; "
+                    "nothing already saved was lost"), file=sys.stderr)
             return DiskFullError.exit_code
         return 1
     except KeyboardInterrupt:
-        print("\nvisrec: cancelled", file=sys.stderr)
+        print(_("\nvisrec: cancelled"), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad input: say so, never a bare traceback
         import logging
 
         logging.getLogger("visrec").debug("internal error", exc_info=True)  # --debug only
-        print(f"visrec: internal error ({type(exc).__name__}); work already saved is kept. "
-              "Please report it; --debug shows the details", file=sys.stderr)
+        print(_("visrec: internal error ({name}); work already saved is kept. Please report it; "
+                "--debug shows the details").format(name=type(exc).__name__), file=sys.stderr)
         return INTERNAL_ERROR
 
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from visrec_desktop.cli.common import (
     ProgressPrinter,
-    count,
     data_folder,
     library,
     model_choice,
@@ -18,6 +17,7 @@ from visrec_desktop.cli.common import (
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import gettext, ngettext
 
 if TYPE_CHECKING:
     from visrec_desktop.core.library import Library, Recommendation
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 def _progress(args: argparse.Namespace) -> Progress:
     # what a catalog build or import counts is the catalog's item images, not the user's photos
-    return Progress(None if getattr(args, "quiet", False) else ProgressPrinter(unit="images"))
+    quiet = getattr(args, "quiet", False)
+    return Progress(None if quiet else ProgressPrinter(unit=gettext("images")))
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
@@ -41,14 +42,18 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
                           "seconds": round(report.seconds, 2)}, indent=2))
         return 0
     for w in report.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    verb = "Updated" if report.replaced else "Installed"
-    print(f"{verb} '{c.name}' ({c.id}): {c.usable} of {c.items} items ready "
-          f"({report.embedded} images embedded here, {report.reused} embeddings re-used) "
-          f"in {report.seconds:.1f} s.")
-    print(f"Publisher: {c.publisher}; key: {c.fingerprint or 'unsigned'}")
+        print(gettext("warning: {w}").format(w=w), file=sys.stderr)
+    done = (gettext("Updated '{name}' ({id}): {usable} of {items} items ready ({embedded} images "
+                    "embedded here, {reused} embeddings re-used) in {seconds:.1f} s.")
+            if report.replaced else
+            gettext("Installed '{name}' ({id}): {usable} of {items} items ready ({embedded} "
+                    "images embedded here, {reused} embeddings re-used) in {seconds:.1f} s."))
+    print(done.format(name=c.name, id=c.id, usable=c.usable, items=c.items,
+                      embedded=report.embedded, reused=report.reused, seconds=report.seconds))
+    print(gettext("Publisher: {publisher}; key: {value}").format(
+        publisher=c.publisher, value=c.fingerprint or gettext("unsigned")))
     for item_id, why in sorted(c.problems.items()):
-        print(f"  left out {item_id}: {why}")
+        print(gettext("  left out {item_id}: {why}").format(item_id=item_id, why=why))
     return 0
 
 
@@ -63,15 +68,17 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         demo = " [demo]" if r["demo"] else ""
-        print(f"{r['id']}{demo}: {r['name']} by {r['publisher']}, {r['usable']}/{r['items']} "
-              f"items, key {r['fingerprint'] or 'unsigned'}")
+        print(gettext(
+            "{id}{demo}: {name} by {publisher}, {usable}/{items} items, key {value}").format(
+            id=r['id'], demo=demo, name=r['name'], publisher=r['publisher'],
+            usable=r['usable'], items=r['items'], value=r['fingerprint'] or gettext('unsigned')))
     return 0
 
 
 def cmd_catalog_remove(args: argparse.Namespace) -> int:
     with library(args) as lib:
         lib.remove_catalog(args.id)
-    print(f"Removed catalog '{args.id}'.")
+    print(gettext("Removed catalog '{id}'.").format(id=args.id))
     return 0
 
 
@@ -99,16 +106,19 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
         sign_key=Path(args.sign) if args.sign else None,
         factors=Path(args.factors) if args.factors else None, progress=_progress(args),
         data_dir=data_folder(args), choice=model_choice(args), ray=ray)
-    print(f"Wrote {report.out}: {report.items} items, "
-          f"{'signed by ' + report.fingerprint if report.fingerprint else 'unsigned'}, "
-          f"in {report.seconds:.1f} s.")
+    print(gettext("Wrote {out}: {items} items, {value}, in {seconds:.1f} s.").format(
+        out=report.out, items=report.items,
+        value=gettext("signed by {fingerprint}").format(fingerprint=report.fingerprint)
+        if report.fingerprint else gettext("unsigned"),
+        seconds=report.seconds))
     return 0
 
 
 def cmd_catalog_keygen(args: argparse.Namespace) -> int:
     key = core.generate_signing_key(Path(args.output))
-    print(f"Private key: {key.private} (keep it secret)\nPublic key: {key.public}\n"
-          f"Fingerprint: {key.fingerprint}")
+    print(gettext("Private key: {private} (keep it secret)\nPublic key: {public}\nFingerprint: "
+                  "{fingerprint}").format(
+                      private=key.private, public=key.public, fingerprint=key.fingerprint))
     return 0
 
 
@@ -146,42 +156,50 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                          ensure_ascii=False))
         return 0
     if profile.empty:
-        print("note: no photos indexed yet, so this is the catalog's own order; run "
-              "'visrec index FOLDER' to get recommendations", file=sys.stderr)
+        print(gettext("note: no photos indexed yet, so this is the catalog's own order; run "
+                      "'visrec index FOLDER' to get recommendations"), file=sys.stderr)
     elif profile.thin:
-        print(f"note: {thin_note(len(profile.photo_ids))}", file=sys.stderr)
+        print(gettext("note: {value}").format(
+            value=thin_note(len(profile.photo_ids))), file=sys.stderr)
     if not items:
-        print("No items match: " + ("install a catalog with 'visrec catalog import BUNDLE'"
-                                   if not result.catalogs else
-                                   "try other words, or drop --search, --category or the price "
-                                   "range" if args.search or category or
-                                   args.min_price is not None or args.max_price is not None
-                                   else "every item is hidden or disliked; 'visrec feedback "
-                                   "list' shows them"), file=sys.stderr)
+        filtered = (args.search or category or args.min_price is not None
+                    or args.max_price is not None)
+        print(gettext("No items match: install a catalog with 'visrec catalog import BUNDLE'")
+              if not result.catalogs else
+              gettext("No items match: try other words, or drop --search, --category or the "
+                      "price range") if filtered else
+              gettext("No items match: every item is hidden or disliked; 'visrec feedback "
+                      "list' shows them"), file=sys.stderr)
     for n, it in enumerate(items, 1):
         why = it["explanation"]
-        print(f"{n:3d}. {it['title']}  [{it['category']}]  {it['price']:.2f} {it['currency']}"
-              f"  match {100 * max(it['match'], 0):.0f} %  ({it['catalog']}/{it['id']})")
+        print(gettext("{n:3d}. {title}  [{category}]  {price:.2f} {currency}  match {value:.0f} "
+                      "%  ({catalog}/{id})").format(
+                          n=n, title=it['title'], category=it['category'], price=it['price'],
+                          currency=it['currency'], value=100 * max(it['match'], 0),
+                          catalog=it['catalog'], id=it['id']))
         if why["reason"]:
             print(f"     {why['reason']} (interest #{why['interest']}: {why['interest_label']})"
                   if why["interest"] else f"     {why['reason']}")
         for p in why["similar_photos"]:
-            print(f"     like your photo {p['name']} ({p['similarity']:.2f}, {p['path']})")
+            print(gettext("     like your photo {name} ({similarity:.2f}, {path})").format(
+                name=p['name'], similarity=p['similarity'], path=p['path']))
     return 0
 
 
 def thin_note(photos: int) -> str:
     """What the CLI says about a profile with few photos."""
-    return (f"your profile is still thin ({count(photos, 'photo')}), so "
-            "your likes count for more; index more photos to sharpen it")
+    return ngettext("your profile is still thin ({n} photo), so your likes count for more; "
+                    "index more photos to sharpen it",
+                    "your profile is still thin ({n} photos), so your likes count for more; "
+                    "index more photos to sharpen it", photos).format(n=photos)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     if args.item == "list" and args.state is None:
         return _feedback_list(args)
     if args.state is None:
-        raise VisrecError("Say what to record: visrec feedback ITEM like|dislike|hide|clear "
-                          "(or 'visrec feedback list')")
+        raise VisrecError(gettext("Say what to record: visrec feedback ITEM "
+                                  "like|dislike|hide|clear (or 'visrec feedback list')"))
     if args.state == "remove":
         args.state = "clear"
     with library(args) as lib:
@@ -193,11 +211,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         if not catalog_id:
             matches = [c.id for c in lib.catalogs() if lib.index(c.id).row(item_id) is not None]
             if len(matches) != 1:
-                raise VisrecError(f"Item '{item_id}' is in {len(matches)} catalogs; write "
-                                  "it as CATALOG/ITEM")
+                raise VisrecError(gettext("Item '{item_id}' is in {n_matches} catalogs; write "
+                                          "it as CATALOG/ITEM").format(
+                                              item_id=item_id, n_matches=len(matches)))
             catalog_id = matches[0]
         lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
-    print(f"Recorded: {args.state} on {catalog_id}/{item_id}.")
+    said = {"like": gettext("Recorded: you like {item}."),
+            "dislike": gettext("Recorded: you dislike {item}."),
+            "hide": gettext("Recorded: {item} is hidden."),
+            "clear": gettext("Recorded: your feedback on {item} is taken back.")}
+    print(said[args.state].format(item=f"{catalog_id}/{item_id}"))
     return 0
 
 
@@ -211,24 +234,27 @@ def _feedback_list(args: argparse.Namespace) -> int:
                          indent=2, ensure_ascii=False))
         return 0
     if not entries:
-        print("No feedback yet: like, dislike or hide items with 'visrec feedback ITEM STATE'.")
+        print(gettext("No feedback yet: like, dislike or hide items with 'visrec feedback ITEM "
+                      "STATE'."))
         return 0
-    heading = {"like": "Liked", "dislike": "Disliked", "hide": "Hidden"}
+    heading = {"like": gettext("Liked:"), "dislike": gettext("Disliked:"),
+               "hide": gettext("Hidden:")}
     last = None
     for e in entries:
         if e.state != last:
-            print(f"{heading.get(e.state, e.state)}:")
+            print(heading.get(e.state, e.state + ":"))
             last = e.state
-        where = f"  [{e.category}]" if e.category else "  (catalog not installed)"
-        print(f"  {e.title}{where}  {e.catalog_id}/{e.item_id}")
-    print("Take one back with: visrec feedback CATALOG/ITEM clear")
+        where = f"  [{e.category}]" if e.category else gettext("  (catalog not installed)")
+        print(gettext("  {title}{where}  {catalog_id}/{item_id}").format(
+            title=e.title, where=where, catalog_id=e.catalog_id, item_id=e.item_id))
+    print(gettext("Take one back with: visrec feedback CATALOG/ITEM clear"))
     return 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
     action = args.action
     if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
-        raise VisrecError(f"'profile {action}' needs a PATH")
+        raise VisrecError(gettext("'profile {action}' needs a PATH").format(action=action))
     if action in ("rename", "merge"):
         return _profile_interests(args)
     with library(args) as lib:
@@ -249,33 +275,35 @@ def cmd_profile(args: argparse.Namespace) -> int:
         elif action == "unfavourite":
             lib.favourite(args.path, False)
         elif action == "reset":
-            if not args.yes and not _confirm("Forget exclusions, favourites, feedback and "
-                                             "interest names?"):
-                print("Nothing was reset.")
+            if not args.yes and not _confirm(gettext("Forget exclusions, favourites, feedback "
+                                                     "and interest names?")):
+                print(gettext("Nothing was reset."))
                 return 1
             lib.reset_profile()
         if action != "show":
             lib.profile()
     if action != "show":
-        print(f"Profile updated ({action}).")
+        print(gettext("Profile updated ({action}).").format(action=action))
         return 0
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print("No interests yet: index some photos with 'visrec index FOLDER'.")
+        print(gettext("No interests yet: index some photos with 'visrec index FOLDER'."))
     elif payload["thin"]:
-        print(f"Note: {thin_note(payload['photos'])}.")
+        print(gettext("Note: {note}.").format(note=thin_note(payload['photos'])))
     for r in rows:
-        own = "  (your name)" if r["user_named"] else ""
-        print(f"#{r['interest']} {r['name']}{own}: weight {r['weight']:.0%}, "
-              f"{count(r['photos'], 'photo')}")
+        own = gettext("  (your name)") if r["user_named"] else ""
+        print(ngettext("#{number} {name}{own}: weight {weight:.0%}, {n} photo",
+                       "#{number} {name}{own}: weight {weight:.0%}, {n} photos",
+                       r["photos"]).format(number=r["interest"], name=r["name"], own=own,
+                                           weight=r["weight"], n=r["photos"]))
         for p in r["representative_photos"][:3]:
             print(f"     e.g. {p}")
     for p in payload["excluded"]:
-        print(f"excluded: {p}")
+        print(gettext("excluded: {p}").format(p=p))
     for p in payload["favourites"]:
-        print(f"favourite: {p}")
+        print(gettext("favourite: {p}").format(p=p))
     return 0
 
 
@@ -284,7 +312,8 @@ def _interest_number(text: str | None) -> int:
     try:
         number = int(text or "")
     except ValueError:
-        raise VisrecError(f"'{text}' is not an interest number (see 'visrec profile show')"
+        raise VisrecError(gettext("'{text}' is not an interest number (see 'visrec profile "
+                                  "show')").format(text=text)
                           ) from None
     return number - 1
 
@@ -296,114 +325,124 @@ def _profile_interests(args: argparse.Namespace) -> int:
             number = _interest_number(args.path)
             lib.rename_interest(number, args.extra)
             title = lib.profile().interests[number].title
-            print(f"Interest #{number + 1} is now called '{title}'.")
+            print(gettext("Interest #{value} is now called '{title}'.").format(
+                value=number + 1, title=title))
             return 0
         if args.extra is None:
-            raise VisrecError("'profile merge' needs two interest numbers: A B")
+            raise VisrecError(gettext("'profile merge' needs two interest numbers: A B"))
         first, second = _interest_number(args.path), _interest_number(args.extra)
         lib.merge_interests(first, second)
         n = len(lib.profile().interests)
-    print(f"Merged interests #{first + 1} and #{second + 1}; the profile now has {n} "
-          f"interest{'s' if n != 1 else ''}.")
+    print(ngettext("Merged interests #{first} and #{second}; the profile now has {n} interest.",
+                   "Merged interests #{first} and #{second}; the profile now has {n} "
+                   "interests.", n).format(first=first + 1, second=second + 1, n=n))
     return 0
 
 
 def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
-        raise VisrecError("Refusing without confirmation: pass --yes")
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+        raise VisrecError(gettext("Refusing without confirmation: pass --yes"))
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", gettext("y"),
+                                                           gettext("yes"))
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(gettext("must be 1 or more"))
     return value
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the catalog, recommend, feedback and profile subcommands."""
-    cat = sub.add_parser("catalog", help="install, list, remove, build and sign catalogs")
+    cat = sub.add_parser("catalog", help=gettext("install, list, remove, build and sign catalogs"))
     csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    p = csub.add_parser("import", parents=[common], help="install or update a catalog bundle")
-    p.add_argument("bundle", metavar="BUNDLE", help="a .zip file or a folder")
+    p = csub.add_parser("import", parents=[common], help=gettext("install or update a catalog "
+                                                                 "bundle"))
+    p.add_argument("bundle", metavar="BUNDLE", help=gettext("a .zip file or a folder"))
     p.add_argument("--allow-downgrade", action="store_true",
-                   help="replace a signed catalog with an older version of itself")
+                   help=gettext("replace a signed catalog with an older version of itself"))
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_catalog_import)
-    p = csub.add_parser("list", parents=[common], help="installed catalogs")
+    p = csub.add_parser("list", parents=[common], help=gettext("installed catalogs"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_catalog_list)
-    p = csub.add_parser("remove", parents=[common], help="uninstall a catalog")
+    p = csub.add_parser("remove", parents=[common], help=gettext("uninstall a catalog"))
     p.add_argument("id", metavar="ID")
     p.set_defaults(func=cmd_catalog_remove)
-    p = csub.add_parser("build", parents=[common], help="publisher tool: make a bundle")
+    p = csub.add_parser("build", parents=[common], help=gettext("publisher tool: make a bundle"))
     p.add_argument("csv", metavar="ITEMS.csv")
     p.add_argument("images", metavar="IMAGES_DIR")
-    p.add_argument("-o", "--output", required=True, help="bundle.zip (or a folder)")
-    p.add_argument("--id", required=True, help="catalog id (a-z, 0-9, . _ -)")
+    p.add_argument("-o", "--output", required=True, help=gettext("bundle.zip (or a folder)"))
+    p.add_argument("--id", required=True, help=gettext("catalog id (a-z, 0-9, . _ -)"))
     p.add_argument("--name", required=True)
     p.add_argument("--publisher", required=True)
     p.add_argument("--description")
-    p.add_argument("--sign", metavar="KEYFILE", help="sign with this private key")
-    p.add_argument("--factors", metavar="NPY", help="item factors to ship (float32, items x f)")
+    p.add_argument("--sign", metavar="KEYFILE", help=gettext("sign with this private key"))
+    p.add_argument("--factors", metavar="NPY", help=gettext("item factors to ship (float32, "
+                                                            "items x f)"))
     p.add_argument("--engine", choices=("local", "ray"), default="local",
-                   help="where images are embedded: this machine, or a Ray cluster (needs "
-                        "pip install 'visrec-desktop[publisher]'; docs/publishing.md)")
-    p.add_argument("--address", help="Ray: join this cluster (e.g. ray://head:10001 or auto); "
-                                     "default: start a local one")
+                   help=gettext("where images are embedded: this machine, or a Ray cluster "
+                                "(needs pip install 'visrec-desktop[publisher]'; "
+                                "docs/publishing.md)"))
+    p.add_argument("--address", help=gettext("Ray: join this cluster (e.g. ray://head:10001 or "
+                                             "auto); default: start a local one"))
     p.add_argument("--num-cpus", type=_positive,
-                   help="Ray: CPUs of the local cluster (default: all)")
+                   help=gettext("Ray: CPUs of the local cluster (default: all)"))
     p.add_argument("--concurrency", type=_positive,
-                   help="Ray: embedding actors (default 2)")
+                   help=gettext("Ray: embedding actors (default 2)"))
     p.add_argument("--batch-size", type=_positive,
-                   help="Ray: images per model call (default 32)")
+                   help=gettext("Ray: images per model call (default 32)"))
     p.add_argument("--gpus-per-actor", type=float,
-                   help="Ray: GPUs per actor (default: 1 when the cluster has GPUs and the "
-                        "CUDA execution provider is installed, else 0)")
+                   help=gettext("Ray: GPUs per actor (default: 1 when the cluster has GPUs and "
+                                "the CUDA execution provider is installed, else 0)"))
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_catalog_build)
-    p = csub.add_parser("keygen", parents=[common], help="publisher tool: make a signing key")
+    p = csub.add_parser("keygen", parents=[common], help=gettext("publisher tool: make a "
+                                                                 "signing key"))
     p.add_argument("-o", "--output", default="publisher.key")
     p.set_defaults(func=cmd_catalog_keygen)
 
-    p = sub.add_parser("recommend", parents=[common], help="items ranked for your taste")
-    p.add_argument("--top", type=_positive, default=10, help="how many items (default 10)")
+    p = sub.add_parser("recommend", parents=[common], help=gettext("items ranked for your taste"))
+    p.add_argument("--top", type=_positive, default=10, help=gettext("how many items (default 10)"))
     p.add_argument("--category")
     p.add_argument("--search", metavar="WORDS",
-                   help="only items whose title or category holds every word (case and "
-                        "accents ignored)")
+                   help=gettext("only items whose title or category holds every word (case and "
+                                "accents ignored)"))
     p.add_argument("--sort", choices=list(core.SORTS), default="match",
-                   help="order of the best matches: match (default), price_up, price_down, "
-                        "newest")
+                   help=gettext("order of the best matches: match (default), price_up, "
+                                "price_down, newest"))
     p.add_argument("--min-price", type=float)
     p.add_argument("--max-price", type=float)
     p.add_argument("--diversity", type=float, default=0.3,
-                   help="0: closest matches only; 1: as varied as possible (default 0.3)")
+                   help=gettext("0: closest matches only; 1: as varied as possible (default 0.3)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_recommend)
 
     p = sub.add_parser("feedback", parents=[common],
-                       help="like, dislike or hide an item; list or take back what you said",
-                       description="visrec feedback ITEM like|dislike|hide|clear records (clear: "
-                                   "takes back) your feedback on one item; visrec feedback list "
-                                   "shows all of it.")
-    p.add_argument("item", metavar="ITEM", help="ITEM id, CATALOG/ITEM, or 'list'")
+                       help=gettext("like, dislike or hide an item; list or take back what you "
+                                    "said"),
+                       description=gettext("visrec feedback ITEM like|dislike|hide|clear "
+                                           "records (clear: takes back) your feedback on one "
+                                           "item; visrec feedback list shows all of it."))
+    p.add_argument("item", metavar="ITEM", help=gettext("ITEM id, CATALOG/ITEM, or 'list'"))
     p.add_argument("state", nargs="?", choices=[*core.FEEDBACK_STATES, "clear", "remove"])
-    p.add_argument("--json", action="store_true", help="with 'list': machine-readable")
+    p.add_argument("--json", action="store_true", help=gettext("with 'list': machine-readable"))
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("profile", parents=[common], help="show or adjust your taste profile")
+    p = sub.add_parser("profile", parents=[common], help=gettext("show or adjust your taste "
+                                                                 "profile"))
     p.add_argument("action", nargs="?", default="show",
                    choices=["show", "exclude", "include", "favourite", "unfavourite",
                                       "rename", "merge", "reset"])
     p.add_argument("path", nargs="?", metavar="PATH",
-                   help="a folder or photo; for rename and merge an interest number N")
+                   help=gettext("a folder or photo; for rename and merge an interest number N"))
     p.add_argument("extra", nargs="?", metavar="NAME",
-                   help="rename: the new name (none: the automatic name again); merge: the "
-                        "second interest number")
+                   help=gettext("rename: the new name (none: the automatic name again); merge: "
+                                "the second interest number"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
-    p.add_argument("--yes", action="store_true", help="reset without asking")
+    p.add_argument("--rebuild", action="store_true", help=gettext("rebuild even if nothing "
+                                                                  "changed"))
+    p.add_argument("--yes", action="store_true", help=gettext("reset without asking"))
     p.set_defaults(func=cmd_profile)

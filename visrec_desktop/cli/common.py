@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import PassphraseRequiredError
 from visrec_desktop.core.progress import ProgressState
+from visrec_desktop.i18n import N_, gettext
 
 if TYPE_CHECKING:
     from visrec_desktop.core.library import Library, ModelChoice
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 PASSPHRASE_ENV = "VISREC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "VISREC_NEW_PASSPHRASE"
 MIN_PASSPHRASE = 8
+# The core's names for the stages of long work (Progress.start), shown in the progress line.
+STAGES = (N_("scanning"), N_("indexing"), N_("embedding"), N_("writing"))
 
 
 # C0 and C1 controls but tab and newline, and the invisible characters that reorder or break a
@@ -76,9 +79,9 @@ class ProgressPrinter:
     """A one-line bar on a terminal, a plain line every few seconds otherwise. `unit` names
     what is counted ("photos" when indexing, "images" for a catalog's items)."""
 
-    def __init__(self, stream: TextIO = sys.stderr, unit: str = "photos") -> None:
+    def __init__(self, stream: TextIO = sys.stderr, unit: str = "") -> None:
         self.stream = stream
-        self.unit = unit
+        self.unit = unit or gettext("photos")
         self.tty = stream.isatty()
         self._last_line = 0.0
 
@@ -88,17 +91,19 @@ class ProgressPrinter:
         eta = "--:--" if s.eta is None else time.strftime("%M:%S", time.gmtime(s.eta))
         if s.eta is not None and s.eta >= 3600:
             eta = time.strftime("%H:%M:%S", time.gmtime(s.eta))
-        text = f"{s.done}/{s.total} {self.unit}  {s.rate:5.1f} {self.unit}/s  ETA {eta}"
+        text = gettext("{done}/{total} {unit}  {rate:5.1f} {unit}/s  ETA {eta}").format(
+            done=s.done, total=s.total, unit=self.unit, rate=s.rate, eta=eta)
+        stage = gettext(s.stage) if s.stage else ""  # one of STAGES
         if self.tty:
             width = 30
             filled = int(width * s.done / s.total)
-            self.stream.write(f"\r{s.stage} [{'#' * filled}{'.' * (width - filled)}] {text} ")
+            self.stream.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {text} ")
             if s.done >= s.total:
                 self.stream.write("\n")
             self.stream.flush()
         elif time.monotonic() - self._last_line >= 5 or s.done >= s.total:
             self._last_line = time.monotonic()
-            print(f"{s.stage}: {text}", file=self.stream, flush=True)
+            print(f"{stage}: {text}", file=self.stream, flush=True)
 
 
 def data_folder(args: argparse.Namespace) -> Path:
@@ -112,14 +117,16 @@ def read_secret(file: str | None, env: str, prompt: str, creating: bool) -> str:
             text = Path(file).read_text("utf-8").rstrip("\r\n")
         except OSError as exc:
             raise PassphraseRequiredError(
-                f"Cannot read the passphrase file: {exc.strerror}") from None
+                gettext("Cannot read the passphrase file: {strerror}").format(
+                    strerror=exc.strerror)) from None
     elif os.environ.get(env):
         text = os.environ[env]
     elif sys.stdin.isatty():
         return _prompt_secret(prompt, creating)
     else:
         raise PassphraseRequiredError(
-            f"A passphrase is needed: set {env}, use --passphrase-file, or run in a terminal")
+            gettext("A passphrase is needed: set {env}, use --passphrase-file, or run in a "
+                    "terminal").format(env=env))
     if creating:
         problem = _too_weak(text)
         if problem:
@@ -141,7 +148,7 @@ def _too_weak(text: str, at_prompt: bool = False) -> str | None:
     if len(text) < MIN_PASSPHRASE or (at_prompt and score < FAIR):
         return hint
     if score < FAIR:
-        print(f"note: {hint}", file=sys.stderr)
+        print(gettext("note: {hint}").format(hint=hint), file=sys.stderr)
     return None
 
 
@@ -156,20 +163,21 @@ def _prompt_secret(prompt: str, creating: bool) -> str:
             return text
         problem = _too_weak(text, at_prompt=True)
         if problem is None:
-            if text == getpass.getpass("Repeat it: "):
+            if text == getpass.getpass(gettext("Repeat it: ")):
                 return text
-            problem = "The two passphrases differ"
-        print(f"{problem.rstrip('.')}. Please choose again.", file=sys.stderr)
-    raise PassphraseRequiredError("No passphrase was chosen; nothing was created")
+            problem = gettext("The two passphrases differ")
+        print(gettext("{problem}. Please choose again.").format(
+            problem=problem.rstrip(".。")), file=sys.stderr)
+    raise PassphraseRequiredError(gettext("No passphrase was chosen; nothing was created"))
 
 
 def asker(args: argparse.Namespace) -> Callable[[bool], str]:
     def ask(creating: bool) -> str:
         if creating and not args.passphrase_file and not os.environ.get(PASSPHRASE_ENV) \
                 and sys.stdin.isatty():  # said only where the person is about to type one
-            print("Creating a new encrypted profile. Choose a passphrase: it cannot be "
-                  "recovered if lost.", file=sys.stderr)
-        prompt = "New passphrase: " if creating else "Passphrase: "
+            print(gettext("Creating a new encrypted profile. Choose a passphrase: it cannot be "
+                          "recovered if lost."), file=sys.stderr)
+        prompt = gettext("New passphrase: ") if creating else gettext("Passphrase: ")
         return read_secret(args.passphrase_file, PASSPHRASE_ENV, prompt, creating)
 
     return ask
@@ -182,7 +190,7 @@ def model_choice(args: argparse.Namespace) -> ModelChoice:
 
 def print_notes(notes: list[str]) -> None:
     for note in notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(gettext("note: {note}").format(note=note), file=sys.stderr)
 
 
 def library(args: argparse.Namespace, create: bool = False) -> Library:

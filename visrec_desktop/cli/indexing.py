@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from visrec_desktop.cli.common import (
     ProgressPrinter,
-    count,
     data_folder,
     library,
     model_choice,
@@ -20,6 +19,7 @@ from visrec_desktop.cli.common import (
 )
 from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from visrec_desktop.core.library import IndexReport
@@ -35,7 +35,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         previous = signal.getsignal(signal.SIGINT)
 
         def on_interrupt(signum: int, frame: FrameType | None) -> None:
-            print("\nStopping after the current batch (press Ctrl+C again to force)...",
+            print(_("\nStopping after the current batch (press Ctrl+C again to force)..."),
                   file=sys.stderr)
             progress.cancel()
             signal.signal(signal.SIGINT, previous)
@@ -57,21 +57,31 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
         print(json.dumps(payload, indent=2))
         return
     for path in report.missing_folders:
-        print(f"warning: folder not found, its photos are kept: {path}", file=sys.stderr)
-    state = "Cancelled" if report.cancelled else "Done"
-    print(f"{state} in {report.seconds:.1f} s: {count(report.scanned, 'photo')} found, "
-          f"{report.embedded} embedded ({report.photos_per_second:.1f}/s), "
-          f"{report.linked} recognised by content, {report.unchanged} unchanged, "
-          f"{report.removed} removed, {report.skipped} skipped "
-          f"(see 'visrec status'); provider {report.provider}.")
+        print(_("warning: folder not found, its photos are kept: {path}").format(
+            path=path), file=sys.stderr)
+    done = (ngettext("Cancelled in {seconds:.1f} s: {n} photo found",
+                     "Cancelled in {seconds:.1f} s: {n} photos found", report.scanned)
+            if report.cancelled else
+            ngettext("Done in {seconds:.1f} s: {n} photo found",
+                     "Done in {seconds:.1f} s: {n} photos found", report.scanned))
+    print(done.format(seconds=report.seconds, n=report.scanned) + _(
+        ", {embedded} embedded ({rate:.1f}/s), {linked} recognised by content, {unchanged} "
+        "unchanged, {removed} removed, {skipped} skipped (see 'visrec status'); provider "
+        "{provider}.").format(embedded=report.embedded, rate=report.photos_per_second,
+                              linked=report.linked, unchanged=report.unchanged,
+                              removed=report.removed, skipped=report.skipped,
+                              provider=report.provider))
     if report.videos:
-        print(f"{count(report.videos, 'video')}: video, not indexed.")
+        print(ngettext("{n} video: video, not indexed.", "{n} videos: video, not indexed.",
+                       report.videos).format(n=report.videos))
     if report.not_seen:
-        print(f"note: {count(report.not_seen, 'photo')} {'was' if report.not_seen == 1 else 'were'}"
-              " not seen this time (their folder could not be read during the scan); they are "
-              "kept", file=sys.stderr)
+        print(ngettext("note: {n} photo was not seen this time (its folder could not be read "
+                       "during the scan); it is kept",
+                       "note: {n} photos were not seen this time (their folder could not be "
+                       "read during the scan); they are kept", report.not_seen).format(
+                           n=report.not_seen), file=sys.stderr)
     if report.cancelled:
-        print("Everything indexed so far is saved; run the same command to continue.")
+        print(_("Everything indexed so far is saved; run the same command to continue."))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -95,22 +105,29 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
-    print(f"Data folder: {st.data_dir}")
-    print(f"Model: {payload['model']} on {payload['provider']}")
+    print(_("Data folder: {data_dir}").format(data_dir=st.data_dir))
+    print(_("Model: {model} on {provider}").format(
+        model=payload['model'], provider=payload['provider']))
     videos = summary.by_reason.get("video", 0)
-    print(f"Folders: {len(st.folders)}; indexed files: {summary.files} "
-          f"({count(summary.photos, 'distinct photo')}); skipped: {summary.skipped - videos}")
+    print(ngettext("Folders: {folders}; indexed files: {files} ({n} distinct photo); "
+                   "skipped: {skipped}",
+                   "Folders: {folders}; indexed files: {files} ({n} distinct photos); "
+                   "skipped: {skipped}", summary.photos).format(
+                       folders=len(st.folders), files=summary.files, n=summary.photos,
+                       skipped=summary.skipped - videos))
     for s in skipped:
         if s.reason != "video":
-            print(f"  skipped [{s.reason}] {s.path}: {s.detail}")
+            print(_("  skipped [{reason}] {path}: {detail}").format(
+                reason=s.reason, path=s.path, detail=s.detail))
     if videos:
-        print(f"Videos: {videos} (video, not indexed)")
+        print(_("Videos: {videos} (video, not indexed)").format(videos=videos))
         for s in skipped:
             if s.reason == "video":
-                print(f"  video, not indexed: {s.path}")
+                print(_("  video, not indexed: {path}").format(path=s.path))
     for q in damaged:
-        print(f"  damaged record set aside: {q.table}.{q.column} {q.record} (a rescan "
-              "re-indexes it)")
+        print(_(
+            "  damaged record set aside: {table}.{column} {record} (a rescan re-indexes it)"
+        ).format(table=q.table, column=q.column, record=q.record))
     return 0
 
 
@@ -120,7 +137,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     print_notes(notes)
     failures = [r for r in results if r.error is not None]
     for r in failures:
-        print(f"{r.path}: {r.error}", file=sys.stderr)
+        print(_("{path}: {error}").format(path=r.path, error=r.error), file=sys.stderr)
     rows = [{"path": str(r.path),
              "tags": [{"label": t.label, "probability": round(t.probability, 4)}
                       for t in r.tags]} for r in results if r.error is None]
@@ -130,7 +147,8 @@ def cmd_tags(args: argparse.Namespace) -> int:
         for item in rows:
             print(item["path"])
             for t in item["tags"]:
-                print(f"  {t['probability']:6.1%}  {t['label']}")
+                print(_("  {probability:6.1%}  {label}").format(
+                    probability=t['probability'], label=t['label']))
     return 1 if failures else 0
 
 
@@ -143,5 +161,5 @@ def cmd_similar(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for row in rows:
-            print(f"{row['score']:.3f}  {row['path']}")
+            print(_("{score:.3f}  {path}").format(score=row['score'], path=row['path']))
     return 0

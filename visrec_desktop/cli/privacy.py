@@ -11,37 +11,40 @@ from typing import Any
 from visrec_desktop.cli.common import library
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.i18n import _
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not args.force:
-        raise VisrecError(f"{out} exists; pass --force to replace it")
+        raise VisrecError(_("{out} exists; pass --force to replace it").format(out=out))
     if not args.yes and not sys.stdin.isatty():
         # Refuse before anything is computed: a release spends privacy budget.
-        raise VisrecError("Not exported: there is no terminal to ask for confirmation; pass "
-                          "--yes to export and write without asking. No budget was spent")
+        raise VisrecError(_("Not exported: there is no terminal to ask for confirmation; pass "
+                            "--yes to export and write without asking. No budget was spent"))
     with library(args) as lib:
         result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
     remaining = max(result.budget - result.spent, 0)
-    print("This is exactly what will be written:\n" + text, file=sys.stderr)
-    note = ("(the same request today: the stored answer, no budget spent)" if not result.fresh
-            else f"(spent ε = {result.document['epsilon']:g})")
-    print(f"Privacy budget: {result.spent:g} of {result.budget:g} spent, {remaining:g} left "
-          f"{note}", file=sys.stderr)
-    answer = "yes" if args.yes else input(f"Write it to {out}? [y/N] ").strip().lower()
-    if answer not in ("y", "yes"):
-        print("Not written. Asking again today returns the same numbers.")
+    print(_("This is exactly what will be written:") + "\n" + text, file=sys.stderr)
+    note = (_("(the same request today: the stored answer, no budget spent)")
+            if not result.fresh else
+            _("(spent ε = {epsilon:g})").format(epsilon=result.document["epsilon"]))
+    print(_("Privacy budget: {spent:g} of {budget:g} spent, {remaining:g} left {note}").format(
+        spent=result.spent, budget=result.budget, remaining=remaining, note=note), file=sys.stderr)
+    answer = "yes" if args.yes else input(_("Write it to {out}? [y/N] ").format(out=out)
+                                          ).strip().lower()
+    if answer not in ("y", "yes", _("y"), _("yes")):
+        print(_("Not written. Asking again today returns the same numbers."))
         return 1
     core.write_export(result.document, out)
-    print(f"Wrote {out}.")
+    print(_("Wrote {out}.").format(out=out))
     return 0
 
 
 def cmd_privacy(args: argparse.Namespace) -> int:
     if args.action == "budget" and args.value is None:
-        raise VisrecError("'privacy budget' needs a VALUE")
+        raise VisrecError(_("'privacy budget' needs a VALUE"))
     with library(args) as lib:
         if args.action == "budget":
             lib.privacy.set_budget(args.value, allow_raise=args.allow_raise)
@@ -49,31 +52,33 @@ def cmd_privacy(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=2))
         return 0
-    print(f"Privacy budget: {status['budget']:g} (ε, basic composition); spent "
-          f"{status['spent']:g}; remaining {status['remaining']:g}.")
+    print(_("Privacy budget: {budget:g} (ε, basic composition); spent {spent:g}; remaining "
+            "{remaining:g}.").format(
+                budget=status['budget'], spent=status['spent'], remaining=status['remaining']))
     for r in status["releases"]:
-        print(f"  {r['day']}: ε = {r['epsilon']:g} over {r['taxonomy']}")
+        print(_("  {day}: ε = {epsilon:g} over {taxonomy}").format(
+            day=r['day'], epsilon=r['epsilon'], taxonomy=r['taxonomy']))
     return 0
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add export and privacy."""
-    p = sub.add_parser("export", parents=[common], help="write a differentially private "
-                       "summary of your interests")
-    p.add_argument("--epsilon", required=True, help="privacy loss of this release, e.g. 1.0: "
-                   "smaller is more private and noisier")
+    p = sub.add_parser("export", parents=[common], help=_("write a differentially private "
+                                                          "summary of your interests"))
+    p.add_argument("--epsilon", required=True, help=_("privacy loss of this release, e.g. 1.0: "
+                                                      "smaller is more private and noisier"))
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--taxonomy", choices=["default", "catalog"], default="default",
-                   help="the public interest categories, or a catalog's own categories")
-    p.add_argument("--catalog", help="with --taxonomy catalog: which catalog")
-    p.add_argument("--yes", action="store_true", help="write without asking")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
+                   help=_("the public interest categories, or a catalog's own categories"))
+    p.add_argument("--catalog", help=_("with --taxonomy catalog: which catalog"))
+    p.add_argument("--yes", action="store_true", help=_("write without asking"))
+    p.add_argument("--force", action="store_true", help=_("replace an existing file"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("privacy", parents=[common], help="privacy budget: status, or lower it")
+    p = sub.add_parser("privacy", parents=[common], help=_("privacy budget: status, or lower it"))
     p.add_argument("action", nargs="?", default="status", choices=["status", "budget"])
     p.add_argument("value", nargs="?", type=float)
     p.add_argument("--allow-raise", action="store_true",
-                   help="with 'budget': raise it (only before the first export)")
+                   help=_("with 'budget': raise it (only before the first export)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_privacy)

@@ -10,12 +10,12 @@ from typing import Any
 from visrec_desktop.cli.common import (
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
-    count,
     data_folder,
     read_secret,
 )
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import NoProfileError, VisrecError
+from visrec_desktop.i18n import _, ngettext
 
 
 def cmd_lock_status(args: argparse.Namespace) -> int:
@@ -25,15 +25,15 @@ def cmd_lock_status(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
         return 0
     if not payload["profile"]:
-        print(f"No profile in {folder} yet: 'visrec index FOLDER' or the app creates one.")
+        print(_("No profile in {folder} yet: 'visrec index FOLDER' or the app creates one.").format(
+            folder=folder))
         return 0
-    print(f"Profile: {folder} (encrypted, AES-256-GCM)")
-    print(f"Key derivation: {describe_kdf(payload['kdf'])}")
-    state = "yes" if payload["remembered"] else "no"
-    if payload["remembered"]:
-        state += ", keychain unlock works" if payload["keychain_unlocks"] else \
-            ", but the keychain did not answer: the passphrase will be asked for"
-    print(f"Remembered on this device: {state}")
+    print(_("Profile: {folder} (encrypted, AES-256-GCM)").format(folder=folder))
+    print(_("Key derivation: {value}").format(value=describe_kdf(payload['kdf'])))
+    state = (_("no") if not payload["remembered"] else
+             _("yes, keychain unlock works") if payload["keychain_unlocks"] else
+             _("yes, but the keychain did not answer: the passphrase will be asked for"))
+    print(_("Remembered on this device: {state}").format(state=state))
     return 0
 
 
@@ -43,10 +43,12 @@ def describe_kdf(kdf: dict[str, Any]) -> str:
         str(kdf.get("name")), str(kdf.get("name")))
     parts = []
     if "iterations" in kdf:
-        parts.append(count(kdf["iterations"], "pass", "passes") + (
-            f" over {kdf['memory_kib'] // 1024} MiB" if "memory_kib" in kdf else ""))
+        n = kdf["iterations"]
+        parts.append(ngettext("{n} pass over {mib} MiB", "{n} passes over {mib} MiB", n).format(
+            n=n, mib=kdf["memory_kib"] // 1024) if "memory_kib" in kdf else
+            ngettext("{n} pass", "{n} passes", n).format(n=n))
     if "lanes" in kdf:
-        parts.append(count(kdf["lanes"], "lane"))
+        parts.append(ngettext("{n} lane", "{n} lanes", kdf["lanes"]).format(n=kdf["lanes"]))
     rest = {k: v for k, v in kdf.items() if k not in ("name", "iterations", "memory_kib", "lanes")}
     parts += [f"{k}={v}" for k, v in rest.items()]
     return f"{name} ({', '.join(parts)})" if parts else name
@@ -54,10 +56,10 @@ def describe_kdf(kdf: dict[str, Any]) -> str:
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
     folder = data_folder(args)
-    old = read_secret(args.passphrase_file, PASSPHRASE_ENV, "Current passphrase: ", False)
-    new = read_secret(args.new_passphrase_file, NEW_PASSPHRASE_ENV, "New passphrase: ", True)
+    old = read_secret(args.passphrase_file, PASSPHRASE_ENV, _("Current passphrase: "), False)
+    new = read_secret(args.new_passphrase_file, NEW_PASSPHRASE_ENV, _("New passphrase: "), True)
     core.change_passphrase(folder, old, new)
-    print("Passphrase changed. The old one no longer opens this profile.")
+    print(_("Passphrase changed. The old one no longer opens this profile."))
     return 0
 
 
@@ -65,13 +67,15 @@ def cmd_remember(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if args.state == "off":
         core.set_remembered(folder, False)
-        print("The key was removed from this device's keychain; the passphrase is needed again.")
+        print(_("The key was removed from this device's keychain; the passphrase is needed "
+                "again."))
         return 0
     if not core.profile_exists(folder):
-        raise NoProfileError(f"There is no profile in {folder}: check --data-dir")
-    passphrase = read_secret(args.passphrase_file, PASSPHRASE_ENV, "Passphrase: ", False)
+        raise NoProfileError(_("There is no profile in {folder}: check --data-dir").format(
+            folder=folder))
+    passphrase = read_secret(args.passphrase_file, PASSPHRASE_ENV, _("Passphrase: "), False)
     core.set_remembered(folder, True, passphrase)
-    print("Remembered on this device. The passphrase keeps working as well.")
+    print(_("Remembered on this device. The passphrase keeps working as well."))
     return 0
 
 
@@ -79,16 +83,17 @@ def cmd_erase(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise VisrecError("Refusing to erase without confirmation: pass --yes")
-        answer = input(f"Erase the whole profile in {folder}? This cannot be undone. "
-                       "Type 'erase' to confirm: ")
+            raise VisrecError(_("Refusing to erase without confirmation: pass --yes"))
+        answer = input(_("Erase the whole profile in {folder}? This cannot be undone. Type "
+                         "'erase' to confirm: ").format(folder=folder))
         if answer.strip() != "erase":
-            print("Nothing was erased.")
+            print(_("Nothing was erased."))
             return 1
     removed = core.erase_profile(folder)
-    print(f"Erased {count(len(removed), 'file')}. Copies in backups, snapshots or on an SSD's "
-          "spare blocks cannot be reached by any program, but they hold only ciphertext and the "
-          "key file was overwritten first.")
+    print(ngettext("Erased {n} file.", "Erased {n} files.", len(removed)).format(
+        n=len(removed)) + " " + _(
+        "Copies in backups, snapshots or on an SSD's spare blocks cannot be reached by any "
+        "program, but they hold only ciphertext and the key file was overwritten first."))
     return 0
 
 

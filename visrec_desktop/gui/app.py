@@ -63,10 +63,12 @@ def saved_language(folder: Path) -> str:
         return ""
 
 
-def main(data_dir: str | None = None) -> int:
+def main(data_dir: str | None = None, lang: str | None = None) -> int:
+    """The desktop app on `data_dir`, speaking `lang` (`visrec --lang`) or the language
+    chosen as docs/i18n.md says."""
     app = make_app(sys.argv)
     folder = core.data_dir(data_dir)
-    i18n.install(i18n.choose(saved_language(folder)))  # before the first widget is made
+    i18n.install(i18n.choose(saved_language(folder), explicit=lang))  # before any widget
     guard = SingleInstance(folder)
     if not guard.acquire():
         raised = guard.ask_owner_to_raise()

@@ -29,10 +29,11 @@ CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanY
 NBSP = "\u00a0"
 
 
-def choose(saved: str | None) -> str:
-    """The app's language: $VISREC_LANG, then the Settings choice `saved` ("" follows the
-    system), then the system's UI languages (Qt knows Windows' and macOS' too), then English."""
-    return i18n.choose(saved=saved, system=QLocale.system().uiLanguages())
+def choose(saved: str | None, explicit: str | None = None) -> str:
+    """The app's language: `explicit` (`visrec --lang`), $VISREC_LANG, then the Settings choice
+    `saved` ("" follows the system), then the system's UI languages (Qt knows Windows' and
+    macOS' too), then English."""
+    return i18n.choose(explicit=explicit, saved=saved, system=QLocale.system().uiLanguages())
 
 
 def install(lang: str) -> str:
