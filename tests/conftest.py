@@ -43,6 +43,16 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VISREC_LANG", "en")  # the machine's locale never changes a test
 
 
+@pytest.fixture(autouse=True)
+def _english_after() -> Iterator[None]:
+    """A test that switches the process's language (`visrec --lang zh_CN`, tests/test_i18n.py)
+    never leaves it switched for the next one."""
+    yield
+    from visrec_desktop import i18n
+
+    i18n.set_language(i18n.ENGLISH)
+
+
 def rgb(name: str) -> np.ndarray:
     """A real photograph shipped with scikit-image, as an RGB uint8 array."""
     import skimage.data

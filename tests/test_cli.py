@@ -249,11 +249,13 @@ def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import visrec_desktop.gui.app as gui_app
     from visrec_desktop.launcher import main as launch
 
-    calls: list[str | None] = []
-    monkeypatch.setattr(gui_app, "main", lambda data_dir=None: calls.append(data_dir) or 0)
+    calls: list[tuple[str | None, str | None]] = []
+    monkeypatch.setattr(gui_app, "main",
+                        lambda data_dir=None, lang=None: calls.append((data_dir, lang)) or 0)
     assert launch([]) == 0
     assert launch(["--data-dir", "/tmp/somewhere"]) == 0
-    assert calls == [None, "/tmp/somewhere"]
+    assert launch(["--lang", "zh_CN"]) == 0  # the app's language too (docs/i18n.md)
+    assert calls == [(None, None), ("/tmp/somewhere", None), (None, "zh_CN")]
 
 
 def test_help_lists_the_subcommands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,7 +35,7 @@ PACKAGE = ROOT / "visrec_desktop"
 LANGUAGES = ("zh_CN",)  # full translations; English is the source language
 DOMAIN = "visrec"
 PLURAL_MARKS = {"%n", "%Ln"}
-PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}|%\(\w+\)[sdrf]|%L?n")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}|%\(\w+\)[sdrf]|%L?n|%\d")
 
 
 def qt_tool(name: str) -> str:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,12 +41,6 @@ log = logging.getLogger(__name__)
 SP = QStyle.StandardPixmap
 PAGE_ICONS = (SP.SP_DialogYesButton, SP.SP_DirIcon, SP.SP_FileDialogInfoView,
               SP.SP_FileDialogContentsView, None, SP.SP_FileDialogDetailedView)  # None: drawn
-# Titles of the pages that set `title` as a class attribute in English, translated here.
-PAGE_TITLES = (QT_TRANSLATE_NOOP("MainWindow", "Library"),
-               QT_TRANSLATE_NOOP("MainWindow", "Profile"),
-               QT_TRANSLATE_NOOP("MainWindow", "Catalogs"),
-               QT_TRANSLATE_NOOP("MainWindow", "Privacy"),
-               QT_TRANSLATE_NOOP("MainWindow", "Settings"))
 
 
 class MainWindow(QMainWindow):
@@ -73,8 +67,6 @@ class MainWindow(QMainWindow):
         self.settings_page.erased.connect(self._after_erase)
         self.pages: list[Page] = [self.foryou_page, self.library_page, self.profile_page,
                                   self.catalogs_page, self.privacy_page, self.settings_page]
-        for page in self.pages:
-            page.title = self.tr(page.title)  # an English class attribute, or already done
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Pages"))
         self.nav.setFixedWidth(180)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QLabel
 
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.pages.indexing_text import human_reason, videos
 from visrec_desktop.gui.widgets import literal, table
 
@@ -135,7 +136,7 @@ class SkippedTable(QObject):
             model.appendRow([_item(str(s.path), str(s.path)), _item(human_reason(s.reason)),
                              _item(s.detail, s.detail)])
         n_videos = sum(s.reason == "video" for s in skipped)
-        label = self.tr("Skipped files (%1)").replace("%1", f"{len(skipped) - n_videos:,}") \
+        label = self.tr("Skipped files (%1)").replace("%1", i18n.number(len(skipped) - n_videos)) \
             if len(skipped) > n_videos else self.tr("Skipped files: none")
         if n_videos:
             label += "; " + self.tr("%1 (video, not indexed)").replace("%1", videos(n_videos))

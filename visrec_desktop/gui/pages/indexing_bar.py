@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from visrec_desktop.core.progress import ProgressState
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.pages.indexing_text import human_duration
 from visrec_desktop.gui.widgets import button
 from visrec_desktop.gui.worker import Task
@@ -71,10 +72,10 @@ class IndexingBar(QWidget):
             return
         bar.setRange(0, state.total)
         bar.setValue(min(state.done, state.total))
-        text = self.tr("%1 of %2 photos").replace("%1", f"{state.done:,}").replace(
-            "%2", f"{state.total:,}")
+        text = self.tr("%1 of %2 photos").replace("%1", i18n.number(state.done)).replace(
+            "%2", i18n.number(state.total))
         if state.rate > 0:
-            text += " · " + self.tr("%1 photos/s").replace("%1", f"{state.rate:.1f}")
+            text += " · " + self.tr("%1 photos/s").replace("%1", i18n.number(state.rate, 1))
         if state.done < state.total:
             # The core gives an ETA only from the throughput measured after the first batch
             # (which loads the model); before that any figure would be a guess.

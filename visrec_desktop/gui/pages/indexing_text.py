@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from visrec_desktop.gui import i18n
+
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import IndexReport
 
-
-CONTEXT = "LibraryPage"
 
 # Reason codes recorded by the scanner and the decoder, in words people use.
 REASONS = {
@@ -27,59 +27,65 @@ REASONS = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+translate = QCoreApplication.translate  # the name lupdate looks for, with a literal context
 
 
 def human_reason(code: str) -> str:
     if code in REASONS:
-        return tr(REASONS[code])
-    return code.replace("_", " ").capitalize() or tr("Unknown")
+        return translate("LibraryPage", REASONS[code])
+    return code.replace("_", " ").capitalize() or translate("LibraryPage", "Unknown")
 
 
 def human_duration(seconds: float) -> str:
     s = max(round(seconds), 1)
     if s < 60:
-        return tr("%1 s").replace("%1", str(s))
+        return translate("LibraryPage", "%1 s").replace("%1", str(s))
     m, s = divmod(s, 60)
     if m < 10:
-        return tr("%1 min %2 s").replace("%1", str(m)).replace("%2", f"{s:02d}")
+        return translate("LibraryPage", "%1 min %2 s").replace("%1", str(m)).replace(
+            "%2", f"{s:02d}")
     if m < 60:
-        return tr("%1 min").replace("%1", str(m))
+        return translate("LibraryPage", "%1 min").replace("%1", str(m))
     h, m = divmod(m, 60)
-    return tr("%1 h %2 min").replace("%1", str(h)).replace("%2", f"{m:02d}")
+    return translate("LibraryPage", "%1 h %2 min").replace("%1", str(h)).replace(
+        "%2", f"{m:02d}")
 
 
 def photos(n: int) -> str:
     """'1 photo', '2,000 photos'."""
-    return tr("1 photo") if n == 1 else tr("%1 photos").replace("%1", f"{n:,}")
+    return translate("LibraryPage", "1 photo") if n == 1 else translate(
+        "LibraryPage", "%1 photos").replace("%1", i18n.number(n))
 
 
 def videos(n: int) -> str:
-    return tr("1 video") if n == 1 else tr("%1 videos").replace("%1", f"{n:,}")
+    return translate("LibraryPage", "1 video") if n == 1 else translate(
+        "LibraryPage", "%1 videos").replace("%1", i18n.number(n))
 
 
 def folders(n: int) -> str:
-    return tr("1 folder") if n == 1 else tr("%1 folders").replace("%1", f"{n:,}")
+    return translate("LibraryPage", "1 folder") if n == 1 else translate(
+        "LibraryPage", "%1 folders").replace("%1", i18n.number(n))
 
 
 def report_summary(r: IndexReport) -> str:
     """One status line with the figures of an indexing run."""
     if r.cancelled:
-        text = tr("Indexing cancelled: %1 indexed before stopping; the rest is picked up next "
-                  "time.").replace("%1", photos(r.indexed))
+        text = translate("LibraryPage", "Indexing cancelled: %1 indexed before stopping; the "
+                         "rest is picked up next time.").replace("%1", photos(r.indexed))
     else:
-        text = tr("Indexing finished in %1 s: %2 indexed").replace(
-            "%1", f"{r.seconds:.1f}").replace("%2", photos(r.indexed))
+        text = translate("LibraryPage", "Indexing finished in %1 s: %2 indexed").replace(
+            "%1", i18n.number(r.seconds, 1)).replace("%2", photos(r.indexed))
         if r.embedded:
-            text += tr(" (%1 analysed, %2 photos/s)").replace("%1", f"{r.embedded:,}").replace(
-                "%2", f"{r.photos_per_second:.1f}")
-        text += tr(", %1 unchanged, %2 skipped, %3 removed.").replace(
-            "%1", f"{r.unchanged:,}").replace("%2", f"{r.skipped:,}").replace(
-            "%3", f"{r.removed:,}")
+            text += translate("LibraryPage", " (%1 analysed, %2 photos/s)").replace(
+                "%1", i18n.number(r.embedded)).replace(
+                "%2", i18n.number(r.photos_per_second, 1))
+        text += translate("LibraryPage", ", %1 unchanged, %2 skipped, %3 removed.").replace(
+            "%1", i18n.number(r.unchanged)).replace("%2", i18n.number(r.skipped)).replace(
+            "%3", i18n.number(r.removed))
         if r.videos:
-            text += " " + tr("%1 seen (video, not indexed).").replace("%1", videos(r.videos))
+            text += " " + translate("LibraryPage", "%1 seen (video, not indexed).").replace(
+                "%1", videos(r.videos))
     if r.missing_folders:
-        text += " " + tr("Not found: %1.").replace(
+        text += " " + translate("LibraryPage", "Not found: %1.").replace(
             "%1", ", ".join(str(p) for p in r.missing_folders))
     return text

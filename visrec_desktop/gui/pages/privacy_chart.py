@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from visrec_desktop.gui import i18n
+
 
 class CountsChart(QWidget):
     """Horizontal bars, one per category, length proportional to the count (the largest fills
@@ -56,7 +58,7 @@ class CountsChart(QWidget):
         name_width = min(max(metrics.horizontalAdvance(n) for n, _ in self.counts) + 12,
                          self.width() // 3)
         largest = max(max(n for _, n in self.counts), 1)
-        value_width = metrics.horizontalAdvance(f"{largest:,}") + 10
+        value_width = metrics.horizontalAdvance(i18n.number(largest)) + 10
         track = max(self.width() - name_width - value_width - 8, 10)
         bar_colour = palette.color(QPalette.ColorRole.Highlight)
         text_colour = palette.color(QPalette.ColorRole.WindowText)
@@ -80,5 +82,5 @@ class CountsChart(QWidget):
             painter.setPen(text_colour)
             painter.drawText(QRectF(name_width + length + 6, y, value_width, row),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                             f"{n:,}")
+                             i18n.number(n))
         painter.end()

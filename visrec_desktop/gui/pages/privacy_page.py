@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.privacy_chart import CountsChart
@@ -119,7 +120,7 @@ class PrivacyPage(Page):
         q = math.exp(-self.epsilon.value())
         mad = 2 * q / (1 - q * q)  # mean absolute noise of the discrete Laplace, per category
         self.noise_hint.setText(self.tr("Each count will be off by about %1 on average.")
-                                .replace("%1", f"{mad:.1f}"))
+                                .replace("%1", i18n.number(mad, 1)))
 
     def on_unlocked(self) -> None:
         self.refresh()
@@ -158,10 +159,10 @@ class PrivacyPage(Page):
             "Showing the preview releases your noisy counts and spends ε = %1 of your privacy "
             "budget.\n\nBudget left now: %2 of %3. Left after this release: %4.\n\n"
             "(If you already released exactly this today, the same numbers are shown again "
-            "and nothing is spent.)").replace("%1", f"{eps:.2f}").replace(
+            "and nothing is spent.)").replace("%1", i18n.number(eps, 2)).replace(
             "%2", f"{self._remaining:g}").replace("%3", f"{self._total:g}").replace(
             "%4", f"{round(after, 6):g}")
-        return text, self.tr("Spend ε %1 and show").replace("%1", f"{eps:.2f}")
+        return text, self.tr("Spend ε %1 and show").replace("%1", i18n.number(eps, 2))
 
     def ask_and_release(self) -> None:
         """Say what the release spends and what is left, and release only when confirmed."""
@@ -175,7 +176,7 @@ class PrivacyPage(Page):
     def release(self) -> None:
         """Spend ε and show exactly what would be written."""
         lib = self.ctx.require()
-        eps = f"{self.epsilon.value():.2f}"
+        eps = f"{self.epsilon.value():.2f}"  # the core parses it: no locale here
         taxonomy = str(self.taxonomy.currentData())
         self.preview_button.setEnabled(False)
 

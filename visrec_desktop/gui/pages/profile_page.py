@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QVBoxLayout, QW
 
 from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.profile_choices import ChoicesBox
@@ -198,7 +199,7 @@ class ProfilePage(Page):
                                   "likes and dislikes on the For You page count for more.")
                     if profile.thin else "")
             photos = self.tr("1 photo") if used == 1 else \
-                self.tr("%1 photos").replace("%1", f"{used:,}")
+                self.tr("%1 photos").replace("%1", i18n.number(used))
             interests = self.tr("1 interest") if n == 1 else \
                 self.tr("%1 interests").replace("%1", str(n))
             self.summary.setText(self.tr("Built from %1: %2, strongest first.").replace(

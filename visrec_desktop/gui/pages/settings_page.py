@@ -30,6 +30,7 @@ from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library import Settings
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.i18n import language_names
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.passphrase_dialog import ChangePassphraseDialog
 from visrec_desktop.gui.widgets import button, confirm
@@ -150,7 +151,10 @@ class SettingsPage(Page):
         privacy_form.addRow("", self.remember_note)
         privacy_form.addRow(actions)
 
+        language_box = self._language_box()
+
         layout = QVBoxLayout(self)
+        layout.addWidget(language_box)
         layout.addWidget(perf)
         layout.addWidget(model_box)
         layout.addWidget(privacy)
@@ -169,10 +173,36 @@ class SettingsPage(Page):
         wanted = "auto" if saved.strip().lower() == "auto" else core.canonical_provider(saved)
         index = combo.findData(wanted)
         if index < 0:
-            combo.addItem(f"{wanted} (not available here)", wanted)
+            combo.addItem(self.tr("%1 (not available here)").replace("%1", wanted), wanted)
             index = combo.count() - 1
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
+
+    # -- language -------------------------------------------------------------------------------
+    def _language_box(self) -> QGroupBox:
+        """The language of the app (docs/i18n.md): the system's unless chosen here; it applies
+        at the next start, and the box says so."""
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName(self.tr("Language"))
+        self.language_combo.addItem(self.tr("Follow the system"), "")
+        for code, name in language_names():
+            self.language_combo.addItem(name, code)
+        index = self.language_combo.findData(self.ctx.settings.language or "")
+        self.language_combo.setCurrentIndex(max(index, 0))
+        self.language_combo.currentIndexChanged.connect(lambda *_: self._language_chosen())
+        note = QLabel(self.tr("A new language applies the next time visrec starts."))
+        note.setWordWrap(True)
+        box = QGroupBox(self.tr("Language"))
+        form = QFormLayout(box)
+        form.addRow(self.tr("Language:"), self.language_combo)
+        form.addRow("", note)
+        return box
+
+    def _language_chosen(self) -> None:
+        value = str(self.language_combo.currentData() or "")
+        if value != self.ctx.settings.language:
+            self.ctx.settings.language = value
+            self._save(self.tr("Language saved: restart visrec to see it"))
 
     def _provider_chosen(self) -> None:
         value = self.provider_combo.currentData()
