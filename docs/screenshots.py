@@ -99,13 +99,21 @@ def main() -> int:
     parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--dark", action="store_true", help="render under a dark palette")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
+    parser.add_argument("--lang", default="en", choices=("en", "zh_CN"),
+                        help="language; zh_CN writes welcome, for-you, profile and privacy "
+                        "as NAME.zh_CN.png (issue 15)")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.lower().split("x"))
     app = make_app(sys.argv[:1])
     app.setStyle("Fusion")  # the same look on every machine the screenshots are made on
     if args.dark:
         app.setPalette(dark_palette())
+    from visrec_desktop.gui import i18n
     from visrec_desktop.gui.main_window import MainWindow
+
+    i18n.install(args.lang)  # translators and the CJK font before the first widget
+    suffix = "" if args.lang == "en" else f".{args.lang}"
+    translated = ("welcome", "for-you", "profile", "privacy")  # shot in another language
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -116,7 +124,7 @@ def main() -> int:
         _wait(0.5)
         window.welcome.passphrase.setText("a short sentence")  # the strength bar shows
         _wait(0.3)
-        window.grab().save(str(out / "welcome.png"))
+        window.grab().save(str(out / f"welcome{suffix}.png"))
         window.welcome.passphrase.setText(PASSPHRASE)
         window.welcome.confirm.setText(PASSPHRASE)
         window.welcome.go.click()
@@ -131,6 +139,8 @@ def main() -> int:
         _until(lambda: bool(done))
         _wait(1.0)
         for p in window.pages:
+            if suffix and NAMES[window.pages.index(p)] not in translated:
+                continue
             window.show_page(p)
             _wait(3.0 if p is window.foryou_page else 1.5)
             if p is window.foryou_page:  # ranking runs off the GUI thread
@@ -146,8 +156,8 @@ def main() -> int:
                 _until(lambda released=released: bool(released), 60)
                 _wait(0.5)
             name = NAMES[window.pages.index(p)]
-            window.grab().save(str(out / f"{name}.png"))
-            print(f"wrote {out / (name + '.png')}")
+            window.grab().save(str(out / f"{name}{suffix}.png"))
+            print(f"wrote {out / (name + suffix + '.png')}")
         QTimer.singleShot(0, window.close)
         _wait(0.5)
     return 0

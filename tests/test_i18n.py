@@ -385,6 +385,10 @@ def walked_window(qtbot: QtBot, indexed_profile: tuple[Path, Path], tmp_path: Pa
         names = {str(indexed_profile[1]), str(data), indexed_profile[1].name,
                  str(tmp_path / "new"), "English",  # each language is named in its own words
                  *(p.name for p in indexed_profile[1].iterdir())}
+        # The model's class labels name an interest's typical subject ("daisy"): the model's
+        # own words, shown as it names them (docs/i18n.md, What stays English).
+        labels = ROOT / "models" / "imagenet_labels.txt"
+        names |= {line.strip() for line in labels.read_text("utf-8").splitlines()}
         for c in lib.catalogs():
             names |= {c.name, c.id, c.publisher, c.fingerprint or "", *c.problems}
         names |= {rec.title for rec in foryou.model.recommendations()}

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QLocale,
     QTranslator,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 from visrec_desktop import i18n
 
@@ -78,13 +78,17 @@ def uninstall() -> None:
 
 
 def _prefer_cjk_font() -> None:
-    """Han characters drawn with Simplified Chinese glyph shapes: the first installed CJK font
-    substitutes for the app's font family. Latin text keeps the system font's look where the
-    CJK font has no better glyphs; without any CJK font Qt's own fallback still applies."""
+    """Han characters drawn with Simplified Chinese glyph shapes, and laid out with that font's
+    line height: the first installed CJK font becomes the app's font (its Latin letters are
+    designed to sit with the Han ones). Falling back per character instead would size lines
+    for the Latin font and let a wrapped Chinese paragraph overflow its label. Without any CJK
+    font, Qt's own fallback still draws the characters."""
     families = set(QFontDatabase.families())
     found = [f for f in CJK_FONTS if f in families]
     if found:
-        QFont.insertSubstitutions(QFont().defaultFamily(), found)
+        font = QGuiApplication.font()
+        font.setFamilies([found[0], font.family()])
+        QGuiApplication.setFont(font)
 
 
 # -- formatting ---------------------------------------------------------------------------------

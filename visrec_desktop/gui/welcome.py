@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -79,6 +80,8 @@ class WelcomePage(QWidget):
         box = QWidget()
         box.setFixedWidth(BOX_WIDTH)
         inner = QVBoxLayout(box)
+        margins = inner.contentsMargins()
+        self._intro_width = BOX_WIDTH - margins.left() - margins.right()
         inner.addWidget(self.intro)
         inner.addLayout(form)
         inner.addWidget(self.remember)
@@ -104,7 +107,9 @@ class WelcomePage(QWidget):
                            self.tr("<h1>visrec is locked</h1><p>Enter your passphrase to open "
                                    "your encrypted profile.</p>"))
         # A wrapped label in an aligned, fixed-width box is not given its height-for-width.
-        self.intro.setMinimumHeight(self.intro.heightForWidth(BOX_WIDTH - 24))
+        # The width the label really gets: Chinese fills every line to the edge, so a guess
+        # that is a few pixels wide leaves its last line under the form.
+        self.intro.setMinimumHeight(intro_height(self.intro, self._intro_width))
         for w in (self.confirm, self.confirm_label, self.meter):
             w.setVisible(creating)
         self.go.setText(self.tr("Create my private profile") if creating else self.tr("Unlock"))
@@ -149,3 +154,14 @@ class WelcomePage(QWidget):
         self.error.hide()
         signal = self.create_requested if self.creating else self.unlock_requested
         signal.emit(self.passphrase.text(), self.remember.isChecked())
+
+
+def intro_height(label: QLabel, width: int) -> int:
+    """The height `label`'s rich text needs at `width` pixels, laid out as QLabel lays it out
+    (QLabel.heightForWidth leaves out the paragraphs' margins, so the last line of a long
+    welcome text ended under the passphrase field)."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setHtml(label.text())
+    doc.setTextWidth(width)
+    return int(doc.size().height()) + label.fontMetrics().height() // 2

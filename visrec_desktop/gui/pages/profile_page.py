@@ -180,7 +180,7 @@ class ProfilePage(Page):
                             else self.tr("Named from the interest categories; double-click to "
                                          "rename"))
             percent = round(100 * interest.weight)
-            weight = _item(f"{percent} %")
+            weight = _item(i18n.percent(percent / 100))
             weight.setData((percent, bar_length(interest.weight, strongest)), WEIGHT_ROLE)
             weight.setData(self.tr("%1 percent").replace("%1", str(percent)),
                            Qt.ItemDataRole.AccessibleTextRole)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from visrec_desktop.gui import i18n
 from visrec_desktop.gui.thumbnails import load_thumbnail
 
 THUMB = 72  # longer side of each example photo, in pixels
@@ -22,7 +23,7 @@ class WeightDelegate(QStyledItemDelegate):
     strongest interest fills the cell), labelled with its percentage, in palette colours so it
     reads in light and dark themes."""
 
-    LABEL = "100 %"
+    LABEL = "100 %"  # the widest label, for the column width (any locale's is narrower)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -58,7 +59,7 @@ class WeightDelegate(QStyledItemDelegate):
                                      else QPalette.ColorRole.Text))
         text_rect = QRect(cell.x() + track_width + 6, cell.y(), label_width - 6, cell.height())
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter
-                                        | Qt.AlignmentFlag.AlignRight), f"{percent} %")
+                                        | Qt.AlignmentFlag.AlignRight), i18n.percent(percent / 100))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem,
