@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from visrec_desktop.i18n import gettext
+
 EXIT_NO_DISPLAY = 10  # documented in docs/cli.md: the desktop app cannot start here
 
 # Library (soname) -> the Debian/Ubuntu package that ships it.
@@ -122,11 +124,11 @@ def problem() -> str | None:
     if not missing:
         return _x11_unreachable()
     packages = sorted({DEBIAN_PACKAGES.get(m, m) for m in missing})
-    return ("visrec cannot open its window: the Qt X11 platform plugin needs system libraries "
-            f"that are not installed ({', '.join(missing)}).\n"
-            "On Debian or Ubuntu, install them with:\n"
-            f"    sudo apt-get install {' '.join(packages)}\n"
-            "Everything else works from the command line meanwhile: visrec --help")
+    return gettext("visrec cannot open its window: the Qt X11 platform plugin needs system "
+                   "libraries that are not installed ({libraries}).\nOn Debian or Ubuntu, "
+                   "install them with:\n    sudo apt-get install {packages}\nEverything else "
+                   "works from the command line meanwhile: visrec --help").format(
+                       libraries=", ".join(missing), packages=" ".join(packages))
 
 
 def x11_reachable(display: str | None) -> bool | None:
@@ -152,6 +154,6 @@ def _x11_unreachable() -> str | None:
     display = os.environ.get("DISPLAY")
     if not display or x11_reachable(display) is not False:
         return None
-    return (f"visrec cannot open its window: no X server answers on display {display}. Check "
-            "that your desktop session is running (or DISPLAY is right), or use the command "
-            "line: visrec --help")
+    return gettext("visrec cannot open its window: no X server answers on display {display}. "
+                   "Check that your desktop session is running (or DISPLAY is right), or use "
+                   "the command line: visrec --help").format(display=display)
