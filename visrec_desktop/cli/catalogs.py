@@ -97,7 +97,8 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
     if args.engine != "ray":
         for flag in ("address", "num_cpus", "concurrency", "batch_size", "gpus_per_actor"):
             if getattr(args, flag) is not None:
-                print(f"visrec: --{flag.replace('_', '-')} needs --engine ray", file=sys.stderr)
+                print(gettext("visrec: --{option} needs --engine ray").format(
+                    option=flag.replace("_", "-")), file=sys.stderr)
                 return 2
     ray = _ray_build(args)
     report = core.build_catalog(
@@ -178,7 +179,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                           currency=it['currency'], value=100 * max(it['match'], 0),
                           catalog=it['catalog'], id=it['id']))
         if why["reason"]:
-            print(f"     {why['reason']} (interest #{why['interest']}: {why['interest_label']})"
+            print(gettext("     {reason} (interest #{number}: {interest})").format(
+                reason=why["reason"], number=why["interest"], interest=why["interest_label"])
                   if why["interest"] else f"     {why['reason']}")
         for p in why["similar_photos"]:
             print(gettext("     like your photo {name} ({similarity:.2f}, {path})").format(
@@ -299,7 +301,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
                        r["photos"]).format(number=r["interest"], name=r["name"], own=own,
                                            weight=r["weight"], n=r["photos"]))
         for p in r["representative_photos"][:3]:
-            print(f"     e.g. {p}")
+            print(gettext("     e.g. {photo}").format(photo=p))
     for p in payload["excluded"]:
         print(gettext("excluded: {p}").format(p=p))
     for p in payload["favourites"]:
