@@ -528,3 +528,19 @@ def test_settings_choose_the_language_for_the_next_start(qtbot: QtBot, tmp_path:
     assert saved_language(folder) == "zh_CN" and "restart" in statuses[-1]
     combo.setCurrentIndex(0)
     assert saved_language(folder) == ""
+
+
+def test_a_rollback_is_asked_about_in_the_apps_words(speak: object) -> None:
+    """The Catalogs page asks about an older version with the two dates in the locale's format,
+    not with the CLI's advice to pass --allow-downgrade."""
+    from visrec_desktop.core.errors import CatalogDowngradeError
+    from visrec_desktop.gui.pages.catalogs_page import older_text
+
+    exc = CatalogDowngradeError("Refused: ... (visrec catalog import --allow-downgrade)",
+                                "prints", "2026-01-02T12:00:00Z", "2026-03-01T12:00:00Z")
+    gui_i18n.install("zh_CN")
+    text = older_text(exc)
+    assert text.startswith("“prints”的这个目录包制作于 2026/1/2") and "--allow" not in text
+    gui_i18n.install("en")
+    assert "before the installed version" in older_text(exc)
+    assert older_text(CatalogDowngradeError("as the core says")) == "as the core says"

@@ -101,6 +101,10 @@
         <translation>{items} 件商品中 {usable} 件可用；发布于 {published}。</translation>
     </message>
     <message>
+        <source>This bundle of “{id}” was made {created}, before the installed version ({installed})</source>
+        <translation>“{id}”的这个目录包制作于 {created}，早于已安装的版本（{installed}）</translation>
+    </message>
+    <message>
         <source>Catalogs</source>
         <translation>商品目录</translation>
     </message>

@@ -113,7 +113,14 @@ class SignatureError(CatalogFormatError):
 
 class CatalogDowngradeError(CatalogFormatError):
     """A signed catalog would be replaced by an older version of itself (a rollback); refused
-    unless the person explicitly allows it."""
+    unless the person explicitly allows it. `created_at` and `installed_created_at` are the
+    two versions' dates (ISO 8601), so a front end can ask in its own words."""
+
+    def __init__(self, message: str, catalog_id: str = "", created_at: str = "",
+                 installed_created_at: str = ""):
+        super().__init__(message)
+        self.catalog_id, self.created_at = catalog_id, created_at
+        self.installed_created_at = installed_created_at
 
 
 class BudgetExhaustedError(VisrecError):

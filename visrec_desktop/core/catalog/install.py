@@ -204,7 +204,8 @@ def _check_version(previous: InstalledCatalog | None, created_at: str,
                     "installed version ({created_at2}); installing it would roll the catalog "
                     "back. Allow it explicitly (visrec catalog import --allow-downgrade) to "
                     "install it anyway").format(
-                        id=previous.id, created_at=created_at, created_at2=previous.created_at))
+                        id=previous.id, created_at=created_at, created_at2=previous.created_at),
+            previous.id, created_at, previous.created_at)
 
 
 def import_catalog(

@@ -105,6 +105,17 @@ def details_text(c: InstalledCatalog) -> str:
     return "\n".join(lines + _problems(c))
 
 
+def older_text(exc: CatalogDowngradeError) -> str:
+    """The rollback in the app's words (the core's message tells a CLI user which flag to pass)."""
+    if not exc.catalog_id:
+        return str(exc)
+    return translate("CatalogsPage", "This bundle of “{id}” was made {created}, before the "
+                     "installed version ({installed})").format(
+        id=exc.catalog_id, created=i18n.date_time(created_time(exc.created_at)) or exc.created_at,
+        installed=i18n.date_time(created_time(exc.installed_created_at))
+        or exc.installed_created_at)
+
+
 def created_time(stamp: str | None) -> datetime | None:
     """A bundle's `created_at` (ISO 8601, "2026-11-29T18:52:00Z") as a time, or None."""
     try:
@@ -314,7 +325,7 @@ class CatalogsPage(Page):
             try:
                 return lib.import_catalog(path, progress, allow_downgrade=allow_downgrade)
             except CatalogDowngradeError as exc:
-                return OlderVersion(str(exc), expect_id)
+                return OlderVersion(older_text(exc), expect_id)
             except Cancelled:
                 return None
 
