@@ -451,7 +451,10 @@ def cli_names(parser: argparse.ArgumentParser) -> set[str]:
     """What a help text may show as it is: commands, options, metavars, choices, variables."""
     names = {"visrec", core.DATA_DIR_ENV, str(core.default_data_dir()), "VISREC_LANG",
              "VISREC_PROVIDER", "VISREC_PASSPHRASE", "VISREC_NEW_PASSPHRASE", "ε",
-             "auto", "cpu", "cuda", "directml", "coreml", "none"}  # --provider's free values
+             "auto", "cpu", "cuda", "directml", "coreml", "none",  # --provider's free values
+             # the publisher's Ray build: a command to type, a file, a URL, Ray's own terms
+             "pip install 'visrec-desktop[publisher]'", "docs/publishing.md",
+             "ray://head:10001", "Ray", "actor"}
     for p in every_parser(parser):
         names.add(p.prog)
         for action in p._actions:

@@ -129,6 +129,14 @@ def test_a_signed_catalog_is_not_rolled_back_without_allow_downgrade(
     assert [c["created_at"] for c in json.loads(out) if c["id"] == "acme"] == [OLD]
 
 
+def shown(stamp: str) -> str:
+    """A bundle's date as the Catalogs page writes it (the locale's short date and time)."""
+    from visrec_desktop.gui.i18n import date_time
+    from visrec_desktop.gui.pages.catalogs_page import created_time
+
+    return date_time(created_time(stamp))
+
+
 def test_the_app_asks_before_installing_an_older_signed_version(
         qtbot: QtBot, tmp_path: Path, key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
@@ -163,7 +171,7 @@ def test_the_app_asks_before_installing_an_older_signed_version(
     assert created() == [NEW] and "older than the installed" in page.report_view.toPlainText()
     with qtbot.waitSignal(page.imported, timeout=20000):
         page.import_bundle(tmp_path / "old.zip")
-    assert len(asked) == 2 and OLD in asked[1]
+    assert len(asked) == 2 and shown(OLD) in asked[1]
     assert created() == [OLD]
     ctx.cancel_all()
     wait_for_all()
