@@ -451,6 +451,10 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
         <source>The counts as released, noise included</source>
         <translation>发布的计数（含噪声）</translation>
     </message>
+    <message>
+        <source>After “Show preview”, the noisy counts of the release appear here by category, largest first.</source>
+        <translation>点击“显示预览”后，本次发布的加噪计数会按类别显示在这里，数量最多的排在前面。</translation>
+    </message>
 </context>
 <context>
     <name>DetailsPanel</name>
