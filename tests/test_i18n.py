@@ -154,7 +154,8 @@ def english_left(texts: list[tuple[str, str]], names: set[str]) -> list[tuple[st
     ordered = [re.compile(r"(?<![A-Za-z0-9_])" + re.escape(n) + r"(?![A-Za-z0-9_])")
                for n in sorted(names, key=len, reverse=True) if n]
     for where, text in texts:
-        plain = html.unescape(TAG.sub(" ", text))
+        # The details pane puts zero-width break points into long paths and links.
+        plain = html.unescape(TAG.sub(" ", text)).replace("\u200b", "")
         for name in ordered:
             plain = name.sub(" ", plain)
         words = [w for w in ENGLISH_WORD.findall(plain) if w.lower() not in LOWER_NAMES]
