@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sqlite_utils
 
 from visrec_desktop.core.errors import (
     DatabaseDamagedError,
@@ -41,6 +40,7 @@ from visrec_desktop.core.store.records import (
     Summary,
 )
 from visrec_desktop.core.store.schema import DB_NAME, header_version, migrate, refuse_newer
+from visrec_desktop.core.store.sqlite_lib import sqlite_utils
 from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
