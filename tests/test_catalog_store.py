@@ -525,7 +525,8 @@ def test_load_index_arrays(data: Path, bundles: Bundles) -> None:
     assert vecs.shape == (N_ITEMS, 1280)
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=2e-3)
     assert index.basis.shape[0] == 1280 and index.basis.dtype == np.float32
-    np.testing.assert_allclose(index.reduced, vecs @ index.basis, atol=1e-5)
+    np.testing.assert_allclose(index.reduced_rows(np.arange(len(vecs))), vecs @ index.basis,
+                               atol=1e-5)
     np.testing.assert_allclose(index.mean, vecs.mean(axis=0), atol=1e-6)
     assert sorted(set(index.categories)) == sorted(CATEGORIES)
     assert index.row("item-03") == 3 and index.row("nope") is None

@@ -621,10 +621,11 @@ def test_relevance_is_k_nearest_photos_less_hubness(monkeypatch: pytest.MonkeyPa
     recs = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=80, diversity=0.0))
     m = knn_size(len(photos))
     assert m == max(rank_module.KNN_MIN, 5)
-    sims = cat.reduced @ (photos @ cat.basis).T
     everything = np.arange(len(cat))  # 80 items: all of them are the reference sample
+    reduced = cat.reduced_rows(everything)
+    sims = reduced @ (photos @ cat.basis).T
     k = hub_neighbours(len(cat))
-    hub = hubness(cat.reduced, everything, cat.reduced, everything, k)
+    hub = hubness(reduced, everything, reduced, everything, k)
     some = np.linspace(0, len(cat) - 1, min(len(cat), rank_module.HUB_TYPICAL)).astype(int)
     typical = float(np.median(hub[some]))
     for r in recs:

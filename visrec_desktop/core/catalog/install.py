@@ -59,8 +59,8 @@ from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.catalog_index import (
     BASIS_SAMPLE,
     CatalogIndex,
+    load_derived,
     make_index,
-    reduce_blockwise,
     reduction_basis,
 )
 from visrec_desktop.i18n import gettext
@@ -561,10 +561,9 @@ def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
     basis = np.load(folder / "index" / "basis.npy")
     factors_path = folder / "index" / "factors.npy"
     factors = np.load(factors_path) if factors_path.exists() else None
-    reduced, mean = reduce_blockwise(vectors, usable, basis)
+    derived = load_derived(folder / "index", vectors, usable, basis)  # cached after first load
     release_pages(vectors)
-    return make_index(info.id, meta.items, vectors, usable, basis, reduced, mean, factors,
-                      info.demo)
+    return make_index(info.id, meta.items, vectors, usable, basis, derived, factors, info.demo)
 
 
 def release_pages(vectors: np.ndarray) -> None:

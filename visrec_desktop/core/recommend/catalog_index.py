@@ -1,18 +1,34 @@
-"""The catalog index: a catalog's items as arrays, with an uncentred PCA basis (256-d) for the
-fast first ranking stage and the full unit embeddings for exact re-scoring.
+"""The catalog index: a catalog's items as arrays, with an uncentred PCA basis (256-d) whose
+coordinates are kept as 8-bit codes for the fast first ranking stage (candidates.py), and the
+full unit embeddings (float16, usually memory-mapped) for exact re-scoring.
+
+Memory per item: r bytes of codes, 4 of centred norm, 8 of price, 1 of usable flag, and the
+item's strings; the embeddings stay on disk until a row is re-scored or shown. A million items
+with r = 256 take about 270 MB of arrays.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from visrec_desktop.core.recommend.candidates import (
+    CODE_SAMPLE,
+    QuantizedRows,
+    code_range,
+    encode,
+)
+
 REDUCED_DIM = 256
 BASIS_SAMPLE = 6000
-
-
+DERIVED_DIR = "first-stage-v1"  # cached derived arrays beside an installed catalog's vectors
+_DERIVED_ARRAYS = ("codes", "mid", "step", "cnorm", "mean", "reduced16")
 
 @dataclass
 class CatalogIndex:
@@ -27,13 +43,15 @@ class CatalogIndex:
     vectors: np.ndarray  # (n, d) unit embeddings, float16 or float32 (may be a memmap)
     usable: np.ndarray  # (n,) bool: has an embedding
     basis: np.ndarray  # (d, r) float32
-    reduced: np.ndarray  # (n, r) float32
+    codes: QuantizedRows  # the reduced rows (vectors @ basis) as 8-bit codes
+    reduced16: np.ndarray  # (n, r) float16 reduced rows (may be a memmap), for re-scoring
+    cnorm: np.ndarray  # (n,) float32 |r_i - mean @ basis|, the centred norm in reduced space
     mean: np.ndarray  # (d,) float32 mean item embedding
     factors: np.ndarray | None = None  # (n, f) float32
     demo: bool = False
     _gram: np.ndarray | None = None
-    _centred_norm: np.ndarray | None = None
     _row: dict[str, int] = field(default_factory=dict)
+    _category_codes: tuple[np.ndarray, dict[str, int]] | None = None
 
     def __len__(self) -> int:
         return len(self.item_ids)
@@ -46,6 +64,45 @@ class CatalogIndex:
     def full(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.vectors[rows], dtype=np.float32)
 
+    def reduced_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The reduced rows (len(rows), r) as float32, from their float16 copy: full(rows) @
+        basis to float16 precision, as precise as the stored embeddings themselves."""
+        return np.asarray(self.reduced16[rows], dtype=np.float32)
+
+    def reduced_dots(self, rows: np.ndarray, queries: np.ndarray, block: int = 65_536
+                     ) -> np.ndarray:
+        """Dot products (len(rows), Q) float32 of the reduced rows with `queries` (Q, r), a
+        block of rows at a time (bounded scratch for the exhaustive reference ranking)."""
+        qt = np.asarray(queries, np.float32).T
+        out = np.empty((len(rows), qt.shape[1]), np.float32)
+        for start in range(0, len(rows), block):
+            out[start:start + block] = self.reduced_rows(rows[start:start + block]) @ qt
+        return out
+
+    def category_mask(self, category: str) -> np.ndarray:
+        """(n,) bool: the items of `category`, from integer codes built on first use."""
+        if self._category_codes is None:
+            names: dict[str, int] = {}
+            codes = np.fromiter((names.setdefault(c, len(names)) for c in self.categories),
+                                np.int32, count=len(self.categories))
+            self._category_codes = codes, names
+        codes, names = self._category_codes
+        code = names.get(category)
+        if code is None:
+            return np.zeros(len(codes), dtype=bool)
+        out: np.ndarray = codes == code
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays held in memory (the memory-mapped embeddings not counted)."""
+        held = [self.prices, self.usable, self.basis, self.cnorm, self.mean]
+        held += [a for a in (self.factors, self._gram) if a is not None]
+        held += [a for a in (self.vectors, self.reduced16) if not isinstance(a, np.memmap)]
+        if self._category_codes is not None:
+            held.append(self._category_codes[0])
+        return self.codes.nbytes + sum(int(a.nbytes) for a in held)
+
     def gram(self) -> np.ndarray:
         if self._gram is None and self.factors is not None:
             self._gram = (self.factors.T @ self.factors).astype(np.float64)
@@ -53,11 +110,8 @@ class CatalogIndex:
         return self._gram
 
     def centred_norm(self) -> np.ndarray:
-        """|r_i - mean_r| for every item, in the reduced space."""
-        if self._centred_norm is None:
-            m = self.mean @ self.basis
-            self._centred_norm = np.maximum(np.linalg.norm(self.reduced - m, axis=1), 1e-6)
-        return self._centred_norm
+        """|r_i - mean_r| for every item, in the reduced space (at least 1e-6)."""
+        return self.cnorm
 
 
 def _merge_duplicates(rows: np.ndarray) -> np.ndarray:
@@ -96,9 +150,19 @@ def reduction_basis(vectors: np.ndarray, dim: int = REDUCED_DIM, seed: int = 0) 
     return np.ascontiguousarray(basis, dtype=np.float32)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """What the first ranking stage needs, derived once from the embeddings and a basis."""
+
+    codes: QuantizedRows
+    cnorm: np.ndarray  # (n,) float32
+    mean: np.ndarray  # (d,) float32 mean usable embedding
+    reduced16: np.ndarray  # (n, r) float16
+
+
 def make_index(
     catalog_id: str, items: Sequence[Mapping[str, object]], vectors: np.ndarray,
-    usable: np.ndarray, basis: np.ndarray, reduced: np.ndarray, mean: np.ndarray,
+    usable: np.ndarray, basis: np.ndarray, derived: Derived,
     factors: np.ndarray | None = None, demo: bool = False,
 ) -> CatalogIndex:
     """A CatalogIndex from item metadata and precomputed arrays."""
@@ -112,24 +176,110 @@ def make_index(
         vectors=vectors,
         usable=np.asarray(usable, dtype=bool),
         basis=basis,
-        reduced=reduced,
-        mean=mean.astype(np.float32),
+        codes=derived.codes,
+        reduced16=derived.reduced16,
+        cnorm=derived.cnorm,
+        mean=derived.mean.astype(np.float32),
         factors=None if factors is None else np.asarray(factors, dtype=np.float32),
         demo=demo,
     )
 
 
-def reduce_blockwise(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
-                     block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
-    """Reduced rows and the mean usable row, a block at a time: a large catalog is never
-    converted to float32 all at once."""
-    reduced = np.empty((len(vectors), basis.shape[1]), np.float32)
+def _sample_rows(n: int, m: int) -> np.ndarray:
+    """m rows spread evenly over n (all when n <= m): a memory map is read in order."""
+    return np.unique(np.linspace(0, n - 1, num=min(n, m)).astype(np.int64)) if n else \
+        np.zeros(0, np.int64)
+
+
+def derive(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
+           block: int = 8192, folder: Path | None = None) -> Derived:
+    """Codes, float16 copy, centred norms and mean of the reduced rows, a block at a time: a
+    large catalog is never converted to float32 all at once (peak: one block, plus the outputs).
+
+    The codes' per-dimension range comes from CODE_SAMPLE rows spread over the catalog; the
+    centred norm |r - m|, with m the mean usable row, is |r|^2 - 2 r.m + |m|^2, its r.m taken in
+    a second, matrix-vector pass once m is known. With `folder`, the float16 rows are written
+    to folder/reduced16.npy through a memory map instead of being held in memory.
+    """
+    n, r = len(vectors), basis.shape[1]
+    sample = _sample_rows(n, CODE_SAMPLE)
+    mid, step = code_range(np.asarray(vectors[sample], np.float32) @ basis if n else
+                           np.zeros((1, r), np.float32))
+    codes = np.empty((n, r), np.uint8)
+    reduced16 = np.empty((n, r), np.float16) if folder is None else \
+        np.lib.format.open_memmap(folder / "reduced16.npy", "w+", np.float16, (n, r))
+    sq = np.empty(n, np.float64)
     total = np.zeros(vectors.shape[1], np.float64)
-    for start in range(0, len(vectors), block):
+    for start in range(0, n, block):
         rows = np.asarray(vectors[start:start + block], np.float32)
-        reduced[start:start + len(rows)] = rows @ basis
+        red = rows @ basis
+        codes[start:start + len(rows)] = encode(red, mid, step)
+        reduced16[start:start + len(rows)] = red
+        sq[start:start + len(rows)] = np.einsum("ij,ij->i", red, red, dtype=np.float64)
         total += rows[usable[start:start + len(rows)]].sum(axis=0)
-    return reduced, (total / max(int(usable.sum()), 1)).astype(np.float32)
+    mean = (total / max(int(usable.sum()), 1)).astype(np.float32)
+    m_r = mean @ basis
+    back = basis @ m_r  # r.m = x.(B m)
+    cross = np.empty(n, np.float64)
+    for start in range(0, n, block):
+        cross[start:start + block] = np.asarray(vectors[start:start + block], np.float32) @ back
+    cn2 = sq - 2.0 * cross + float(m_r @ m_r)
+    cnorm = np.maximum(np.sqrt(np.maximum(cn2, 0.0)), 1e-6).astype(np.float32)
+    if isinstance(reduced16, np.memmap):
+        reduced16.flush()
+    return Derived(QuantizedRows(codes, mid, step), cnorm, mean, reduced16)
+
+
+def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
+    """The arrays cached in `cache` if they fit n items of d dims reduced to r, else None.
+    The codes are read into memory (the first stage reads all of them); the float16 reduced
+    rows stay memory-mapped (only re-scored rows are read)."""
+    try:
+        z = {name: np.load(cache / f"{name}.npy", mmap_mode="r" if name == "reduced16" else None)
+             for name in _DERIVED_ARRAYS}
+    except (OSError, ValueError):
+        return None  # absent, unreadable or torn
+    if z["codes"].shape != (n, r) or z["reduced16"].shape != (n, r) or \
+            z["mean"].shape != (d,) or z["cnorm"].shape != (n,) or z["mid"].shape != (r,) or \
+            z["step"].shape != (r,):
+        return None
+    return Derived(QuantizedRows(z["codes"], z["mid"], z["step"]), z["cnorm"], z["mean"],
+                   z["reduced16"])
+
+
+def load_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray
+                 ) -> Derived:
+    """The first-stage arrays of an installed catalog, cached in folder/DERIVED_DIR: read when
+    present and matching the vectors and basis, else derived in one pass over the embeddings
+    and cached (a new folder swapped in whole). A folder that cannot be written still ranks:
+    the arrays are then derived in memory on every load."""
+    n, d, r = len(vectors), vectors.shape[1], basis.shape[1]
+    target = folder / DERIVED_DIR
+    got = _read_derived(target, n, d, r)
+    if got is not None:
+        return got
+    tmp = folder / f".{DERIVED_DIR}.{secrets.token_hex(4)}.tmp"
+    try:
+        tmp.mkdir()
+    except OSError:
+        return derive(vectors, usable, basis)
+    try:
+        derived = derive(vectors, usable, basis, folder=tmp)
+        arrays = {"codes": derived.codes.codes, "mid": derived.codes.mid,
+                  "step": derived.codes.step, "cnorm": derived.cnorm, "mean": derived.mean}
+        for name, arr in arrays.items():
+            np.save(tmp / f"{name}.npy", arr)
+        del derived
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return derive(vectors, usable, basis)
+    got = _read_derived(target, n, d, r)
+    if got is None:
+        raise OSError(f"The ranking cache {target} could not be read back")
+    return got
 
 
 def build_index(
@@ -145,7 +295,5 @@ def build_index(
             if len(good) else good
         basis = reduction_basis(np.asarray(vectors[pick], np.float32)) if len(good) else \
             np.eye(vectors.shape[1], dtype=np.float32)
-    reduced, mean = reduce_blockwise(vectors, usable, basis)
-    return make_index(catalog_id, items, vectors, usable, basis, reduced, mean, factors, demo)
-
-
+    return make_index(catalog_id, items, vectors, usable, basis, derive(vectors, usable, basis),
+                      factors, demo)

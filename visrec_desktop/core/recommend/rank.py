@@ -41,9 +41,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.recommend.candidates import approx_dots, masked_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
@@ -69,6 +72,8 @@ HUB_WEIGHT = 0.5
 HUB_REFERENCE = 1000  # catalog items (a fixed sample) that an item's neighbourhood is measured in
 HUB_NEIGHBOURS = 50  # per HUB_REFERENCE items; fewer in a smaller catalog
 HUB_TYPICAL = 100  # reference items whose median term is the typical one
+SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
+SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
 
 
 def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], disliked: Sequence[int],
@@ -210,11 +215,15 @@ class _Signals:
 
 class Ranker:
     """Ranks catalogs for one profile, one set of feedback and (optionally) the user's photos:
-    `photos` (n, d) are the unit embeddings of the photos the profile was built from."""
+    `photos` (n, d) are the unit embeddings of the photos the profile was built from.
+    `exhaustive` scores every item exactly in stage 1 instead of a shortlist from the 8-bit
+    codes: the reference the shortlist is measured against (tests, bench/rank_latency.py)."""
 
     def __init__(self, profile: TasteProfile, feedback: Mapping[tuple[str, str], str],
-                 catalogs: Sequence[CatalogIndex], photos: np.ndarray | None = None) -> None:
+                 catalogs: Sequence[CatalogIndex], photos: np.ndarray | None = None,
+                 exhaustive: bool = False) -> None:
         self.profile = profile
+        self.exhaustive = exhaustive
         self.feedback = dict(feedback)
         self.catalogs = list(catalogs)
         self._centroids = profile.centroids() if not profile.empty else None
@@ -255,7 +264,7 @@ class Ranker:
             if len(good) > HUB_REFERENCE:
                 rng = np.random.default_rng(0)
                 good = np.sort(rng.choice(good, HUB_REFERENCE, replace=False))
-            ref = cat.reduced[good]
+            ref = cat.reduced_rows(good)
             some = np.linspace(0, len(good) - 1, min(len(good), HUB_TYPICAL)).astype(np.int64)
             typical = float(np.median(hubness(ref[some], good[some], ref, good,
                                               hub_neighbours(len(good))))) if len(good) else 0.0
@@ -302,7 +311,7 @@ class Ranker:
     def _mask(self, cat: CatalogIndex, req: RankRequest, sig: _Signals) -> np.ndarray:
         mask = cat.usable.copy()
         if req.category:
-            mask &= np.array([c == req.category for c in cat.categories])
+            mask &= cat.category_mask(req.category)
         if req.query.strip():
             mask &= search_mask(cat.titles, cat.categories, req.query)
         if req.min_price is not None:
@@ -316,69 +325,100 @@ class Ranker:
                 mask[row] = False
         return mask
 
-    def _terms(self, cat: CatalogIndex, rows: np.ndarray | None, sig: _Signals,
-               user: np.ndarray | None
+    def _queries(self) -> np.ndarray:
+        """(Q, d) float32, what the first two scoring terms compare items with: the interests'
+        centroids (k rows, none for an empty profile), then the liked and the disliked items'
+        centred means (those there are)."""
+        parts = [] if self._centroids is None else [self._centroids]
+        parts += [v[None, :] for v in (self._liked_mean, self._disliked_mean) if v is not None]
+        if not parts:
+            return np.zeros((0, len(self.catalogs[0].mean) if self.catalogs else 0), np.float32)
+        return np.concatenate(parts).astype(np.float32)
+
+    def _terms(self, cat: CatalogIndex, rows: np.ndarray, dots: np.ndarray, mean_dots: np.ndarray,
+               cnorm: np.ndarray, user: np.ndarray | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Interest score, best interest, feedback and collaborative terms for `rows` (all
-        items, in the reduced space, when rows is None; exact otherwise), and the per-interest
-        cosines (n, k) (empty without interests)."""
-        if rows is None:
-            x, proj = cat.reduced, cat.basis
-            cnorm = cat.centred_norm()
-            mean = cat.mean @ cat.basis
-        else:
-            x, proj = cat.full(rows), None
-            mean = cat.mean
-            cnorm = np.maximum(np.linalg.norm(x - mean, axis=1), 1e-6)
-        n = len(x)
+        """Interest score, best interest, feedback and collaborative terms for `rows`, and the
+        per-interest cosines (n, k) (empty without interests), from `dots` (n, Q): the rows'
+        dot products with self._queries() in some space (reduced or full, exact or approximate),
+        `mean_dots` (Q,) the mean item's, and `cnorm` (n,) the rows' centred norms there."""
+        n = len(rows)
+        k = 0 if self._centroids is None else len(self._centroids)
         interest = np.zeros(n, np.float32)
         best = np.full(n, -1, np.int64)
-        sims = np.zeros((n, 0), np.float32)
-        if self._centroids is not None:
-            cents = self._centroids if proj is None else self._centroids @ proj
-            sims = x @ cents.T
+        sims = dots[:, :k]
+        if k:
             weighted = sims * self._factor
             best = np.argmax(weighted, axis=1)
             interest = weighted[np.arange(n), best]
         fb = np.zeros(n, np.float32)
+        col = k
         for vec, sign in ((self._liked_mean, 1.0), (self._disliked_mean, -1.0)):
             if vec is not None:
-                v = vec if proj is None else vec @ proj
-                fb += sign * FEEDBACK_WEIGHT * self._boost * ((x @ v) - float(mean @ v)) / cnorm
+                fb += sign * FEEDBACK_WEIGHT * self._boost * (dots[:, col] - mean_dots[col]) / cnorm
+                col += 1
         collab = np.zeros(n, np.float32)
         if user is not None and cat.factors is not None:
-            f = cat.factors if rows is None else cat.factors[rows]
-            collab = COLLAB_WEIGHT * np.clip(f @ user, -1.0, 1.0)
+            collab = COLLAB_WEIGHT * np.clip(cat.factors[rows] @ user, -1.0, 1.0)
         return interest, best, fb, collab, sims
 
     def rank(self, req: RankRequest) -> list[Recommendation]:
         """The top `req.top` items over the chosen catalogs; deterministic for the same state."""
-        from threadpoolctl import threadpool_limits
-
         # One BLAS thread: on a busy 2-core machine more threads fight and run 2-3x slower.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas_controller().limit(limits=1, user_api="blas"):
             return self._rank(req)
 
     def _candidates(self, total: np.ndarray, sims: np.ndarray, mask: np.ndarray,
-                    want: int) -> np.ndarray:
+                    want: int, widen: float = 1.0) -> np.ndarray:
         """The best `want` rows by the stage-1 total, and each interest's best rows by its own
         cosine (PER_INTEREST_CANDIDATES at least, more for a larger share): the k-NN term
-        re-ranks them, and a minor interest must have items in the pool to be pulled up."""
+        re-ranks them, and a minor interest must have items in the pool to be pulled up.
+        `widen` scales every count (the approximate first pass takes a wider shortlist).
+        Ties at a cut go to the lower row, so a subset holding the picks picks the same."""
         def best(scores: np.ndarray, n: int) -> np.ndarray:
             n = min(n, int(mask.sum()))
             if n >= len(scores):
                 return np.flatnonzero(mask)
-            picked = np.argpartition(-scores, n - 1)[:n]
-            kept: np.ndarray = picked[np.isfinite(scores[picked])]
-            return kept
+            if n <= 0:
+                return np.zeros(0, np.int64)
+            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+            above = np.flatnonzero(scores > cut)
+            tied = np.flatnonzero(scores == cut)[: n - len(above)]
+            kept: np.ndarray = np.concatenate([above, tied])
+            finite: np.ndarray = kept[np.isfinite(scores[kept])]
+            return finite
 
-        parts = [best(total, want)]
+        parts = [best(total, round(want * widen))]
         if sims.shape[1] > 1:
             shares = self.profile.weights()
             for c in range(sims.shape[1]):
                 n = max(PER_INTEREST_CANDIDATES, round(want * float(shares[c])))
-                parts.append(best(np.where(mask, sims[:, c], -np.inf), n))
+                parts.append(best(np.where(mask, sims[:, c], -np.inf), round(n * widen)))
         out: np.ndarray = np.unique(np.concatenate(parts))
+        return out
+
+    def _first_stage(self, cat: CatalogIndex, mask: np.ndarray, user: np.ndarray | None,
+                     want: int) -> np.ndarray:
+        """The candidate rows (sorted) by the stage-1 terms in the reduced space: a shortlist
+        from the 8-bit codes of the masked items (candidates.py), scored exactly, then cut as
+        if every masked item had been scored exactly (all of them are when `exhaustive`)."""
+        queries = self._queries() @ cat.basis  # (Q, r)
+        mean_dots = queries @ (cat.mean @ cat.basis)
+        kept = np.flatnonzero(mask)
+        if not self.exhaustive and len(kept) > SHORTLIST_ALL_BELOW:
+            read = masked_rows(mask)
+            dots = approx_dots(cat.codes, queries, read)
+            rows = kept if read is not None else np.arange(len(mask))
+            interest, _, fb, collab, sims = self._terms(cat, rows, dots, mean_dots,
+                                                        cat.cnorm[rows], user)
+            sub = mask[rows]
+            total = np.where(sub, interest + fb + collab, -np.inf)
+            kept = rows[self._candidates(total, sims, sub, want, SHORTLIST_WIDEN)]
+        dots = cat.reduced_dots(kept, queries)
+        interest, _, fb, collab, sims = self._terms(cat, kept, dots, mean_dots, cat.cnorm[kept],
+                                                    user)
+        pick = self._candidates(interest + fb + collab, sims, np.ones(len(kept), bool), want)
+        out: np.ndarray = kept[pick]
         return out
 
     def _rank(self, req: RankRequest) -> list[Recommendation]:
@@ -393,9 +433,7 @@ class Ranker:
                 continue
             user = (fold_in(cat.factors, cat.gram(), sig.liked, sig.disliked)
                     if cat.factors is not None and (sig.liked or sig.disliked) else None)
-            interest, _, fb, collab, sims = self._terms(cat, None, sig, user)
-            total = np.where(mask, interest + fb + collab, -np.inf)
-            for row in self._candidates(total, sims, mask, want).tolist():
+            for row in self._first_stage(cat, mask, user, want).tolist():
                 pool.append((cat.catalog_id, int(row), cat, sig, user))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
@@ -413,12 +451,16 @@ class Ranker:
             entries = by_cat[cid]
             cat, sig, user = entries[0][1], entries[0][2], entries[0][3]
             rows = np.array([e[0] for e in entries], dtype=np.int64)
-            interest, best, fb, collab, _ = self._terms(cat, rows, sig, user)
+            full = cat.full(rows)
+            queries = self._queries()
+            cnorm = np.maximum(np.linalg.norm(full - cat.mean, axis=1), 1e-6)
+            interest, best, fb, collab, _ = self._terms(cat, rows, full @ queries.T,
+                                                        queries @ cat.mean, cnorm, user)
             photos = self._photos_in(cat)
             if photos is None:
                 relevance = interest
             else:
-                x = cat.reduced[rows]
+                x = cat.reduced_rows(rows)
                 knn = (1 - DBA_BLEND) * knn_relevance(x, photos, self._m)
                 if DBA_BLEND > 0:
                     knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)
@@ -427,7 +469,6 @@ class Ranker:
                     hub = hubness(x, rows, ref, ref_rows, hub_neighbours(len(ref)))
                     knn -= HUB_WEIGHT * (hub - typical)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
-            full = cat.full(rows)
             if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
                 fb = fb + self._feedback_knn(cat, sig, full)
             vecs.append(full)
@@ -499,6 +540,15 @@ class Ranker:
                 sims = unit @ unit[pick]
                 max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
         return _with_match([ordered[i] for i in chosen])
+
+
+@cache
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the loaded BLAS libraries, scanned once: a scan reads the
+    process's memory map and costs milliseconds, too much to repeat on every ranking."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _with_match(recs: list[Recommendation]) -> list[Recommendation]:
