@@ -1,21 +1,35 @@
-"""Ranking latency, catalog memory and profile rebuild time at 100,000 catalog items.
+"""Ranking latency, catalog memory and agreement with exact scoring at 100,000 and 1,000,000
+items, beside FAISS and numpy on the same vectors.
 
-    python -m bench.rank_latency [--calls 60] [--naive-items 5000] [--seed 0]
+    python -m bench.rank_latency [--sizes 100000,1000000] [--calls 40] [--seed 0] [--no-faiss]
 
-The catalog is made of real image embeddings: all 70,000 Fashion-MNIST images (60,000 train and
-10,000 test) embedded by the app's model; the remaining 30,000 rows are averages of random pairs
-of those real embeddings, re-normalised (the output says how many). Vectors are stored float16,
-as the app stores them. The profile is built from 2,000 real training embeddings.
+Catalog vectors: every real Fashion-MNIST embedding in the bench cache (the app's model on
+the real images; `python -m bench.fashion_mnist` fills it), then rows drawn from a mixture of
+probabilistic PCA models fitted to those real embeddings (Tipping and Bishop 1999: k-means
+into MIX_COMPONENTS clusters; per cluster its mean, its MIX_RANK main directions with their
+variances and an isotropic residual), re-normalised. The output says how many rows are real.
+Vectors are stored float16 and memory-mapped, and the first-stage arrays are derived and cached
+as the app does for an installed catalog (catalog_index.load_derived).
 
-Measured:
-* `Ranker.rank(RankRequest(top=20))` (default diversity 0.3, so MMR included): p50/p95 over
-  --calls calls after warm-up, beside a naive per-item Python loop (cosine to each interest, max)
-  timed on --naive-items items and extrapolated to 100,000;
-* catalog memory: VmRSS (and RssAnon) delta in a fresh subprocess before/after building the
-  CatalogIndex, with the vectors in RAM (build_index) and memory-mapped (as load_index does);
-* profile rebuild from 50,000 real photo embeddings (`build_profile`, median of 3).
+Measured, per catalog size:
+* ours: `Ranker.rank(RankRequest(top=20))` (8-bit shortlist, exact stage 1 on it, k-NN
+  re-scoring, MMR at diversity 0.3): p50/p95 over --calls calls after warm-up, for a profile of
+  2,000 real photos, and the same with 20 likes/dislikes;
+* agreement: top-10 of the ranker against the exhaustive ranker (every item scored exactly),
+  over profiles of 1-4 interests (real photos of 1-4 classes) x no feedback / 10 likes and
+  dislikes x no filter / one category / a price window;
+* catalog memory: in a fresh process, VmRSS (anonymous and file-backed) before and after
+  loading the index as the app does and ranking --calls times, and the bytes of its arrays;
+* the same first-pass problem for every method: the profile's query vectors (its interests'
+  centroids in the reduced space) against all N reduced vectors, the best 200 per query. Our
+  8-bit pass (QuantizedRows.dots + top 200), numpy's float32 matrix product, and FAISS
+  (faiss-cpu, bench only; one thread): IndexFlatIP (exact), IndexScalarQuantizer 8-bit (the same
+  compression as ours) and IndexIVFFlat (nlist 4 sqrt(N), nprobe IVF_NPROBE). Agreement: each
+  query's top 10 against the exact float32 top 10.
 
-The machine is shared and has 2 cores: figures are medians; rerun before trusting small changes.
+Everything runs on one thread (BLAS, ONNX Runtime, FAISS), as the app ranks. The machine is
+shared and has 2 cores: figures are medians, and the CPU time per call is printed beside the
+wall time (it moves less with the load).
 """
 
 from __future__ import annotations
@@ -24,7 +38,6 @@ import argparse
 import gc
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -38,73 +51,186 @@ from threadpoolctl import threadpool_limits
 from bench import fashion_mnist
 from bench.datasets import DEFAULT_CACHE
 
-N_ITEMS = 100_000
+SIZES = (100_000, 1_000_000)
 PROFILE_PHOTOS = 2_000
-REBUILD_PHOTOS = 50_000
-TARGET_P95_MS = 50.0
-TARGET_MEMORY_MB = 300.0
-TARGET_REBUILD_S = 2.0
-WARMUP = 5
-CATALOG_ID = "bench-100k"
+MIX_COMPONENTS = 64
+MIX_RANK = 24
+FIRST_PASS_K = 200
+IVF_NPROBE = 16
+WARMUP = 3
+TARGETS = {100_000: (10.0, None), 1_000_000: (100.0, 600.0)}  # p95 ms, catalog MB
+TARGET_AGREEMENT = 0.99
+CATALOG_ID = "bench"
+VERSION = "v2"
 
 
 # --------------------------------------------------------------------------- data
 
 
-def catalog_vectors(seed: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """(100,000 x d float16 unit vectors, class label per row or -1, number of real rows)."""
+def real_embeddings() -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """All cached real Fashion-MNIST embeddings (test chunks first, then train) and labels.
+    Only chunks already in the cache are used (5,000 test images are embedded if none are)."""
     data = fashion_mnist.load()
-    cache = fashion_mnist.EmbeddingCache(data)
-    real = np.concatenate([cache.get("test"), cache.get("train")])
-    labels = np.concatenate([data.test_labels, data.train_labels]).astype(np.int64)
-    n_real = min(len(real), N_ITEMS)
-    vecs = np.empty((N_ITEMS, real.shape[1]), np.float16)
-    vecs[:n_real] = real[:n_real]
-    out_labels = np.full(N_ITEMS, -1, np.int64)
-    out_labels[:n_real] = labels[:n_real]
-    rng = np.random.default_rng([seed, 3])
-    extra = N_ITEMS - n_real
-    for start in range(0, extra, 10_000):
-        m = min(10_000, extra - start)
-        a = rng.integers(0, len(real), m)
-        b = rng.integers(0, len(real), m)
-        mix = real[a] + real[b]
-        mix /= np.maximum(np.linalg.norm(mix, axis=1, keepdims=True), 1e-12)
-        vecs[n_real + start : n_real + start + m] = mix
-        same = labels[a] == labels[b]
-        out_labels[n_real + start : n_real + start + m] = np.where(same, labels[a], -1)
-    return vecs, out_labels, n_real
+    cache = fashion_mnist.EmbeddingCache(data, verbose=False)
+    vecs, labels, counts = [], [], {}
+    for split, lab in (("test", data.test_labels), ("train", data.train_labels)):
+        n = 0
+        while (cache.folder / f"{split}-{n:05d}-{fashion_mnist.CHUNK}.npy").exists():
+            n += fashion_mnist.CHUNK
+        if split == "test":
+            n = max(n, fashion_mnist.CHUNK)
+        n = min(n, len(lab))
+        if n:
+            vecs.append(cache.get(split, n))
+            labels.append(np.asarray(lab[:n], np.int64))
+        counts[split] = n
+    return np.concatenate(vecs), np.concatenate(labels), counts
+
+
+def fit_mixture(real: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """A mixture of probabilistic PCA models fitted to `real` (n, d) unit vectors."""
+    from sklearn.cluster import KMeans
+
+    km = KMeans(MIX_COMPONENTS, n_init=1, random_state=seed).fit(real)
+    means, dirs, sds, resid, weights = [], [], [], [], []
+    for c in range(MIX_COMPONENTS):
+        x = real[km.labels_ == c].astype(np.float64)
+        mu = x.mean(axis=0)
+        _, s, vt = np.linalg.svd(x - mu, full_matrices=False)
+        var = s**2 / max(len(x) - 1, 1)
+        q = min(MIX_RANK, len(var))
+        rest = var[q:].sum() / max(real.shape[1] - q, 1)
+        means.append(mu)
+        dirs.append(np.pad(vt[:q], ((0, MIX_RANK - q), (0, 0))))
+        sds.append(np.pad(np.sqrt(np.maximum(var[:q] - rest, 0.0)), (0, MIX_RANK - q)))
+        resid.append(np.sqrt(rest))
+        weights.append(len(x))
+    return {"means": np.array(means), "dirs": np.array(dirs), "sds": np.array(sds),
+            "resid": np.array(resid), "weights": np.array(weights, np.float64) / len(real),
+            "labels": km.labels_}
+
+
+def sample_mixture(mix: dict[str, np.ndarray], n: int, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """n unit vectors (float32) drawn from the fitted mixture, and each one's component."""
+    comp = rng.choice(len(mix["weights"]), size=n, p=mix["weights"])
+    d = mix["means"].shape[1]
+    z = rng.standard_normal((n, MIX_RANK)) * mix["sds"][comp]
+    x = mix["means"][comp] + np.einsum("nk,nkd->nd", z, mix["dirs"][comp])
+    x += rng.standard_normal((n, d)) * mix["resid"][comp][:, None]
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32), comp
+
+
+def catalog_file(n_max: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    """The float16 catalog of n_max rows (real first) with its labels, cached; its metadata."""
+    data = fashion_mnist.load()
+    model_id = fashion_mnist.EmbeddingCache(data, verbose=False).model_id
+    folder = fashion_mnist.embedding_dir(model_id, DEFAULT_CACHE) / "rank-latency"
+    stem = folder / f"catalog-{VERSION}-{n_max}-s{seed}"
+    meta_path = stem.with_suffix(".json")
+    if meta_path.exists():
+        return stem, dict(json.loads(meta_path.read_text()))
+    folder.mkdir(parents=True, exist_ok=True)
+    real, labels, counts = real_embeddings()
+    real = real[:n_max]
+    t0 = time.perf_counter()
+    mix = fit_mixture(real, seed)
+    # a component's category: the most common real class among its members
+    comp_class = np.array([np.bincount(labels[mix["labels"] == c], minlength=10).argmax()
+                           for c in range(MIX_COMPONENTS)])
+    vecs = np.lib.format.open_memmap(stem.with_suffix(".npy"), "w+", np.float16,
+                                     (n_max, real.shape[1]))
+    out_labels = np.empty(n_max, np.int64)
+    vecs[: len(real)] = real
+    out_labels[: len(real)] = labels[: len(real)]
+    rng = np.random.default_rng([seed, 5])
+    for start in range(len(real), n_max, 50_000):
+        m = min(50_000, n_max - start)
+        x, comp = sample_mixture(mix, m, rng)
+        vecs[start : start + m] = x
+        out_labels[start : start + m] = comp_class[comp]
+    vecs.flush()
+    np.save(stem.with_name(stem.name + "-labels.npy"), out_labels)
+    meta = {"items": n_max, "real": len(real), "real_test": min(counts["test"], len(real)),
+            "real_train": max(0, len(real) - counts["test"]), "components": MIX_COMPONENTS,
+            "rank": MIX_RANK, "fit_and_sample_s": time.perf_counter() - t0}
+    meta_path.write_text(json.dumps(meta))
+    return stem, meta
 
 
 def items_for(labels: np.ndarray) -> list[dict[str, object]]:
     names = fashion_mnist.CLASS_NAMES
     return [
-        {
-            "id": f"item-{i:06d}",
-            "title": f"item {i}",
-            "category": names[c] if c >= 0 else "Mixed",
-            "price": round(5.0 + (i * 7919) % 19000 / 100, 2),
-            "currency": "EUR",
-        }
+        {"id": f"item-{i:07d}", "title": f"item {i}", "category": names[c],
+         "price": round(5.0 + (i * 7919) % 19000 / 100, 2), "currency": "EUR"}
         for i, c in enumerate(labels.tolist())
     ]
 
 
-def catalog_file(seed: int) -> tuple[Path, Path, int]:
-    """The 100k float16 catalog and its labels, saved in the cache for the memory subprocesses."""
-    data = fashion_mnist.load()
-    model_id = fashion_mnist.EmbeddingCache(data, verbose=False).model_id
-    folder = fashion_mnist.embedding_dir(model_id, DEFAULT_CACHE) / "rank-latency"
-    vec_path = folder / f"catalog-{N_ITEMS}-s{seed}.npy"
-    lab_path = folder / f"catalog-{N_ITEMS}-s{seed}-labels.npy"
-    meta_path = folder / f"catalog-{N_ITEMS}-s{seed}.json"
-    if not (vec_path.exists() and lab_path.exists() and meta_path.exists()):
-        folder.mkdir(parents=True, exist_ok=True)
-        vecs, labels, n_real = catalog_vectors(seed)
-        np.save(vec_path, vecs)
-        np.save(lab_path, labels)
-        meta_path.write_text(json.dumps({"real": n_real}))
-    return vec_path, lab_path, int(json.loads(meta_path.read_text())["real"])
+def open_index(stem: Path, n: int) -> Any:
+    """The n-item index as the app opens an installed catalog: memory-mapped float16
+    embeddings, first-stage arrays from their cache (derived on the first run)."""
+    from visrec_desktop.core.catalog.install import release_pages
+    from visrec_desktop.core.recommend.catalog_index import (
+        DERIVED_DIR,
+        load_derived,
+        make_index,
+        reduction_basis,
+        write_derived,
+    )
+
+    vectors = np.load(stem.with_suffix(".npy"), mmap_mode="r")[:n]
+    labels = np.load(stem.with_name(stem.name + "-labels.npy"))[:n]
+    folder = stem.parent / f"{stem.name}-index-{n}"
+    folder.mkdir(exist_ok=True)
+    basis_path = folder / "basis.npy"
+    if not basis_path.exists():
+        pick = np.linspace(0, n - 1, 6000).astype(np.int64)
+        np.save(basis_path, reduction_basis(np.asarray(vectors[pick], np.float32)))
+    basis = np.load(basis_path)
+    usable = np.ones(n, bool)
+    derived = load_derived(folder, vectors, usable, basis) if (folder / DERIVED_DIR).exists() \
+        else write_derived(folder, vectors, usable, basis)
+    release_pages(vectors)
+    return make_index(CATALOG_ID, items_for(labels), vectors, usable, basis, derived)
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def profile_from(rows: np.ndarray, vecs: np.ndarray) -> Any:
+    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
+
+    return build_profile("bench", rows.astype(np.int64), vecs,
+                         [PhotoRecord(int(i), [], None) for i in rows], now=0.0)
+
+
+def agreement_cases(real: np.ndarray, labels: np.ndarray, index: Any, seed: int
+                    ) -> list[tuple[str, Any, np.ndarray, dict[tuple[str, str], str], Any]]:
+    """(name, profile, photos, feedback, request): 1-4 interests (40 real photos of each of k
+    classes) x no feedback / 10 likes and dislikes x no filter / a category / a price window."""
+    from visrec_desktop.core.recommend.rank import RankRequest
+
+    rng = np.random.default_rng([seed, 9])
+    cases = []
+    for k in (1, 2, 3, 4):
+        classes = rng.choice(10, k, replace=False)
+        rows = np.concatenate([rng.choice(np.flatnonzero(labels == c), 40, replace=False)
+                               for c in classes])
+        prof = profile_from(rows, real[rows])
+        fb_rows = rng.choice(len(index), 10, replace=False)
+        fb = {(CATALOG_ID, index.item_ids[int(r)]): ("like" if j % 2 else "dislike")
+              for j, r in enumerate(fb_rows)}
+        category = fashion_mnist.CLASS_NAMES[int(classes[-1])]
+        for fb_name, feedback in (("plain", {}), ("feedback", fb)):
+            for req_name, req in (("all", RankRequest(top=20)),
+                                  ("category", RankRequest(top=20, category=category)),
+                                  ("price", RankRequest(top=20, min_price=40.0,
+                                                        max_price=41.0))):
+                cases.append((f"{k}-interest/{fb_name}/{req_name}", prof, real[rows],
+                              feedback, req))
+    return cases
 
 
 # --------------------------------------------------------------------------- memory worker
@@ -117,305 +243,277 @@ def _status_kb(field: str) -> int:
     return 0
 
 
-def _rss() -> dict[str, int]:
-    return {f: _status_kb(f) for f in ("VmRSS", "RssAnon", "RssFile")}
-
-
-def memory_worker(vec_path: Path, lab_path: Path, mode: str) -> dict[str, float]:
-    """In a fresh process: RSS before and after building the 100k CatalogIndex.
-
-    A 3,000-item index is built, profiled and ranked first, so that one-off costs any running
-    app has already paid (BLAS thread buffers, lazily imported modules) are not counted.
-    """
-    import ctypes
-
-    from visrec_desktop.core.catalog.install import release_pages
-    from visrec_desktop.core.recommend.catalog_index import (
-        build_index,
-        make_index,
-        reduce_blockwise,
-        reduction_basis,
-    )
+def memory_worker(stem: Path, n: int, calls: int) -> dict[str, float]:
+    """In a fresh process: RSS before and after opening the n-item index (as the app does) and
+    after `calls` rankings. The item metadata (an input of the index: the parsed catalog) is
+    built before the first reading, and a 3,000-item catalog is ranked first so one-off costs
+    (BLAS buffers, lazily imported modules, the ONNX Runtime session) are not counted."""
     from visrec_desktop.core.recommend.rank import Ranker, RankRequest
-    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
-    labels = np.load(lab_path)
-    small = np.asarray(np.load(vec_path, mmap_mode="r")[:3000])
-    warm = build_index("warm-up", items_for(labels[:3000]), small, np.ones(3000, bool))
-    prof = build_profile(
-        "bench",
-        np.arange(500),
-        small[:500].astype(np.float32),
-        [PhotoRecord(i, [], None) for i in range(500)],
-    )
+    warm = open_index(stem, 3000)
+    prof = profile_from(np.arange(500), np.asarray(warm.vectors[:500], np.float32))
     Ranker(prof, {}, [warm]).rank(RankRequest(top=20))
-    del warm, small
-    items = items_for(labels)  # the parsed catalog metadata, an input, not the index
+    del warm
     gc.collect()
-    before = _rss()
-    if mode == "ram":
-        vectors = np.load(vec_path)
-        index = build_index(CATALOG_ID, items, vectors, np.ones(len(vectors), bool))
-    else:  # as catalog_store.load_index: memory-mapped float16, reduced blockwise
-        vectors = np.load(vec_path, mmap_mode="r")
-        usable = np.ones(len(vectors), bool)
-        basis = reduction_basis(vectors)  # the app loads it from disk; same arrays either way
-        reduced, mean = reduce_blockwise(vectors, usable, basis)
-        release_pages(vectors)
-        index = make_index(CATALOG_ID, items, vectors, usable, basis, reduced, mean)
-    index.row(index.item_ids[0])  # the id -> row map, built on first feedback lookup
-    index.centred_norm()  # cached on first rank
-    del items
+    before = {f: _status_kb(f) for f in ("VmRSS", "RssAnon", "RssFile")}
+    t0 = time.perf_counter()
+    index = open_index(stem, n)
+    index.row(index.item_ids[0])  # the id -> row map, built on the first feedback lookup
+    index.category_mask("")  # category codes, built on the first category filter
+    open_s = time.perf_counter() - t0
     gc.collect()
-    after = _rss()
-    peak = _status_kb("VmHWM") - before["VmRSS"]
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    trimmed = _rss()
-    rng = np.random.default_rng(0)
-    pick = np.sort(rng.choice(len(index), PROFILE_PHOTOS, replace=False))
-    pvecs = np.asarray(index.vectors[pick], np.float32)
-    profile = build_profile(
-        "bench", pick.astype(np.int64), pvecs, [PhotoRecord(int(i), [], None) for i in pick]
-    )
-    del pvecs
+    opened = {f: _status_kb(f) for f in ("VmRSS", "RssAnon", "RssFile")}
+    real = np.asarray(index.vectors[:PROFILE_PHOTOS], np.float32)
+    profile = profile_from(np.arange(PROFILE_PHOTOS), real)
+    ranker = Ranker(profile, {}, [index])
+    for _ in range(calls):
+        ranker.rank(RankRequest(top=20))
     gc.collect()
-    mid = _status_kb("VmRSS")
-    Ranker(profile, {}, [index]).rank(RankRequest(top=20))
-    gc.collect()
-    ranked = _status_kb("VmRSS")
+    ranked = {f: _status_kb(f) for f in ("VmRSS", "RssAnon", "RssFile")}
     return {
-        "mode": mode,
-        "rss_delta_mb": (after["VmRSS"] - before["VmRSS"]) / 1024,
-        "anon_delta_mb": (after["RssAnon"] - before["RssAnon"]) / 1024,
-        "file_delta_mb": (after["RssFile"] - before["RssFile"]) / 1024,
-        "trimmed_delta_mb": (trimmed["VmRSS"] - before["VmRSS"]) / 1024,
-        "build_peak_mb": max(peak, 0) / 1024,
-        "rank_delta_mb": (ranked - mid) / 1024,
-        "vectors_mb": index.vectors.nbytes / 2**20,
-        "reduced_mb": index.reduced.nbytes / 2**20,
+        "open_s": open_s,
+        "opened_mb": (opened["VmRSS"] - before["VmRSS"]) / 1024,
+        "opened_anon_mb": (opened["RssAnon"] - before["RssAnon"]) / 1024,
+        "opened_file_mb": (opened["RssFile"] - before["RssFile"]) / 1024,
+        "ranked_mb": (ranked["VmRSS"] - before["VmRSS"]) / 1024,
+        "ranked_anon_mb": (ranked["RssAnon"] - before["RssAnon"]) / 1024,
+        "ranked_file_mb": (ranked["RssFile"] - before["RssFile"]) / 1024,
+        "array_mb": index.nbytes / 2**20,
+        "codes_mb": index.codes.nbytes / 2**20,
     }
 
 
-def _spawn_memory(vec_path: Path, lab_path: Path, mode: str) -> dict[str, float]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "bench.rank_latency",
-        "--memory-worker",
-        mode,
-        "--vectors",
-        str(vec_path),
-        "--labels",
-        str(lab_path),
-    ]
-    done = subprocess.run(
-        cmd, check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent
-    )
+def spawn_memory(stem: Path, n: int, calls: int) -> dict[str, float]:
+    cmd = [sys.executable, "-m", "bench.rank_latency", "--memory-worker", str(n),
+           "--stem", str(stem), "--calls", str(calls)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 # --------------------------------------------------------------------------- timing
 
 
-def naive_rank_seconds(vectors: np.ndarray, centroids: np.ndarray, n: int) -> tuple[float, float]:
-    """(seconds for the per-item loop over `n` items, seconds to sort 100,000 scores)."""
-    cents = [np.asarray(c, np.float32) for c in centroids]
-    norms = [float(np.linalg.norm(c)) for c in cents]
-    scores = []
-    t0 = time.perf_counter()
-    for i in range(n):
-        v = np.asarray(vectors[i], np.float32)
-        nv = float(np.linalg.norm(v))
-        best = -1.0
-        for c, nc in zip(cents, norms, strict=True):
-            best = max(best, float(np.dot(v, c)) / (nv * nc))
-        scores.append(best)
-    loop = time.perf_counter() - t0
-    full = np.random.default_rng(0).random(len(vectors))
-    t0 = time.perf_counter()
-    sorted(range(len(full)), key=lambda j: -full[j])[:20]
-    return loop, time.perf_counter() - t0
-
-
-def timed(fn: Callable[[], object], calls: int, warmup: int) -> list[float]:
-    """Seconds of each of `calls` calls of fn, after `warmup` untimed ones."""
+def timed(fn: Callable[[], object], calls: int, warmup: int = WARMUP
+          ) -> tuple[list[float], list[float]]:
+    """(wall seconds, CPU seconds of this thread) of each of `calls` calls, after warm-up."""
     for _ in range(warmup):
         fn()
-    out = []
+    wall, cpu = [], []
     for _ in range(calls):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         fn()
-        out.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
+        wall.append(time.perf_counter() - t0)
+    return wall, cpu
+
+
+def stats(wall: list[float], cpu: list[float]) -> dict[str, float]:
+    return {"p50": 1000 * float(np.percentile(wall, 50)),
+            "p95": 1000 * float(np.percentile(wall, 95)),
+            "cpu_p50": 1000 * float(np.percentile(cpu, 50)), "calls": len(wall)}
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Per column of scores (n, Q), the rows of the k best, best first: (Q, k)."""
+    part = np.argpartition(-scores, k - 1, axis=0)[:k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=0), axis=0)
+    out: np.ndarray = np.take_along_axis(part, order, axis=0).T
     return out
 
 
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q))
+def overlap10(got: np.ndarray, exact: np.ndarray) -> float:
+    """Mean over queries of |got top 10 & exact top 10| / 10."""
+    return float(np.mean([len(set(g[:10].tolist()) & set(e[:10].tolist())) / 10
+                          for g, e in zip(got, exact, strict=True)]))
+
+
+def first_pass_methods(index: Any, queries: np.ndarray, use_faiss: bool, calls: int,
+                       out: dict[str, Any]) -> None:
+    """The first-pass problem (see the module docstring) for ours, numpy and FAISS."""
+    n = len(index)
+    reduced = np.empty((n, index.basis.shape[1]), np.float32)
+    for start in range(0, n, 65_536):
+        reduced[start : start + 65_536] = index.reduced_rows(np.arange(start, min(n, start +
+                                                                                  65_536)))
+    exact = top_k(reduced @ queries.T, FIRST_PASS_K)
+    k = FIRST_PASS_K
+
+    def ours() -> np.ndarray:
+        return top_k(index.codes.dots(queries).T, k)
+
+    def numpy_f32() -> np.ndarray:
+        return top_k(reduced @ queries.T, k)
+
+    methods: dict[str, tuple[Callable[[], np.ndarray], float]] = {
+        "ours 8-bit first pass": (ours, index.codes.nbytes),
+        "numpy float32 matrix product": (numpy_f32, reduced.nbytes),
+    }
+    if use_faiss:
+        try:
+            import faiss  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            out["faiss"] = "not installed: pip install faiss-cpu (bench only)"
+            print("FAISS skipped: faiss-cpu is not installed (pip install faiss-cpu)", flush=True)
+        else:
+            faiss.omp_set_num_threads(1)
+            d = reduced.shape[1]
+            q = np.ascontiguousarray(queries, np.float32)
+            flat = faiss.IndexFlatIP(d)
+            flat.add(reduced)
+            sq8 = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit,
+                                             faiss.METRIC_INNER_PRODUCT)
+            sample = reduced[np.linspace(0, n - 1, min(n, 65_536)).astype(np.int64)]
+            sq8.train(sample)
+            sq8.add(reduced)
+            nlist = int(4 * np.sqrt(n))
+            ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
+            ivf.train(sample)
+            ivf.add(reduced)
+            ivf.nprobe = IVF_NPROBE
+
+            def searcher(ix: Any) -> Callable[[], np.ndarray]:
+                return lambda: np.asarray(ix.search(q, k)[1])
+
+            def size(ix: Any) -> float:
+                return float(faiss.serialize_index(ix).nbytes)
+
+            methods["FAISS IndexFlatIP (exact)"] = (searcher(flat), size(flat))
+            methods["FAISS IndexScalarQuantizer 8-bit"] = (searcher(sq8), size(sq8))
+            methods[f"FAISS IndexIVFFlat nlist {nlist} nprobe {IVF_NPROBE}"] = (
+                searcher(ivf), size(ivf))
+    for name, (fn, nbytes) in methods.items():
+        wall, cpu = timed(fn, calls)
+        out[name] = stats(wall, cpu) | {"memory_mb": nbytes / 2**20,
+                                         "agreement": overlap10(fn(), exact)}
+        print(f"  {name}: p50 {out[name]['p50']:.1f} ms, agreement "
+              f"{out[name]['agreement']:.3f}", flush=True)
+
+
+def run_size(stem: Path, n: int, args: argparse.Namespace, real: np.ndarray,
+             labels: np.ndarray) -> dict[str, Any]:
+    from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+
+    out: dict[str, Any] = {"items": n}
+    out["memory"] = spawn_memory(stem, n, args.calls)
+    print(f"{n:,}: memory {out['memory']}", flush=True)
+    index = open_index(stem, n)
+    rng = np.random.default_rng([args.seed, 4])
+    pick = np.sort(rng.choice(len(real), min(PROFILE_PHOTOS, len(real)), replace=False))
+    profile = profile_from(pick, real[pick])
+    out["interests"] = len(profile.interests)
+    req = RankRequest(top=20)
+    ranker = Ranker(profile, {}, [index], photos=real[pick])
+    out["rank"] = stats(*timed(lambda: ranker.rank(req), args.calls))
+    fb_rows = rng.choice(n, 20, replace=False)
+    feedback = {(CATALOG_ID, index.item_ids[int(r)]): ("like" if j % 2 == 0 else "dislike")
+                for j, r in enumerate(fb_rows)}
+    fb_ranker = Ranker(profile, feedback, [index], photos=real[pick])
+    out["rank_feedback"] = stats(*timed(lambda: fb_ranker.rank(req), args.calls))
+    exhaustive = Ranker(profile, {}, [index], photos=real[pick], exhaustive=True)
+    out["rank_exhaustive"] = stats(*timed(lambda: exhaustive.rank(req), 5, 1))
+    print(f"{n:,}: rank {out['rank']}, exhaustive {out['rank_exhaustive']}", flush=True)
+
+    agree = {}
+    for name, prof, photos, fb, creq in agreement_cases(real, labels, index, args.seed):
+        got = [r.row for r in Ranker(prof, fb, [index], photos=photos).rank(creq)[:10]]
+        want = [r.row for r in Ranker(prof, fb, [index], photos=photos,
+                                      exhaustive=True).rank(creq)[:10]]
+        agree[name] = {"agreement": len(set(got) & set(want)) / max(len(want), 1),
+                       "identical": got == want, "returned": len(got)}
+    out["agreement_cases"] = agree
+    out["agreement"] = float(np.mean([a["agreement"] for a in agree.values()]))
+    print(f"{n:,}: agreement {out['agreement']:.4f} over {len(agree)} cases", flush=True)
+
+    queries = profile.centroids() @ index.basis
+    fp: dict[str, Any] = {}
+    with threadpool_limits(1):
+        first_pass_methods(index, queries, not args.no_faiss, args.calls, fp)
+    out["first_pass"] = fp
+    return out
+
+
+def report(meta: dict[str, Any], results: list[dict[str, Any]], load: tuple[Any, Any]) -> str:
+    lines = [
+        "| items | method | p50 / p95 ms (CPU p50) | memory MB | top-10 agreement | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for res in results:
+        n = res["items"]
+        p95_target, mem_target = TARGETS.get(n, (None, None))
+        r, m = res["rank"], res["memory"]
+        verdict = []
+        if p95_target is not None:
+            verdict.append(f"p95 <= {p95_target:.0f} ms: "
+                           f"{'met' if r['p95'] <= p95_target else 'MISSED'}")
+        if mem_target is not None:
+            verdict.append(f"<= {mem_target:.0f} MB: "
+                           f"{'met' if m['ranked_mb'] <= mem_target else 'MISSED'}")
+        verdict.append(f"agreement >= {TARGET_AGREEMENT}: "
+                       f"{'met' if res['agreement'] >= TARGET_AGREEMENT else 'MISSED'}")
+        lines.append(
+            f"| {n:,} | **ours: Ranker.rank, top 20** ({res['interests']} interests) | "
+            f"{r['p50']:.1f} / {r['p95']:.1f} ({r['cpu_p50']:.1f}) | {m['ranked_mb']:.0f} "
+            f"(anon {m['ranked_anon_mb']:.0f}, file-backed {m['ranked_file_mb']:.0f}; "
+            f"arrays {m['array_mb']:.0f}) | {res['agreement']:.3f} "
+            f"({len(res['agreement_cases'])} cases) | {'; '.join(verdict)} |")
+        f = res["rank_feedback"]
+        lines.append(f"| {n:,} | ours, with 20 likes/dislikes | {f['p50']:.1f} / "
+                     f"{f['p95']:.1f} ({f['cpu_p50']:.1f}) | | | |")
+        e = res["rank_exhaustive"]
+        lines.append(f"| {n:,} | ours, exhaustive reference (every item exact) | "
+                     f"{e['p50']:.0f} / {e['p95']:.0f} ({e['cpu_p50']:.0f}) | | 1 | |")
+        for name, s in res["first_pass"].items():
+            if isinstance(s, str):
+                lines.append(f"| {n:,} | FAISS | {s} | | | |")
+                continue
+            lines.append(f"| {n:,} | first pass, top {FIRST_PASS_K}: {name} | {s['p50']:.1f} / "
+                         f"{s['p95']:.1f} ({s['cpu_p50']:.1f}) | {s['memory_mb']:.0f} | "
+                         f"{s['agreement']:.3f} | |")
+    text = "\n".join(lines)
+    text += (
+        f"\n\nCatalog: {meta['real']:,} real Fashion-MNIST embeddings ({meta['real_test']:,} test,"
+        f" {meta['real_train']:,} train images, the app's model) and rows drawn from a mixture of"
+        f" {meta['components']} probabilistic PCA models (rank {meta['rank']}) fitted to them; "
+        "float16, memory-mapped. Memory: VmRSS delta of a fresh process after opening the index "
+        "as the app does and ranking (file-backed pages are reclaimable page cache); arrays: "
+        "the bytes the index holds."
+        f"\nLoad average (1/5/15 min) at start {'/'.join(f'{x:.1f}' for x in load[0])}, "
+        f"at end {'/'.join(f'{x:.1f}' for x in load[1])}, on {os.cpu_count()} CPUs."
+    )
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m bench.rank_latency", description=__doc__.splitlines()[0]
-    )
-    ap.add_argument("--calls", type=int, default=60)
-    ap.add_argument("--naive-items", type=int, default=5000)
+    ap = argparse.ArgumentParser(prog="python -m bench.rank_latency",
+                                 description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    ap.add_argument("--calls", type=int, default=40)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--memory-worker", choices=("ram", "mmap"), help=argparse.SUPPRESS)
-    ap.add_argument("--vectors", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--labels", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--no-faiss", action="store_true")
+    ap.add_argument("--memory-worker", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--stem", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.memory_worker:
-        print(json.dumps(memory_worker(args.vectors, args.labels, args.memory_worker)))
+        with threadpool_limits(1):
+            print(json.dumps(memory_worker(args.stem, args.memory_worker, args.calls)))
         return 0
-
-    from visrec_desktop.core.recommend.catalog_index import build_index
-    from visrec_desktop.core.recommend.rank import Ranker, RankRequest
-    from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
-
-    vec_path, lab_path, n_real = catalog_file(args.seed)
-    vectors = np.load(vec_path)
-    labels = np.load(lab_path)
-    out: dict[str, Any] = {
-        "items": len(vectors),
-        "real_items": n_real,
-        "seed": args.seed,
-        "loadavg_start": os.getloadavg(),
-    }
-    print(
-        f"catalog: {len(vectors):,} items, {n_real:,} real Fashion-MNIST embeddings "
-        f"(60,000 train + 10,000 test) and {len(vectors) - n_real:,} averages of random pairs "
-        f"of real embeddings, re-normalised; float16",
-        flush=True,
-    )
-
-    # memory first, while this process is still small
-    mem = {mode: _spawn_memory(vec_path, lab_path, mode) for mode in ("ram", "mmap")}
-    out["memory"] = mem
-
-    data = fashion_mnist.load()
-    train = fashion_mnist.EmbeddingCache(data, verbose=False).get("train")
-    t0 = time.perf_counter()
-    index = build_index(CATALOG_ID, items_for(labels), vectors, np.ones(len(vectors), bool))
-    out["build_index_s"] = time.perf_counter() - t0
-
-    rng = np.random.default_rng([args.seed, 4])
-    pick = np.sort(rng.choice(len(train), PROFILE_PHOTOS, replace=False))
-    profile = build_profile(
-        "bench", pick.astype(np.int64), train[pick], [PhotoRecord(int(i), [], None) for i in pick]
-    )
-    out["interests"] = len(profile.interests)
-    ranker = Ranker(profile, {}, [index])
-    req = RankRequest(top=20)
-    times = timed(lambda: ranker.rank(req), args.calls, WARMUP)
-    fb_rows = rng.choice(len(index), 20, replace=False)
-    feedback = {
-        (CATALOG_ID, index.item_ids[int(r)]): ("like" if j % 2 == 0 else "dislike")
-        for j, r in enumerate(fb_rows)
-    }
-    fb_ranker = Ranker(profile, feedback, [index])
-    fb_times = timed(lambda: fb_ranker.rank(req), args.calls, WARMUP)
-    with threadpool_limits(1):
-        one_times = timed(lambda: ranker.rank(req), args.calls, WARMUP)
-    for key, ts in (
-        ("rank_ms", times),
-        ("rank_feedback_ms", fb_times),
-        ("rank_1thread_ms", one_times),
-    ):
-        out[key] = {
-            "p50": 1000 * percentile(ts, 50),
-            "p95": 1000 * percentile(ts, 95),
-            "calls": len(ts),
-        }
-
-    loop_s, sort_s = naive_rank_seconds(index.vectors, profile.centroids(), args.naive_items)
-    naive_ms = 1000 * (loop_s * len(index) / args.naive_items + sort_s)
-    out["naive_ms"] = naive_ms
-
-    rebuild_vecs = train[:REBUILD_PHOTOS]
-    day = 86_400.0
-    now = time.time()
-    names = fashion_mnist.CLASS_NAMES
-    records = [
-        PhotoRecord(
-            i, [(names[(c + j) % 10], 0.5 / (j + 1)) for j in range(5)], now - (i % 1826) * day
-        )
-        for i, c in enumerate(data.train_labels[:REBUILD_PHOTOS].tolist())
-    ]
-    ks: list[int] = []
-
-    def rebuild_once() -> None:
-        p = build_profile(
-            "bench", np.arange(REBUILD_PHOTOS, dtype=np.int64), rebuild_vecs, records, now=now
-        )
-        ks.append(len(p.interests))
-
-    rebuild = timed(rebuild_once, 3, 0)
-    with threadpool_limits(1):
-        rebuild_one = timed(rebuild_once, 3, 0)
-    out["rebuild_s"] = statistics.median(rebuild)
-    out["rebuild_runs_s"] = rebuild
-    out["rebuild_1thread_s"] = statistics.median(rebuild_one)
-    out["rebuild_1thread_runs_s"] = rebuild_one
-    out["rebuild_interests"] = sorted(set(ks))
-    out["loadavg_end"] = os.getloadavg()
-
-    ram, mm = mem["ram"], mem["mmap"]
-    p95 = out["rank_ms"]["p95"]
-    lines = [
-        "| figure | value | target |",
-        "|---|---|---|",
-        f"| rank, top 20, 100,000 items, {out['interests']} interests: p50 / p95 "
-        f"({len(times)} calls after {WARMUP} warm-up) | {out['rank_ms']['p50']:.1f} / "
-        f"{p95:.1f} ms | p95 <= {TARGET_P95_MS:.0f} ms: "
-        f"{'met' if p95 <= TARGET_P95_MS else 'MISSED'} |",
-        f"| same, with 20 likes/dislikes | {out['rank_feedback_ms']['p50']:.1f} / "
-        f"{out['rank_feedback_ms']['p95']:.1f} ms | |",
-        f"| same as the first row, BLAS/OpenMP limited to 1 thread (threadpoolctl) | "
-        f"{out['rank_1thread_ms']['p50']:.1f} / {out['rank_1thread_ms']['p95']:.1f} ms | |",
-        f"| naive per-item Python loop (timed on {args.naive_items:,} items, extrapolated to "
-        f"100,000, plus a measured sort) | {naive_ms:,.0f} ms | |",
-        f"| speed-up, naive / ranker p50 | {naive_ms / out['rank_ms']['p50']:.0f}x | |",
-        f"| catalog memory, vectors in RAM (build_index): VmRSS delta | {ram['rss_delta_mb']:.0f}"
-        f" MB (vectors {ram['vectors_mb']:.0f} + reduced {ram['reduced_mb']:.0f} + lists) | "
-        f"<= {TARGET_MEMORY_MB:.0f} MB: "
-        f"{'met' if ram['rss_delta_mb'] <= TARGET_MEMORY_MB else 'MISSED'} |",
-        f"| same, after malloc_trim(0) (allocator-retained free memory returned) | "
-        f"{ram['trimmed_delta_mb']:.0f} MB | |",
-        f"| same, peak during build (VmHWM delta) | {ram['build_peak_mb']:.0f} MB | |",
-        f"| catalog memory, memory-mapped vectors (as load_index): VmRSS delta | "
-        f"{mm['rss_delta_mb']:.0f} MB (anonymous {mm['anon_delta_mb']:.0f}, file-backed "
-        f"{mm['file_delta_mb']:.0f}) | <= {TARGET_MEMORY_MB:.0f} MB: "
-        f"{'met' if mm['rss_delta_mb'] <= TARGET_MEMORY_MB else 'MISSED'} |",
-        f"| same, after malloc_trim(0) | {mm['trimmed_delta_mb']:.0f} MB | |",
-        f"| same, peak during load (VmHWM delta) | {mm['build_peak_mb']:.0f} MB | |",
-        f"| profile rebuild, {REBUILD_PHOTOS:,} photos, median of 3 "
-        f"({'/'.join(map(str, out['rebuild_interests']))} interests) | {out['rebuild_s']:.2f} s "
-        f"({', '.join(f'{t:.2f}' for t in rebuild)}) | <= {TARGET_REBUILD_S:.0f} s: "
-        f"{'met' if out['rebuild_s'] <= TARGET_REBUILD_S else 'MISSED'} |",
-        f"| same, BLAS/OpenMP limited to 1 thread (threadpoolctl) | "
-        f"{out['rebuild_1thread_s']:.2f} s ({', '.join(f'{t:.2f}' for t in rebuild_one)}) | |",
-        f"| build_index, 100,000 items (informational) | {out['build_index_s']:.1f} s | |",
-    ]
-    text = "\n".join(lines)
-    load = out["loadavg_start"], out["loadavg_end"]
-    text += (
-        f"\n\nLoad average (1/5/15 min) at start {'/'.join(f'{x:.1f}' for x in load[0])}, "
-        f"at end {'/'.join(f'{x:.1f}' for x in load[1])}, on {os.cpu_count()} CPUs."
-    )
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    load_start = os.getloadavg()
+    stem, meta = catalog_file(max(sizes), args.seed)
+    print(f"catalog: {meta['items']:,} rows, {meta['real']:,} real embeddings, the rest drawn "
+          f"from a mixture of {meta['components']} PPCA models fitted to them", flush=True)
+    real, labels, _ = real_embeddings()
+    real, labels = real[: meta["real"]], labels[: meta["real"]]
+    results = [run_size(stem, n, args, real, labels) for n in sizes]
+    text = report(meta, results, (load_start, os.getloadavg()))
     print()
     print(text)
-    print(
-        "\nRSS figures are per fresh subprocess; file-backed pages of a memory map are "
-        "reclaimable page cache counted in VmRSS once touched."
-    )
     res = Path(__file__).resolve().parent / "results"
     res.mkdir(exist_ok=True)
-    (res / "rank_latency.md").write_text(
-        f"# Rank latency (seed {args.seed})\n\n"
-        f"Catalog: {len(vectors):,} items, {n_real:,} real "
-        f"embeddings, the rest pair averages.\n\n{text}\n"
-    )
-    (res / "rank_latency.json").write_text(json.dumps(out, indent=2))
+    (res / "rank_latency.md").write_text(f"# Rank latency (seed {args.seed})\n\n{text}\n")
+    (res / "rank_latency.json").write_text(json.dumps({"meta": meta, "results": results},
+                                                      indent=2))
     return 0
 
 

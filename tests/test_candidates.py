@@ -30,6 +30,7 @@ from visrec_desktop.core.recommend.catalog_index import (
     load_derived,
     make_index,
     reduction_basis,
+    write_derived,
 )
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
 from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
@@ -114,31 +115,43 @@ def top_rows(ranker: Ranker, req: RankRequest, n: int = 10) -> list[int]:
 
 # -- the kernel and the codes ------------------------------------------------------------------
 
-def test_int8_dot_model_is_the_one_onnx_builds() -> None:
-    """The embedded ONNX bytes are exactly the one-node graph onnx.helper builds, and valid."""
+@pytest.mark.parametrize("r,n", [(256, 1_000_003), (8, 3)])
+def test_int8_dot_model_is_the_one_onnx_builds(r: int, n: int, tmp_path: Path) -> None:
+    """The hand-encoded ONNX model is byte for byte the one onnx.helper builds, and valid (the
+    checker reads the external data, so it is checked with a small file of codes)."""
     import onnx
     from onnx import TensorProto, helper
 
+    codes = TensorProto(name="codes", data_type=TensorProto.INT8, dims=[r, n],
+                        data_location=TensorProto.EXTERNAL)
+    for key, value in (("location", "codes"), ("offset", "0"), ("length", str(r * n))):
+        entry = codes.external_data.add()
+        entry.key, entry.value = key, value
     graph = helper.make_graph(
-        [helper.make_node("MatMulInteger", ["codes", "queries", "zero"], ["dots"])], "int8_dot",
-        [helper.make_tensor_value_info("codes", TensorProto.UINT8, ["n", "r"]),
-         helper.make_tensor_value_info("queries", TensorProto.INT8, ["r", "q"]),
+        [helper.make_node("MatMulInteger", ["queries", "codes", "zero"], ["dots"])],
+        "int8_dot",
+        [helper.make_tensor_value_info("queries", TensorProto.UINT8, ["q", r]),
          helper.make_tensor_value_info("zero", TensorProto.UINT8, [])],
-        [helper.make_tensor_value_info("dots", TensorProto.INT32, ["n", "q"])])
+        [helper.make_tensor_value_info("dots", TensorProto.INT32, ["q", n])],
+        initializer=[codes])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 10)],
                               producer_name="")
     model.ir_version = 5
-    onnx.checker.check_model(model)
-    assert model.SerializeToString() == candidates.INT8_DOT_MODEL
+    assert model.SerializeToString() == candidates.int8_dot_model(r, n)
+    if r * n < 1000:
+        (tmp_path / "codes").write_bytes(bytes(r * n))
+        (tmp_path / "model.onnx").write_bytes(candidates.int8_dot_model(r, n))
+        onnx.checker.check_model(str(tmp_path / "model.onnx"), full_check=True)
 
 
 def test_int8_dot_is_exact_integer_arithmetic() -> None:
-    """(codes - 128) @ queries in int32, exactly, over more rows than one kernel block."""
+    """qint @ codes in int32, exactly, over every code and query value (pure-math arrays)."""
     rng = np.random.default_rng(0)
-    codes = rng.integers(0, 256, (candidates.BLOCK + 333, 64)).astype(np.uint8)
-    queries = rng.integers(-127, 128, (64, 5)).astype(np.int8)
-    want = (codes.astype(np.int64) - 128) @ queries.astype(np.int64)
-    np.testing.assert_array_equal(candidates.int8_dot(codes, queries), want)
+    codes = rng.integers(-128, 128, (64, 70_001)).astype(np.int8)
+    qint = rng.integers(-127, 128, (5, 64)).astype(np.int8)
+    q = candidates.QuantizedRows(codes, np.zeros(64), np.ones(64))
+    want = qint.astype(np.int64) @ codes.astype(np.int64)
+    np.testing.assert_array_equal(q.int_dots(qint), want)
 
 
 def test_codes_round_to_half_a_step_and_clip_outside_the_range() -> None:
@@ -147,7 +160,8 @@ def test_codes_round_to_half_a_step_and_clip_outside_the_range() -> None:
     vecs, _ = catalog_arrays()
     red = vecs[:4000].astype(np.float32) @ basis()
     mid, step = candidates.code_range(red[::4])
-    q = candidates.QuantizedRows(candidates.encode(red, mid, step), mid, step)
+    q = candidates.QuantizedRows(np.ascontiguousarray(candidates.encode(red, mid, step).T), mid,
+                                 step)
     lo, hi = mid - 128 * step, mid + 127 * step
     inside = (red >= lo) & (red <= hi)
     assert inside.mean() > 0.999
@@ -163,7 +177,7 @@ def test_approx_dots_error_stays_within_the_rounding_bound() -> None:
     queries = profile(PROFILES[3])[0].centroids() @ cat.basis
     rows = np.arange(0, N_ITEMS, 7)
     exact = cat.codes.decode(rows) @ queries.T  # what the codes stand for, in float
-    approx = candidates.approx_dots(cat.codes, queries, rows)
+    approx = cat.codes.dots(queries)[:, rows].T
     folded = np.abs(queries * cat.codes.step)
     q_bound = folded.max(axis=1) / 127 / 2 * 128 * folded.shape[1]
     assert np.all(np.abs(approx - exact) <= q_bound + 1e-4)
@@ -267,10 +281,11 @@ def test_memory_per_item_fits_a_million_items_in_600_mb(tmp_path: Path) -> None:
     np.save(tmp_path / "vectors.npy", vecs)
     mapped = np.load(tmp_path / "vectors.npy", mmap_mode="r")
     usable = np.ones(len(vecs), bool)
-    derived = load_derived(tmp_path, mapped, usable, index().basis)
+    derived = write_derived(tmp_path, mapped, usable, index().basis)
     cat = make_index(CATALOG, items, mapped, usable, index().basis, derived)
     cat.category_mask("Birds")  # built on first filter: counted
     assert isinstance(cat.reduced16, np.memmap) and isinstance(cat.vectors, np.memmap)
+    assert isinstance(cat.codes.codes, np.memmap)  # ONNX Runtime packs its own copy
     fixed = cat.basis.nbytes + cat.mean.nbytes + cat.codes.mid.nbytes + cat.codes.step.nbytes
     per_item = (cat.nbytes - fixed) / len(cat)
     assert per_item <= 300, per_item
@@ -278,21 +293,28 @@ def test_memory_per_item_fits_a_million_items_in_600_mb(tmp_path: Path) -> None:
     assert fixed + 1_000_000 * per_item < 600 * 2**20
 
 
-def test_derived_arrays_are_cached_and_rebuilt_when_stale(tmp_path: Path) -> None:
+def test_derived_arrays_are_cached_by_import_and_only_read_on_load(tmp_path: Path) -> None:
+    """write_derived caches what load_derived reads back unchanged; a cache of another catalog
+    or a torn file is not used (derived in memory instead), and loading never writes."""
     vecs, _ = catalog_arrays()
     small = vecs[:3000]
     usable = np.ones(len(small), bool)
-    first = load_derived(tmp_path, small, usable, index().basis)
+    first = write_derived(tmp_path, small, usable, index().basis)
     assert (tmp_path / DERIVED_DIR / "codes.npy").exists()
     again = load_derived(tmp_path, small, usable, index().basis)
     np.testing.assert_array_equal(again.codes.codes, first.codes.codes)
     np.testing.assert_array_equal(again.cnorm, first.cnorm)
+    in_memory = derive(small, usable, index().basis)
+    np.testing.assert_array_equal(in_memory.codes.codes, first.codes.codes)
+    np.testing.assert_array_equal(in_memory.reduced16, first.reduced16)
     # the cached norms are the centred norms of the reduced rows
     red = small.astype(np.float32) @ index().basis
     np.testing.assert_allclose(first.cnorm, np.linalg.norm(red - first.mean @ index().basis,
                                                            axis=1), rtol=1e-4, atol=1e-5)
-    # a cache of another catalog (fewer rows) is not used
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / DERIVED_DIR).iterdir())
     other = load_derived(tmp_path, small[:1000], usable[:1000], index().basis)
-    assert len(other.codes) == 1000
+    assert len(other.codes) == 1000 and not isinstance(other.codes.codes, np.memmap)
     (tmp_path / DERIVED_DIR / "cnorm.npy").write_bytes(b"torn")
     assert len(load_derived(tmp_path, small, usable, index().basis).cnorm) == 3000
+    after = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / DERIVED_DIR).iterdir())
+    assert [n for n, _ in after] == [n for n, _ in before]

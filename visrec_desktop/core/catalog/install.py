@@ -62,6 +62,7 @@ from visrec_desktop.core.recommend.catalog_index import (
     load_derived,
     make_index,
     reduction_basis,
+    write_derived,
 )
 from visrec_desktop.i18n import gettext
 
@@ -402,7 +403,10 @@ def _install(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Li
     release_pages(vectors)
     del vectors
     np.save(index_dir / "usable.npy", usable)
-    np.save(index_dir / "basis.npy", _basis(index_dir / "vectors.npy", usable))
+    basis = _basis(index_dir / "vectors.npy", usable)
+    np.save(index_dir / "basis.npy", basis)
+    # the first ranking stage's arrays, from the float16 vectors the app will read
+    write_derived(index_dir, np.load(index_dir / "vectors.npy", mmap_mode="r"), usable, basis)
     info = InstalledCatalog(
         id=meta.id, name=meta.name, publisher=meta.publisher, demo=bool(meta.demo),
         fingerprint=fingerprint, model=spec.model_id, items=n, usable=int(usable.sum()),
@@ -561,7 +565,7 @@ def load_index(data_dir: Path, catalog_id: str) -> CatalogIndex:
     basis = np.load(folder / "index" / "basis.npy")
     factors_path = folder / "index" / "factors.npy"
     factors = np.load(factors_path) if factors_path.exists() else None
-    derived = load_derived(folder / "index", vectors, usable, basis)  # cached after first load
+    derived = load_derived(folder / "index", vectors, usable, basis)  # cached by the import
     release_pages(vectors)
     return make_index(info.id, meta.items, vectors, usable, basis, derived, factors, info.demo)
 

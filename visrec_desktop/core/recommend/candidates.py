@@ -1,94 +1,111 @@
 """Candidate search: a compressed first pass over the whole catalog.
 
 Every item's reduced vector (the catalog's 256-d PCA space) is kept as 8-bit codes, one byte
-per dimension with a per-dimension scale (scalar quantisation: x_j ~ mid_j + step_j (c_j - 128),
-Jegou, Douze and Schmid 2011 section II call it the baseline of vector compression). The dot
-products of all items with a few query vectors are then integer dot products, which ONNX
-Runtime's MatMulInteger computes with the CPU's 8-bit multiply-add instructions (AVX2 / VNNI),
-several times faster than numpy's float32 product over the same rows and a quarter of the
-memory. The ranker takes a generous shortlist from these approximate scores and scores only
+per dimension with a per-dimension scale (scalar quantisation: x_j ~ mid_j + step_j c_j with
+c_j in -128..127; Jegou, Douze and Schmid 2011, section II, call it the baseline of vector
+compression). The dot products of all items with a few query vectors are then integer dot
+products, computed by ONNX Runtime's MatMulInteger with the CPU's 8-bit multiply-add
+instructions (AVX2, AVX-512 VNNI): the codes are the operator's constant right-hand matrix, so
+ONNX Runtime packs them once, in its own memory, into the layout its kernel reads fastest.
+That is several times faster than numpy's float32 product over the same rows, in a quarter of
+its memory. The ranker takes a generous shortlist from these approximate scores and scores only
 the shortlist exactly, so its result is the exact one whenever the shortlist holds every item
-the exact first stage would have picked (measured by bench/rank_latency.py and the tests).
+the exact first stage would have picked (bench/rank_latency.py and tests/test_candidates.py
+measure how often it does).
 """
 
 from __future__ import annotations
 
+import mmap
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 CODE_SAMPLE = 65_536  # rows that set each dimension's range
-RANGE_MARGIN = 0.05  # the range is widened by this share on each side; rarer rows are clipped
-ZERO = 128  # codes are unsigned; 128 stands for mid_j
-GATHER_BELOW = 0.5  # a mask keeping less than this share: the kept rows' codes are copied first
-BLOCK = 65_536  # rows per kernel call: bounds the int32 scratch to BLOCK x Q
-
-# A one-node ONNX graph, dots = MatMulInteger(codes, queries, zero), with dynamic n, r, q:
-# uint8 (n, r) x int8 (r, q) -> int32 (n, q). Built by onnx.helper (opset 10, IR 5); the test
-# tests/test_candidates.py rebuilds it with onnx and checks these bytes against it.
-INT8_DOT_MODEL = (
-    b"\x08\x05\x12\x00:\x99\x01\n+\n\x05codes\n\x07queries\n\x04zero\x12\x04dots\"\r"
-    b"MatMulInteger\x12\x08int8_dotZ\x19\n\x05codes\x12\x10\n\x0e\x08\x02\x12\n\n\x03\x12"
-    b"\x01n\n\x03\x12\x01rZ\x1b\n\x07queries\x12\x10\n\x0e\x08\x03\x12\n\n\x03\x12\x01r\n"
-    b"\x03\x12\x01qZ\x0e\n\x04zero\x12\x06\n\x04\x08\x02\x12\x00b\x18\n\x04dots\x12\x10\n"
-    b"\x0e\x08\x06\x12\n\n\x03\x12\x01n\n\x03\x12\x01qB\x04\n\x00\x10\n"
-)
+RANGE_MARGIN = 0.05  # the range is widened by this share on each side; rarer values are clipped
+QUERY_ZERO = 128  # the int8 query codes travel as uint8 with this zero point
 
 
-@dataclass(frozen=True)
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, value = value & 0x7F, value >> 7
+        out.append(low | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes | int | str) -> bytes:
+    """One protocol-buffers field: a varint, or a length-delimited string or message."""
+    if isinstance(payload, int):
+        return _varint(number << 3) + _varint(payload)
+    data = payload.encode() if isinstance(payload, str) else payload
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+def _value_info(name: str, elem_type: int, dims: list[int | str]) -> bytes:
+    shape = b"".join(_field(1, _field(1, d) if isinstance(d, int) else _field(2, d))
+                     for d in dims)
+    return _field(1, name) + _field(2, _field(1, _field(1, elem_type) + _field(2, shape)))
+
+
+def int8_dot_model(r: int, n: int) -> bytes:
+    """A one-node ONNX model (IR 5, opset 10): dots = MatMulInteger(queries, codes, zero), uint8
+    (q, r) x int8 (r, n) -> int32 (q, n), where `codes` is an initializer whose data is supplied
+    when the session is made (SessionOptions.add_external_initializers). Encoded here, field by
+    field, rather than with the `onnx` package (a test dependency only); tests/test_candidates.py
+    checks the bytes against what onnx.helper builds."""
+    uint8, int8, int32, external = 2, 3, 6, 1
+    node = (_field(1, "queries") + _field(1, "codes") + _field(1, "zero") + _field(2, "dots")
+            + _field(4, "MatMulInteger"))
+    codes = (_field(1, r) + _field(1, n) + _field(2, int8) + _field(8, "codes")
+             + _field(13, _field(1, "location") + _field(2, "codes"))
+             + _field(13, _field(1, "offset") + _field(2, "0"))
+             + _field(13, _field(1, "length") + _field(2, str(r * n)))
+             + _field(14, external))
+    graph = (_field(1, node) + _field(2, "int8_dot") + _field(5, codes)
+             + _field(11, _value_info("queries", uint8, ["q", r]))
+             + _field(11, _value_info("zero", uint8, []))
+             + _field(12, _value_info("dots", int32, ["q", n])))
+    opset = _field(1, "") + _field(2, 10)
+    return _field(1, 5) + _field(2, "") + _field(7, graph) + _field(8, opset)
+
+
 class QuantizedRows:
-    """Rows of a float matrix as 8-bit codes: row i ~ mid + step * (codes[i] - 128).
+    """Rows of a float matrix (n, r) as 8-bit codes: row i ~ mid + step * codes[:, i].
 
-    codes: (n, r) uint8, C-contiguous; mid, step: (r,) float32.
+    codes: (r, n) int8, dimension-major and C-contiguous (may be a memory map: ONNX Runtime
+    packs its own copy on first use, after which the mapped pages are let go); mid, step: (r,)
+    float32.
     """
 
-    codes: np.ndarray
-    mid: np.ndarray
-    step: np.ndarray
+    def __init__(self, codes: np.ndarray, mid: np.ndarray, step: np.ndarray) -> None:
+        self.codes = codes
+        self.mid = np.asarray(mid, np.float32)
+        self.step = np.asarray(step, np.float32)
+        self._session: Any = None
+        self._source: Any = None  # the OrtValue over `codes`: kept while the session lives
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self.codes)
+        return int(self.codes.shape[1])
 
     @property
     def nbytes(self) -> int:
-        return int(self.codes.nbytes + self.mid.nbytes + self.step.nbytes)
+        """Bytes the first pass holds: one byte per code (in ONNX Runtime's packed copy once
+        made, in `codes` before), plus the scales."""
+        return int(self.codes.size + self.mid.nbytes + self.step.nbytes)
 
     def decode(self, rows: np.ndarray) -> np.ndarray:
-        """The approximate float32 rows (len(rows), r)."""
-        out: np.ndarray = (self.codes[rows].astype(np.float32) - ZERO) * self.step + self.mid
+        """The approximate float32 rows (len(rows), r) the codes stand for."""
+        out: np.ndarray = np.asarray(self.codes[:, rows], np.float32).T * self.step + self.mid
         return out
 
-
-def code_range(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(mid, step) per dimension from a sample of rows (m, r): the sample's range widened by
-    RANGE_MARGIN on each side, cut into 255 steps."""
-    lo = sample.min(axis=0).astype(np.float64)
-    hi = sample.max(axis=0).astype(np.float64)
-    span = np.maximum(hi - lo, 1e-6)
-    lo, hi = lo - RANGE_MARGIN * span, hi + RANGE_MARGIN * span
-    step = (hi - lo) / 255.0
-    mid = lo + ZERO * step
-    return mid.astype(np.float32), step.astype(np.float32)
-
-
-def encode(rows: np.ndarray, mid: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """uint8 codes (n, r) of float rows (n, r), rounded to the nearest step and clipped."""
-    c = np.rint((np.asarray(rows, np.float32) - mid) / step) + ZERO
-    out: np.ndarray = np.clip(c, 0, 255).astype(np.uint8)
-    return out
-
-
-class _Int8Dot:
-    """ONNX Runtime session of INT8_DOT_MODEL, made on first use; one intra-op thread (the
-    ranker also keeps BLAS to one thread: on a busy machine more threads fight)."""
-
-    def __init__(self) -> None:
-        self._session: Any = None
-        self._lock = threading.Lock()
-
     def session(self) -> Any:
+        """The ONNX Runtime session holding the packed codes, made on first use with one
+        intra-op thread (the ranker also keeps BLAS to one thread: on a busy machine more
+        threads fight)."""
         with self._lock:
             if self._session is None:
                 import onnxruntime as ort
@@ -97,45 +114,53 @@ class _Int8Dot:
                 opts.intra_op_num_threads = 1
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3
+                self._source = ort.OrtValue.ortvalue_from_numpy(np.asarray(self.codes))
+                opts.add_external_initializers(["codes"], [self._source])
+                r, n = self.codes.shape
                 self._session = ort.InferenceSession(
-                    INT8_DOT_MODEL, opts, providers=["CPUExecutionProvider"])
+                    int8_dot_model(r, n), opts, providers=["CPUExecutionProvider"])
+                raw = getattr(self.codes, "_mmap", None)
+                if raw is not None and hasattr(mmap, "MADV_DONTNEED"):
+                    raw.madvise(mmap.MADV_DONTNEED)  # packed now; the file pages can go
             return self._session
 
-    def __call__(self, codes: np.ndarray, queries: np.ndarray) -> np.ndarray:
-        """int32 (n, q) = (codes - 128) @ queries for uint8 codes (n, r), int8 queries (r, q)."""
-        sess = self.session()
-        out = np.empty((len(codes), queries.shape[1]), np.int32)
-        zero = np.array(ZERO, np.uint8)
-        for start in range(0, len(codes), BLOCK):
-            block = codes[start:start + BLOCK]
-            out[start:start + len(block)] = sess.run(
-                None, {"codes": block, "queries": queries, "zero": zero})[0]
+    def int_dots(self, qint: np.ndarray) -> np.ndarray:
+        """int32 (Q, n) = qint @ codes, exactly, for int8 query codes qint (Q, r)."""
+        shifted = (qint.astype(np.int16) + QUERY_ZERO).astype(np.uint8)
+        out: np.ndarray = self.session().run(
+            None, {"queries": shifted, "zero": np.array(QUERY_ZERO, np.uint8)})[0]
+        return out
+
+    def dots(self, queries: np.ndarray) -> np.ndarray:
+        """Approximate dot products (Q, n) float32 of `queries` (Q, r) with every coded row.
+        Each query is folded with the per-dimension steps and quantised to int8 with its own
+        scale, so a dot product's error is the codes' rounding (at most step_j / 2 per
+        dimension, times |q_j|) plus the query's (at most half its scale per dimension, times
+        the code)."""
+        queries = np.atleast_2d(np.asarray(queries, np.float32))
+        folded = queries * self.step
+        scale = (np.maximum(np.abs(folded).max(axis=1), 1e-30) / 127.0).astype(np.float32)
+        qint = np.clip(np.rint(folded / scale[:, None]), -127, 127).astype(np.int8)
+        out = self.int_dots(qint).astype(np.float32)
+        out *= scale[:, None]
+        out += (queries @ self.mid)[:, None]
         return out
 
 
-int8_dot = _Int8Dot()
+def code_range(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mid, step) per dimension from a sample of rows (m, r): the sample's range widened by
+    RANGE_MARGIN on each side, cut into 255 steps, code -128 at its low end."""
+    lo = sample.min(axis=0).astype(np.float64)
+    hi = sample.max(axis=0).astype(np.float64)
+    span = np.maximum(hi - lo, 1e-6)
+    lo, hi = lo - RANGE_MARGIN * span, hi + RANGE_MARGIN * span
+    step = (hi - lo) / 255.0
+    mid = lo + 128.0 * step
+    return mid.astype(np.float32), step.astype(np.float32)
 
 
-def approx_dots(q: QuantizedRows, queries: np.ndarray, rows: np.ndarray | None = None
-                ) -> np.ndarray:
-    """Approximate dot products (n, Q) float32 of the coded rows (all, or `rows`) with `queries`
-    (Q, r) float32. Each query is folded with the per-dimension steps and quantised to int8
-    with its own scale, so the error of a dot product is the codes' rounding (step_j / 2 per
-    dimension at most) plus 1/254 of the query's largest folded weight per dimension."""
-    queries = np.atleast_2d(np.asarray(queries, np.float32))
-    folded = queries * q.step  # (Q, r)
-    scale = np.maximum(np.abs(folded).max(axis=1), 1e-30) / 127.0
-    qint = np.clip(np.rint(folded / scale[:, None]), -127, 127).astype(np.int8)
-    const = queries @ q.mid  # (Q,)
-    codes = q.codes if rows is None else np.ascontiguousarray(q.codes[rows])
-    dots = int8_dot(codes, np.ascontiguousarray(qint.T))
-    out: np.ndarray = dots.astype(np.float32) * scale.astype(np.float32) + const
+def encode(rows: np.ndarray, mid: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """int8 codes (n, r) of float rows (n, r), rounded to the nearest step and clipped."""
+    c = np.rint((np.asarray(rows, np.float32) - mid) / step)
+    out: np.ndarray = np.clip(c, -128, 127).astype(np.int8)
     return out
-
-
-def masked_rows(mask: np.ndarray) -> np.ndarray | None:
-    """The rows the kernel should read for `mask`: None (all rows, then drop the masked-out
-    ones) when most rows are kept, else the kept rows, whose codes are copied first."""
-    if mask.mean() >= GATHER_BELOW:
-        return None
-    return np.flatnonzero(mask)

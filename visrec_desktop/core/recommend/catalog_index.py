@@ -2,9 +2,10 @@
 coordinates are kept as 8-bit codes for the fast first ranking stage (candidates.py), and the
 full unit embeddings (float16, usually memory-mapped) for exact re-scoring.
 
-Memory per item: r bytes of codes, 4 of centred norm, 8 of price, 1 of usable flag, and the
-item's strings; the embeddings stay on disk until a row is re-scored or shown. A million items
-with r = 256 take about 270 MB of arrays.
+Memory per item: r bytes of codes (ONNX Runtime's packed copy), 4 of centred norm, 8 of price,
+1 of usable flag, and the item's strings; the embeddings and float16 reduced rows stay on disk
+(memory-mapped) until a row is re-scored or shown. A million items with r = 256 take about
+270 MB of arrays.
 """
 
 from __future__ import annotations
@@ -205,15 +206,17 @@ def derive(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
     sample = _sample_rows(n, CODE_SAMPLE)
     mid, step = code_range(np.asarray(vectors[sample], np.float32) @ basis if n else
                            np.zeros((1, r), np.float32))
-    codes = np.empty((n, r), np.uint8)
-    reduced16 = np.empty((n, r), np.float16) if folder is None else \
-        np.lib.format.open_memmap(folder / "reduced16.npy", "w+", np.float16, (n, r))
+    if folder is None:
+        codes, reduced16 = np.empty((r, n), np.int8), np.empty((n, r), np.float16)
+    else:
+        codes = np.lib.format.open_memmap(folder / "codes.npy", "w+", np.int8, (r, n))
+        reduced16 = np.lib.format.open_memmap(folder / "reduced16.npy", "w+", np.float16, (n, r))
     sq = np.empty(n, np.float64)
     total = np.zeros(vectors.shape[1], np.float64)
     for start in range(0, n, block):
         rows = np.asarray(vectors[start:start + block], np.float32)
         red = rows @ basis
-        codes[start:start + len(rows)] = encode(red, mid, step)
+        codes[:, start:start + len(rows)] = encode(red, mid, step).T
         reduced16[start:start + len(rows)] = red
         sq[start:start + len(rows)] = np.einsum("ij,ij->i", red, red, dtype=np.float64)
         total += rows[usable[start:start + len(rows)]].sum(axis=0)
@@ -225,21 +228,23 @@ def derive(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
         cross[start:start + block] = np.asarray(vectors[start:start + block], np.float32) @ back
     cn2 = sq - 2.0 * cross + float(m_r @ m_r)
     cnorm = np.maximum(np.sqrt(np.maximum(cn2, 0.0)), 1e-6).astype(np.float32)
-    if isinstance(reduced16, np.memmap):
-        reduced16.flush()
+    for arr in (codes, reduced16):
+        if isinstance(arr, np.memmap):
+            arr.flush()
     return Derived(QuantizedRows(codes, mid, step), cnorm, mean, reduced16)
 
 
 def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
     """The arrays cached in `cache` if they fit n items of d dims reduced to r, else None.
-    The codes are read into memory (the first stage reads all of them); the float16 reduced
-    rows stay memory-mapped (only re-scored rows are read)."""
+    Both stay memory-mapped: ONNX Runtime packs its own copy of the codes on the first
+    ranking, and only the re-scored rows of the float16 reduced rows are ever read."""
     try:
-        z = {name: np.load(cache / f"{name}.npy", mmap_mode="r" if name == "reduced16" else None)
+        z = {name: np.load(cache / f"{name}.npy",
+                           mmap_mode="r" if name in ("codes", "reduced16") else None)
              for name in _DERIVED_ARRAYS}
     except (OSError, ValueError):
         return None  # absent, unreadable or torn
-    if z["codes"].shape != (n, r) or z["reduced16"].shape != (n, r) or \
+    if z["codes"].shape != (r, n) or z["reduced16"].shape != (n, r) or \
             z["mean"].shape != (d,) or z["cnorm"].shape != (n,) or z["mid"].shape != (r,) or \
             z["step"].shape != (r,):
         return None
@@ -247,53 +252,61 @@ def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
                    z["reduced16"])
 
 
-def load_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray
-                 ) -> Derived:
-    """The first-stage arrays of an installed catalog, cached in folder/DERIVED_DIR: read when
-    present and matching the vectors and basis, else derived in one pass over the embeddings
-    and cached (a new folder swapped in whole). A folder that cannot be written still ranks:
-    the arrays are then derived in memory on every load."""
+def write_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray
+                  ) -> Derived:
+    """Derives the first-stage arrays in one pass over the embeddings and caches them in
+    folder/DERIVED_DIR (a new folder swapped in whole), as an import does; returns them as
+    load_derived will read them (memory-mapped)."""
     n, d, r = len(vectors), vectors.shape[1], basis.shape[1]
     target = folder / DERIVED_DIR
-    got = _read_derived(target, n, d, r)
-    if got is not None:
-        return got
     tmp = folder / f".{DERIVED_DIR}.{secrets.token_hex(4)}.tmp"
-    try:
-        tmp.mkdir()
-    except OSError:
-        return derive(vectors, usable, basis)
+    tmp.mkdir()
     try:
         derived = derive(vectors, usable, basis, folder=tmp)
-        arrays = {"codes": derived.codes.codes, "mid": derived.codes.mid,
-                  "step": derived.codes.step, "cnorm": derived.cnorm, "mean": derived.mean}
+        arrays = {"mid": derived.codes.mid, "step": derived.codes.step,
+                  "cnorm": derived.cnorm, "mean": derived.mean}
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", arr)
         del derived
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
-    except OSError:
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        return derive(vectors, usable, basis)
     got = _read_derived(target, n, d, r)
     if got is None:
-        raise OSError(f"The ranking cache {target} could not be read back")
+        raise OSError(f"The ranking arrays written to {target} cannot be read back")
     return got
+
+
+def load_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray
+                 ) -> Derived:
+    """The first-stage arrays cached in folder/DERIVED_DIR when present and matching the
+    vectors and basis; else (a catalog installed before they were cached) derived in memory.
+    Never writes: an installed catalog's folder changes only when it is imported."""
+    got = _read_derived(folder / DERIVED_DIR, len(vectors), vectors.shape[1], basis.shape[1])
+    return got if got is not None else derive(vectors, usable, basis)
+
+
+def index_basis(vectors: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """The reduction basis of a catalog: reduction_basis of up to BASIS_SAMPLE usable rows
+    (the identity when none is usable)."""
+    good = np.flatnonzero(np.asarray(usable, dtype=bool))
+    if not len(good):
+        return np.eye(vectors.shape[1], dtype=np.float32)
+    rng = np.random.default_rng(0)
+    pick = np.sort(rng.choice(good, size=min(len(good), BASIS_SAMPLE), replace=False))
+    return reduction_basis(np.asarray(vectors[pick], np.float32))
 
 
 def build_index(
     catalog_id: str, items: Sequence[Mapping[str, object]], vectors: np.ndarray, usable: np.ndarray,
     factors: np.ndarray | None = None, basis: np.ndarray | None = None, demo: bool = False,
 ) -> CatalogIndex:
-    """Arrays for ranking from item metadata and unit embeddings (unusable rows ignored)."""
+    """Arrays for ranking from item metadata and unit embeddings (unusable rows ignored), all
+    in memory."""
     usable = np.asarray(usable, dtype=bool)
     if basis is None:
-        good = np.flatnonzero(usable)
-        rng = np.random.default_rng(0)
-        pick = np.sort(rng.choice(good, size=min(len(good), BASIS_SAMPLE), replace=False)) \
-            if len(good) else good
-        basis = reduction_basis(np.asarray(vectors[pick], np.float32)) if len(good) else \
-            np.eye(vectors.shape[1], dtype=np.float32)
+        basis = index_basis(vectors, usable)
     return make_index(catalog_id, items, vectors, usable, basis, derive(vectors, usable, basis),
                       factors, demo)

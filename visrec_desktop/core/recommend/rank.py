@@ -46,7 +46,6 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core.recommend.candidates import approx_dots, masked_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
@@ -335,14 +334,15 @@ class Ranker:
             return np.zeros((0, len(self.catalogs[0].mean) if self.catalogs else 0), np.float32)
         return np.concatenate(parts).astype(np.float32)
 
-    def _terms(self, cat: CatalogIndex, rows: np.ndarray, dots: np.ndarray, mean_dots: np.ndarray,
+    def _terms(self, cat: CatalogIndex, rows: np.ndarray | slice, dots: np.ndarray,
+               mean_dots: np.ndarray,
                cnorm: np.ndarray, user: np.ndarray | None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Interest score, best interest, feedback and collaborative terms for `rows`, and the
         per-interest cosines (n, k) (empty without interests), from `dots` (n, Q): the rows'
         dot products with self._queries() in some space (reduced or full, exact or approximate),
         `mean_dots` (Q,) the mean item's, and `cnorm` (n,) the rows' centred norms there."""
-        n = len(rows)
+        n = len(dots)
         k = 0 if self._centroids is None else len(self._centroids)
         interest = np.zeros(n, np.float32)
         best = np.full(n, -1, np.int64)
@@ -406,14 +406,11 @@ class Ranker:
         mean_dots = queries @ (cat.mean @ cat.basis)
         kept = np.flatnonzero(mask)
         if not self.exhaustive and len(kept) > SHORTLIST_ALL_BELOW:
-            read = masked_rows(mask)
-            dots = approx_dots(cat.codes, queries, read)
-            rows = kept if read is not None else np.arange(len(mask))
-            interest, _, fb, collab, sims = self._terms(cat, rows, dots, mean_dots,
-                                                        cat.cnorm[rows], user)
-            sub = mask[rows]
-            total = np.where(sub, interest + fb + collab, -np.inf)
-            kept = rows[self._candidates(total, sims, sub, want, SHORTLIST_WIDEN)]
+            dots = cat.codes.dots(queries).T  # (n, Q), every item: a narrow mask costs as much
+            interest, _, fb, collab, sims = self._terms(cat, slice(None), dots, mean_dots,
+                                                        cat.cnorm, user)
+            total = np.where(mask, interest + fb + collab, -np.inf)
+            kept = self._candidates(total, sims, mask, want, SHORTLIST_WIDEN)
         dots = cat.reduced_dots(kept, queries)
         interest, _, fb, collab, sims = self._terms(cat, kept, dots, mean_dots, cat.cnorm[kept],
                                                     user)
