@@ -187,6 +187,20 @@ def test_approx_dots_error_stays_within_the_rounding_bound() -> None:
     assert np.median(np.abs(approx - true)) < 0.01  # and typically far inside it
 
 
+@pytest.mark.parametrize("m,n", [(200_000, 600), (200_000, 30_000), (1_000, 50), (10, 20)])
+def test_best_rows_is_the_stable_top_n(m: int, n: int) -> None:
+    """best_rows gives the rows of the n highest finite scores, ties to the lower row, exactly
+    as a stable sort would, also when the sampled threshold is used (pure-math scores with many
+    ties and masked -inf rows)."""
+    rng = np.random.default_rng(m + n)
+    scores = np.round(rng.normal(size=m), 2).astype(np.float32)  # rounded: many ties
+    scores[rng.random(m) < 0.3] = -np.inf
+    order = np.lexsort((np.arange(m), -scores))  # score descending, then row ascending
+    finite = order[np.isfinite(scores[order])]
+    want = np.sort(finite[:n])
+    np.testing.assert_array_equal(candidates.best_rows(scores, n), want)
+
+
 # -- the ranker through the shortlist ----------------------------------------------------------
 
 @pytest.mark.parametrize("categories", PROFILES, ids=lambda c: f"{len(c)}-interest")

@@ -164,3 +164,33 @@ def encode(rows: np.ndarray, mid: np.ndarray, step: np.ndarray) -> np.ndarray:
     c = np.rint((np.asarray(rows, np.float32) - mid) / step)
     out: np.ndarray = np.clip(c, -128, 127).astype(np.int8)
     return out
+
+
+def best_rows(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows (sorted) of the `n` highest finite `scores` (all finite ones when fewer), ties at
+    the cut going to the lower rows. On a long array a threshold from a strided sample first
+    keeps only the rows that can make the cut: when at least n rows reach it, every row of the
+    n best does, so the answer is the one a full partition gives, for a fraction of its cost."""
+    m = len(scores)
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    if n >= m:
+        return np.flatnonzero(np.isfinite(scores))
+    pool: np.ndarray | None = None
+    stride = 16
+    if m >= 65_536 and n * 4 * stride < m:
+        sample = scores[::stride]
+        k = min(len(sample), 2 * (n // stride) + 32)
+        threshold = np.partition(sample, len(sample) - k)[len(sample) - k]
+        pool = np.flatnonzero(scores >= threshold)
+        if len(pool) < n:
+            pool = None  # the sample misled: the full partition below
+    if pool is None:
+        pool = np.arange(m)
+    sub = scores[pool]
+    cut = np.partition(sub, len(sub) - n)[len(sub) - n]
+    tied = pool[sub == cut]
+    above = pool[sub > cut]
+    kept = np.sort(np.concatenate([above, tied[: n - len(above)]]))
+    out: np.ndarray = kept[np.isfinite(scores[kept])]
+    return out

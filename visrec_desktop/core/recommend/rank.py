@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from visrec_desktop.core.recommend.candidates import best_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
@@ -376,17 +377,7 @@ class Ranker:
         `widen` scales every count (the approximate first pass takes a wider shortlist).
         Ties at a cut go to the lower row, so a subset holding the picks picks the same."""
         def best(scores: np.ndarray, n: int) -> np.ndarray:
-            n = min(n, int(mask.sum()))
-            if n >= len(scores):
-                return np.flatnonzero(mask)
-            if n <= 0:
-                return np.zeros(0, np.int64)
-            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
-            above = np.flatnonzero(scores > cut)
-            tied = np.flatnonzero(scores == cut)[: n - len(above)]
-            kept: np.ndarray = np.concatenate([above, tied])
-            finite: np.ndarray = kept[np.isfinite(scores[kept])]
-            return finite
+            return best_rows(scores, min(n, int(mask.sum())))
 
         parts = [best(total, round(want * widen))]
         if sims.shape[1] > 1:
