@@ -118,9 +118,12 @@ def sample_mixture(mix: dict[str, np.ndarray], n: int, rng: np.random.Generator
     """n unit vectors (float32) drawn from the fitted mixture, and each one's component."""
     comp = rng.choice(len(mix["weights"]), size=n, p=mix["weights"])
     d = mix["means"].shape[1]
-    z = rng.standard_normal((n, MIX_RANK)) * mix["sds"][comp]
-    x = mix["means"][comp] + np.einsum("nk,nkd->nd", z, mix["dirs"][comp])
-    x += rng.standard_normal((n, d)) * mix["resid"][comp][:, None]
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    for c in np.unique(comp):
+        rows = np.flatnonzero(comp == c)
+        z = rng.standard_normal((len(rows), MIX_RANK)) * mix["sds"][c]
+        x[rows] *= np.float32(mix["resid"][c])
+        x[rows] += (mix["means"][c] + z @ mix["dirs"][c]).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x.astype(np.float32), comp
 
