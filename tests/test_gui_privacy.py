@@ -128,9 +128,11 @@ def test_the_confirmation_states_what_it_spends_and_cancel_spends_nothing(
         page.preview_button.click()
     assert lib.privacy.status()["spent"] == pytest.approx(0.75)
     assert "2.25 of 3 left (1 release so far)" in page.budget_label.text()
-    counts = blocker.args[0].document["counts"]
-    # the chart shows every category's noisy count, largest first
-    assert dict(page.chart.counts) == counts
+    result = blocker.args[0]
+    counts = result.document["counts"]
+    # the chart shows every category's noisy count by its name (not its bin id), largest first
+    assert dict(page.chart.counts) == {result.names[k]: n for k, n in counts.items()}
+    assert "Cats & wild cats" in dict(page.chart.counts) and "cats" not in dict(page.chart.counts)
     values = [n for _, n in page.chart.counts]
     assert values == sorted(values, reverse=True)
     assert page.chart.sizeHint().height() >= len(counts) * page.chart.fontMetrics().height()

@@ -47,6 +47,7 @@ from visrec_desktop.core.library import (
     open_library,
     passphrase_strength,
 )
+from visrec_desktop.core.privacy.export import bin_names
 from visrec_desktop.core.recommend.naming import display_label, display_subject
 from visrec_desktop.gui import i18n as gui_i18n
 from visrec_desktop.gui.main_window import MainWindow
@@ -232,6 +233,9 @@ def test_core_messages_follow_the_language(speak: object) -> None:
     assert display_label("Clothing (2)") == "服装 (2)"
     assert display_subject("mostly food & dishes and drinks") == "主要是美食与菜肴和饮品"
     assert display_subject("daisy") == "daisy"  # the model's own label for the subject
+    names = bin_names("default")  # the privacy chart's bar labels: names, never bin ids
+    assert names["plants-flowers"] == "植物与花卉" and all(n != i for i, n in names.items())
+    assert bin_names("catalog") == {}
     assert passphrase_strength("abc")[1] == "太短：至少使用 8 个字符；用一句短句最好。"
     assert BrowseRequest(min_price=5, max_price=1).problem() == \
         "最低价格高于最高价格：没有商品能够匹配。"

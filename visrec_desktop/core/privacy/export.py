@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -25,7 +25,7 @@ from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.privacy.mechanism import as_fraction, release_histogram
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import DP_BUDGET, Prefs
-from visrec_desktop.i18n import _
+from visrec_desktop.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from visrec_desktop.core.recommend.catalog_index import CatalogIndex
@@ -75,15 +75,32 @@ class ExportResult:
     fresh: bool  # False: the stored answer to an identical earlier request
     spent: float
     budget: float
+    # each bin id's name in the current language ("cats" -> "Cats & wild cats"), for showing
+    # the counts; empty for a catalog's own categories, whose ids are their names
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def changes(self) -> Changes:
         return Changes(budget=self.fresh)
 
 
+def _taxonomy_file() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text(
+        "utf-8"))
+    return raw
+
+
+def bin_names(taxonomy: str = "default") -> dict[str, str]:
+    """Each bin id of the public interest taxonomy ("cats") with its name in the current
+    language ("Cats & wild cats", or its translation); {} for taxonomy "catalog"."""
+    if taxonomy != "default":
+        return {}
+    return {c["id"]: pgettext("taxonomy", c["name"]) for c in _taxonomy_file()["categories"]}
+
+
 def default_taxonomy() -> tuple[Taxonomy, list[int]]:
     """The public interest taxonomy and the bin of each ImageNet class."""
-    raw = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text("utf-8"))
+    raw = _taxonomy_file()
     names = [c["id"] for c in raw["categories"]]
     return Taxonomy(raw["id"], str(raw["version"]), names), [int(i) for i in raw["imagenet"]]
 
@@ -186,7 +203,8 @@ def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default"
 
     # The budget is read inside the spending transaction: a budget lowered meanwhile counts.
     entry, fresh = Ledger(store).spend(key, float(eps), lambda: budget(store), make_entry)
-    return ExportResult(entry["document"], fresh, spent(store), budget(store))
+    return ExportResult(entry["document"], fresh, spent(store), budget(store),
+                        bin_names(taxonomy))
 
 
 def _document(tax: Taxonomy, noisy: list[int], eps: Fraction, day: str) -> dict[str, Any]:

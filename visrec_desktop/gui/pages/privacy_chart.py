@@ -20,9 +20,12 @@ class CountsChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(240)
 
-    def set_counts(self, counts: dict[str, int]) -> None:
-        """Show `counts` (category -> noisy count), largest first, then by name."""
-        self.counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    def set_counts(self, counts: dict[str, int], names: dict[str, str] | None = None) -> None:
+        """Show `counts` (category id -> noisy count), largest first, then by name; each bar is
+        labelled with `names[id]` (the category's name in the current language) where given."""
+        names = names or {}
+        self.counts = sorted(((names.get(k, k), n) for k, n in counts.items()),
+                             key=lambda kv: (-kv[1], kv[0]))
         top = ", ".join(f"{name}: {n}" for name, n in self.counts[:10])
         self.setAccessibleDescription(top)
         self.setToolTip(self.tr("The counts as released, noise included"))

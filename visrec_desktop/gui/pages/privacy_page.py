@@ -186,7 +186,7 @@ class PrivacyPage(Page):
         def done(result: ExportResult) -> None:
             self._document = result.document
             self.preview.setPlainText(json.dumps(result.document, indent=2, ensure_ascii=False))
-            self.chart.set_counts(dict(result.document.get("counts", {})))
+            self.chart.set_counts(dict(result.document.get("counts", {})), result.names)
             self.save_button.setEnabled(True)
             self.refresh()
             self.released.emit(result)
