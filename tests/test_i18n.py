@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_photos import distinct_photos
@@ -49,6 +50,7 @@ from visrec_desktop.core.library import (
 )
 from visrec_desktop.core.privacy.export import bin_names
 from visrec_desktop.core.recommend.naming import display_label, display_subject
+from visrec_desktop.core.recommend.taste import Interest
 from visrec_desktop.gui import i18n as gui_i18n
 from visrec_desktop.gui.main_window import MainWindow
 
@@ -232,7 +234,11 @@ def test_core_messages_follow_the_language(speak: object) -> None:
     assert display_label("Plants & flowers") == "植物与花卉"
     assert display_label("Clothing (2)") == "服装 (2)"
     assert display_subject("mostly food & dishes and drinks") == "主要是美食与菜肴和饮品"
-    assert display_subject("daisy") == "daisy"  # the model's own label for the subject
+    # the model's English class name for the subject is left out: the category stands alone
+    assert display_subject("daisy") == ""
+    interest = Interest(centroid=np.ones(1), weight=1.0, count=3, label="Plants & flowers",
+                        tags=[], representatives=[], subject="daisy")
+    assert interest.title == "植物与花卉"
     names = bin_names("default")  # the privacy chart's bar labels: names, never bin ids
     assert names["plants-flowers"] == "植物与花卉" and all(n != i for i, n in names.items())
     assert bin_names("catalog") == {}
@@ -241,6 +247,7 @@ def test_core_messages_follow_the_language(speak: object) -> None:
         "最低价格高于最高价格：没有商品能够匹配。"
     gui_i18n.install("en")
     assert display_label("Plants & flowers") == "Plants & flowers"
+    assert interest.title == "Plants & flowers · daisy"
     assert passphrase_strength("abc")[1].startswith("Too short")
 
 
@@ -390,10 +397,6 @@ def walked_window(qtbot: QtBot, indexed_profile: tuple[Path, Path], tmp_path: Pa
         names = {str(indexed_profile[1]), str(data), indexed_profile[1].name,
                  str(tmp_path / "new"), "English",  # each language is named in its own words
                  *(p.name for p in indexed_profile[1].iterdir())}
-        # The model's class labels name an interest's typical subject ("daisy"): the model's
-        # own words, shown as it names them (docs/i18n.md, What stays English).
-        labels = ROOT / "models" / "imagenet_labels.txt"
-        names |= {line.strip() for line in labels.read_text("utf-8").splitlines()}
         for c in lib.catalogs():
             names |= {c.name, c.id, c.publisher, c.fingerprint or "", *c.problems}
         names |= {rec.title for rec in foryou.model.recommendations()}

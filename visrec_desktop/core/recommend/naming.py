@@ -18,6 +18,7 @@ from functools import cache
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.i18n import N_, _, pgettext
+from visrec_desktop.i18n import current as current_language
 
 TAXONOMY_FILE = "taxonomy/interests-v2.json"
 LABELS_FILE = "imagenet_labels.txt"
@@ -104,14 +105,16 @@ def display_label(label: str) -> str:
 
 def display_subject(subject: str) -> str:
     """A stored subject in the current language: "mostly food & dishes and drinks" names two
-    categories; a model label ("daisy") is the model's own word and stays as it is."""
+    categories. A model label ("daisy") is one of the model's English class names: shown in
+    English, and left out ("") in another language, where the category name stands alone
+    rather than beside an English word."""
     found = _MOSTLY.match(subject)
     names = {name.lower(): name for name in bundled_namer().categories} if found else {}
     if found and found.group(1) in names and found.group(2) in names:
         first, second = (pgettext("taxonomy", names[found.group(i)]) for i in (1, 2))
         return _("mostly {first} and {second}").format(
             first=lower_first(first), second=lower_first(second)) + (found.group(3) or "")
-    return subject
+    return subject if current_language() == "en" else ""
 
 
 def lower_first(text: str) -> str:

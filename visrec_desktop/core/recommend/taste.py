@@ -70,9 +70,10 @@ class Interest:
         """What a person reads: 'Plants & flowers · daisy', or their own name."""
         if self.user_named:
             return self.label
-        if not self.subject:
+        subject = display_subject(self.subject) if self.subject else ""
+        if not subject:
             return display_label(self.label)
-        return f"{display_label(self.label)} · {display_subject(self.subject)}"
+        return f"{display_label(self.label)} · {subject}"
 
     @property
     def phrase(self) -> str:
