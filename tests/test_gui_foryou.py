@@ -20,7 +20,7 @@ from helpers_cli import run
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.catalog.build import build_bundle
@@ -753,9 +753,16 @@ def test_cards_fill_the_row_at_any_size(qtbot: QtBot, harness: Harness,
     qtbot.waitUntil(details.content.isVisible, timeout=WAIT)
     QApplication.processEvents()
     assert details.width() <= viewport.width()
-    for widget in (details.hide_button, details.open_link_button, *details.photo_labels):
+    for widget in (details.hide_button, details.open_link_button, *details.photo_labels,
+                   details.url_label):
         right = widget.mapTo(viewport, widget.rect().topRight()).x()
         assert right < viewport.width(), (widget.accessibleName(), right, viewport.width())
+    # the link is shown whole where it fits (it was cut to "https://shop.exa" beside the buttons)
+    link = details.url_label
+    qtbot.waitUntil(lambda: link.text().startswith("https://"), timeout=WAIT)
+    shown = QLabel.text(link)
+    assert link.fontMetrics().horizontalAdvance(shown) <= link.contentsRect().width(), shown
+    assert shown == link.text() == f"https://shop.example/{page.model.recommendations()[0].item_id}"
 
 
 def test_a_long_path_in_a_description_wraps_instead_of_widening_the_pane() -> None:

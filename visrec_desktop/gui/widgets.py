@@ -7,13 +7,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTreeView,
     QWidget,
 )
@@ -120,3 +121,36 @@ def breakable(text: str) -> str:
     zero-width space after their separators, so the label can wrap them instead of growing
     wider than its pane (QLabel wraps only at spaces)."""
     return _LONG_TOKEN.sub(lambda m: _BREAK_AFTER.sub("\\1\u200b", m.group()), text)
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that shows as much of its text as fits, with "…" in the
+    middle (a link keeps its host and its end), instead of being cut at the right edge.
+    `text()` stays the full text; what is drawn follows the width."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def clear(self) -> None:
+        self.setText("")  # QLabel.clear would keep the full text behind the shown one
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
+                                              max(self.width(), 1)) if self._full else ""
+        super().setText(shown)

@@ -26,7 +26,7 @@ from visrec_desktop.gui import i18n
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
-from visrec_desktop.gui.widgets import breakable, literal
+from visrec_desktop.gui.widgets import ElidedLabel, breakable, literal
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import ExplainedItem, Recommendation
@@ -79,12 +79,8 @@ class DetailsPanel(QWidget):
         self.category_label = plain_label()
         self.score_label = plain_label()
         self.description_label = plain_label()
-        self.url_label = plain_label()
-        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.url_label = ElidedLabel()  # a long link shortens in the middle; Copy link: all
         self.url_label.setAccessibleName(self.tr("Item link (not opened by the app)"))
-        self.url_label.setWordWrap(False)
-        self.url_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.copy_link_button = QPushButton(self.tr("Copy link"))
         self.copy_link_button.setAccessibleName(self.tr("Copy the item's link to the clipboard"))
         self.copy_link_button.setToolTip(self.tr("visrec never opens the internet; paste the "
@@ -142,10 +138,11 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.score_label)
         layout.addLayout(buttons)
         layout.addWidget(self.description_label)
+        layout.addWidget(self.url_label)  # its own row: the buttons beside it left it no room
         link_row = QHBoxLayout()
-        link_row.addWidget(self.url_label, 1)
         link_row.addWidget(self.copy_link_button)
         link_row.addWidget(self.open_link_button)
+        link_row.addStretch(1)
         layout.addLayout(link_row)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
