@@ -164,12 +164,16 @@ class Indexer:
         self._noted = 0.0  #                                     scanned, missing]
 
     def _note(self, progress: Progress, force: bool = False) -> None:
-        """Send the per-folder figures, at most every 0.1 s unless `force`."""
+        """Send the per-folder figures, at most every 0.1 s unless `force` (the scan calls
+        this once per file: the gate keeps it from building the figures each time)."""
         now = time.monotonic()
         if not force and now - self._noted < 0.1:
             return
         self._noted = now
-        progress.note(tuple(FolderProgress(*c) for c in self._counts.values()), force=force)
+        progress.note(self._figures(), force=force)
+
+    def _figures(self) -> tuple[FolderProgress, ...]:
+        return tuple(FolderProgress(*c) for c in self._counts.values())
 
     # -- stage 1: compare the disk with the index -------------------------------------------
     def _plan(self, folders: list[Folder], report: IndexReport, progress: Progress
@@ -327,7 +331,9 @@ class Indexer:
             for record in records:
                 if record.folder_id in self._counts:
                     self._counts[record.folder_id][2 if record.status == "ok" else 3] += 1
-            self._note(progress)
+            # Always hand over the new figures (Progress itself limits how often it sends):
+            # the last batch's update must carry them, however soon after the one before.
+            progress.note(self._figures())
             progress.advance(len(records))
             batch.clear()
             records.clear()
