@@ -541,10 +541,11 @@ def _blas_controller() -> Any:
 
 def _with_match(recs: list[Recommendation]) -> list[Recommendation]:
     """Copies of `recs` with `match` set: each item's score capped by the match of the item
-    above it."""
+    above it, and kept within 0..1 (a like's boost can lift a score past 1, a dislike's
+    below 0: a card says "match 100 %", never 138 %, in the app and the CLI alike)."""
     out = []
-    cap = float("inf")
+    cap = 1.0
     for r in recs:
         cap = min(cap, r.score)
-        out.append(replace(r, match=cap))
+        out.append(replace(r, match=max(cap, 0.0)))
     return out
