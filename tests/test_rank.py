@@ -554,6 +554,32 @@ def test_match_stays_within_0_and_1_after_likes_and_dislikes() -> None:
     assert matches == sorted(matches, reverse=True)
 
 
+def test_copies_of_one_picture_do_not_fill_a_diverse_list() -> None:
+    """Items that share one picture (a shop's placeholder: ../shared/inputs case 12, 20,000
+    items on 2 images) come after every distinct item once the list is diverse at all (the
+    default 0.3); at diversity 0, "closest matches only", they keep their score order."""
+    from visrec_desktop.core.recommend.rank import DUPLICATE_COS, Recommendation
+
+    def rec(row: int, score: float) -> Recommendation:
+        return Recommendation("c", row, f"i{row}", "t", "a", 1.0, "EUR", score, 0, score,
+                              0.0, 0.0)
+
+    copies, distinct = 12, 8
+    recs = [rec(i, 1.0 - 0.001 * i) for i in range(copies)]  # one picture, the best scores
+    recs += [rec(copies + i, 0.5 - 0.02 * i) for i in range(distinct)]
+    vecs = np.zeros((copies + distinct, distinct + 1), np.float32)
+    vecs[:copies, 0] = 1.0
+    vecs[:copies, 1] = np.linspace(0.0, 0.05, copies)  # re-encoded copies: cosine > 0.998
+    vecs[copies:, 1:] = np.eye(distinct) * 0.9 + 0.1 / distinct
+    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    assert (unit[:copies] @ unit[:copies].T).min() >= DUPLICATE_COS
+    for diversity in (0.3, 0.7):
+        picked = [r.row for r in Ranker._mmr(recs, vecs, 9, diversity)]
+        assert picked[0] == 0 and sum(r < copies for r in picked) == 1, picked
+    plain = [r.row for r in Ranker._mmr(recs, vecs, 9, 0.0)]
+    assert plain == list(range(9))
+
+
 # -- explanations ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("k", [1, 3, 5])

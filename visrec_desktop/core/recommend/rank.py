@@ -53,6 +53,7 @@ from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
 from visrec_desktop.core.recommend.text import search_mask
 
 FEEDBACK_WEIGHT = 0.35
+DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded, resized)
 FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
 FEEDBACK_NEIGHBOURS = 3
 THIN_FEEDBACK_BOOST = 2.0  # feedback counts up to this many times more for a thin profile
@@ -492,7 +493,9 @@ class Ranker:
         the similarity to the picks so far (maximal marginal relevance, Carbonell and Goldstein
         1998) - max(SHARE_PULL, diversity) times how far its interest would exceed its share of
         the list (calibration, Steck 2018). Relevance is the score scaled to 0..1 over the
-        candidates. Sets each pick's `match` (see the module docstring)."""
+        candidates. With any diversity, an item whose image is a near-copy of a pick's (cosine
+        >= DUPLICATE_COS: a shop's placeholder picture, the same photo under two titles) comes
+        after every item that is not one. Sets each pick's `match` (see the module docstring)."""
         if not recs or top <= 0:
             return []
         order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
@@ -518,7 +521,10 @@ class Ranker:
             if calibrate and shares is not None:
                 after = (picked[known] + 1) / (len(chosen) + 1)
                 over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
-            gains = np.where(open_, (1 - lam) * rel - lam * max_sim - pull * over, -np.inf)
+            gains = (1 - lam) * rel - lam * max_sim - pull * over
+            if lam > 0:  # gains lie within -2..1: a copy goes behind every distinct item
+                gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
+            gains = np.where(open_, gains, -np.inf)
             pick = int(np.argmax(gains))  # the first best: ties keep score order
             chosen.append(pick)
             open_[pick] = False
