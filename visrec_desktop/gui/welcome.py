@@ -164,4 +164,6 @@ def intro_height(label: QLabel, width: int) -> int:
     doc.setDefaultFont(label.font())
     doc.setHtml(label.text())
     doc.setTextWidth(width)
-    return int(doc.size().height()) + label.fontMetrics().height() // 2
+    # a full line of slack: under X with a CJK fallback font the glyphs' line height exceeds
+    # the label font's, and half a line still let the last line touch the field (seen there)
+    return int(doc.size().height()) + label.fontMetrics().height()
