@@ -23,6 +23,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from bench import load_average
 from visrec_desktop.core.catalog.build import LocalEngine, build_bundle
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.inference.embedder import Embedder
@@ -49,13 +50,6 @@ def _shop(root: Path, copies: int) -> tuple[Path, Path]:
     return table, images
 
 
-def _load() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
@@ -67,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     workers = [int(w) for w in args.workers.split(",")]
     spec = load_model_spec()
-    print(f"load average before: {_load()}; {os.cpu_count()} CPUs")
+    print(f"load average before: {load_average()}; {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="visrec-scale-") as tmp:
         table, images = _shop(Path(tmp), args.copies)
         n = sum(1 for _ in images.iterdir())
@@ -108,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             for w in workers[1:]:
                 print(f"speed-up {workers[0]} -> {w} actors, {label}: "
                       f"{figures[w] / base:.2f}x (ideal {w / workers[0]:.0f}x)")
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
     return 0
 
 

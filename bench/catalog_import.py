@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import load_average
 from visrec_desktop.core.catalog.build import LocalEngine, build_bundle
 from visrec_desktop.core.catalog.bundle import Limits
 from visrec_desktop.core.catalog.install import import_catalog
@@ -45,6 +46,7 @@ from pathlib import Path
 from visrec_desktop.core.catalog.install import import_catalog
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.inference.manifest import load_model_spec
+from bench import load_average
 embedder = Embedder(load_model_spec())
 out = {}
 if sys.argv[1] != "-":
@@ -126,13 +128,6 @@ def _child(bundle: str, data: Path) -> dict[str, float]:
     return result
 
 
-def _load() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
@@ -142,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     embedder = Embedder(load_model_spec())
     bundle = resource_path("resources") / "demo_catalog.zip"
-    print(f"load average before: {_load()}")
+    print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="visrec-import-") as tmp:
         if not args.no_demo:
             bare = _without_embeddings(bundle, Path(tmp) / "bare")
@@ -175,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"peak RSS {rss:.0f} MB (+{rss - base:.0f} MB over the baseline), "
                   f"median of {args.repeats}")
             source.unlink()
-    print(f"load average after: {_load()}")
+    print(f"load average after: {load_average()}")
     return 0
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QResizeEvent, QStandardItemModel
+from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -154,3 +154,14 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
                                               max(self.width(), 1)) if self._full else ""
         super().setText(shown)
+
+
+def table_item(value: object, tooltip: str | None = None) -> QStandardItem:
+    """A read-only cell showing `value` (sorted as its type: numbers as numbers), with an
+    optional tooltip shown literally (catalog and file text is untrusted)."""
+    item = QStandardItem()
+    item.setData(value, Qt.ItemDataRole.DisplayRole)
+    item.setEditable(False)
+    if tooltip:
+        item.setToolTip(literal(tooltip))
+    return item

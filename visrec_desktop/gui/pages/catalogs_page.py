@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QStandardItem,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,7 +32,7 @@ from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
-from visrec_desktop.gui.widgets import ask, literal, plain, table
+from visrec_desktop.gui.widgets import ask, plain, table, table_item
 from visrec_desktop.gui.worker import Task
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
@@ -132,15 +131,6 @@ class OlderVersion:
     expect_id: str | None
 
 
-def _item(value: object, tooltip: str | None = None) -> QStandardItem:
-    item = QStandardItem()
-    item.setData(value, Qt.ItemDataRole.DisplayRole)
-    item.setEditable(False)
-    if tooltip:
-        item.setToolTip(literal(tooltip))
-    return item
-
-
 class CatalogsPage(Page):
     """Installed catalogs with their origin; import (file, drop), update and remove."""
 
@@ -237,19 +227,19 @@ class CatalogsPage(Page):
         self.catalogs = list(catalogs)
         self.model.removeRows(0, self.model.rowCount())
         for c in self.catalogs:
-            name = _item(self.tr("{name} (demo)").format(name=c.name) if c.demo else c.name,
+            name = table_item(self.tr("{name} (demo)").format(name=c.name) if c.demo else c.name,
                          (self.tr("{name} ({id}): a demo catalog, fictitious shop and prices")
                           if c.demo else "{name} ({id})").format(name=c.name, id=c.id))
             name.setData(c.id, ID_ROLE)
             when = i18n.date_time(c.installed_at)
             left_out = len(c.problems)
-            items = _item(self.tr("{usable} of {items} usable").format(
+            items = table_item(self.tr("{usable} of {items} usable").format(
                 usable=i18n.number(c.usable), items=i18n.number(c.items)),
                 (self.tr("1 item left out") if left_out == 1 else self.tr(
                     "{n} items left out").format(n=i18n.number(left_out)))
                 if left_out else None)
-            self.model.appendRow([name, _item(c.publisher, c.publisher), items,
-                                  _item(signature_text(c.fingerprint)), _item(when)])
+            self.model.appendRow([name, table_item(c.publisher, c.publisher), items,
+                                  table_item(signature_text(c.fingerprint)), table_item(when)])
         for col in range(1, len(COLUMNS)):
             self.catalogs_view.resizeColumnToContents(col)
         if selected is not None:

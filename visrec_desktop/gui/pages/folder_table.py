@@ -8,27 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QStandardItem
 from PySide6.QtWidgets import QLabel
 
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.pages.indexing_text import human_reason, videos
-from visrec_desktop.gui.widgets import literal, table
+from visrec_desktop.gui.widgets import table, table_item
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import FolderProgress, FolderSummary, Skipped
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the folder's id; None for a queued folder
 FOUND, INDEXED, SKIPPED, STATUS = 1, 2, 3, 4
-
-
-def _item(value: object, tooltip: str | None = None) -> QStandardItem:
-    item = QStandardItem()
-    item.setData(value, Qt.ItemDataRole.DisplayRole)
-    item.setEditable(False)
-    if tooltip:
-        item.setToolTip(literal(tooltip))
-    return item
 
 
 class FolderTable(QObject):
@@ -105,9 +95,9 @@ class FolderTable(QObject):
 
     def _append(self, path: Path, folder_id: int | None, found: int, indexed: int,
                 skipped: int, status: str, row: int | None = None) -> None:
-        name = _item(str(path), str(path))
+        name = table_item(str(path), str(path))
         name.setData(folder_id, ROW_ROLE)
-        items = [name, _item(found), _item(indexed), _item(skipped), _item(status)]
+        items = [name, *(table_item(v) for v in (found, indexed, skipped, status))]
         if row is None:
             self.model.appendRow(items)
         else:
@@ -133,8 +123,8 @@ class SkippedTable(QObject):
         model = self.model
         model.removeRows(0, model.rowCount())
         for s in skipped:
-            model.appendRow([_item(str(s.path), str(s.path)), _item(human_reason(s.reason)),
-                             _item(s.detail, s.detail)])
+            model.appendRow([table_item(str(s.path), str(s.path)),
+                             table_item(human_reason(s.reason)), table_item(s.detail, s.detail)])
         n_videos = sum(s.reason == "video" for s in skipped)
         label = self.tr("Skipped files (%1)").replace("%1", i18n.number(len(skipped) - n_videos)) \
             if len(skipped) > n_videos else self.tr("Skipped files: none")
