@@ -57,6 +57,16 @@ def default_items(n: int, first_photo: int = 0) -> list[ShopItem]:
             for k in range(n)]
 
 
+def write_rows(path: Path, rows: Sequence[dict[str, str]]) -> Path:
+    """A publisher's items table: one CSV row per dict, the first row's keys as the header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def write_shop(root: Path, items: Sequence[ShopItem]) -> tuple[Path, Path]:
     """items.csv and images/ under `root` (replacing any previous ones)."""
     photos = distinct_photos(max(i.photo for i in items) + 1, width=PHOTO_WIDTH)

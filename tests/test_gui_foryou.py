@@ -3,7 +3,6 @@ from real photos and installed; plus the thumbnail cache and a 100,000-row grid.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sys
@@ -16,6 +15,7 @@ import numpy as np
 import PySide6
 import pytest
 from conftest import TEST_PASSPHRASE, rgb, write_jpeg
+from helpers_catalog import write_rows
 from helpers_cli import run
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QModelIndex, Qt
@@ -55,10 +55,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                      "category": CATEGORIES[i % 3], "price": f"{10 + 7 * i}", "currency": "EUR",
                      "image": f"item{i}.jpg", "description": f"A framed print, number {i}.",
                      "url": f"https://shop.example/item{i}"})
-    with (root / "shop" / "items.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(root / "shop" / "items.csv", rows)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VISREC_INSECURE_FAST_KDF", "1")
         data = root / "data"

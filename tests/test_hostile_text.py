@@ -5,7 +5,6 @@ characters with a clear reason."""
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
-from helpers_catalog import edit_catalog
+from helpers_catalog import edit_catalog, write_rows
 from helpers_cli import run
 from helpers_photos import distinct_photos
 from PySide6 import QtGui
@@ -58,10 +57,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows.append({"id": f"item{i}", "title": title, "category": f"<h1>cat{i % 2}</h1>",
                      "price": "10", "currency": "EUR", "image": f"item{i}.jpg",
                      "description": f"{LINK}\n{IMAGE}", "url": f"https://shop.example/{i}"})
-    with (root / "shop" / "items.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(root / "shop" / "items.csv", rows)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VISREC_INSECURE_FAST_KDF", "1")
         library = open_library(root / "data", lambda _c: TEST_PASSPHRASE, use_device=False)
