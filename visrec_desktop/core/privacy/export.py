@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from visrec_desktop.core.changes import Changes
-from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.privacy.mechanism import as_fraction, release_histogram
+from visrec_desktop.core.recommend.naming import bundled_taxonomy
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import DP_BUDGET, Prefs
 from visrec_desktop.i18n import _, pgettext
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 EXPORT_FORMAT = "visrec-dp-export/1"
 DEFAULT_BUDGET = DP_BUDGET.default
-TAXONOMY_FILE = "taxonomy/interests-v2.json"
 UNIT = "one photo: adding or removing any one photo changes at most one count, by 1"
 
 
@@ -84,23 +83,17 @@ class ExportResult:
         return Changes(budget=self.fresh)
 
 
-def _taxonomy_file() -> dict[str, Any]:
-    raw: dict[str, Any] = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text(
-        "utf-8"))
-    return raw
-
-
 def bin_names(taxonomy: str = "default") -> dict[str, str]:
     """Each bin id of the public interest taxonomy ("cats") with its name in the current
     language ("Cats & wild cats", or its translation); {} for taxonomy "catalog"."""
     if taxonomy != "default":
         return {}
-    return {c["id"]: pgettext("taxonomy", c["name"]) for c in _taxonomy_file()["categories"]}
+    return {c["id"]: pgettext("taxonomy", c["name"]) for c in bundled_taxonomy()["categories"]}
 
 
 def default_taxonomy() -> tuple[Taxonomy, list[int]]:
     """The public interest taxonomy and the bin of each ImageNet class."""
-    raw = _taxonomy_file()
+    raw = bundled_taxonomy()
     names = [c["id"] for c in raw["categories"]]
     return Taxonomy(raw["id"], str(raw["version"]), names), [int(i) for i in raw["imagenet"]]
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.i18n import N_, _, pgettext
@@ -77,9 +78,18 @@ class Namer:
 
 
 @cache
+def bundled_taxonomy() -> dict[str, Any]:
+    """The bundled public interest taxonomy's JSON, read once (the namer and the private
+    export share it; callers read it and never change it)."""
+    raw: dict[str, Any] = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text(
+        "utf-8"))
+    return raw
+
+
+@cache
 def bundled_namer() -> Namer:
     """The namer for the bundled model's labels and the bundled taxonomy (read once)."""
-    raw = json.loads((resource_path("resources") / TAXONOMY_FILE).read_text("utf-8"))
+    raw = bundled_taxonomy()
     labels = (resource_path("models") / LABELS_FILE).read_text("utf-8").splitlines()
     return make_namer(raw, [label.strip() for label in labels])
 
