@@ -481,7 +481,10 @@ def _basis(path: Path, usable: np.ndarray) -> np.ndarray:
         for k, i in enumerate(pick.tolist()):
             fh.seek(offset + i * row_bytes)
             sample[k] = np.frombuffer(fh.read(row_bytes), dtype)
-    return reduction_basis(sample)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # a small SVD: more BLAS threads only fight for cores
+        return reduction_basis(sample)
 
 
 def _reuse_previous(folder: Path, model: str, todo: list[int], shas: list[str | None],

@@ -10,12 +10,14 @@ Memory per item: r bytes of codes (ONNX Runtime's packed copy), 4 of centred nor
 
 from __future__ import annotations
 
+import mmap
 import os
 import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -193,24 +195,20 @@ def _sample_rows(n: int, m: int) -> np.ndarray:
 
 
 def derive(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
-           block: int = 8192, folder: Path | None = None) -> Derived:
+           block: int = 8192) -> Derived:
     """Codes, float16 copy, centred norms and mean of the reduced rows, a block at a time: a
     large catalog is never converted to float32 all at once (peak: one block, plus the outputs).
 
     The codes' per-dimension range comes from CODE_SAMPLE rows spread over the catalog; the
     centred norm |r - m|, with m the mean usable row, is |r|^2 - 2 r.m + |m|^2, its r.m taken in
-    a second, matrix-vector pass once m is known. With `folder`, the float16 rows are written
-    to folder/reduced16.npy through a memory map instead of being held in memory.
+    a second, matrix-vector pass once m is known. `write_derived` computes the same arrays
+    streaming, to files.
     """
     n, r = len(vectors), basis.shape[1]
     sample = _sample_rows(n, CODE_SAMPLE)
     mid, step = code_range(np.asarray(vectors[sample], np.float32) @ basis if n else
                            np.zeros((1, r), np.float32))
-    if folder is None:
-        codes, reduced16 = np.empty((r, n), np.int8), np.empty((n, r), np.float16)
-    else:
-        codes = np.lib.format.open_memmap(folder / "codes.npy", "w+", np.int8, (r, n))
-        reduced16 = np.lib.format.open_memmap(folder / "reduced16.npy", "w+", np.float16, (n, r))
+    codes, reduced16 = np.empty((r, n), np.int8), np.empty((n, r), np.float16)
     sq = np.empty(n, np.float64)
     total = np.zeros(vectors.shape[1], np.float64)
     for start in range(0, n, block):
@@ -226,12 +224,85 @@ def derive(vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
     cross = np.empty(n, np.float64)
     for start in range(0, n, block):
         cross[start:start + block] = np.asarray(vectors[start:start + block], np.float32) @ back
+    return Derived(QuantizedRows(codes, mid, step), _centred_norm(sq, cross, m_r), mean,
+                   reduced16)
+
+
+def _centred_norm(sq: np.ndarray, cross: np.ndarray, m_r: np.ndarray) -> np.ndarray:
     cn2 = sq - 2.0 * cross + float(m_r @ m_r)
-    cnorm = np.maximum(np.sqrt(np.maximum(cn2, 0.0)), 1e-6).astype(np.float32)
-    for arr in (codes, reduced16):
-        if isinstance(arr, np.memmap):
-            arr.flush()
-    return Derived(QuantizedRows(codes, mid, step), cnorm, mean, reduced16)
+    out: np.ndarray = np.maximum(np.sqrt(np.maximum(cn2, 0.0)), 1e-6).astype(np.float32)
+    return out
+
+
+WRITE_BLOCK = 4096  # rows per block of write_derived: about 30 MB of temporaries
+
+
+def _write_arrays(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
+                  block: int) -> None:
+    """derive's arrays written to `folder` in one pass over the embeddings (the only matrix
+    product), whatever the catalog's size: the reduced rows go to a float32 scratch file
+    while the sampled rows' range is gathered, and the codes and r.m are taken from it in a
+    second pass. Memory-mapped embeddings are read a block at a time and their pages dropped
+    behind, so resident memory does not grow with the catalog (bench/catalog_import.py)."""
+    n, d, r = len(vectors), vectors.shape[1], basis.shape[1]
+    in_sample = np.zeros(n, bool)
+    in_sample[_sample_rows(n, CODE_SAMPLE)] = True
+    low = np.full(r, np.inf, np.float32)
+    high = np.full(r, -np.inf, np.float32)
+    sq = np.empty(n, np.float64)
+    total = np.zeros(d, np.float64)
+    scratch = folder / "reduced32.tmp"
+    with scratch.open("w+b") as red32, (folder / "reduced16.npy").open("wb") as red16:
+        _npy_header(red16, np.float16, (n, r))
+        for start in range(0, n, block):
+            rows = np.asarray(vectors[start:start + block], np.float32)
+            _drop_pages(vectors)
+            stop = start + len(rows)
+            red = rows @ basis
+            picked = red[in_sample[start:stop]]
+            if len(picked):
+                low = np.minimum(low, picked.min(axis=0))
+                high = np.maximum(high, picked.max(axis=0))
+            red32.write(red.tobytes())
+            red16.write(red.astype(np.float16).tobytes())
+            sq[start:stop] = np.einsum("ij,ij->i", red, red, dtype=np.float64)
+            total += rows[usable[start:stop]].sum(axis=0)
+        # code_range of the sample depends only on its per-dimension extremes
+        mid, step = code_range(np.stack([low, high]) if n else np.zeros((1, r), np.float32))
+        mean = (total / max(int(usable.sum()), 1)).astype(np.float32)
+        m_r = mean @ basis
+        cross = np.empty(n, np.float64)
+        red32.seek(0)
+        buf = np.empty((block, r), np.float32)
+        with (folder / "codes.npy").open("wb") as out:
+            _npy_header(out, np.int8, (r, n))
+            base = out.tell()
+            for start in range(0, n, block):
+                red = buf[:min(block, n - start)]
+                red32.readinto(red.data.cast("B"))
+                cross[start:start + len(red)] = red @ m_r
+                codes = np.ascontiguousarray(encode(red, mid, step).T)
+                for dim in range(r):  # codes are (r, n): each dimension's run of this block
+                    out.seek(base + dim * n + start)
+                    out.write(codes[dim].tobytes())
+    scratch.unlink()
+    arrays = {"mid": mid, "step": step, "cnorm": _centred_norm(sq, cross, m_r), "mean": mean}
+    for name, arr in arrays.items():
+        np.save(folder / f"{name}.npy", arr)
+
+
+def _npy_header(fh: IO[bytes], dtype: type[np.generic], shape: tuple[int, int]) -> None:
+    np.lib.format.write_array_header_1_0(
+        fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+             "shape": shape})
+
+
+def _drop_pages(arr: np.ndarray) -> None:
+    """Let the OS drop the pages a memory-mapped array has read, so reading a whole catalog
+    through the map does not keep it resident."""
+    raw = getattr(arr, "_mmap", None)
+    if raw is not None and hasattr(raw, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        raw.madvise(mmap.MADV_DONTNEED)
 
 
 def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
@@ -252,22 +323,17 @@ def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
                    z["reduced16"])
 
 
-def write_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray
-                  ) -> Derived:
+def write_derived(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: np.ndarray,
+                  block: int = WRITE_BLOCK) -> Derived:
     """Derives the first-stage arrays in one pass over the embeddings and caches them in
-    folder/DERIVED_DIR (a new folder swapped in whole), as an import does; returns them as
-    load_derived will read them (memory-mapped)."""
+    folder/DERIVED_DIR (a new folder swapped in whole), as an import does, in memory that does
+    not grow with the catalog; returns them as load_derived will read them (memory-mapped)."""
     n, d, r = len(vectors), vectors.shape[1], basis.shape[1]
     target = folder / DERIVED_DIR
     tmp = folder / f".{DERIVED_DIR}.{secrets.token_hex(4)}.tmp"
     tmp.mkdir()
     try:
-        derived = derive(vectors, usable, basis, folder=tmp)
-        arrays = {"mid": derived.codes.mid, "step": derived.codes.step,
-                  "cnorm": derived.cnorm, "mean": derived.mean}
-        for name, arr in arrays.items():
-            np.save(tmp / f"{name}.npy", arr)
-        del derived
+        _write_arrays(tmp, vectors, usable, basis, block)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
