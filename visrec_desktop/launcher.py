@@ -4,13 +4,25 @@ check, otherwise the command line. It sits above both front ends, which never im
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 from visrec_desktop import cli
 
 
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # scikit-learn's KMeans sizes its OpenMP pool from joblib's physical core count, which runs
+    # `lscpu` and prints a warning with a traceback where it is missing (a minimal Debian root).
+    # Given OMP_NUM_THREADS it asks nothing; set here, before numpy loads, so OpenBLAS agrees.
+    os.environ.setdefault("OMP_NUM_THREADS", str(_usable_cpus()))
     args = cli.parse(argv)
     if getattr(args, "self_test", False):
         from visrec_desktop.selftest import run
