@@ -13,6 +13,7 @@ import pytest
 from conftest import rgb, write_jpeg
 from helpers_cli import run
 
+from visrec_desktop import i18n
 from visrec_desktop.cli import common
 from visrec_desktop.cli.common import PASSPHRASE_ENV, ProgressPrinter, count, read_secret
 from visrec_desktop.cli.security import describe_kdf
@@ -107,6 +108,17 @@ def test_lock_status_describes_the_key_derivation_in_words(
     assert "Key derivation: Argon2id (1 pass over 8 MiB, 1 lane)" in out and "{" not in out
     assert describe_kdf({"name": "scrypt", "n": 131072, "r": 8, "p": 1}) == \
         "scrypt (n=131072, r=8, p=1)"
+
+
+def test_key_derivation_reads_as_chinese_punctuation_in_chinese() -> None:
+    """Chinese lists and brackets are full-width; a half-width comma in them reads as a typo."""
+    kdf = {"name": "argon2id", "iterations": 8, "memory_kib": 131072, "lanes": 4}
+    try:
+        i18n.set_language("zh_CN")
+        assert describe_kdf(kdf) == "Argon2id（8 轮，使用 128 MiB 内存，4 条通道）"
+    finally:
+        i18n.set_language("en")
+    assert describe_kdf(kdf) == "Argon2id (8 passes over 128 MiB, 4 lanes)"
 
 
 def test_no_creation_speech_when_nobody_is_typing(tmp_path: Path,

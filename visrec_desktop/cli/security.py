@@ -15,7 +15,7 @@ from visrec_desktop.cli.common import (
 )
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import NoProfileError, VisrecError
-from visrec_desktop.i18n import _, ngettext
+from visrec_desktop.i18n import _, join_phrases, ngettext
 
 
 def cmd_lock_status(args: argparse.Namespace) -> int:
@@ -51,7 +51,9 @@ def describe_kdf(kdf: dict[str, Any]) -> str:
         parts.append(ngettext("{n} lane", "{n} lanes", kdf["lanes"]).format(n=kdf["lanes"]))
     rest = {k: v for k, v in kdf.items() if k not in ("name", "iterations", "memory_kib", "lanes")}
     parts += [f"{k}={v}" for k, v in rest.items()]
-    return f"{name} ({', '.join(parts)})" if parts else name
+    if not parts:
+        return name
+    return _("{name} ({details})").format(name=name, details=join_phrases(parts))
 
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:

@@ -137,6 +137,12 @@ def pgettext(context: str, message: str) -> str:
     return _translation.pgettext(context, message)
 
 
+def join_phrases(phrases: Iterable[str]) -> str:
+    """Phrases of one sentence as a list ("8 passes, 4 lanes"): the separator is the language's
+    own (a full-width comma in Chinese, where a half-width one reads as a typo)."""
+    return pgettext("list separator", ", ").join(phrases)
+
+
 def N_(message: str) -> str:  # the name gettext tools look for
     """Marks a string made at import time for extraction; translate it where it is shown."""
     return message

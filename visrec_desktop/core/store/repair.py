@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visrec_desktop.core.config import DAMAGED_DIR, ensure_private_dir
-from visrec_desktop.i18n import _
+from visrec_desktop.i18n import _, join_phrases
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,10 @@ class RepairReport:
         parts = [_("The index database was damaged. It was set aside as {path} and rebuilt: "
                    "{n:,} records recovered").format(path=self.damaged_copy, n=got)]
         if lost or self.unreadable:
-            what = ", ".join(f"{n:,} {t}" for t, n in self.lost.items() if n)
+            what = join_phrases(f"{n:,} {t}" for t, n in self.lost.items() if n)
             if self.unreadable:
-                what = ", ".join(filter(None, [what, _("all of {tables}").format(
-                    tables=", ".join(self.unreadable))]))
+                what = join_phrases(filter(None, [what, _("all of {tables}").format(
+                    tables=join_phrases(self.unreadable))]))
             parts.append(_("; could not be read: {what}").format(what=what))
             parts.append(_(". Photos and files come back with the next scan ('visrec index' or "
                            "Rescan)"))
