@@ -52,6 +52,17 @@ def test_match_category_ignores_case_and_accents_and_suggests_on_a_typo() -> Non
         match_category("Drinks", [])
 
 
+def test_match_category_takes_the_start_of_a_name_or_word_when_only_one_fits() -> None:
+    known = ["Wall art", "Wall clocks", "Coffee mugs", "Cats & wild cats"]
+    assert match_category("mug", known) == "Coffee mugs"  # a word's start
+    assert match_category("COFF", known) == "Coffee mugs"
+    assert match_category("wall a", known) == "Wall art"
+    assert match_category("wild", known) == "Cats & wild cats"
+    with pytest.raises(ValueError, match="'wall' starts several categories: 'Wall art', "
+                                         "'Wall clocks'; say which"):
+        match_category("wall", known)
+
+
 @pytest.mark.parametrize(("request_", "says"), [
     (BrowseRequest(diversity=5), "Diversity goes from 0"),
     (BrowseRequest(diversity=-0.1), "Diversity goes from 0"),

@@ -17,7 +17,7 @@ from visrec_desktop.core.recommend.feedback import FEEDBACK_STATES
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.core.recommend.sorts import MATCH, NEWEST, PRICE_DOWN, PRICE_UP, SORTS
 from visrec_desktop.core.recommend.text import fold, human_order
-from visrec_desktop.i18n import _
+from visrec_desktop.i18n import _, join_phrases
 
 Key = tuple[str, str]  # (catalog id, item id)
 __all__ = ["MATCH", "NEWEST", "PRICE_DOWN", "PRICE_UP", "SORTS", "BrowseRequest", "BrowseResult",
@@ -32,14 +32,24 @@ def category_counts(categories: Iterable[str]) -> list[tuple[str, int]]:
 
 
 def match_category(name: str, known: Sequence[str]) -> str:
-    """The installed category `name` means: itself, or the one equal to it ignoring case and
-    accents ("trouser" finds "Trouser"). Raises ValueError naming the closest categories when
-    none matches, so a typo is not answered by an empty list."""
+    """The installed category `name` means: itself, the one equal to it ignoring case and
+    accents ("trouser" finds "Trouser"), or the only one whose name or one of its words starts
+    with it ("wall" finds "Wall art", "mug" finds "Coffee mugs"). Raises ValueError naming the
+    candidates when the start fits several, and the closest categories when none matches, so a
+    typo is not answered by an empty list."""
     if name in known:
         return name
     folded = {fold(k): k for k in known}
-    if fold(name) in folded:
-        return folded[fold(name)]
+    wanted = fold(name)
+    if wanted in folded:
+        return folded[wanted]
+    starts = [k for f, k in folded.items()
+              if wanted and (f.startswith(wanted) or any(w.startswith(wanted) for w in f.split()))]
+    if len(starts) == 1:
+        return starts[0]
+    if starts:
+        raise ValueError(_("'{name}' starts several categories: {choices}; say which").format(
+            name=name, choices=join_phrases(f"'{c}'" for c in human_order(starts))))
     import difflib  # only on a mistake
 
     close = [folded[c] for c in difflib.get_close_matches(fold(name), list(folded), n=3,
