@@ -6,12 +6,19 @@ import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 import pytest
 
 from visrec_desktop.core.offline import disable_telemetry
+
+if TYPE_CHECKING:  # Qt loads only in the tests that ask for a page
+    from pytestqt.qtbot import QtBot
+
+    from visrec_desktop.core.library import Library
+    from visrec_desktop.gui.context import AppContext
 
 disable_telemetry()  # before any test module imports onnxruntime (docs/security.md)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -87,3 +94,30 @@ def photo_folder(tmp_path: Path, photo_arrays: dict[str, np.ndarray]) -> Path:
     for i, (name, img) in enumerate(photo_arrays.items()):
         write_jpeg(root / ("album_a" if i % 2 else "album_b") / f"{name}.jpg", img)
     return root
+
+
+@pytest.fixture
+def library() -> Iterator[Library]:
+    """This test's own profile, unlocked (no GPU); closed once any work the GUI started ends."""
+    from visrec_desktop.core.library import open_library
+    from visrec_desktop.gui.worker import wait_for_all
+
+    lib = open_library(Path(os.environ["VISREC_DATA_DIR"]), lambda creating: TEST_PASSPHRASE,
+                       use_device=False)
+    yield lib
+    wait_for_all()
+    lib.store.close()
+
+
+@pytest.fixture
+def ctx(qtbot: QtBot, library: Library) -> Iterator[AppContext]:
+    """The app's context for pages under test, holding `library`; its work is cancelled and
+    waited for afterwards."""
+    from visrec_desktop.gui.context import AppContext
+    from visrec_desktop.gui.worker import wait_for_all
+
+    context = AppContext(library.data_dir)
+    context.library = library
+    yield context
+    context.cancel_all()
+    wait_for_all()

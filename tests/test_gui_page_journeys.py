@@ -4,8 +4,6 @@ way on to For You, the weight bars, and the welcome form's strength check."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,27 +25,8 @@ from visrec_desktop.gui.pages.profile_page import WEIGHT_COLUMN, ProfilePage
 from visrec_desktop.gui.pages.settings_page import SettingsPage
 from visrec_desktop.gui.pages.weight_bar import WEIGHT_ROLE, WeightDelegate
 from visrec_desktop.gui.welcome import WelcomePage
-from visrec_desktop.gui.worker import wait_for_all
 
 NEW_PASSPHRASE = "a brand new sentence for my photos"
-
-
-@pytest.fixture
-def library() -> Iterator[Library]:
-    lib = open_library(Path(os.environ["VISREC_DATA_DIR"]), lambda creating: TEST_PASSPHRASE,
-                       use_device=False)
-    yield lib
-    wait_for_all()
-    lib.store.close()
-
-
-@pytest.fixture
-def ctx(qtbot: QtBot, library: Library) -> Iterator[AppContext]:
-    context = AppContext(library.data_dir)
-    context.library = library
-    yield context
-    context.cancel_all()
-    wait_for_all()
 
 
 def settings_page(qtbot: QtBot, ctx: AppContext) -> SettingsPage:

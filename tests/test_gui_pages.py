@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from visrec_desktop.core.catalog import install as catalog_store
 from visrec_desktop.core.catalog.build import build_bundle
 from visrec_desktop.core.catalog.install import ImportReport
 from visrec_desktop.core.ingest.indexer import IndexReport
-from visrec_desktop.core.library import Library, open_library
+from visrec_desktop.core.library import Library
 from visrec_desktop.core.store.vault import KEY_FILE
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
@@ -34,18 +34,8 @@ from visrec_desktop.gui.pages.catalogs_page import ID_ROLE, CatalogsPage
 from visrec_desktop.gui.pages.library_page import LibraryPage
 from visrec_desktop.gui.pages.profile_page import EXAMPLES_COLUMN, ProfilePage
 from visrec_desktop.gui.pages.settings_page import SettingsPage
-from visrec_desktop.gui.worker import wait_for_all
 
 WAIT = 30_000  # ms: generous for slow CI machines; a normal run takes a fraction of it
-
-
-@pytest.fixture
-def library() -> Iterator[Library]:
-    data = Path(os.environ["VISREC_DATA_DIR"])
-    lib = open_library(data, lambda creating: TEST_PASSPHRASE, use_device=False)
-    yield lib
-    wait_for_all()
-    lib.store.close()
 
 
 class Recorder:
@@ -61,15 +51,6 @@ class Recorder:
 
     def _changed(self) -> None:
         self.index_changed += 1
-
-
-@pytest.fixture
-def ctx(qtbot: QtBot, library: Library) -> Iterator[AppContext]:
-    context = AppContext(library.data_dir)
-    context.library = library
-    yield context
-    context.cancel_all()
-    wait_for_all()
 
 
 def cell(model: QAbstractItemModel, row: int, col: int) -> Any:
