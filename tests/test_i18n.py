@@ -545,7 +545,7 @@ def test_a_rollback_is_asked_about_in_the_apps_words(speak: object) -> None:
     """The Catalogs page asks about an older version with the two dates in the locale's format,
     not with the CLI's advice to pass --allow-downgrade."""
     from visrec_desktop.core.errors import CatalogDowngradeError
-    from visrec_desktop.gui.pages.catalogs_page import older_text
+    from visrec_desktop.gui.pages.catalog_text import older_text
 
     exc = CatalogDowngradeError("Refused: ... (visrec catalog import --allow-downgrade)",
                                 "prints", "2026-01-02T12:00:00Z", "2026-03-01T12:00:00Z")

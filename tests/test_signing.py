@@ -132,7 +132,7 @@ def test_a_signed_catalog_is_not_rolled_back_without_allow_downgrade(
 def shown(stamp: str) -> str:
     """A bundle's date as the Catalogs page writes it (the locale's short date and time)."""
     from visrec_desktop.gui.i18n import date_time
-    from visrec_desktop.gui.pages.catalogs_page import created_time
+    from visrec_desktop.gui.pages.catalog_text import created_time
 
     return date_time(created_time(stamp))
 

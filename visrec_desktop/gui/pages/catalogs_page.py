@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,13 @@ from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_file
 from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.pages.catalog_text import (
+    details_text,
+    older_text,
+    report_text,
+    sentence,
+    signature_text,
+)
 from visrec_desktop.gui.widgets import ask, plain, table, table_item
 from visrec_desktop.gui.worker import Task
 
@@ -46,81 +52,6 @@ COLUMNS = (QT_TRANSLATE_NOOP("CatalogsPage", "Catalog"),
            QT_TRANSLATE_NOOP("CatalogsPage", "Signature"),
            QT_TRANSLATE_NOOP("CatalogsPage", "Installed"))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _sentence(text: str) -> str:
-    """A message without its final full stop (either script's), to quote inside a sentence."""
-    return text.rstrip().rstrip(".。")
-
-
-def signature_text(fingerprint: str | None) -> str:
-    return (translate("CatalogsPage", "Signed, key {fingerprint}").format(
-        fingerprint=fingerprint) if fingerprint else
-        translate("CatalogsPage", "Unsigned"))
-
-
-def _problems(c: InstalledCatalog) -> list[str]:
-    if not c.problems:
-        return []
-    n = len(c.problems)
-    head = (translate("CatalogsPage", "1 item left out:") if n == 1 else
-            translate("CatalogsPage", "{n} items left out:").format(
-                n=i18n.number(n)))
-    return [head] + [f"  {item}: {why}" for item, why in sorted(c.problems.items())]
-
-
-def report_text(report: ImportReport) -> str:
-    """What an import did, its warnings and the items it had to leave out, in plain words."""
-    c = report.catalog
-    done = (translate("CatalogsPage", "Updated “{name}” ({id}): {usable} of {items} items "
-                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
-                      "re-used).")
-            if report.replaced else
-            translate("CatalogsPage", "Installed “{name}” ({id}): {usable} of {items} items "
-                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
-                      "re-used)."))
-    lines = [done.format(name=c.name, id=c.id, usable=i18n.number(c.usable),
-                         items=i18n.number(c.items), seconds=i18n.number(report.seconds, 1),
-                         embedded=i18n.number(report.embedded),
-                         reused=i18n.number(report.reused)),
-             translate("CatalogsPage", "Publisher: {publisher}. {signature}.").format(
-                 publisher=c.publisher, signature=signature_text(c.fingerprint))]
-    lines += [translate("CatalogsPage", "Warning: {warning}.").format(warning=_sentence(w))
-              for w in report.warnings]
-    return "\n".join(lines + _problems(c))
-
-
-def details_text(c: InstalledCatalog) -> str:
-    published = i18n.date_time(created_time(c.created_at)) or c.created_at or translate(
-        "CatalogsPage", "unknown")
-    lines = [translate("CatalogsPage", "{name} ({id}) — demo catalog") if c.demo
-             else "{name} ({id})",
-             translate("CatalogsPage", "Publisher: {publisher}. {signature}."),
-             translate("CatalogsPage",
-                       "{usable} of {items} items usable; published {published}.")]
-    lines = [line.format(name=c.name, id=c.id, publisher=c.publisher,
-                         signature=signature_text(c.fingerprint), usable=i18n.number(c.usable),
-                         items=i18n.number(c.items), published=published) for line in lines]
-    return "\n".join(lines + _problems(c))
-
-
-def older_text(exc: CatalogDowngradeError) -> str:
-    """The rollback in the app's words (the core's message tells a CLI user which flag to pass)."""
-    if not exc.catalog_id:
-        return str(exc)
-    return translate("CatalogsPage", "This bundle of “{id}” was made {created}, before the "
-                     "installed version ({installed})").format(
-        id=exc.catalog_id, created=i18n.date_time(created_time(exc.created_at)) or exc.created_at,
-        installed=i18n.date_time(created_time(exc.installed_created_at))
-        or exc.installed_created_at)
-
-
-def created_time(stamp: str | None) -> datetime | None:
-    """A bundle's `created_at` (ISO 8601, "2026-11-29T18:52:00Z") as a time, or None."""
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -374,7 +305,7 @@ class CatalogsPage(Page):
         answer = ask(self, self.tr("Install an older version?"),
                      self.tr("{reason}.\n\nInstalling it rolls the catalog back: items, prices "
                              "or links the shop has since changed may come back. Install it "
-                             "anyway?").format(reason=_sentence(older.message)),
+                             "anyway?").format(reason=sentence(older.message)),
                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                      QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
@@ -391,7 +322,7 @@ class CatalogsPage(Page):
         if self.ctx.library is not lib:
             return
         text = self.tr("{file} was not installed: {reason}.\nThe catalogs already installed "
-                       "have not changed.").format(file=path.name, reason=_sentence(message))
+                       "have not changed.").format(file=path.name, reason=sentence(message))
         self.report_view.setPlainText(text)
         self.import_failed.emit(text)
         self.ctx.error.emit(text)
