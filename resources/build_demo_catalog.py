@@ -91,7 +91,7 @@ DEFAULT_KEY = Path.home() / ".config" / "visrec-demo" / "publisher.key"
 CATALOG_ID = "visrec-demo"
 CATALOG_NAME = "Demo prints (fictitious prices)"
 PUBLISHER = "visrec-desktop (demo)"
-CREATED_AT = "2026-11-29T19:00:00Z"  # fixed so that a rebuild gives the same bytes
+CREATED_AT = "2026-11-29T22:00:00Z"  # fixed so that a rebuild gives the same bytes
 DESCRIPTION = (
     "A demonstration catalog that ships with visrec-desktop, so that you can try the app before "
     "you install a real shop's catalog. The shop and the prices are fictitious: nothing here is "
@@ -463,8 +463,8 @@ def make_prints(cache: Path, images: Path) -> tuple[list[Item], list[Credit]]:
             description = (
                 f"Demo item with a fictitious price: this print is not for sale. Photograph "
                 f"\"{p.name}\" by {author}; licence {licence}. From the Debian package "
-                f"{pkg_name} {pkg.version}, {_where(p)}. Resized to {size[0]}x{size[1]} px "
-                f"for this demo."
+                f"{pkg_name} {pkg.version} (the demo's licence list names the file). "
+                f"Resized to {size[0]}x{size[1]} px for this demo."
             )
             item = Item(item_id, title, p.category, price(item_id, *PRINT_PRICE),
                         f"{item_id}.jpg", description, ["photo print", *p.tags])
