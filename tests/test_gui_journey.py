@@ -615,41 +615,64 @@ def test_closing_during_indexing_keeps_the_store_whole(
 
 # -- 5. the GUI stays responsive while indexing ---------------------------------------------------
 
+def runqueue_wait_s() -> float:
+    """Seconds this thread has spent runnable but waiting for a core (Linux schedstat: run
+    time, run-queue wait, time slices, in ns); 0.0 where the kernel does not report it."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def test_gui_thread_stays_responsive_while_indexing(
         qtbot: QtBot, data_dir: Path, big_photos: Path, request: pytest.FixtureRequest,
         _answer_message_boxes: list[str]) -> None:
+    """A 10 ms timer on the GUI thread ticks on while 60 photos are indexed. A gap between
+    ticks is a stall of the app's making when the GUI thread spent it running or blocked; the
+    part it spent waiting for a core (the kernel's run-queue wait for that thread) is the
+    machine's load, so it is subtracted, and the raw wall-clock gaps are printed beside."""
     win = Win(qtbot, data_dir)
     win.unlock()
     win.settle()
     page = win.library
-    ticks: list[float] = []
+    ticks: list[tuple[float, float]] = []  # (wall clock, run-queue wait so far), GUI thread
+
+    def tick() -> None:
+        ticks.append((time.perf_counter(), runqueue_wait_s()))
+
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(tick)
     timer.start()
-    ticks.append(time.perf_counter())  # the drop itself is handled on the GUI thread too
+    tick()  # the drop itself is handled on the GUI thread too
     with qtbot.waitSignal(page.indexing_finished, timeout=WAIT) as done:
         drop_paths(page.drop_zone, [big_photos])
     timer.stop()
-    ticks.append(time.perf_counter())  # a stall at the very end counts too
+    tick()  # a stall at the very end counts too
     report: IndexReport = done.args[0]
     assert report.indexed == BIG_N and not report.cancelled
-    gaps = np.diff(ticks) * 1000
+    wall, waited = (np.array(column) for column in zip(*ticks, strict=True))
+    raw = np.diff(wall) * 1000
+    gaps = raw - np.diff(waited) * 1000  # less the time spent waiting for a core
     assert len(gaps) > 20, "too few timer ticks to judge"
     worst, median = float(gaps.max()), float(statistics.median(gaps))
     over = int((gaps > STALL_LIMIT_MS).sum())
     line = (f"GUI stalls while indexing {BIG_N} photos in {report.seconds:.2f} s: worst "
             f"{worst:.1f} ms, median {median:.1f} ms, {len(gaps)} ticks, {over} over "
-            f"{STALL_LIMIT_MS:.0f} ms")
+            f"{STALL_LIMIT_MS:.0f} ms (wall clock, with waits for a core: worst "
+            f"{raw.max():.1f} ms, median {statistics.median(raw):.1f} ms)")
     if over:  # when: seconds after the drop, to match with the indexing stages
-        line += "; at " + ", ".join(f"{ticks[i] - ticks[0]:.2f} s ({gaps[i]:.0f} ms)"
+        line += "; at " + ", ".join(f"{wall[i] - wall[0]:.2f} s ({gaps[i]:.0f} ms)"
                                     for i in np.argsort(-gaps)[:5])
     print("\n" + line)
     REPORT.update(stall_worst_ms=round(worst, 1), stall_median_ms=round(median, 1),
+                  stall_worst_wall_ms=round(float(raw.max()), 1),
                   index_seconds=round(report.seconds, 2))
     request.node.user_properties += [("stall_worst_ms", round(worst, 1)),
                                      ("stall_median_ms", round(median, 1)),
+                                     ("stall_worst_wall_ms", round(float(raw.max()), 1)),
                                      ("index_seconds", round(report.seconds, 2))]
     assert worst < STALL_LIMIT_MS, line
     assert win.errors == [] and _answer_message_boxes == []
