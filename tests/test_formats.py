@@ -235,6 +235,22 @@ def test_oversized_png_metadata_never_hides_the_pixels(cat: np.ndarray) -> None:
         assert np.array_equal(decode(data, ".png").pixels, ref)
 
 
+def test_png_metadata_libpng_would_warn_about_is_not_parsed(
+        cat: np.ndarray, capfd: pytest.CaptureFixture[str]) -> None:
+    """An ICC profile libpng finds odd printed "libpng warning: iCCP: ..." on the terminal (from
+    C, between the progress lines); OpenCV applies no profile, so the chunk is dropped before it
+    decodes, and the pixels are the plain PNG's."""
+    plain = encode(cat, "PNG")
+    icc = bytearray(132)  # a header-only profile: wrong illuminant and PCS encoding
+    icc[0:4], icc[36:40] = (132).to_bytes(4, "big"), b"acsp"
+    odd = plain[:33] + png_chunk(b"iCCP", b"odd\x00\x00" + zlib.compress(bytes(icc))) + \
+        plain[33:]
+    capfd.readouterr()
+    pixels = decode(odd, ".png").pixels
+    assert "libpng" not in capfd.readouterr().err
+    assert np.array_equal(pixels, decode(plain, ".png").pixels)
+
+
 def _exif_with_orientation(type_code: int, count: int, value: bytes) -> bytes:
     """A little-endian EXIF block whose only tag is Orientation, written byte by byte, so that
     values no writer would produce (text, rationals) can be tested."""

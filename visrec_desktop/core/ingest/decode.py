@@ -291,6 +291,34 @@ def _decode_with_pillow(data: bytes, fmt: str) -> np.ndarray:
     return _to_bgr8(cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
 
 
+_PNG_METADATA = (b"iCCP", b"zTXt", b"iTXt", b"tEXt")  # nothing OpenCV uses for the pixels
+
+
+def _png_pixels_only(data: bytes) -> bytes:
+    """The PNG without its colour-profile and text chunks, when it has any (else `data` itself).
+
+    OpenCV applies no ICC profile and reads no text, but libpng still parses them, and an odd
+    profile makes it print "libpng warning: iCCP: ..." on the terminal, between our progress
+    lines. Chunk layout per the PNG spec (ISO/IEC 15948, section 5.3): length, type, data, CRC.
+    A chunk list that does not parse is left for libpng to judge.
+    """
+    kept, at, dropped = [data[:8]], 8, False
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        end = at + 12 + length
+        if end > len(data):
+            return data
+        if data[at + 4:at + 8] in _PNG_METADATA:
+            dropped = True
+        else:
+            kept.append(data[at:end])
+        at = end
+    if not dropped:
+        return data
+    kept.append(data[at:])
+    return b"".join(kept)
+
+
 def _check_png(data: bytes) -> None:
     # libpng quietly pads a truncated file with grey; refuse it instead.
     if b"IEND" not in data[-4096:].rstrip(b"\x00\r\n \t"):
@@ -330,6 +358,7 @@ _LARGE = threading.Lock()
 def _decode_large(data: bytes, header: ImageHeader, min_side: int) -> np.ndarray | None:
     if header.format == "PNG":
         _check_png(data)
+        data = _png_pixels_only(data)
     _, flags = reduction_flag(header.width, header.height, min_side)
     with _LARGE:
         return cv2.imdecode(np.frombuffer(data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
@@ -367,6 +396,7 @@ def decode(
     else:
         if header.format == "PNG":
             _check_png(data)
+            data = _png_pixels_only(data)
         buf = np.frombuffer(data, np.uint8)
         flags = cv2.IMREAD_UNCHANGED if header.has_alpha else cv2.IMREAD_COLOR
         img = cv2.imdecode(buf, flags | cv2.IMREAD_IGNORE_ORIENTATION)
