@@ -1,8 +1,9 @@
 """The browsing view model: what a front end shows of a ranking, in which order, and where the
 selection goes when an item leaves the list. Plain Python, so it is tested without a display.
 
-Search (`text.search_mask`, applied by the ranker before it takes the top items) matches every
-word of the query in an item's title or category, ignoring case and accents.
+Search (`text.TextIndex`, applied by the ranker before it takes the top items) matches every
+word of the query at the start of a word of an item's title or category, ignoring case and
+accents.
 Sorting by price or by newest re-orders the best matches; it does not pull in worse ones.
 """
 

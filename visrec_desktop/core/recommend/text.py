@@ -3,6 +3,12 @@
 Unicode NFKD decomposition then `str.casefold` (Unicode 15, section 3.13 default caseless
 matching), so "cafe" finds "Café" and "animal prints" sorts beside "Animals", whatever the
 catalog's language.
+
+Search matches each query word at the start of a word of the item's title or category (so
+"cat" finds "Cats & wild cats" and "Cathedral" as one types, never the middle of "Suricata"
+or "Scatter"). A word in a script written without spaces (Chinese, Japanese) matches anywhere.
+A catalog's text is folded once into a `TextIndex` (one byte string and the offsets of its word
+starts), so a query over a million items is a few vectorised passes, not a Python loop.
 """
 
 from __future__ import annotations
@@ -23,15 +29,82 @@ def words(query: str) -> list[str]:
     return fold(query).split()
 
 
+def _word_bytes() -> np.ndarray:
+    """(256,) bool: the UTF-8 bytes that belong to a word (ASCII letters and digits, and every
+    byte of a non-ASCII character)."""
+    table = np.zeros(256, bool)
+    for lo, hi in ((ord("a"), ord("z")), (ord("A"), ord("Z")), (ord("0"), ord("9")), (128, 255)):
+        table[lo:hi + 1] = True
+    return table
+
+
+WORD_BYTES = _word_bytes()
+
+
+class TextIndex:
+    """The folded titles and categories of a catalog's items, for search.
+
+    Item i's text is fold(f"{title} {category}"), UTF-8, line i of one byte string; `starts`
+    (int32) are the offsets of its words' first bytes. Memory: about the text's length in bytes
+    plus 4 bytes per word (a million short titles: tens of MB).
+    """
+
+    def __init__(self, titles: Sequence[str], categories: Sequence[str]) -> None:
+        texts = [f"{t} {c}".replace("\n", " ") for t, c in zip(titles, categories, strict=True)]
+        joined = "\n".join(texts)
+        if joined.isascii():  # most catalogs: casefold is lower() for ASCII, no accents
+            folded = joined.lower()
+        else:
+            folded = "\n".join(t.lower() if t.isascii() else fold(t).replace("\n", " ")
+                               for t in texts)
+        self._raw = (folded + "\n").encode("utf-8")
+        self.text = np.frombuffer(self._raw, np.uint8)
+        self.count = len(texts)
+        inside = WORD_BYTES[self.text]
+        first = inside.copy()
+        first[1:] &= ~inside[:-1]
+        index_type = np.int32 if len(self.text) < 2**31 else np.int64
+        self.starts: np.ndarray = np.flatnonzero(first).astype(index_type)
+        self.lines = np.concatenate([[0], np.flatnonzero(self.text == 10)[:-1] + 1]
+                                    ).astype(index_type)
+
+    def _items(self, word: str) -> np.ndarray:
+        """Rows (unsorted, may repeat) of the items holding `word` (folded): at a word start
+        when it is ASCII and starts with a word character, anywhere otherwise."""
+        pattern = np.frombuffer(word.encode("utf-8"), np.uint8)
+        at: np.ndarray
+        if word.isascii() and WORD_BYTES[pattern[0]]:
+            at = self.starts
+        else:
+            at = np.flatnonzero(self.text == pattern[0])
+        at = at[np.less_equal(at, len(self.text) - len(pattern))]
+        for j in range(len(pattern)):
+            at = at[self.text[at + j] == pattern[j]]
+        out: np.ndarray = np.searchsorted(self.lines, at, side="right") - 1
+        return out
+
+    def mask(self, query: str) -> np.ndarray:
+        """(n,) bool: the items whose title or category holds every word of `query` (all when
+        the query is blank)."""
+        out = np.ones(self.count, dtype=bool)
+        for word in words(query):
+            hit = np.zeros(self.count, dtype=bool)
+            hit[self._items(word)] = True
+            out &= hit
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.text.nbytes + self.starts.nbytes + self.lines.nbytes)
+
+
 def search_mask(titles: Sequence[str], categories: Sequence[str], query: str) -> np.ndarray:
     """(n,) bool: the items whose title or category holds every word of `query` (all when
-    the query is blank)."""
-    wanted = words(query)
-    if not wanted:
+    the query is blank), as TextIndex.mask; a catalog searched more than once keeps its
+    TextIndex (CatalogIndex.search_mask)."""
+    if not words(query):
         return np.ones(len(titles), dtype=bool)
-    haystacks = (fold(f"{t} {c}") for t, c in zip(titles, categories, strict=True))
-    return np.fromiter((all(w in h for w in wanted) for h in haystacks), dtype=bool,
-                       count=len(titles))
+    return TextIndex(titles, categories).mask(query)
 
 
 def human_order(names: Iterable[str]) -> list[str]:
