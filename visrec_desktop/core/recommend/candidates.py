@@ -3,21 +3,23 @@
 Every item's reduced vector (the catalog's 256-d PCA space) is kept as 8-bit codes, one byte
 per dimension with a per-dimension scale (scalar quantisation: x_j ~ mid_j + step_j c_j with
 c_j in -128..127; Jegou, Douze and Schmid 2011, section II, call it the baseline of vector
-compression). The dot products of all items with a few query vectors are then integer dot
-products, computed by ONNX Runtime's MatMulInteger with the CPU's 8-bit multiply-add
-instructions (AVX2, AVX-512 VNNI): the codes are the operator's constant right-hand matrix, so
-ONNX Runtime packs them once, in its own memory, into the layout its kernel reads fastest.
-That is several times faster than numpy's float32 product over the same rows, in a quarter of
-its memory. The ranker takes a generous shortlist from these approximate scores and scores only
-the shortlist exactly, so its result is the exact one whenever the shortlist holds every item
-the exact first stage would have picked (bench/rank_latency.py and tests/test_candidates.py
-measure how often it does).
+compression). The first pass reads only the leading FIRST_PASS_DIMS dimensions (the PCA
+dimensions carry falling shares of the energy): the dot products of all items with a few query
+vectors are integer dot products, computed by ONNX Runtime's MatMulInteger with the CPU's
+8-bit multiply-add instructions (AVX2, AVX-512 VNNI), the codes being the operator's constant
+right-hand matrix, packed once in ONNX Runtime's own memory. Memory traffic bounds this pass,
+so a quarter of the dimensions is about a quarter of the time and of the memory. The ranker
+takes a generous shortlist from these approximate scores (each query's best rows, cut on the
+int32 products as they come) and scores only the shortlist exactly in the full reduced space,
+so its result is the exact one whenever the shortlist holds every item the exact first stage
+would have picked (bench/rank_latency.py and tests/test_candidates.py measure how often).
 """
 
 from __future__ import annotations
 
 import mmap
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ import numpy as np
 CODE_SAMPLE = 65_536  # rows that set each dimension's range
 RANGE_MARGIN = 0.05  # the range is widened by this share on each side; rarer values are clipped
 QUERY_ZERO = 128  # the int8 query codes travel as uint8 with this zero point
+FIRST_PASS_DIMS = 64  # leading reduced dimensions the 8-bit first pass reads
 
 
 def _varint(value: int) -> bytes:
@@ -76,16 +79,20 @@ class QuantizedRows:
     """Rows of a float matrix (n, r) as 8-bit codes: row i ~ mid + step * codes[:, i].
 
     codes: (r, n) int8, dimension-major and C-contiguous (may be a memory map: ONNX Runtime
-    packs its own copy on first use, after which the mapped pages are let go); mid, step: (r,)
-    float32.
+    packs its own copy of the leading dimensions a pass reads on first use, after which the
+    mapped pages are let go); mid, step: (r,) float32. The reduced space is a PCA basis, its
+    dimensions in falling order of energy, so a pass over the leading FIRST_PASS_DIMS codes
+    keeps most of each dot product for a quarter of the bytes read.
     """
 
-    def __init__(self, codes: np.ndarray, mid: np.ndarray, step: np.ndarray) -> None:
+    def __init__(self, codes: np.ndarray, mid: np.ndarray, step: np.ndarray,
+                 first_pass_dims: int = FIRST_PASS_DIMS) -> None:
         self.codes = codes
         self.mid = np.asarray(mid, np.float32)
         self.step = np.asarray(step, np.float32)
-        self._session: Any = None
-        self._source: Any = None  # the OrtValue over `codes`: kept while the session lives
+        self.dims = max(1, min(first_pass_dims, int(codes.shape[0])))
+        self._sessions: dict[int, Any] = {}
+        self._sources: dict[int, Any] = {}  # the OrtValues over `codes`: kept while sessions live
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -93,58 +100,86 @@ class QuantizedRows:
 
     @property
     def nbytes(self) -> int:
-        """Bytes the first pass holds: one byte per code (in ONNX Runtime's packed copy once
-        made, in `codes` before), plus the scales."""
-        return int(self.codes.size + self.mid.nbytes + self.step.nbytes)
+        """Bytes the first pass holds: one byte per code of its leading `dims` dimensions (in
+        ONNX Runtime's packed copy once made; the rest stay on disk when `codes` is a memory
+        map, or in `codes` when it is not), plus the scales."""
+        held = self.dims if isinstance(self.codes, np.memmap) else self.codes.shape[0]
+        return int(held * self.codes.shape[1] + self.mid.nbytes + self.step.nbytes)
 
     def decode(self, rows: np.ndarray) -> np.ndarray:
         """The approximate float32 rows (len(rows), r) the codes stand for."""
         out: np.ndarray = np.asarray(self.codes[:, rows], np.float32).T * self.step + self.mid
         return out
 
-    def session(self) -> Any:
-        """The ONNX Runtime session holding the packed codes, made on first use with one
-        intra-op thread (the ranker also keeps BLAS to one thread: on a busy machine more
-        threads fight)."""
+    def session(self, dims: int | None = None) -> Any:
+        """The ONNX Runtime session holding the packed codes of the leading `dims` dimensions
+        (all by default), made on first use with one intra-op thread (the ranker also keeps
+        BLAS to one thread: on a busy machine more threads fight)."""
+        dims = int(self.codes.shape[0]) if dims is None else dims
         with self._lock:
-            if self._session is None:
+            if dims not in self._sessions:
                 import onnxruntime as ort
 
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = 1
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3
-                self._source = ort.OrtValue.ortvalue_from_numpy(np.asarray(self.codes))
-                opts.add_external_initializers(["codes"], [self._source])
-                r, n = self.codes.shape
-                self._session = ort.InferenceSession(
-                    int8_dot_model(r, n), opts, providers=["CPUExecutionProvider"])
+                source = ort.OrtValue.ortvalue_from_numpy(
+                    np.ascontiguousarray(self.codes[:dims]))
+                opts.add_external_initializers(["codes"], [source])
+                self._sessions[dims] = ort.InferenceSession(
+                    int8_dot_model(dims, len(self)), opts, providers=["CPUExecutionProvider"])
+                self._sources[dims] = source
                 raw = getattr(self.codes, "_mmap", None)
                 if raw is not None and hasattr(mmap, "MADV_DONTNEED"):
                     raw.madvise(mmap.MADV_DONTNEED)  # packed now; the file pages can go
-            return self._session
+            return self._sessions[dims]
 
     def int_dots(self, qint: np.ndarray) -> np.ndarray:
-        """int32 (Q, n) = qint @ codes, exactly, for int8 query codes qint (Q, r)."""
+        """int32 (Q, n) = qint @ codes[:m], exactly, for int8 query codes qint (Q, m) over the
+        leading m dimensions."""
         shifted = (qint.astype(np.int16) + QUERY_ZERO).astype(np.uint8)
-        out: np.ndarray = self.session().run(
+        out: np.ndarray = self.session(qint.shape[1]).run(
             None, {"queries": shifted, "zero": np.array(QUERY_ZERO, np.uint8)})[0]
         return out
 
-    def dots(self, queries: np.ndarray) -> np.ndarray:
-        """Approximate dot products (Q, n) float32 of `queries` (Q, r) with every coded row.
-        Each query is folded with the per-dimension steps and quantised to int8 with its own
-        scale, so a dot product's error is the codes' rounding (at most step_j / 2 per
-        dimension, times |q_j|) plus the query's (at most half its scale per dimension, times
-        the code)."""
-        queries = np.atleast_2d(np.asarray(queries, np.float32))
-        folded = queries * self.step
+    def quantise(self, queries: np.ndarray, dims: int | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(qint (Q, m) int8, scale (Q,) float32, offset (Q,) float32) for `queries` (Q, r)
+        over the leading m = `dims` dimensions (all by default): q . x ~ scale * (qint @
+        codes[:m]) + offset, to the codes' and the query's rounding. Each query is folded with
+        the per-dimension steps and quantised to int8 with its own scale, so its error is at
+        most step_j / 2 per dimension times |q_j|, plus half its scale per dimension times the
+        code; a truncated pass also leaves out the trailing dimensions' share."""
+        m = self.codes.shape[0] if dims is None else dims
+        queries = np.atleast_2d(np.asarray(queries, np.float32))[:, :m]
+        folded = queries * self.step[:m]
         scale = (np.maximum(np.abs(folded).max(axis=1), 1e-30) / 127.0).astype(np.float32)
         qint = np.clip(np.rint(folded / scale[:, None]), -127, 127).astype(np.int8)
+        return qint, scale, (queries @ self.mid[:m]).astype(np.float32)
+
+    def dots(self, queries: np.ndarray, dims: int | None = None) -> np.ndarray:
+        """Approximate dot products (Q, n) float32 of `queries` (Q, r) with every coded row,
+        over the leading `dims` dimensions (all by default; see quantise)."""
+        qint, scale, offset = self.quantise(queries, dims)
         out = self.int_dots(qint).astype(np.float32)
         out *= scale[:, None]
-        out += (queries @ self.mid)[:, None]
+        out += offset[:, None]
         return out
+
+    def shortlist(self, queries: np.ndarray, counts: Sequence[int], mask: np.ndarray | None
+                  ) -> np.ndarray:
+        """Rows (sorted, unique): the union over queries j (rows of `queries`, (Q, r)) of the
+        counts[j] rows with the highest approximate dot product with query j over the leading
+        `dims` dimensions, among the rows where `mask` (n,) bool is true (all when None).
+
+        The ranking of each query's scores is that of its int32 products (a positive scale
+        and an offset apart), so they are cut as they come from ONNX Runtime: one pass over
+        the catalog per query, no float copy of the (Q, n) products. A query whose weighted
+        cosine is the score's largest term puts every item of the score's top n into its own
+        top n, so the union over the interests holds the top of their maximum."""
+        qint, _, _ = self.quantise(queries, self.dims)
+        return best_of_rows(self.int_dots(qint), counts, mask)
 
 
 def code_range(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,4 +228,26 @@ def best_rows(scores: np.ndarray, n: int) -> np.ndarray:
     above = pool[sub > cut]
     kept = np.sort(np.concatenate([above, tied[: n - len(above)]]))
     out: np.ndarray = kept[np.isfinite(scores[kept])]
+    return out
+
+
+def best_of_rows(scores: np.ndarray, counts: Sequence[int], mask: np.ndarray | None
+                 ) -> np.ndarray:
+    """Rows (sorted, unique): the union over j of the counts[j] best columns of scores[j]
+    (scores (Q, n), any real dtype; ties to the lower column) among the columns where `mask`
+    (n,) bool is true (all when None)."""
+    n = scores.shape[1]
+    kept: np.ndarray | None = None
+    if mask is not None and not mask.all():
+        kept = np.flatnonzero(mask)
+        if len(kept) * 4 < n:  # a narrow filter: cut among the kept columns only
+            scores = scores[:, kept]
+        else:
+            low = np.iinfo(scores.dtype).min if scores.dtype.kind in "iu" else -np.inf
+            scores = np.where(mask, scores, low)
+    avail = n if mask is None else int(mask.sum())
+    parts = [best_rows(scores[j], min(int(c), avail)) for j, c in enumerate(counts)]
+    out: np.ndarray = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+    if kept is not None and len(kept) * 4 < n:
+        out = kept[out]
     return out

@@ -2,10 +2,11 @@
 coordinates are kept as 8-bit codes for the fast first ranking stage (candidates.py), and the
 full unit embeddings (float16, usually memory-mapped) for exact re-scoring.
 
-Memory per item: r bytes of codes (ONNX Runtime's packed copy), 4 of centred norm, 8 of price,
-1 of usable flag, and the item's strings; the embeddings and float16 reduced rows stay on disk
-(memory-mapped) until a row is re-scored or shown. A million items with r = 256 take about
-270 MB of arrays.
+Memory per item: FIRST_PASS_DIMS (64) bytes of codes (ONNX Runtime's packed copy of the
+leading dimensions), 4 of centred norm, 8 of price, 1 of usable flag, 4 of category code, and
+the item's strings (plus, on the first search, its folded text: text.TextIndex); the
+embeddings, the trailing codes and the float16 reduced rows stay on disk (memory-mapped) until
+a row is re-scored or shown. A million items take about 80 MB of arrays.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from visrec_desktop.core.recommend.candidates import (
     code_range,
     encode,
 )
+from visrec_desktop.core.recommend.text import TextIndex
 
 REDUCED_DIM = 256
 BASIS_SAMPLE = 6000
@@ -55,6 +57,8 @@ class CatalogIndex:
     _gram: np.ndarray | None = None
     _row: dict[str, int] = field(default_factory=dict)
     _category_codes: tuple[np.ndarray, dict[str, int]] | None = None
+    _copies: tuple[np.ndarray, np.ndarray] | None = None
+    _text: TextIndex | None = None
 
     def __len__(self) -> int:
         return len(self.item_ids)
@@ -96,6 +100,40 @@ class CatalogIndex:
         out: np.ndarray = codes == code
         return out
 
+    def search_mask(self, query: str) -> np.ndarray:
+        """(n,) bool: the items whose title or category holds every word of `query`
+        (text.TextIndex, built on the first search)."""
+        if not query.split():
+            return np.ones(len(self), dtype=bool)
+        if self._text is None:
+            self._text = TextIndex(self.titles, self.categories)
+        return self._text.mask(query)
+
+    def copies(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, picture): the usable rows whose embedding another usable row shares (a
+        picture used by several items: a shop's placeholder, one photo under many titles),
+        sorted, and for each the first row of its picture; found on first use."""
+        if self._copies is None:
+            self._copies = picture_copies(self.codes.codes, self.vectors, self.usable)
+        return self._copies
+
+    def one_per_picture(self, mask: np.ndarray) -> np.ndarray:
+        """`mask` (n,) bool keeping only the first masked row of each shared picture: a
+        ranking's candidate pool holds each picture once, so 20,000 items with one image take
+        one place in it, not all of them, and distinct items still surface."""
+        rows, picture = self.copies()
+        if not len(rows):
+            return mask
+        on = mask[rows]
+        if not on.any():
+            return mask
+        kept_rows, kept_pictures = rows[on], picture[on]
+        _, first = np.unique(kept_pictures, return_index=True)
+        out = mask.copy()
+        out[kept_rows] = False
+        out[kept_rows[first]] = True
+        return out
+
     @property
     def nbytes(self) -> int:
         """Bytes of the arrays held in memory (the memory-mapped embeddings not counted)."""
@@ -104,7 +142,10 @@ class CatalogIndex:
         held += [a for a in (self.vectors, self.reduced16) if not isinstance(a, np.memmap)]
         if self._category_codes is not None:
             held.append(self._category_codes[0])
-        return self.codes.nbytes + sum(int(a.nbytes) for a in held)
+        if self._copies is not None:
+            held += list(self._copies)
+        text = 0 if self._text is None else self._text.nbytes
+        return self.codes.nbytes + text + sum(int(a.nbytes) for a in held)
 
     def gram(self) -> np.ndarray:
         if self._gram is None and self.factors is not None:
@@ -129,6 +170,32 @@ def _merge_duplicates(rows: np.ndarray) -> np.ndarray:
     order = np.argsort(first)
     merged: np.ndarray = flat[first[order]] * np.sqrt(counts[order])[:, None]
     return merged
+
+
+def picture_copies(codes: np.ndarray, vectors: np.ndarray, usable: np.ndarray,
+                   key_dims: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, picture) as CatalogIndex.copies: usable rows (sorted) with an identical
+    embedding elsewhere, and the first usable row with it. Equal embeddings have equal codes,
+    so rows are grouped first by a hash of their leading `key_dims` codes (one pass over n
+    bytes per dimension, from the codes (r, n) int8) and only rows sharing a hash are compared
+    whole, on their embeddings (n, d)."""
+    good = np.flatnonzero(np.asarray(usable, bool))
+    empty = np.zeros(0, np.int64)
+    if len(good) < 2:
+        return empty, empty
+    head = np.asarray(codes[:key_dims], np.int64)[:, good]
+    weights = np.random.default_rng(0).integers(1, 2**62, len(head), dtype=np.int64) | 1
+    key = (head * weights[:, None]).sum(axis=0)  # wraps: a hash, checked below
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    shared = good[counts[inverse] > 1]
+    if not len(shared):
+        return empty, empty
+    full = np.ascontiguousarray(np.asarray(vectors[shared]))
+    whole = full.view(np.dtype((np.void, full.dtype.itemsize * full.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(whole, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    copied = counts[inverse] > 1
+    return shared[copied], shared[first[inverse]][copied]
 
 
 def reduction_basis(vectors: np.ndarray, dim: int = REDUCED_DIM, seed: int = 0) -> np.ndarray:

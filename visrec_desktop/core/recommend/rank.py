@@ -46,11 +46,10 @@ from typing import Any
 
 import numpy as np
 
-from visrec_desktop.core.recommend.candidates import best_rows
+from visrec_desktop.core.recommend.candidates import best_of_rows, best_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
-from visrec_desktop.core.recommend.text import search_mask
 
 FEEDBACK_WEIGHT = 0.35
 DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded, resized)
@@ -75,6 +74,7 @@ HUB_NEIGHBOURS = 50  # per HUB_REFERENCE items; fewer in a smaller catalog
 HUB_TYPICAL = 100  # reference items whose median term is the typical one
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
+FEEDBACK_SHORTLIST_WIDEN = 12.0  # the same with feedback: its centred term is rougher there
 
 
 def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], disliked: Sequence[int],
@@ -182,7 +182,7 @@ class RankRequest:
     diversity: float = 0.3  # MMR trade-off: 0 relevance only, 1 diversity only
     hide_disliked: bool = True
     catalogs: tuple[str, ...] = ()  # empty: all
-    query: str = ""  # words that must all appear in the title or category (text.search_mask)
+    query: str = ""  # words that must all start a word of the title or category (text.py)
 
 
 @dataclass
@@ -314,7 +314,7 @@ class Ranker:
         if req.category:
             mask &= cat.category_mask(req.category)
         if req.query.strip():
-            mask &= search_mask(cat.titles, cat.categories, req.query)
+            mask &= cat.search_mask(req.query)
         if req.min_price is not None:
             mask &= cat.prices >= req.min_price
         if req.max_price is not None:
@@ -324,7 +324,7 @@ class Ranker:
         if req.hide_disliked:
             for row in sig.disliked:
                 mask[row] = False
-        return mask
+        return cat.one_per_picture(mask)
 
     def _queries(self) -> np.ndarray:
         """(Q, d) float32, what the first two scoring terms compare items with: the interests'
@@ -389,6 +389,53 @@ class Ranker:
         out: np.ndarray = np.unique(np.concatenate(parts))
         return out
 
+    def _shortlist(self, cat: CatalogIndex, queries: np.ndarray, mean_dots: np.ndarray,
+                   mask: np.ndarray, user: np.ndarray | None, want: int) -> np.ndarray:
+        """The rows stage 1 scores exactly: SHORTLIST_WIDEN times its counts by the 8-bit first
+        pass (candidates.py) over the masked items. When the interests are the only term, each
+        interest's best rows by its weighted cosine hold the total's best and its own (the
+        total is their maximum); with feedback or item factors the stage-1 total (_terms) is
+        approximated for every item, in place, a row of the catalog at a time."""
+        k = 0 if self._centroids is None else len(self._centroids)
+        codes = cat.codes
+        if k and len(queries) == k and user is None:
+            weighted = queries * self._factor[:, None]
+            return codes.shortlist(weighted, [round(want * SHORTLIST_WIDEN)] * k, mask)
+        folded = queries.copy()
+        folded[:k] *= self._factor[:, None]
+        qint, scale, offset = codes.quantise(folded, codes.dims)
+        ints = codes.int_dots(qint)  # (Q, n): q_j . x ~ scale_j ints_j + offset_j
+        total = np.zeros(len(cat), np.float32)
+        for c in range(k):
+            row = ints[c].astype(np.float32)
+            row *= scale[c]
+            row += offset[c]
+            total = row if c == 0 else np.maximum(total, row, out=total)
+        if len(queries) > k:
+            fb = np.zeros(len(cat), np.float32)
+            fb_const = 0.0
+            for j in range(k, len(queries)):
+                sign = 1.0 if (j == k and self._liked_mean is not None) else -1.0
+                coef = sign * FEEDBACK_WEIGHT * self._boost
+                row = ints[j].astype(np.float32)
+                row *= coef * scale[j]
+                fb += row
+                fb_const += coef * float(offset[j] - mean_dots[j])
+            fb += fb_const
+            fb /= cat.cnorm
+            total += fb
+        if user is not None and cat.factors is not None:
+            total += COLLAB_WEIGHT * np.clip(cat.factors @ user, -1.0, 1.0).astype(np.float32)
+        total = np.where(mask, total, -np.inf)
+        parts = [best_rows(total, min(round(want * FEEDBACK_SHORTLIST_WIDEN), int(mask.sum())))]
+        if k > 1:
+            counts = [round(FEEDBACK_SHORTLIST_WIDEN * max(PER_INTEREST_CANDIDATES,
+                                                            round(want * float(share))))
+                      for share in self.profile.weights()]
+            parts.append(best_of_rows(ints[:k], counts, mask))
+        out: np.ndarray = np.unique(np.concatenate(parts))
+        return out
+
     def _first_stage(self, cat: CatalogIndex, mask: np.ndarray, user: np.ndarray | None,
                      want: int) -> np.ndarray:
         """The candidate rows (sorted) by the stage-1 terms in the reduced space: a shortlist
@@ -398,11 +445,7 @@ class Ranker:
         mean_dots = queries @ (cat.mean @ cat.basis)
         kept = np.flatnonzero(mask)
         if not self.exhaustive and len(kept) > SHORTLIST_ALL_BELOW:
-            dots = cat.codes.dots(queries).T  # (n, Q), every item: a narrow mask costs as much
-            interest, _, fb, collab, sims = self._terms(cat, slice(None), dots, mean_dots,
-                                                        cat.cnorm, user)
-            total = np.where(mask, interest + fb + collab, -np.inf)
-            kept = self._candidates(total, sims, mask, want, SHORTLIST_WIDEN)
+            kept = self._shortlist(cat, queries, mean_dots, mask, user, want)
         dots = cat.reduced_dots(kept, queries)
         interest, _, fb, collab, sims = self._terms(cat, kept, dots, mean_dots, cat.cnorm[kept],
                                                     user)

@@ -1,0 +1,109 @@
+"""A catalog whose items share pictures (inputs case 12: a shop with 20,000 items sharing 2 image
+files): the ranking's candidate pool holds each picture once, so For You is not flooded by
+copies of one image and distinct items still surface.
+
+Vectors are the demo catalog's 171 real photo embeddings; the copies are exact copies of two of
+them, as an import gives items whose image files are the same bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.test_candidates import demo
+from visrec_desktop.core.recommend.catalog_index import (
+    CatalogIndex,
+    build_index,
+    picture_copies,
+)
+from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
+
+COPIES = 10_000  # per shared picture
+
+
+def shop() -> tuple[CatalogIndex, np.ndarray, list[int]]:
+    """The 171 real items, then COPIES items with the picture of real item a and COPIES with
+    that of real item b (two birds, the profile's taste); the index, its vectors and (a, b)."""
+    real, cats = demo()
+    birds = [i for i, c in enumerate(cats) if c == "Birds"]
+    a, b = birds[0], birds[1]
+    vecs = np.concatenate([real, np.repeat(real[[a, b]], COPIES, axis=0)]).astype(np.float16)
+    labels = cats + ["Birds"] * (2 * COPIES)
+    items: list[dict[str, object]] = [
+        {"id": f"item-{k}", "title": f"Item {k}", "category": labels[k],
+         "price": float(1 + k % 90), "currency": "EUR"} for k in range(len(vecs))]
+    return build_index("shop", items, vecs, np.ones(len(vecs), bool)), vecs, [a, b]
+
+
+def birds_profile() -> tuple[object, np.ndarray]:
+    real, cats = demo()
+    rows = np.flatnonzero(np.array(cats) == "Birds")
+    prof = build_profile("m", rows.astype(np.int64), real[rows],
+                         [PhotoRecord(int(i), [], None) for i in rows], now=0.0)
+    return prof, real[rows]
+
+
+def test_copies_are_found_exactly() -> None:
+    """Every copy is found with the first row of its picture; distinct items are not, nor are
+    unusable rows (all zero: equal to each other, but no picture)."""
+    cat, vecs, (a, b) = shop()
+    rows, picture = picture_copies(cat.codes.codes, vecs, cat.usable)
+    n_real = len(vecs) - 2 * COPIES
+    assert len(rows) == 2 * COPIES + 2
+    assert set(picture.tolist()) == {a, b}
+    np.testing.assert_array_equal(vecs[rows], vecs[picture])
+    assert not np.isin(np.setdiff1d(np.arange(n_real), [a, b]), rows).any()
+    usable = np.ones(len(vecs), bool)
+    usable[[5, 6, 7]] = False
+    zeros = vecs.copy()
+    zeros[[5, 6, 7]] = 0
+    rows_z, _ = picture_copies(cat.codes.codes, zeros, usable)
+    assert not np.isin([5, 6, 7], rows_z).any()
+
+
+def test_for_you_is_not_flooded_by_copies_of_one_picture() -> None:
+    """A bird lover's top 20 holds each shared picture at most once and fills the rest with
+    distinct real items, through the shortlist and exhaustively alike; filtered to birds (12
+    distinct pictures among 20,012 items) it shows those 12, not 20 copies."""
+    cat, vecs, (a, b) = shop()
+    prof, photos = birds_profile()
+    n_real = len(vecs) - 2 * COPIES
+    bird_pictures = len({v.tobytes() for v, c in zip(vecs, cat.categories, strict=True)
+                         if c == "Birds"})
+    assert bird_pictures == 12
+    for exhaustive in (False, True):
+        for req in (RankRequest(top=20), RankRequest(top=20, diversity=0.0),
+                    RankRequest(top=20, category="Birds")):
+            recs = Ranker(prof, {}, [cat], photos=photos, exhaustive=exhaustive).rank(req)  # type: ignore[arg-type]
+            assert len(recs) == (bird_pictures if req.category else 20)
+            rows = np.array([r.row for r in recs])
+            same_a = np.all(vecs[rows] == vecs[a], axis=1).sum()
+            same_b = np.all(vecs[rows] == vecs[b], axis=1).sum()
+            assert same_a <= 1 and same_b <= 1, (exhaustive, req, rows)
+            assert (rows < n_real).sum() >= len(rows) - 2
+            assert len({vecs[r].tobytes() for r in rows}) == len(rows)
+
+
+def test_a_filter_keeps_a_copy_that_matches_it() -> None:
+    """When the picture's first item is filtered out (by price), another item with the same
+    picture that passes the filter takes its place in the pool."""
+    cat, vecs, (a, _) = shop()
+    prof, photos = birds_profile()
+    price = float(cat.prices[a]) + 1.0  # no original real item a; copies of it at this price
+    recs = Ranker(prof, {}, [cat], photos=photos).rank(  # type: ignore[arg-type]
+        RankRequest(top=20, min_price=price, max_price=price))
+    rows = [r.row for r in recs]
+    with_a = [r for r in rows if np.array_equal(vecs[r], vecs[a])]
+    assert len(with_a) == 1 and with_a[0] != a
+    assert all(r.price == price for r in recs)
+
+
+def test_without_the_rule_the_pool_would_be_all_copies() -> None:
+    """Control: ranked with copies allowed (one_per_picture a no-op), the same top 20 holds
+    far fewer distinct pictures, so the test above does measure the rule."""
+    cat, vecs, _ = shop()
+    prof, photos = birds_profile()
+    cat.one_per_picture = lambda mask: mask  # type: ignore[method-assign]
+    recs = Ranker(prof, {}, [cat], photos=photos).rank(RankRequest(top=20))  # type: ignore[arg-type]
+    assert len({vecs[r.row].tobytes() for r in recs}) < 10
