@@ -1,14 +1,21 @@
 """Ray build scaling: `visrec catalog build --engine ray` with 1 and 2 embedding actors on the
 same images, items/s and the speed-up, beside the local build in the same run.
 
-    python -m bench.catalog_build_scale [--repeats 3] [--workers 1,2] [--copies 2]
+    nice -n -15 python -m bench.catalog_build_scale [--repeats 3] [--workers 1,2] [--copies 2]
 
 Needs the publisher extra (pip install -e ".[publisher]"). Images: the demo catalog's 171
 photographs (at most 640 px), each item once per copy (`--copies`: distinct files, the same
-pixels, so the model runs once per item). One local Ray cluster of max(workers) CPUs serves
-every run; each actor runs one onnxruntime session on one thread. Each figure is the median of
-`--repeats` full builds (read the table, decode, embed, write the zip). Machines here are
-shared: the load average is printed before and after.
+pixels). One local Ray cluster of max(workers) CPUs serves every run; each actor runs one
+onnxruntime session and OpenCV on one thread. After one warm-up build (Ray Data starts its own
+actors once per cluster), the actor counts take turns, `--repeats` full builds each (read the
+table, check the images, decode, embed, write the zip); figures are medians.
+
+For each actor count it prints the whole build, the fixed start-up (until every actor has
+begun its first batch: worker processes, imports, model loads) and the steady state (while
+every actor runs), each as items/s beside CPU seconds per item. On a shared machine the
+wall-clock figures depend on the neighbours; CPU per item and the cores the pool got do not
+as much: steady items/s = cores / (CPU seconds per item). CPU of all processes (this one,
+Ray's and the actors') is read from /proc, so that figure is Linux only.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import statistics
 import tempfile
 import time
 import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import load_average
@@ -50,6 +59,65 @@ def _shop(root: Path, copies: int) -> tuple[Path, Path]:
     return table, images
 
 
+def tree_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) by pid of this process and all its descendants: the driver,
+    Ray's daemons and workers ({} where /proc is missing). A parent's figure includes the
+    children it reaped; Ray's actors are not reaped that way, so they report their own."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    try:
+        entries = [d for d in os.listdir("/proc") if d.isdigit()]
+    except OSError:
+        return {}
+    for d in entries:
+        try:
+            text = Path(f"/proc/{d}/stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        fields = text[text.rindex(")") + 2:].split()
+        parent[int(d)] = int(fields[1])
+        cpu[int(d)] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    children = defaultdict(list)
+    for pid, ppid in parent.items():
+        children[ppid].append(pid)
+    tree, stack = {}, [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        tree[pid] = cpu.get(pid, 0.0)
+        stack.extend(children[pid])
+    return tree
+
+
+def build_cpu(before: dict[int, float], after: dict[int, float],
+              actors: dict[int, float]) -> float | None:
+    """CPU seconds all processes spent between two `tree_cpu` snapshots, with the actors'
+    own figures (pid: process CPU through its last batch) for the actors."""
+    if not before or not after:
+        return None
+    others = sum(v - before.get(pid, 0.0) for pid, v in after.items() if pid not in actors)
+    return others + sum(v - before.get(pid, 0.0) for pid, v in actors.items())
+
+
+@dataclass
+class Run:
+    items_per_s: float
+    cpu_ms_per_item: float | None  # all processes, whole build
+    startup_s: float
+    startup_cpu_s: float
+    steady: float | None
+    cores: float | None
+    actor_cpu_ms: float
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def _fmt(value: float | None, spec: str = ".1f") -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
@@ -65,43 +133,71 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="visrec-scale-") as tmp:
         table, images = _shop(Path(tmp), args.copies)
         n = sum(1 for _ in images.iterdir())
+        out = Path(tmp) / "out.zip"
 
-        def build(engine: object, k: int) -> float:
-            started = time.perf_counter()
-            build_bundle(table, images, Path(tmp) / f"out-{k}.zip", catalog_id="scale",
-                         name="Scale", publisher="bench", engine=engine,  # type: ignore[arg-type]
+        def build(engine: object) -> tuple[float, float | None]:
+            """items/s and all processes' CPU ms per item of one full build."""
+            before, started = tree_cpu(), time.perf_counter()
+            build_bundle(table, images, out, catalog_id="scale", name="Scale", publisher="bench",
+                         engine=engine,  # type: ignore[arg-type]
                          created_at="2026-11-29T00:00:00Z")
-            (Path(tmp) / f"out-{k}.zip").unlink()
-            return n / (time.perf_counter() - started)
+            wall = time.perf_counter() - started
+            after = tree_cpu()
+            out.unlink()
+            pool = getattr(engine, "last_run", {}).get("pool")
+            cpu = build_cpu(before, after, pool.process_cpu_s if pool else {})
+            return n / wall, None if cpu is None else 1000 * cpu / n
 
         local = LocalEngine(Embedder(spec))
-        rate = statistics.median(build(local, k) for k in range(args.repeats))
+        runs = [build(local) for _ in range(args.repeats)]
         print(f"local build (this process, {os.cpu_count()} onnxruntime threads): "
-              f"{rate:.1f} items/s ({n} items, median of {args.repeats})")
+              f"{statistics.median(r for r, _ in runs):.1f} items/s, "
+              f"{_fmt(_median([c for _, c in runs]))} ms CPU per item "
+              f"({n} items, median of {args.repeats})")
         options = ray_engine.RayOptions(num_cpus=max(workers), concurrency=max(workers),
                                         batch_size=args.batch_size)
         started = time.perf_counter()
         with ray_engine.RayEngine(spec, options) as engine:
             print(f"local Ray cluster of {max(workers)} CPUs started in "
                   f"{time.perf_counter() - started:.1f} s")
-            rates, steady = {}, {}
-            for w in workers:
-                engine.options = ray_engine.RayOptions(
-                    num_cpus=max(workers), concurrency=w, batch_size=args.batch_size)
-                build(engine, -1)  # warm-up: worker processes start, Ray Data plans
-                runs = []
-                for k in range(args.repeats):
-                    runs.append((build(engine, k), engine.last_run["steady_items_per_s"]))
-                rates[w] = statistics.median(r for r, _ in runs)
-                steady[w] = statistics.median(s or 0.0 for _, s in runs)
-                print(f"Ray build, {w} actor(s) x 1 thread: {rates[w]:.1f} items/s for the "
-                      f"whole build; {steady[w]:.1f} items/s ({steady[w] / w:.1f} per actor) "
-                      f"once the actors run (median of {args.repeats})")
-        for label, figures in (("whole build", rates), ("once the actors run", steady)):
-            base = figures[workers[0]]
-            for w in workers[1:]:
-                print(f"speed-up {workers[0]} -> {w} actors, {label}: "
-                      f"{figures[w] / base:.2f}x (ideal {w / workers[0]:.0f}x)")
+            build(engine)  # warm-up: Ray Data's own actors start once per cluster
+            results: dict[int, list[Run]] = {w: [] for w in workers}
+            for _ in range(args.repeats):
+                for w in workers:  # in turn, so that a change of load hits every count alike
+                    engine.options = ray_engine.RayOptions(
+                        num_cpus=max(workers), concurrency=w, batch_size=args.batch_size)
+                    rate, cpu_ms = build(engine)
+                    pool = engine.last_run["pool"]
+                    results[w].append(Run(rate, cpu_ms, pool.startup_s, pool.startup_cpu_s,
+                                          pool.steady_items_per_s, pool.parallelism,
+                                          1000 * pool.cpu_s_per_item))
+        summary = {}
+        for w in workers:
+            rs = results[w]
+            m = {f: _median([getattr(r, f) for r in rs]) for f in Run.__dataclass_fields__}
+            summary[w] = m
+            print(f"Ray build, {w} actor(s) x 1 thread (median of {args.repeats}):\n"
+                  f"  whole build  {_fmt(m['items_per_s'])} items/s, "
+                  f"{_fmt(m['cpu_ms_per_item'])} ms CPU per item (all processes)\n"
+                  f"  start-up     {_fmt(m['startup_s'])} s until every actor ran, "
+                  f"{_fmt(m['startup_cpu_s'], '.2f')} CPU s per actor before its first batch\n"
+                  f"  steady state {_fmt(m['steady'])} items/s "
+                  f"({_fmt((m['steady'] or 0) / w)} per actor) on "
+                  f"{_fmt(m['cores'], '.2f')} cores, "
+                  f"{_fmt(m['actor_cpu_ms'])} ms actor CPU per item "
+                  f"(= {_fmt(1000 / (m['actor_cpu_ms'] or 1))} items/s per core)")
+        base = summary[workers[0]]
+        for w in workers[1:]:
+            m = summary[w]
+            ideal = w / workers[0]
+
+            def ratio(key: str, m: dict[str, float | None] = m) -> str:
+                a, b = base[key], m[key]
+                return "n/a" if not a or b is None else f"{b / a:.2f}x"
+
+            print(f"speed-up {workers[0]} -> {w} actors (ideal {ideal:.0f}x): whole build "
+                  f"{ratio('items_per_s')}, steady state {ratio('steady')}; cores the pool "
+                  f"got {ratio('cores')}; actor CPU per item {ratio('actor_cpu_ms')}")
     print(f"load average after: {load_average()}")
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,10 +86,17 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@ray.remote(num_cpus=0)
+def _niceness() -> int:
+    return os.nice(0)
+
+
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Any]:
     options = ray_engine.RayOptions(num_cpus=2, concurrency=2, batch_size=16)
     with ray_engine.RayEngine(shared_embedder().spec, options) as started:
+        # Asked now, of a worker that Ray starts with the cluster anyway (free, unlike later).
+        started.test_niceness = _niceness.remote()
         yield started
 
 
@@ -134,6 +142,18 @@ def test_the_ray_bundle_is_in_parts_and_signed_like_any(builds: dict[str, Any]) 
     with Bundle.open(builds["ray.zip"]) as b:
         doc = json.loads(b.read("catalog.json"))
     assert doc["format"] == 2 and len(doc["parts"]) == 4  # 200 items in parts of 64
+
+
+def test_both_actors_embedded_at_the_callers_priority(builds: dict[str, Any], engine: Any
+                                                     ) -> None:
+    """Both actors took a share of the 200 images (13 blocks of about one batch each), and
+    ran at this process's niceness, not Ray's default of 15 steps lower."""
+    pool = engine.last_run["pool"]
+    assert (pool.items, pool.actors, len(pool.process_cpu_s)) == (171 + EXTRA, 2, 2)
+    assert pool.cpu_s_per_item > 0 and pool.startup_s > 0
+    assert ray_engine.read_blocks(171 + EXTRA, engine.options) == 13
+    assert ray_engine.read_blocks(10_000_000, ray_engine.RayOptions(concurrency=64)) == 4096
+    assert ray.get(engine.test_niceness) == os.nice(0)
 
 
 def test_both_bundles_give_the_same_recommendations(tmp_path: Path, builds: dict[str, Any],

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import onnxruntime as ort
 
 from visrec_desktop.core.catalog.build import rows_from_columns
 from visrec_desktop.core.catalog.bundle import Limits
+from visrec_desktop.core.catalog.pool_timing import pool_timing
 from visrec_desktop.core.errors import CatalogFormatError, VisrecError
 from visrec_desktop.core.inference import providers
 from visrec_desktop.core.inference.embedder import Embedder
@@ -55,14 +57,20 @@ class RayOptions:
 
 
 class _EmbedActor:
-    """One onnxruntime session; turns a batch of image files into embeddings."""
+    """One onnxruntime session; turns a batch of image files into embeddings.
+
+    The actor uses the `threads` CPUs Ray reserved for it and no more: onnxruntime's intra-op
+    pool and OpenCV's pool (which would otherwise start one thread per core of the node, so
+    that N actors on N cores ran N x N threads) are both set to it."""
 
     def __init__(self, spec: ModelSpec, provider: str, threads: int) -> None:
+        cv2.setNumThreads(threads)
         self.spec = spec
         self.embedder = Embedder(spec, provider=provider, threads=threads)
+        self.embedder.load()  # now, so that the first batch's timing is the model's work only
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        began = time.time()
+        began, cpu_began = time.time(), time.process_time()
         n = len(batch["path"])
         errors = np.full(n, "", dtype=object)
         tensors, rows = [], []
@@ -77,9 +85,11 @@ class _EmbedActor:
         vectors = np.zeros((n, self.spec.embedding_dim), np.float32)
         if tensors:
             vectors[rows] = self.embedder.run(np.stack(tensors))[0]
-        # When this batch ran (wall clock), for the throughput of the pool once it runs.
-        span = np.array([[began, time.time()]] * n)
-        return {"path": batch["path"], "embedding": vectors, "error": errors, "span": span}
+        # How this batch ran, for `BatchTimes`: this actor's process, wall clock at the start
+        # and end, and the process's CPU seconds (all its threads, since it started) then.
+        timing = np.array([[os.getpid(), began, time.time(), cpu_began,
+                            time.process_time()]] * n)
+        return {"path": batch["path"], "embedding": vectors, "error": errors, "timing": timing}
 
 
 def _quiet_ray_data() -> None:
@@ -109,6 +119,12 @@ class RayEngine:
                                       "configure_logging": True, "logging_level": logging.WARNING}
             if opts.address is None:
                 kwargs["num_cpus"] = opts.num_cpus
+                # Ray starts its workers 15 nice steps below the raylet, so that on a busy
+                # machine the actors doing the build would yield to every other process
+                # (measured here: a second actor then added no throughput). A local build
+                # runs at the priority of the command that started it, as the local engine
+                # does; `nice visrec catalog build ...` still lowers the whole of it.
+                os.environ.setdefault("RAY_worker_niceness", "0")
             else:
                 kwargs["address"] = opts.address
             try:
@@ -156,19 +172,21 @@ class RayEngine:
         # Reading is I/O: its tasks reserve no CPU, so that `concurrency` actors fit on as
         # many CPUs (a read waiting for a CPU held by an actor would wait for ever).
         ds = ray.data.read_binary_files(paths, include_paths=True, num_cpus=0,
-                                        override_num_blocks=max(1, min(len(paths),
-                                                                       4 * opts.concurrency)))
+                                        override_num_blocks=read_blocks(len(paths), opts))
         out = ds.map_batches(
             _EmbedActor, fn_constructor_kwargs={"spec": self.spec, "provider": provider,
                                                 "threads": opts.threads},
             batch_size=opts.batch_size, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=opts.concurrency),
+            # One batch running and one queued per actor: enough to hide the hand-over, few
+            # enough that an actor that started late is not left without work at the end.
+            compute=ray.data.ActorPoolStrategy(size=opts.concurrency,
+                                               max_tasks_in_flight_per_actor=2),
             num_cpus=opts.threads, num_gpus=gpus or None)
         vectors: dict[str, np.ndarray] = {}
         errors: dict[str, str] = {}
         progress.start(len(names), "embedding")
-        started = time.perf_counter()
-        spans = []
+        started, submitted = time.perf_counter(), time.time()
+        timing = []
         for batch in out.iter_batches(batch_size=opts.batch_size, batch_format="numpy"):
             progress.checkpoint()
             for path, vec, err in zip(batch["path"], batch["embedding"], batch["error"],
@@ -179,18 +197,11 @@ class RayEngine:
                 else:
                     vectors[name] = np.asarray(vec, np.float32)
             progress.advance(len(batch["path"]))
-            spans.append(np.asarray(batch["span"], np.float64))
-        ended = time.perf_counter()
-        # Throughput of the pool once it runs: images over the time from the first batch an
-        # actor began to the last it finished, leaving out the start of the actors and the
-        # model loads (a fixed cost per build that a large catalog amortises).
-        steady = None
-        if spans:
-            when = np.concatenate(spans)
-            if when[:, 1].max() > when[:, 0].min():
-                steady = len(names) / float(when[:, 1].max() - when[:, 0].min())
+            timing.append(np.asarray(batch["timing"], np.float64))
+        rows = np.concatenate(timing) if timing else np.zeros((0, 5))
         self.last_run = {"actors": opts.concurrency, "batch_size": opts.batch_size,
-                         "seconds": ended - started, "steady_items_per_s": steady,
+                         "seconds": time.perf_counter() - started,
+                         "pool": pool_timing(rows, submitted),
                          "provider": provider, "gpus_per_actor": gpus,
                          "cluster": ray.cluster_resources()}  # type: ignore[no-untyped-call]
         return vectors, errors
@@ -202,6 +213,14 @@ class RayEngine:
         wants = self.provider is None or providers.canonical(self.provider) == \
             providers.canonical("cuda")
         return 1.0 if has_cuda and wants and ray.cluster_resources().get("GPU", 0) >= 1 else 0.0  # type: ignore[no-untyped-call]
+
+
+def read_blocks(items: int, options: RayOptions) -> int:
+    """Blocks (read tasks) for `items` files: about one batch each, so that the actors share
+    the work evenly to the last batch, but at most 64 per actor, so that a catalog of
+    millions is not millions of tasks."""
+    per_batch = -(-items // options.batch_size)
+    return max(1, min(per_batch, 64 * options.concurrency))
 
 
 def _local(path: str) -> str:
