@@ -38,19 +38,27 @@ from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.inference.manifest import load_model_spec
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
-def _shop(root: Path, copies: int) -> tuple[Path, Path]:
+
+def _sources(folder: Path | None) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of the demo catalog's photographs, or of every image under `folder`."""
+    if folder is not None:
+        files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        return [(f"{k:05d}{p.suffix.lower()}", p.read_bytes()) for k, p in enumerate(files)]
+    with zipfile.ZipFile(resource_path("resources") / "demo_catalog.zip") as zf:
+        items = json.loads(zf.read("catalog.json"))["items"]
+        return [(Path(it["image"]).name, zf.read(it["image"])) for it in items]
+
+
+def _shop(root: Path, sources: list[tuple[str, bytes]], copies: int) -> tuple[Path, Path]:
     images = root / "images"
     images.mkdir(parents=True)
     rows = []
-    with zipfile.ZipFile(resource_path("resources") / "demo_catalog.zip") as zf:
-        items = json.loads(zf.read("catalog.json"))["items"]
-        for c in range(copies):
-            for it in items:
-                name = f"{c}-{Path(it['image']).name}"
-                (images / name).write_bytes(zf.read(it["image"]))
-                rows.append([f"{it['id']}-{c}", it["title"], it["category"], it["price"],
-                             "EUR", name])
+    for c in range(copies):
+        for k, (name, data) in enumerate(sources):
+            (images / f"{c}-{name}").write_bytes(data)
+            rows.append([f"{k}-{c}", f"Item {k}", "Bench", "10", "EUR", f"{c}-{name}"])
     table = root / "items.csv"
     with table.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -122,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workers", default="1,2", help="actor counts, comma-separated")
-    ap.add_argument("--copies", type=int, default=2, help="copies of the 171 demo images")
+    ap.add_argument("--copies", type=int, default=2, help="copies of each image")
+    ap.add_argument("--images", type=Path, help="a folder of your own images (JPEG, PNG, "
+                    "WebP) instead of the demo catalog's 171 photographs")
     ap.add_argument("--batch-size", type=int, default=16)
     args = ap.parse_args(argv)
     from visrec_desktop.core.catalog import ray_engine  # the publisher extra
@@ -131,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     spec = load_model_spec()
     print(f"load average before: {load_average()}; {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="visrec-scale-") as tmp:
-        table, images = _shop(Path(tmp), args.copies)
-        n = sum(1 for _ in images.iterdir())
+        sources = _sources(args.images)
+        table, images = _shop(Path(tmp), sources, args.copies)
+        n = len(sources) * args.copies
+        size = statistics.median(len(data) for _, data in sources) / 1000
+        print(f"{n} items: {len(sources)} images x {args.copies} copies, median "
+              f"{size:.0f} kB per file")
         out = Path(tmp) / "out.zip"
 
         def build(engine: object) -> tuple[float, float | None]:
