@@ -178,14 +178,15 @@ def test_the_cli_builds_on_the_running_cluster(tmp_path: Path, shop: Path, engin
                                               builds: dict[str, Any],
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`visrec catalog build --engine ray` joins the cluster this module started (12 items:
-    the equality on 200 is proven above; this proves the command's path)."""
+    the equality on 200 is proven above; this proves the command's path, here with one actor
+    that decodes on two threads)."""
     lines = (shop / "items.csv").read_text("utf-8").splitlines()[:13]
     (tmp_path / "few.csv").write_text("\n".join(lines) + "\n", "utf-8")
     out = tmp_path / "cli.zip"
     code, text, err = run(capsys, "catalog", "build", str(tmp_path / "few.csv"),
                           str(shop / "images"), "-o", str(out), "--id", "shop", "--name",
-                          "Shop", "--publisher", "P", "--engine", "ray", "--concurrency", "2",
-                          "--batch-size", "4", "-q")
+                          "Shop", "--publisher", "P", "--engine", "ray", "--concurrency", "1",
+                          "--threads", "2", "--batch-size", "4", "-q")
     assert code == 0, err
     assert "12 items" in text
     ids, emb = _embeddings(out)

@@ -29,7 +29,7 @@ from visrec_desktop.core.errors import CatalogFormatError, VisrecError
 from visrec_desktop.core.inference import providers
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.inference.manifest import ModelSpec
-from visrec_desktop.core.ingest.pipeline import failure_of, model_input
+from visrec_desktop.core.ingest.pipeline import failure_of, model_input, ordered_map
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.i18n import gettext
 
@@ -52,20 +52,22 @@ class RayOptions:
     num_cpus: int | None = None
     concurrency: int = 2  # embedding actors, each with one onnxruntime session
     batch_size: int = 32  # images per model call
-    threads: int = 1  # onnxruntime intra-op threads (and CPUs reserved) per actor
+    threads: int = 1  # decode and onnxruntime intra-op threads (and CPUs reserved) per actor
     gpus_per_actor: float | None = None  # None: 1 when the cluster has GPUs and CUDA is here
 
 
 class _EmbedActor:
     """One onnxruntime session; turns a batch of image files into embeddings.
 
-    The actor uses the `threads` CPUs Ray reserved for it and no more: onnxruntime's intra-op
-    pool and OpenCV's pool (which would otherwise start one thread per core of the node, so
-    that N actors on N cores ran N x N threads) are both set to it."""
+    The actor uses the `threads` CPUs Ray reserved for it and no more: it decodes on that many
+    threads, and onnxruntime's intra-op pool and OpenCV's pool (which would otherwise start
+    one thread per core of the node, so that N actors on N cores ran N x N threads) are both
+    set to it."""
 
     def __init__(self, spec: ModelSpec, provider: str, threads: int) -> None:
         cv2.setNumThreads(threads)
         self.spec = spec
+        self.threads = threads
         self.embedder = Embedder(spec, provider=provider, threads=threads)
         self.embedder.load()  # now, so that the first batch's timing is the model's work only
 
@@ -73,19 +75,27 @@ class _EmbedActor:
         began, cpu_began = time.time(), time.process_time()
         n = len(batch["path"])
         errors = np.full(n, "", dtype=object)
-        tensors, rows = [], []
-        for i, (path, data) in enumerate(zip(batch["path"], batch["bytes"], strict=True)):
+
+        def prepare(i: int) -> np.ndarray | None:
+            path = str(batch["path"][i])
             try:
-                tensor, _ = model_input(bytes(data), os.path.splitext(str(path))[1], self.spec)
+                return model_input(bytes(batch["bytes"][i]), os.path.splitext(path)[1],
+                                   self.spec)[0]
             except Exception as exc:  # one image, never the build: the local policy
                 errors[i] = failure_of(exc).detail
-                continue
-            tensors.append(tensor)
-            rows.append(i)
+                return None
+
+        prepared = map(prepare, range(n)) if self.threads == 1 else \
+            ordered_map(prepare, range(n), workers=self.threads)
+        tensors, rows = [], []
+        for i, tensor in enumerate(prepared):
+            if tensor is not None:
+                tensors.append(tensor)
+                rows.append(i)
         vectors = np.zeros((n, self.spec.embedding_dim), np.float32)
         if tensors:
             vectors[rows] = self.embedder.run(np.stack(tensors))[0]
-        # How this batch ran, for `BatchTimes`: this actor's process, wall clock at the start
+        # How this batch ran, for `pool_timing`: this actor's process, wall clock at the start
         # and end, and the process's CPU seconds (all its threads, since it started) then.
         timing = np.array([[os.getpid(), began, time.time(), cpu_began,
                             time.process_time()]] * n)
