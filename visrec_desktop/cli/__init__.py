@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from visrec_desktop import __version__, i18n
-from visrec_desktop.cli import catalogs, console, indexing, privacy, security
+from visrec_desktop.cli import catalogs, console, indexing, privacy, security, taste
 from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, visible_output
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import DiskFullError, VisrecError
@@ -229,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     p.set_defaults(func=security.cmd_erase)
     catalogs.register(sub, common)
+    taste.register(sub, common)
     privacy.register(sub, common)
     return parser
 

@@ -1,4 +1,4 @@
-"""Catalogs, recommendations, feedback and the taste profile."""
+"""Catalogs: install, list, remove, and the publisher's build and signing key."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from visrec_desktop.cli.common import (
     ProgressPrinter,
     data_folder,
     library,
     model_choice,
+    positive,
 )
 from visrec_desktop.core import library as core
-from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.i18n import gettext, ngettext
-
-if TYPE_CHECKING:
-    from visrec_desktop.core.library import Library, Recommendation
+from visrec_desktop.i18n import gettext
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -123,240 +120,8 @@ def cmd_catalog_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": rec.item_id, "catalog": rec.catalog_id, "title": rec.title,
-                           "category": rec.category, "price": rec.price,
-                           "currency": rec.currency, "match": round(rec.match, 4),
-                           "score": round(rec.score, 4), "feedback": rec.feedback}
-    if explain:
-        item = lib.explain(rec)
-        why = item.explanation
-        out["explanation"] = {
-            "interest": None if why.interest is None else why.interest + 1,
-            "interest_label": why.interest_label, "interest_score": why.interest_score,
-            "reason": why.reason, "feedback_score": why.feedback_score,
-            "collaborative_score": why.collab_score,
-            "similar_photos": [{"path": str(p), "name": p.name, "similarity": s}
-                               for p, s in item.photo_paths]}
-    return out
-
-
-def cmd_recommend(args: argparse.Namespace) -> int:
-    with library(args) as lib:
-        category = lib.category(args.category) if args.category else None
-        request = core.BrowseRequest(top=args.top, query=args.search or "", sort=args.sort,
-                                     category=category, min_price=args.min_price,
-                                     max_price=args.max_price, diversity=args.diversity)
-        if request.problem():
-            raise VisrecError(request.problem() or "")
-        result = lib.browse(request)
-        items = [_rec_json(lib, r, True) for r in result.items]
-        profile = lib.profile()
-    if args.json:
-        print(json.dumps({"items": items, "thin_profile": profile.thin}, indent=2,
-                         ensure_ascii=False))
-        return 0
-    if profile.empty:
-        print(gettext("note: no photos indexed yet, so this is the catalog's own order; run "
-                      "'visrec index FOLDER' to get recommendations"), file=sys.stderr)
-    elif profile.thin:
-        print(gettext("note: {value}").format(
-            value=thin_note(len(profile.photo_ids))), file=sys.stderr)
-    if not items:
-        filtered = (args.search or category or args.min_price is not None
-                    or args.max_price is not None)
-        print(gettext("No items match: install a catalog with 'visrec catalog import BUNDLE'")
-              if not result.catalogs else
-              gettext("No items match: try other words, or drop --search, --category or the "
-                      "price range") if filtered else
-              gettext("No items match: every item is hidden or disliked; 'visrec feedback "
-                      "list' shows them"), file=sys.stderr)
-    for n, it in enumerate(items, 1):
-        why = it["explanation"]
-        print(gettext("{n:3d}. {title}  [{category}]  {price:.2f} {currency}  match {value:.0f} "
-                      "%  ({catalog}/{id})").format(
-                          n=n, title=it['title'], category=it['category'], price=it['price'],
-                          currency=it['currency'], value=100 * max(it['match'], 0),
-                          catalog=it['catalog'], id=it['id']))
-        if why["reason"]:
-            print(gettext("     {reason} (interest #{number}: {interest})").format(
-                reason=why["reason"], number=why["interest"], interest=why["interest_label"])
-                  if why["interest"] else f"     {why['reason']}")
-        for p in why["similar_photos"]:
-            print(gettext("     like your photo {name} ({similarity:.2f}, {path})").format(
-                name=p['name'], similarity=p['similarity'], path=p['path']))
-    return 0
-
-
-def thin_note(photos: int) -> str:
-    """What the CLI says about a profile with few photos."""
-    return ngettext("your profile is still thin ({n} photo), so your likes count for more; "
-                    "index more photos to sharpen it",
-                    "your profile is still thin ({n} photos), so your likes count for more; "
-                    "index more photos to sharpen it", photos).format(n=photos)
-
-
-def cmd_feedback(args: argparse.Namespace) -> int:
-    if args.item == "list" and args.state is None:
-        return _feedback_list(args)
-    if args.state is None:
-        raise VisrecError(gettext("Say what to record: visrec feedback ITEM "
-                                  "like|dislike|hide|clear (or 'visrec feedback list')"))
-    if args.state == "remove":
-        args.state = "clear"
-    with library(args) as lib:
-        # Catalog ids never contain "/", item ids may: split at the first one, and only when
-        # what stands before it is an installed catalog.
-        installed = {c.id for c in lib.catalogs()}
-        head, _, tail = args.item.partition("/")
-        catalog_id, item_id = (head, tail) if tail and head in installed else ("", args.item)
-        if not catalog_id:
-            matches = [c.id for c in lib.catalogs() if lib.index(c.id).row(item_id) is not None]
-            if len(matches) != 1:
-                raise VisrecError(gettext("Item '{item_id}' is in {n_matches} catalogs; write "
-                                          "it as CATALOG/ITEM").format(
-                                              item_id=item_id, n_matches=len(matches)))
-            catalog_id = matches[0]
-        lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
-    said = {"like": gettext("Recorded: you like {item}."),
-            "dislike": gettext("Recorded: you dislike {item}."),
-            "hide": gettext("Recorded: {item} is hidden."),
-            "clear": gettext("Recorded: your feedback on {item} is taken back.")}
-    print(said[args.state].format(item=f"{catalog_id}/{item_id}"))
-    return 0
-
-
-def _feedback_list(args: argparse.Namespace) -> int:
-    with library(args) as lib:
-        entries = lib.feedback_items()
-    if args.json:
-        print(json.dumps({"feedback": [{"catalog": e.catalog_id, "id": e.item_id,
-                                        "state": e.state, "title": e.title,
-                                        "category": e.category} for e in entries]},
-                         indent=2, ensure_ascii=False))
-        return 0
-    if not entries:
-        print(gettext("No feedback yet: like, dislike or hide items with 'visrec feedback ITEM "
-                      "STATE'."))
-        return 0
-    heading = {"like": gettext("Liked:"), "dislike": gettext("Disliked:"),
-               "hide": gettext("Hidden:")}
-    last = None
-    for e in entries:
-        if e.state != last:
-            print(heading.get(e.state, e.state + ":"))
-            last = e.state
-        where = f"  [{e.category}]" if e.category else gettext("  (catalog not installed)")
-        print(gettext("  {title}{where}  {catalog_id}/{item_id}").format(
-            title=e.title, where=where, catalog_id=e.catalog_id, item_id=e.item_id))
-    print(gettext("Take one back with: visrec feedback CATALOG/ITEM clear"))
-    return 0
-
-
-def cmd_profile(args: argparse.Namespace) -> int:
-    action = args.action
-    if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
-        raise VisrecError(gettext("'profile {action}' needs a PATH").format(action=action))
-    if action in ("rename", "merge"):
-        return _profile_interests(args)
-    with library(args) as lib:
-        if action == "show":
-            rows = lib.describe_profile(rebuild=args.rebuild)
-            profile = lib.profile()
-            payload: dict[str, Any] = {
-                "interests": rows, "photos": len(profile.photo_ids), "thin": profile.thin,
-                "excluded": [str(p) for p in lib.excluded()],
-                "favourites": [str(p) for p in lib.favourites()],
-                "feedback": len(lib.feedback())}
-        elif action == "exclude":
-            lib.exclude(args.path)
-        elif action == "include":
-            lib.include(args.path)
-        elif action == "favourite":
-            lib.favourite(args.path, True)
-        elif action == "unfavourite":
-            lib.favourite(args.path, False)
-        elif action == "reset":
-            if not args.yes and not _confirm(gettext("Forget exclusions, favourites, feedback "
-                                                     "and interest names?")):
-                print(gettext("Nothing was reset."))
-                return 1
-            lib.reset_profile()
-        if action != "show":
-            lib.profile()
-    if action != "show":
-        print(gettext("Profile updated ({action}).").format(action=action))
-        return 0
-    if args.json:
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return 0
-    if not rows:
-        print(gettext("No interests yet: index some photos with 'visrec index FOLDER'."))
-    elif payload["thin"]:
-        print(gettext("Note: {note}.").format(note=thin_note(payload['photos'])))
-    for r in rows:
-        own = gettext("  (your name)") if r["user_named"] else ""
-        print(ngettext("#{number} {name}{own}: weight {weight:.0%}, {n} photo",
-                       "#{number} {name}{own}: weight {weight:.0%}, {n} photos",
-                       r["photos"]).format(number=r["interest"], name=r["name"], own=own,
-                                           weight=r["weight"], n=r["photos"]))
-        for p in r["representative_photos"][:3]:
-            print(gettext("     e.g. {photo}").format(photo=p))
-    for p in payload["excluded"]:
-        print(gettext("excluded: {p}").format(p=p))
-    for p in payload["favourites"]:
-        print(gettext("favourite: {p}").format(p=p))
-    return 0
-
-
-def _interest_number(text: str | None) -> int:
-    """A 1-based interest number from the command line, as a 0-based index."""
-    try:
-        number = int(text or "")
-    except ValueError:
-        raise VisrecError(gettext("'{text}' is not an interest number (see 'visrec profile "
-                                  "show')").format(text=text)
-                          ) from None
-    return number - 1
-
-
-def _profile_interests(args: argparse.Namespace) -> int:
-    """`profile rename N [NAME]` and `profile merge A B`."""
-    with library(args) as lib:
-        if args.action == "rename":
-            number = _interest_number(args.path)
-            lib.rename_interest(number, args.extra)
-            title = lib.profile().interests[number].title
-            print(gettext("Interest #{value} is now called '{title}'.").format(
-                value=number + 1, title=title))
-            return 0
-        if args.extra is None:
-            raise VisrecError(gettext("'profile merge' needs two interest numbers: A B"))
-        first, second = _interest_number(args.path), _interest_number(args.extra)
-        lib.merge_interests(first, second)
-        n = len(lib.profile().interests)
-    print(ngettext("Merged interests #{first} and #{second}; the profile now has {n} interest.",
-                   "Merged interests #{first} and #{second}; the profile now has {n} "
-                   "interests.", n).format(first=first + 1, second=second + 1, n=n))
-    return 0
-
-
-def _confirm(question: str) -> bool:
-    if not sys.stdin.isatty():
-        raise VisrecError(gettext("Refusing without confirmation: pass --yes"))
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", gettext("y"),
-                                                           gettext("yes"))
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(gettext("must be 1 or more"))
-    return value
-
-
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add the catalog, recommend, feedback and profile subcommands."""
+    """Add the catalog subcommands."""
     cat = sub.add_parser("catalog", help=gettext("install, list, remove, build and sign catalogs"))
     csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     p = csub.add_parser("import", parents=[common], help=gettext("install or update a catalog "
@@ -390,11 +155,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                 "docs/publishing.md)"))
     p.add_argument("--address", help=gettext("Ray: join this cluster (e.g. ray://head:10001 or "
                                              "auto); default: start a local one"))
-    p.add_argument("--num-cpus", type=_positive,
+    p.add_argument("--num-cpus", type=positive,
                    help=gettext("Ray: CPUs of the local cluster (default: all)"))
-    p.add_argument("--concurrency", type=_positive,
+    p.add_argument("--concurrency", type=positive,
                    help=gettext("Ray: embedding actors (default 2)"))
-    p.add_argument("--batch-size", type=_positive,
+    p.add_argument("--batch-size", type=positive,
                    help=gettext("Ray: images per model call (default 32)"))
     p.add_argument("--gpus-per-actor", type=float,
                    help=gettext("Ray: GPUs per actor (default: 1 when the cluster has GPUs and "
@@ -405,46 +170,3 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                                                  "signing key"))
     p.add_argument("-o", "--output", default="publisher.key")
     p.set_defaults(func=cmd_catalog_keygen)
-
-    p = sub.add_parser("recommend", parents=[common], help=gettext("items ranked for your taste"))
-    p.add_argument("--top", type=_positive, default=10, help=gettext("how many items (default 10)"))
-    p.add_argument("--category")
-    p.add_argument("--search", metavar="WORDS",
-                   help=gettext("only items whose title or category holds every word (case and "
-                                "accents ignored)"))
-    p.add_argument("--sort", choices=list(core.SORTS), default="match",
-                   help=gettext("order of the best matches: match (default), price_up, "
-                                "price_down, newest"))
-    p.add_argument("--min-price", type=float)
-    p.add_argument("--max-price", type=float)
-    p.add_argument("--diversity", type=float, default=0.3,
-                   help=gettext("0: closest matches only; 1: as varied as possible (default 0.3)"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_recommend)
-
-    p = sub.add_parser("feedback", parents=[common],
-                       help=gettext("like, dislike or hide an item; list or take back what you "
-                                    "said"),
-                       description=gettext("visrec feedback ITEM like|dislike|hide|clear "
-                                           "records (clear: takes back) your feedback on one "
-                                           "item; visrec feedback list shows all of it."))
-    p.add_argument("item", metavar="ITEM", help=gettext("ITEM id, CATALOG/ITEM, or 'list'"))
-    p.add_argument("state", nargs="?", choices=[*core.FEEDBACK_STATES, "clear", "remove"])
-    p.add_argument("--json", action="store_true", help=gettext("with 'list': machine-readable"))
-    p.set_defaults(func=cmd_feedback)
-
-    p = sub.add_parser("profile", parents=[common], help=gettext("show or adjust your taste "
-                                                                 "profile"))
-    p.add_argument("action", nargs="?", default="show",
-                   choices=["show", "exclude", "include", "favourite", "unfavourite",
-                                      "rename", "merge", "reset"])
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help=gettext("a folder or photo; for rename and merge an interest number N"))
-    p.add_argument("extra", nargs="?", metavar="NAME",
-                   help=gettext("rename: the new name (none: the automatic name again); merge: "
-                                "the second interest number"))
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--rebuild", action="store_true", help=gettext("rebuild even if nothing "
-                                                                  "changed"))
-    p.add_argument("--yes", action="store_true", help=gettext("reset without asking"))
-    p.set_defaults(func=cmd_profile)

@@ -200,3 +200,11 @@ def library(args: argparse.Namespace, create: bool = False) -> Library:
                             create=create, choice=model_choice(args))
     print_notes(lib.embedder.notes)
     return lib
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(gettext("must be 1 or more"))
+    return value
