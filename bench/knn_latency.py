@@ -1,17 +1,20 @@
 """What the photo-based relevance terms cost: ranking 100,000 items with the user's photos.
 
-    python -m bench.knn_latency [--calls 30] [--seed 0]
+    python -m bench.knn_latency [--calls 30] [--seed 0] [--items 100000] [--photos 2000]
 
 bench/rank_latency.py ranks without the user's photos (the interest scores only); the app passes
 them (`Library.ranker`), and then the candidates are re-scored by k-nearest photos and the
 hubness term. This times `Ranker(profile, {}, [index], photos).rank(RankRequest(top=20))`, a
 fresh Ranker per call as the app makes one, on rank_latency's 100,000-item catalog with a profile
-of 2,000 real photos, under two settings in the same process, calls interleaved so that the
-shared machine's load falls on both alike:
+of 2,000 real photos (--items and --photos take the first items and fewer photos), under three
+settings in the same process, calls interleaved so that the shared machine's load falls on all
+alike:
 
 * before: the ranker's earlier parameters (k-NN size from 8, database-side augmentation blend
   0.5, no hubness term, share pull 0.25);
-* after: the current module constants.
+* after, uncached: the current module constants, the catalog's hubness reference (sample,
+  typical term, the items' terms) computed afresh for each Ranker, as before it was cached;
+* after: the current module constants, the reference cached per catalog (relevance.py).
 
 Prints p50 / p95 per setting and the ratio of the p50s.
 """
@@ -27,7 +30,7 @@ import numpy as np
 
 from bench import fashion_mnist
 from bench.rank_latency import CATALOG_ID, PROFILE_PHOTOS, catalog_vectors, items_for, percentile
-from visrec_desktop.core.recommend import rank
+from visrec_desktop.core.recommend import rank, relevance
 from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
@@ -51,21 +54,27 @@ def main(argv: list[str] | None = None) -> int:
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--calls", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--items", type=int, default=0, help="the first N catalog items (0: all)")
+    ap.add_argument("--photos", type=int, default=PROFILE_PHOTOS)
     args = ap.parse_args(argv)
     vectors, labels, _ = catalog_vectors(args.seed)
+    if args.items:
+        vectors, labels = vectors[:args.items], labels[:args.items]
     index = build_index(CATALOG_ID, items_for(labels), vectors, np.ones(len(vectors), bool))
     train = fashion_mnist.EmbeddingCache(fashion_mnist.load(), verbose=False).get("train")
     rng = np.random.default_rng([args.seed, 4])
-    pick = np.sort(rng.choice(len(train), PROFILE_PHOTOS, replace=False))
+    pick = np.sort(rng.choice(len(train), args.photos, replace=False))
     photos = train[pick]
     profile = build_profile("bench", pick.astype(np.int64), photos,
                             [PhotoRecord(int(i), [], None) for i in pick])
     req = rank.RankRequest(top=20)
-    runs = {"before": BEFORE, "after": {}}
+    runs = {"before": BEFORE, "after, uncached": {}, "after": {}}
     times: dict[str, list[float]] = {name: [] for name in runs}
     for call in range(args.calls + 3):
         for name, values in runs.items():
             with settings(values):
+                if name != "after":
+                    relevance._REFERENCES.clear()
                 t0 = time.perf_counter()
                 rank.Ranker(profile, {}, [index], photos).rank(req)
                 if call >= 3:  # warm-up
@@ -76,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, ts in times.items():
         p50[name] = 1000 * percentile(ts, 50)
         print(f"  {name}: p50 {p50[name]:.1f} ms, p95 {1000 * percentile(ts, 95):.1f} ms")
-    print(f"  after / before, p50: {p50['after'] / p50['before']:.2f}")
+    print(f"  after / before, p50: {p50['after'] / p50['before']:.2f}; "
+          f"after / after uncached, p50: {p50['after'] / p50['after, uncached']:.2f}")
     return 0
 
 

@@ -20,6 +20,7 @@ from helpers_embed import CHELSEA, COFFEE, ROCKET, shots
 from visrec_desktop.core.recommend import rank as rank_module
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.explain import explain
+from visrec_desktop.core.recommend.mmr import mmr
 from visrec_desktop.core.recommend.rank import (
     ALS_ALPHA,
     ALS_REG,
@@ -399,8 +400,9 @@ def test_calibration_pulls_the_minor_interest_in_at_diversity_zero() -> None:
     recs = [rec(i, 0, 1.0 - 0.02 * i) for i in range(20)]
     recs += [rec(20 + i, 1, 0.8 - 0.02 * i) for i in range(20)]
     vecs = np.eye(40, dtype=np.float32)
-    plain = Ranker._mmr(recs, vecs, 10, 0.0)
-    calibrated = Ranker._mmr(recs, vecs, 10, 0.0, np.array([0.5, 0.5], np.float32))
+    plain = mmr(recs, vecs, 10, 0.0, None, rank_module.SHARE_PULL)
+    calibrated = mmr(recs, vecs, 10, 0.0, np.array([0.5, 0.5], np.float32),
+                     rank_module.SHARE_PULL)
     assert [r.interest for r in plain].count(1) == 0
     assert [r.interest for r in calibrated].count(1) >= 1
     assert [r.match for r in plain] == [r.score for r in plain]
@@ -574,9 +576,9 @@ def test_copies_of_one_picture_do_not_fill_a_diverse_list() -> None:
     unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
     assert (unit[:copies] @ unit[:copies].T).min() >= DUPLICATE_COS
     for diversity in (0.3, 0.7):
-        picked = [r.row for r in Ranker._mmr(recs, vecs, 9, diversity)]
+        picked = [r.row for r in mmr(recs, vecs, 9, diversity, None, rank_module.SHARE_PULL)]
         assert picked[0] == 0 and sum(r < copies for r in picked) == 1, picked
-    plain = [r.row for r in Ranker._mmr(recs, vecs, 9, 0.0)]
+    plain = [r.row for r in mmr(recs, vecs, 9, 0.0, None, rank_module.SHARE_PULL)]
     assert plain == list(range(9))
 
 
@@ -638,7 +640,7 @@ def test_diversity_shares_places_between_interests_by_weight() -> None:
     one's and similarity says nothing (orthogonal items), plain MMR keeps the score order, while
     the share term moves the list towards the interests' shares (here 50/50). It is a soft pull,
     traded against relevance like the rest of MMR, not a quota."""
-    from visrec_desktop.core.recommend.rank import Ranker, Recommendation
+    from visrec_desktop.core.recommend.rank import Recommendation
 
     def rec(row: int, interest: int, score: float) -> Recommendation:
         return Recommendation("c", row, f"i{row}", "t", "abc"[interest], 1.0, "EUR", score,
@@ -647,8 +649,9 @@ def test_diversity_shares_places_between_interests_by_weight() -> None:
     recs = [rec(i, 0, 1.0 - 0.02 * i) for i in range(20)]
     recs += [rec(20 + i, 1, 0.8 - 0.02 * i) for i in range(20)]
     vecs = np.eye(40, dtype=np.float32)  # no two items alike
-    plain = Ranker._mmr(recs, vecs, 10, 0.5)
-    shared = Ranker._mmr(recs, vecs, 10, 0.5, np.array([0.5, 0.5], np.float32))
+    plain = mmr(recs, vecs, 10, 0.5, None, rank_module.SHARE_PULL)
+    shared = mmr(recs, vecs, 10, 0.5, np.array([0.5, 0.5], np.float32),
+                 rank_module.SHARE_PULL)
     minor_plain = [r.interest for r in plain].count(1)
     minor_shared = [r.interest for r in shared].count(1)
     assert minor_plain <= 1 and minor_shared >= 3
@@ -725,3 +728,29 @@ def test_a_thin_profile_leans_on_feedback() -> None:
         assert lean[row].feedback_score == pytest.approx(1.5 * full[row].feedback_score,
                                                          abs=1e-5)
     assert max(r.feedback_score for r in lean.values()) > 0
+
+
+def test_the_hubness_reference_is_computed_once_per_catalog() -> None:
+    """The hubness reference (sample, typical term, each item's term) belongs to the catalog
+    index, not to a Ranker: a second Ranker on the same index reuses it and ranks the same,
+    a new index of the catalog (what the app loads after the catalog changed) gets its own,
+    and a dropped index's entry goes with it."""
+    import gc
+
+    from visrec_desktop.core.recommend import relevance
+
+    _, photos = profile_photos()
+    cat = catalog()
+    first = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=10))
+    ref = relevance.hub_reference(cat)
+    again = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=10))
+    assert relevance.hub_reference(cat) is ref
+    assert [(r.row, r.score) for r in again] == [(r.row, r.score) for r in first]
+    assert not np.isnan(ref.relative(np.array([r.row for r in first]),
+                                     cat.reduced_rows(np.array([r.row for r in first])))).any()
+    other = catalog()
+    assert relevance.hub_reference(other) is not ref
+    key = id(other)
+    del other
+    gc.collect()
+    assert key not in relevance._REFERENCES

@@ -16,7 +16,8 @@ score = relevance + feedback + collaborative, where
   that resembles much of the catalog (a hub, Radovanovic et al. 2010) resembles every taste a
   little; the difference asks how much more the item looks like *these* photos than like the
   catalog at large, which keeps items of a neighbouring category out of the top. It is computed
-  for the candidates only (candidates x HUB_REFERENCE cosines), never catalog x catalog.
+  for the candidates only (candidates x HUB_REFERENCE cosines), never catalog x catalog, and
+  an item's term, like the reference sample, is computed once per catalog (relevance.py).
   DBA_BLEND of the k-NN part can be computed on candidates smoothed by database-side
   augmentation (Arandjelovic and Zisserman 2012: each item plus its DBA_NEIGHBOURS nearest
   candidates, weighted by cosine); INTEREST_BLEND of the interest score (the best interest's
@@ -40,7 +41,7 @@ Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -49,10 +50,32 @@ import numpy as np
 from visrec_desktop.core.recommend.candidates import best_of_rows, best_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
+from visrec_desktop.core.recommend.mmr import DUPLICATE_COS, mmr, with_match
+from visrec_desktop.core.recommend.recommendation import RankRequest, Recommendation
+from visrec_desktop.core.recommend.relevance import (
+    ALS_ALPHA,
+    ALS_REG,
+    DBA_NEIGHBOURS,
+    HUB_NEIGHBOURS,
+    HUB_REFERENCE,
+    HUB_TYPICAL,
+    augment,
+    fold_in,
+    hub_neighbours,
+    hub_reference,
+    hubness,
+    knn_relevance,
+)
 from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
 
+__all__ = [  # the ranking API, wherever each part lives
+    "ALS_ALPHA", "ALS_REG", "DBA_NEIGHBOURS", "DISLIKE", "DUPLICATE_COS", "HIDE", "HUB_NEIGHBOURS",
+    "HUB_REFERENCE", "HUB_TYPICAL", "LIKE", "RankRequest", "Ranker", "Recommendation", "augment",
+    "feedback_boost", "fold_in", "hub_neighbours", "hubness", "interest_factors", "knn_relevance",
+    "knn_size", "with_match",
+]
+
 FEEDBACK_WEIGHT = 0.35
-DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded, resized)
 FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
 FEEDBACK_NEIGHBOURS = 3
 THIN_FEEDBACK_BOOST = 2.0  # feedback counts up to this many times more for a thin profile
@@ -60,103 +83,20 @@ KNN_MIN, KNN_MAX = 5, 25
 KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
 INTEREST_BLEND = 0.0
 DBA_BLEND = 0.0
-DBA_NEIGHBOURS = 3
 SHARE_PULL = 0.25
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
-ALS_ALPHA = 20.0
-ALS_REG = 0.1
 CANDIDATES_PER_RESULT = 8
 MIN_CANDIDATES = 200
 HUB_WEIGHT = 0.5
-HUB_REFERENCE = 1000  # catalog items (a fixed sample) that an item's neighbourhood is measured in
-HUB_NEIGHBOURS = 50  # per HUB_REFERENCE items; fewer in a smaller catalog
-HUB_TYPICAL = 100  # reference items whose median term is the typical one
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
 FEEDBACK_SHORTLIST_WIDEN = 12.0  # the same with feedback: its centred term is rougher there
 
 
-def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], disliked: Sequence[int],
-            alpha: float = ALS_ALPHA, reg: float = ALS_REG) -> np.ndarray:
-    """The implicit-ALS user vector for one new user (Hu, Koren and Volinsky 2008):
-
-        u = (YᵀY + Yᵀ(C - I)Y + λI)⁻¹ YᵀCp
-
-    with confidence c = 1 + alpha on items the user acted on, preference p = 1 for likes and 0
-    for dislikes and everything else. It minimises Σ c_i (p_i - y_i·u)² + λ|u|² over all items.
-    """
-    f = factors.shape[1]
-    a = gram + reg * np.eye(f)
-    b = np.zeros(f)
-    for i in liked:
-        y = factors[i].astype(np.float64)
-        a += alpha * np.outer(y, y)
-        b += (1.0 + alpha) * y
-    for i in disliked:
-        y = factors[i].astype(np.float64)
-        a += alpha * np.outer(y, y)
-    return np.linalg.solve(a, b)
-
-
 def knn_size(n_photos: int) -> int:
     """m of the k-nearest-photos term for a profile of `n_photos` photos."""
     return int(np.clip(round(np.sqrt(max(n_photos, 1))), KNN_MIN, KNN_MAX))
-
-
-def knn_relevance(items: np.ndarray, photos: np.ndarray, m: int) -> np.ndarray:
-    """Mean of the m highest cosines of each item (rows of `items`, (n, d)) to the `photos`
-    (p, d); float32 (n,). Fewer photos than m: the mean over all of them."""
-    if len(photos) == 0:
-        return np.zeros(len(items), np.float32)
-    sims = items @ photos.T
-    m = min(m, sims.shape[1])
-    top = np.partition(sims, sims.shape[1] - m, axis=1)[:, -m:] if m < sims.shape[1] else sims
-    out: np.ndarray = top.mean(axis=1).astype(np.float32)
-    return out
-
-
-def hub_neighbours(n_reference: int) -> int:
-    """k of the hubness term for a reference sample of `n_reference` items: HUB_NEIGHBOURS per
-    HUB_REFERENCE, so the neighbourhood is the same share of a smaller catalog; at least 1."""
-    return max(1, round(HUB_NEIGHBOURS * min(n_reference, HUB_REFERENCE) / HUB_REFERENCE))
-
-
-def hubness(items: np.ndarray, rows: np.ndarray, reference: np.ndarray,
-            reference_rows: np.ndarray, k: int) -> np.ndarray:
-    """CSLS's neighbourhood term (Conneau et al. 2018, "Word translation without parallel data"):
-    the mean of the k highest cosines of each item (rows of `items`, (n, d), catalog rows `rows`)
-    to the `reference` items (r, d), catalog rows `reference_rows` (sorted), leaving out the item
-    itself; float32 (n,). An item close to much of the catalog (a hub) is near any taste, so
-    the relevance subtracts HUB_WEIGHT of it (hubness reduction, Radovanovic et al. 2010)."""
-    if len(items) == 0 or len(reference) == 0:
-        return np.zeros(len(items), np.float32)
-    sims = items @ reference.T
-    pos = np.clip(np.searchsorted(reference_rows, rows), 0, len(reference_rows) - 1)
-    own = np.flatnonzero(reference_rows[pos] == rows)
-    sims[own, pos[own]] = -np.inf
-    k = min(k, sims.shape[1] - (1 if len(own) else 0))
-    if k <= 0:
-        return np.zeros(len(items), np.float32)
-    top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
-    out: np.ndarray = top.mean(axis=1).astype(np.float32)
-    return out
-
-
-def augment(items: np.ndarray, neighbours: int = DBA_NEIGHBOURS) -> np.ndarray:
-    """Database-side augmentation of `items` (n, d) among themselves: each row plus its
-    `neighbours` nearest other rows weighted by cosine, re-normalised; float32 (n, d)."""
-    n = len(items)
-    r = min(neighbours, n - 1)
-    if r <= 0:
-        return np.asarray(items, np.float32)
-    sims = items @ items.T
-    np.fill_diagonal(sims, -np.inf)
-    idx = np.argpartition(-sims, r - 1, axis=1)[:, :r]
-    w = np.maximum(np.take_along_axis(sims, idx, axis=1), 0.0)
-    out = items + (w[:, :, None] * items[idx]).sum(axis=1)
-    unit: np.ndarray = (out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9))
-    return unit.astype(np.float32)
 
 
 def feedback_boost(profile: TasteProfile) -> float:
@@ -171,37 +111,6 @@ def interest_factors(profile: TasteProfile) -> np.ndarray:
     surfaces its best matches while the main one leads."""
     w = profile.weights()
     return (0.75 + 0.25 * w / max(float(w.max()), 1e-9)).astype(np.float32)
-
-
-@dataclass(frozen=True)
-class RankRequest:
-    top: int = 20
-    category: str | None = None
-    min_price: float | None = None
-    max_price: float | None = None
-    diversity: float = 0.3  # MMR trade-off: 0 relevance only, 1 diversity only
-    hide_disliked: bool = True
-    catalogs: tuple[str, ...] = ()  # empty: all
-    query: str = ""  # words that must all start a word of the title or category (text.py)
-
-
-@dataclass
-class Recommendation:
-    catalog_id: str
-    row: int
-    item_id: str
-    title: str
-    category: str
-    price: float
-    currency: str
-    score: float
-    interest: int | None  # index into profile.interests
-    interest_score: float
-    feedback_score: float
-    collab_score: float
-    feedback: str | None = None  # the user's own like/dislike on it
-    relevance: float = 0.0  # the k-nearest-photos (and interest) part of `score`
-    match: float = 0.0  # what to show: `score`, capped by the match of the item above
 
 
 @dataclass
@@ -234,7 +143,6 @@ class Ranker:
         self._m = knn_size(0 if photos is None else len(photos))
         self._boost = feedback_boost(profile)
         self._reduced_photos: dict[str, np.ndarray] = {}
-        self._references: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}
         self._liked_mean, self._disliked_mean = self._feedback_means()
 
     @staticmethod
@@ -254,23 +162,6 @@ class Ranker:
         if cat.catalog_id not in self._reduced_photos:
             self._reduced_photos[cat.catalog_id] = self._photos @ cat.basis
         return self._reduced_photos[cat.catalog_id]
-
-    def _reference(self, cat: CatalogIndex) -> tuple[np.ndarray, np.ndarray, float]:
-        """A fixed sample of at most HUB_REFERENCE usable items (sorted rows, reduced vectors)
-        that the hubness term measures neighbourhoods in, and the median term of a typical
-        item (over HUB_TYPICAL of them), which the relevance is taken relative to so that it
-        stays on the cosine scale that a card's match shows (cached per catalog)."""
-        if cat.catalog_id not in self._references:
-            good = np.flatnonzero(cat.usable)
-            if len(good) > HUB_REFERENCE:
-                rng = np.random.default_rng(0)
-                good = np.sort(rng.choice(good, HUB_REFERENCE, replace=False))
-            ref = cat.reduced_rows(good)
-            some = np.linspace(0, len(good) - 1, min(len(good), HUB_TYPICAL)).astype(np.int64)
-            typical = float(np.median(hubness(ref[some], good[some], ref, good,
-                                              hub_neighbours(len(good))))) if len(good) else 0.0
-            self._references[cat.catalog_id] = (good, ref, typical)
-        return self._references[cat.catalog_id]
 
     def _signals(self, cat: CatalogIndex) -> _Signals:
         s = _Signals([], [], set(), {})
@@ -469,7 +360,7 @@ class Ranker:
                 pool.append((cat.catalog_id, int(row), cat, sig, user))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
-        return self._mmr(recs, vecs, req.top, req.diversity, shares)
+        return mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL)
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
     def _rescore(self, pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]]
@@ -497,9 +388,7 @@ class Ranker:
                 if DBA_BLEND > 0:
                     knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)
                 if HUB_WEIGHT > 0:
-                    ref_rows, ref, typical = self._reference(cat)
-                    hub = hubness(x, rows, ref, ref_rows, hub_neighbours(len(ref)))
-                    knn -= HUB_WEIGHT * (hub - typical)
+                    knn -= HUB_WEIGHT * hub_reference(cat).relative(rows, x)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
             if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
                 fb = fb + self._feedback_knn(cat, sig, full)
@@ -529,55 +418,6 @@ class Ranker:
         scaled: np.ndarray = FEEDBACK_KNN * self._boost * out
         return scaled
 
-    @staticmethod
-    def _mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
-             shares: np.ndarray | None = None) -> list[Recommendation]:
-        """Greedy list filling. Each pick maximises (1 - diversity) relevance - diversity times
-        the similarity to the picks so far (maximal marginal relevance, Carbonell and Goldstein
-        1998) - max(SHARE_PULL, diversity) times how far its interest would exceed its share of
-        the list (calibration, Steck 2018). Relevance is the score scaled to 0..1 over the
-        candidates. With any diversity, an item whose image is a near-copy of a pick's (cosine
-        >= DUPLICATE_COS: a shop's placeholder picture, the same photo under two titles) comes
-        after every item that is not one. Sets each pick's `match` (see the module docstring)."""
-        if not recs or top <= 0:
-            return []
-        order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
-                                                        recs[i].row))
-        ordered = [recs[i] for i in order]
-        calibrate = shares is not None and len(shares) > 1
-        if diversity <= 0 and not calibrate:
-            return _with_match(ordered[:top])
-        unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
-        scores = np.array([r.score for r in ordered])
-        span = float(scores.max() - scores.min()) or 1.0
-        rel = (scores - scores.min()) / span
-        lam = float(np.clip(diversity, 0.0, 1.0))
-        pull = max(SHARE_PULL, lam)
-        max_sim = np.zeros(len(ordered))
-        open_ = np.ones(len(ordered), dtype=bool)
-        chosen: list[int] = []
-        interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
-        known = np.maximum(interest, 0)
-        picked = np.zeros(0 if shares is None else len(shares))
-        while len(chosen) < min(top, len(ordered)):
-            over = np.zeros(len(ordered))
-            if calibrate and shares is not None:
-                after = (picked[known] + 1) / (len(chosen) + 1)
-                over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
-            gains = (1 - lam) * rel - lam * max_sim - pull * over
-            if lam > 0:  # gains lie within -2..1: a copy goes behind every distinct item
-                gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
-            gains = np.where(open_, gains, -np.inf)
-            pick = int(np.argmax(gains))  # the first best: ties keep score order
-            chosen.append(pick)
-            open_[pick] = False
-            if calibrate and interest[pick] >= 0:
-                picked[interest[pick]] += 1
-            if lam > 0:
-                sims = unit @ unit[pick]
-                max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
-        return _with_match([ordered[i] for i in chosen])
-
 
 @cache
 def _blas_controller() -> Any:
@@ -586,15 +426,3 @@ def _blas_controller() -> Any:
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
-
-
-def _with_match(recs: list[Recommendation]) -> list[Recommendation]:
-    """Copies of `recs` with `match` set: each item's score capped by the match of the item
-    above it, and kept within 0..1 (a like's boost can lift a score past 1, a dislike's
-    below 0: a card says "match 100 %", never 138 %, in the app and the CLI alike)."""
-    out = []
-    cap = 1.0
-    for r in recs:
-        cap = min(cap, r.score)
-        out.append(replace(r, match=max(cap, 0.0)))
-    return out

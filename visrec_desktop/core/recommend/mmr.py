@@ -1,0 +1,74 @@
+"""Filling the list from the scored candidates: maximal marginal relevance, calibration to the
+interests' shares, near-copies last, and the match a card shows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from visrec_desktop.core.recommend.recommendation import Recommendation
+
+DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded, resized)
+
+
+def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
+        shares: np.ndarray | None, share_pull: float) -> list[Recommendation]:
+    """Greedy list filling over `recs` (scored candidates) with embeddings `vecs` (n, d). Each
+    pick maximises (1 - diversity) relevance - diversity times the similarity to the picks so
+    far (maximal marginal relevance, Carbonell and Goldstein 1998) - max(share_pull, diversity)
+    times how far its interest would exceed its share of the list (`shares` (k,), calibration,
+    Steck 2018). Relevance is the score scaled to 0..1 over the candidates. With any diversity,
+    an item whose image is a near-copy of a pick's (cosine >= DUPLICATE_COS: a shop's
+    placeholder picture, the same photo under two titles) comes after every item that is not
+    one. Sets each pick's `match` (with_match)."""
+    if not recs or top <= 0:
+        return []
+    order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
+                                                    recs[i].row))
+    ordered = [recs[i] for i in order]
+    calibrate = shares is not None and len(shares) > 1
+    if diversity <= 0 and not calibrate:
+        return with_match(ordered[:top])
+    unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
+    scores = np.array([r.score for r in ordered])
+    span = float(scores.max() - scores.min()) or 1.0
+    rel = (scores - scores.min()) / span
+    lam = float(np.clip(diversity, 0.0, 1.0))
+    pull = max(share_pull, lam)
+    max_sim = np.zeros(len(ordered))
+    open_ = np.ones(len(ordered), dtype=bool)
+    chosen: list[int] = []
+    interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
+    known = np.maximum(interest, 0)
+    picked = np.zeros(0 if shares is None else len(shares))
+    while len(chosen) < min(top, len(ordered)):
+        over = np.zeros(len(ordered))
+        if calibrate and shares is not None:
+            after = (picked[known] + 1) / (len(chosen) + 1)
+            over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
+        gains = (1 - lam) * rel - lam * max_sim - pull * over
+        if lam > 0:  # gains lie within -2..1: a copy goes behind every distinct item
+            gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
+        gains = np.where(open_, gains, -np.inf)
+        pick = int(np.argmax(gains))  # the first best: ties keep score order
+        chosen.append(pick)
+        open_[pick] = False
+        if calibrate and interest[pick] >= 0:
+            picked[interest[pick]] += 1
+        if lam > 0:
+            sims = unit @ unit[pick]
+            max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
+    return with_match([ordered[i] for i in chosen])
+
+
+def with_match(recs: list[Recommendation]) -> list[Recommendation]:
+    """Copies of `recs` with `match` set: each item's score capped by the match of the item
+    above it, and kept within 0..1 (a like's boost can lift a score past 1, a dislike's
+    below 0: a card says "match 100 %", never 138 %, in the app and the CLI alike)."""
+    out = []
+    cap = 1.0
+    for r in recs:
+        cap = min(cap, r.score)
+        out.append(replace(r, match=max(cap, 0.0)))
+    return out
