@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from bench import fashion_mnist
+from bench import fashion_mnist, load_average
 from visrec_desktop.core.recommend import rank
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
@@ -294,6 +295,7 @@ def feedback_rounds(ctx: Context, user: User, profile: TasteProfile) -> dict[str
 
 def evaluate(per_count: int, seed: int, log: Callable[[str], None],
              full: bool = True) -> dict[str, Any]:
+    load_before = load_average()
     ctx, train_labels = load_context(seed, log)
     users = simulate_users(train_labels, per_count, np.random.default_rng([seed, 0]))
     t0 = time.perf_counter()
@@ -303,7 +305,8 @@ def evaluate(per_count: int, seed: int, log: Callable[[str], None],
         if (n + 1) % 48 == 0:
             log(f"  {n + 1}/{len(users)} users, {time.perf_counter() - t0:.0f} s")
     return {"users": per_user, "catalog": len(ctx.index), "model": ctx.model_id,
-            "seconds": time.perf_counter() - t0}
+            "seconds": time.perf_counter() - t0, "load_before": load_before,
+            "load_after": load_average()}
 
 
 def tune(per_count: int, seed: int, log: Callable[[str], None]) -> dict[str, Any]:
@@ -359,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(tune(args.users, args.seed, log), indent=2))
         return 0
     res = evaluate(args.users, args.seed, log)
+    given = sys.argv[1:] if argv is None else argv
+    res["command"] = " ".join(["python -m bench.eval_recs", *given])
     text, summary = report(res, args.seed)
     print()
     print(text)

@@ -22,6 +22,7 @@ from visrec_desktop.core.recommend.taste import (
     TasteProfile,
     build_profile,
     describe,
+    eigengaps,
     photo_weights,
 )
 
@@ -105,6 +106,30 @@ def test_single_theme_library_is_one_interest() -> None:
     found = len(profile.interests)
     assert found == 1, (f"{found} interests for one scene; centroid cosines "
                         f"{np.round(centroids @ centroids.T, 3).tolist()}")
+
+
+def test_a_few_stray_photos_do_not_make_interests() -> None:
+    """Two themes plus one stray shot each of two other scenes (10 % of the library) are two
+    interests: the eigengap of the neighbourhood graph counts the groups, and a lone photo is
+    no group (a silhouette maximum over k >= 2 rewards splitting the strays off)."""
+    ids, vecs, records, group = library([CHELSEA, COFFEE], n=PER_GROUP + 6)
+    stray_vecs = np.concatenate([shots(ROCKET, 2, seed=7)[0], shots(FLOWER, 2, seed=7)[0]])
+    stray_ids = np.arange(90_000, 90_000 + len(stray_vecs), dtype=np.int64)
+    profile = build_profile(
+        MODEL, np.concatenate([ids, stray_ids]), np.concatenate([vecs, stray_vecs]),
+        [*records, *(PhotoRecord(int(i), [], NOW) for i in stray_ids)], now=NOW)
+    assert len(profile.interests) == 2
+    main = profile.assignment[: len(ids)]
+    assert all(len(set(main[group == g].tolist())) == 1 for g in (0, 1))
+    assert main[group == 0][0] != main[group == 1][0]
+
+
+def test_eigengaps_count_separate_groups() -> None:
+    """eigengaps(): three scenes' shots give the largest gap after the third eigenvalue."""
+    _, vecs, _, _ = library([CHELSEA, COFFEE, ROCKET])
+    gaps = eigengaps(vecs - vecs.mean(axis=0), 8)
+    assert gaps.shape == (8,)
+    assert int(np.argmax(gaps)) + 1 == 3
 
 
 def test_weights_sum_to_one_and_order_is_strongest_first() -> None:

@@ -1,11 +1,12 @@
 """The taste profile: several interests found in the user's photo embeddings.
 
 Photos are weighted by recency (capture time, else file time) and by favourite folders; excluded
-folders and photos are left out. Interests are spherical k-means clusters, with k chosen from the
-data by silhouette; each is named from the public interest taxonomy (naming.py) and has
-representative photos. A rebuild given the previous profile keeps its number of interests when
-the data allow it nearly as well, and starts k-means from its centroids, so interests keep their
-identity (identity.py) when the photos did not change much.
+folders and photos are left out. Interests are spherical k-means clusters, with k chosen from
+the data by the eigengap of the photos' neighbourhood graph (choose_k); each is named from the
+public interest taxonomy (naming.py) and has representative photos. A rebuild given the previous
+profile keeps its number of interests when the data allow it nearly as well, and starts k-means
+from its centroids, so interests keep their identity (identity.py) when the photos did not
+change much.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from visrec_desktop.i18n import _
 
 MAX_INTERESTS = 8
 MIN_PHOTOS_PER_INTEREST = 4
-SILHOUETTE_FLOOR = 0.06  # below this, splitting the library finds no real structure
 # Interests whose centres are this similar are one theme (unrelated scenes sit near 0.2).
 SAME_THEME_ABOVE = 0.85
 HALF_LIFE_YEARS = 3.0
@@ -39,8 +39,8 @@ FAVOURITE_BOOST = 2.0
 SELECT_SAMPLE = 2000
 FIT_SAMPLE = 12000
 CLUSTER_DIM = 64  # clustering runs in a PCA projection of this size
-# A rebuild keeps the previous number of interests when its silhouette is this close to the best.
-K_HYSTERESIS = 0.03
+# A rebuild keeps the previous number of interests when its eigengap is this share of the best.
+K_HYSTERESIS = 0.8
 THIN_BELOW = 10  # photos: below this the profile is "thin" and explicit likes count for more
 
 
@@ -155,43 +155,75 @@ def _centres(vecs: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int) 
     return _unit(cents)
 
 
+def eigengaps(x: np.ndarray, k_max: int) -> np.ndarray:
+    """Gaps between consecutive smallest eigenvalues of the photos' neighbourhood graph:
+    float64 (k_max,), entry k - 1 is lambda_(k+1) - lambda_k of the symmetric normalised
+    Laplacian of the k-nearest-neighbour graph of the rows of `x` (n, r) (each photo joined to
+    its round(sqrt(n)) nearest, the k-NN rule of rank.knn_size, edges made symmetric). A graph
+    of k loosely joined groups has k eigenvalues near 0 and then a jump (the eigengap
+    heuristic: von Luxburg 2007, "A tutorial on spectral clustering", section 8.3; Ng, Jordan
+    and Weiss 2001). The graph follows local neighbourhoods, which suit photo embeddings whose
+    themes are not round blobs, and a few stray photos join it without forming a group."""
+    n = len(x)
+    nn = int(min(n - 1, max(2, round(np.sqrt(n)))))
+    sq = (x * x).sum(axis=1)
+    dist = sq[:, None] + sq[None, :] - 2 * (x @ x.T)
+    np.fill_diagonal(dist, np.inf)
+    near = np.argpartition(dist, nn - 1, axis=1)[:, :nn]
+    from scipy import sparse
+
+    graph = sparse.csr_matrix((np.ones(n * nn), (np.repeat(np.arange(n), nn), near.ravel())),
+                              shape=(n, n))
+    graph = graph.maximum(graph.T)
+    inv = 1.0 / np.sqrt(np.asarray(graph.sum(axis=1)).ravel())
+    norm_adj = sparse.diags(inv) @ graph @ sparse.diags(inv)  # I - Laplacian
+    want = min(k_max + 1, n)
+    if n <= 500:
+        top = np.linalg.eigvalsh(norm_adj.toarray())[::-1][:want]
+    else:
+        from scipy.sparse.linalg import eigsh
+
+        top = np.sort(eigsh(norm_adj, k=want, which="LA", return_eigenvectors=False,
+                            v0=np.ones(n)))[::-1]
+    lam = 1.0 - top  # the Laplacian's smallest eigenvalues, ascending
+    gaps: np.ndarray = np.diff(lam)[:k_max]
+    return gaps
+
+
 def choose_k(vecs: np.ndarray, weights: np.ndarray, seed: int = 0,
              prefer: int | None = None) -> int:
-    """Number of interests: the k in 2..MAX_INTERESTS with the best silhouette, or 1 if none
-    clears SILHOUETTE_FLOOR or every split leaves two interests on one theme. `prefer` (the
-    previous profile's k) wins when its silhouette is within K_HYSTERESIS of the best, so a
-    rebuild after a few new photos does not split or join interests on a near tie."""
+    """Number of interests, 1..MAX_INTERESTS: the k with the largest eigengap (eigengaps()),
+    unless k-means then leaves two interests on one theme (centroid cosine above
+    SAME_THEME_ABOVE), when the next largest gap is tried. `prefer` (the previous profile's k)
+    wins when its gap is at least K_HYSTERESIS times the best, so a rebuild after a few new
+    photos does not split or join interests on a near tie. A silhouette maximum (the earlier
+    rule) cannot say "one interest", and over-split single-theme libraries with a few stray
+    photos on simulated users (bench/eval_recs.py reports the count found per true count)."""
     n = len(vecs)
     k_max = min(MAX_INTERESTS, n // MIN_PHOTOS_PER_INTEREST)
     if k_max < 2:
         return 1
     from sklearn.cluster import KMeans  # imported when needed: it costs most of a second
-    from sklearn.metrics import silhouette_score
 
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=min(n, SELECT_SAMPLE), replace=False))
     sample, w = vecs[idx], weights[idx]
     mean, basis = _project(sample, seed)
     x = (sample - mean) @ basis
-    sq = (x * x).sum(axis=1)
-    dist = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2 * (x @ x.T), 0))
-    np.fill_diagonal(dist, 0)
-    scores: dict[int, float] = {1: SILHOUETTE_FLOOR}
-    for k in range(2, k_max + 1):
+    gaps = eigengaps(x, k_max)
+    ks = [int(k) for k in np.argsort(-gaps, kind="stable") + 1]
+    if prefer is not None and prefer in ks and gaps[prefer - 1] >= K_HYSTERESIS * gaps.max():
+        ks.insert(0, prefer)
+    for k in ks:
+        if k == 1:
+            return 1
         labels = KMeans(k, n_init=2, random_state=seed).fit_predict(x, sample_weight=w)
-        if len(set(labels.tolist())) < 2:
+        if len(set(labels.tolist())) < k:
             continue
         cents = _centres(sample, w, labels, k)
-        close = cents @ cents.T - 2 * np.eye(k)
-        if float(close.max()) > SAME_THEME_ABOVE:
-            continue  # silhouette is relative: it also "finds" splits inside one theme
-        score = float(silhouette_score(dist, labels, metric="precomputed"))
-        if score > SILHOUETTE_FLOOR:
-            scores[k] = score
-    best_k = max(sorted(scores), key=lambda k: (scores[k], -k))
-    if prefer is not None and prefer in scores and scores[prefer] >= scores[best_k] - K_HYSTERESIS:
-        return prefer
-    return best_k
+        if float((cents @ cents.T - 2 * np.eye(k)).max()) <= SAME_THEME_ABOVE:
+            return k
+    return 1
 
 
 def build_profile(
