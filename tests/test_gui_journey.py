@@ -23,6 +23,7 @@ import helpers_gui
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
+from helpers_embed import COFFEE, ROCKET, crops
 from helpers_photos import distinct_photos
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -187,6 +188,18 @@ def holiday_folder(tmp_path: Path) -> tuple[Path, Path, Path]:
     beach, hills = root / "Beach 2024", root / "Mountain walks"
     for i, img in enumerate(distinct_photos(12, width=320)):
         write_jpeg((beach if i % 2 else hills) / f"holiday_{i:02d}.jpg", img)
+    return root, beach, hills
+
+
+def themed_holiday_folder(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Two themes in two subfolders, (root, beach, hills): 6 shots of an espresso on the beach
+    and 8 of a rocket launch in the hills, so the profile has two interests (the rocket's
+    first) and one once the hills are left out."""
+    root = tmp_path / "Holiday photos"
+    beach, hills = root / "Beach 2024", root / "Mountain walks"
+    for folder, source, n in ((beach, COFFEE, 6), (hills, ROCKET, 8)):
+        for i, img in enumerate(crops(source, n, seed=3)):
+            write_jpeg(folder / f"holiday_{source}_{i:02d}.jpg", img)
     return root, beach, hills
 
 
@@ -458,7 +471,7 @@ def test_explaining_an_item_after_the_profile_changed(
     every batch committed while a folder is being indexed (the store's generation moves, the
     cached profile is rebuilt, no signal reaches For You until the run ends). Selecting an item
     ranked under the earlier profile must still explain it, not fail."""
-    root, _beach, hills = holiday_folder(tmp_path)
+    root, _beach, hills = themed_holiday_folder(tmp_path)
     win = Win(qtbot, data_dir)
     win.unlock()
     with qtbot.waitSignal(win.library.indexing_finished, timeout=WAIT):
