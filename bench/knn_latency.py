@@ -1,14 +1,13 @@
-"""What the photo-based relevance terms cost: ranking 100,000 items with the user's photos.
+"""What the photo-based relevance terms cost: ranking with the user's photos.
 
-    python -m bench.knn_latency [--calls 30] [--seed 0] [--items 100000] [--photos 2000]
+    python -m bench.knn_latency [--calls 30] [--seed 0] [--photos 50]
 
-bench/rank_latency.py ranks without the user's photos (the interest scores only); the app passes
-them (`Library.ranker`), and then the candidates are re-scored by k-nearest photos and the
-hubness term. This times `Ranker(profile, {}, [index], photos).rank(RankRequest(top=20))`, a
-fresh Ranker per call as the app makes one, on rank_latency's 100,000-item catalog with a profile
-of 2,000 real photos (--items and --photos take the first items and fewer photos), under three
-settings in the same process, calls interleaved so that the shared machine's load falls on all
-alike:
+The app passes the user's photos to the ranker (`Library.ranker`), and then the candidates are
+re-scored by k-nearest photos and the hubness term. This times
+`Ranker(profile, {}, [index], photos).rank(RankRequest(top=20))`, a fresh Ranker per call as the
+app makes one, on bench/eval_recs.py's catalog (2,000 Fashion-MNIST test images) with a profile
+of --photos real training images, under three settings in the same process, calls interleaved
+so that the shared machine's load falls on all alike:
 
 * before: the ranker's earlier parameters (k-NN size from 8, database-side augmentation blend
   0.5, no hubness term, share pull 0.25);
@@ -16,7 +15,7 @@ alike:
   typical term, the items' terms) computed afresh for each Ranker, as before it was cached;
 * after: the current module constants, the reference cached per catalog (relevance.py).
 
-Prints p50 / p95 per setting and the ratio of the p50s.
+Prints p50 / p95 per setting, the ratios of the p50s and the load average.
 """
 
 from __future__ import annotations
@@ -28,10 +27,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from bench import fashion_mnist
-from bench.rank_latency import CATALOG_ID, PROFILE_PHOTOS, catalog_vectors, items_for, percentile
+from bench import load_average
+from bench.eval_recs import load_context
 from visrec_desktop.core.recommend import rank, relevance
-from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
 BEFORE = {"KNN_MIN": 8, "DBA_BLEND": 0.5, "HUB_WEIGHT": 0.0, "SHARE_PULL": 0.25}
@@ -54,17 +52,14 @@ def main(argv: list[str] | None = None) -> int:
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--calls", type=int, default=30)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--items", type=int, default=0, help="the first N catalog items (0: all)")
-    ap.add_argument("--photos", type=int, default=PROFILE_PHOTOS)
+    ap.add_argument("--photos", type=int, default=50)
     args = ap.parse_args(argv)
-    vectors, labels, _ = catalog_vectors(args.seed)
-    if args.items:
-        vectors, labels = vectors[:args.items], labels[:args.items]
-    index = build_index(CATALOG_ID, items_for(labels), vectors, np.ones(len(vectors), bool))
-    train = fashion_mnist.EmbeddingCache(fashion_mnist.load(), verbose=False).get("train")
+    load = load_average()
+    ctx, _ = load_context(args.seed, lambda s: None)
+    index = ctx.index
     rng = np.random.default_rng([args.seed, 4])
-    pick = np.sort(rng.choice(len(train), args.photos, replace=False))
-    photos = train[pick]
+    pick = np.sort(rng.choice(len(ctx.photo_vecs), args.photos, replace=False))
+    photos = ctx.photo_vecs[pick]
     profile = build_profile("bench", pick.astype(np.int64), photos,
                             [PhotoRecord(int(i), [], None) for i in pick])
     req = rank.RankRequest(top=20)
@@ -80,11 +75,12 @@ def main(argv: list[str] | None = None) -> int:
                 if call >= 3:  # warm-up
                     times[name].append(time.perf_counter() - t0)
     print(f"rank with {len(photos):,} photos, top 20, {len(index):,} items, "
-          f"{len(profile.interests)} interests, {args.calls} calls each, interleaved:")
+          f"{len(profile.interests)} interests, {args.calls} calls each, interleaved "
+          f"(load average {load} before, {load_average()} after):")
     p50 = {}
     for name, ts in times.items():
-        p50[name] = 1000 * percentile(ts, 50)
-        print(f"  {name}: p50 {p50[name]:.1f} ms, p95 {1000 * percentile(ts, 95):.1f} ms")
+        p50[name] = 1000 * float(np.percentile(ts, 50))
+        print(f"  {name}: p50 {p50[name]:.1f} ms, p95 {1000 * float(np.percentile(ts, 95)):.1f} ms")
     print(f"  after / before, p50: {p50['after'] / p50['before']:.2f}; "
           f"after / after uncached, p50: {p50['after'] / p50['after, uncached']:.2f}")
     return 0
