@@ -166,6 +166,9 @@ def _check_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+_STRS = (str,) * 32  # isinstance's second argument, once per tag (at most 32 tags)
+
+
 def _parse_item(raw: object, number: int) -> dict[str, Any]:
     # Called once per item of catalogs of 100,000 items: the messages are built only on failure.
     if not isinstance(raw, dict):
@@ -205,8 +208,9 @@ def _parse_item(raw: object, number: int) -> dict[str, Any]:
     tags = _optional(raw, "tags")
     if tags is None:
         tags = []
-    if not (isinstance(tags, list) and len(tags) <= 32
-            and all(_is_text(t, 64, non_empty=False) for t in tags)):
+    # map() keeps the per-tag checks in C: they run for every tag of 100,000 items
+    if not (isinstance(tags, list) and len(tags) <= 32 and all(map(isinstance, tags, _STRS))
+            and max(map(len, tags), default=0) <= 64):
         raise fail("tags must be a list of at most 32 texts of at most 64 characters")
     if tags and _CC.search("".join(tags)):
         _refuse_controls(where(), "tags", tags)

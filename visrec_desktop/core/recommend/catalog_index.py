@@ -15,7 +15,7 @@ import mmap
 import os
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -309,8 +309,8 @@ def _write_arrays(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: 
     """derive's arrays written to `folder` in one pass over the embeddings (the only matrix
     product), whatever the catalog's size: the reduced rows go to a float32 scratch file
     while the sampled rows' range is gathered, and the codes and r.m are taken from it in a
-    second pass. Memory-mapped embeddings are read a block at a time and their pages dropped
-    behind, so resident memory does not grow with the catalog (bench/catalog_import.py)."""
+    second pass. Embeddings are read a block at a time, so resident memory does not grow with
+    the catalog (bench/catalog_import.py)."""
     n, d, r = len(vectors), vectors.shape[1], basis.shape[1]
     in_sample = np.zeros(n, bool)
     in_sample[_sample_rows(n, CODE_SAMPLE)] = True
@@ -321,9 +321,7 @@ def _write_arrays(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: 
     scratch = folder / "reduced32.tmp"
     with scratch.open("w+b") as red32, (folder / "reduced16.npy").open("wb") as red16:
         _npy_header(red16, np.float16, (n, r))
-        for start in range(0, n, block):
-            rows = np.asarray(vectors[start:start + block], np.float32)
-            _drop_pages(vectors)
+        for start, rows in _blocks(vectors, block):
             stop = start + len(rows)
             red = rows @ basis
             picked = red[in_sample[start:stop]]
@@ -340,12 +338,13 @@ def _write_arrays(folder: Path, vectors: np.ndarray, usable: np.ndarray, basis: 
         m_r = mean @ basis
         cross = np.empty(n, np.float64)
         red32.seek(0)
-        buf = np.empty((block, r), np.float32)
+        run = 2 * block  # reduced rows are 5 times narrower: longer runs of codes, fewer writes
+        buf = np.empty((run, r), np.float32)
         with (folder / "codes.npy").open("wb") as out:
             _npy_header(out, np.int8, (r, n))
             base = out.tell()
-            for start in range(0, n, block):
-                red = buf[:min(block, n - start)]
+            for start in range(0, n, run):
+                red = buf[:min(run, n - start)]
                 red32.readinto(red.data.cast("B"))
                 cross[start:start + len(red)] = red @ m_r
                 codes = np.ascontiguousarray(encode(red, mid, step).T)
@@ -364,12 +363,27 @@ def _npy_header(fh: IO[bytes], dtype: type[np.generic], shape: tuple[int, int]) 
              "shape": shape})
 
 
-def _drop_pages(arr: np.ndarray) -> None:
-    """Let the OS drop the pages a memory-mapped array has read, so reading a whole catalog
-    through the map does not keep it resident."""
-    raw = getattr(arr, "_mmap", None)
-    if raw is not None and hasattr(raw, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-        raw.madvise(mmap.MADV_DONTNEED)
+def _blocks(vectors: np.ndarray, block: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, rows as float32) a block at a time. A memory-mapped .npy is read with plain
+    reads into one buffer: through the map, every page would be faulted in and stay resident."""
+    n, d = vectors.shape
+    path = getattr(vectors, "filename", None)
+    # only a whole mapped file (its base the mmap itself): a slice keeps the file's offset
+    if not (isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap) and path
+            and vectors.flags.c_contiguous and vectors.dtype.isnative):
+        for start in range(0, n, block):
+            yield start, np.asarray(vectors[start:start + block], np.float32)
+        return
+    raw = np.empty((block, d), vectors.dtype)
+    rows = np.empty((block, d), np.float32)
+    with open(path, "rb") as fh:
+        fh.seek(vectors.offset)
+        for start in range(0, n, block):
+            k = min(block, n - start)
+            if fh.readinto(raw[:k].data.cast("B")) != raw[:k].nbytes:
+                raise OSError(f"{path} is shorter than its header says")
+            np.copyto(rows[:k], raw[:k])
+            yield start, rows[:k]
 
 
 def _read_derived(cache: Path, n: int, d: int, r: int) -> Derived | None:
