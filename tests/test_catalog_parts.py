@@ -139,3 +139,57 @@ def test_the_control_character_scan_is_unicodes_cc_category() -> None:
         is_cc = unicodedata.category(ch) == "Cc"
         assert (_control(f"a{ch}") is not None) == is_cc, hex(code)
         assert (_control(f"a{ch}", allow="\n\t") is not None) == (is_cc and ch not in "\n\t")
+
+
+def _damage(zipped: Path, names: list[str]) -> None:
+    """Flip a byte in the middle of each named entry's stored data."""
+    import zipfile
+
+    with zipfile.ZipFile(zipped) as zf:
+        spots = []
+        for name in names:
+            info = zf.getinfo(name)
+            with zipped.open("rb") as fh:
+                fh.seek(info.header_offset + 26)
+                name_len, extra_len = np.frombuffer(fh.read(4), "<u2")
+            spots.append(info.header_offset + 30 + int(name_len) + int(extra_len)
+                         + info.compress_size // 2)
+    raw = bytearray(zipped.read_bytes())
+    for spot in spots:
+        raw[spot] ^= 0xFF
+    zipped.write_bytes(bytes(raw))
+
+
+def test_a_damaged_zip_is_reported_by_its_first_damaged_file(
+        tmp_path: Path, shops: dict[str, Path]) -> None:
+    """Files are copied on several threads, largest first; the error is still the one a copy
+    in name order meets first, whichever thread failed first."""
+    import shutil
+    import zipfile
+
+    zipped = tmp_path / "damaged.zip"
+    shutil.copy(shops["zip"], zipped)
+    with zipfile.ZipFile(zipped) as zf:
+        names = sorted(n for n in zf.namelist()
+                       if n not in ("catalog.json", "signature.json") and not n.endswith("/"))
+    _damage(zipped, names)
+    data = tmp_path / "data"
+    import_catalog(data, shops["one"], shared_embedder())
+    before = tree_digest(data / "catalogs")
+    with pytest.raises(CatalogFormatError, match=f"Zip entry '{names[0]}' cannot be read"):
+        import_catalog(data, zipped, shared_embedder())
+    assert tree_digest(data / "catalogs") == before
+
+
+def test_an_import_cancelled_while_copying_changes_nothing(
+        tmp_path: Path, shops: dict[str, Path]) -> None:
+    from visrec_desktop.core.progress import Cancelled, Progress
+
+    data = tmp_path / "data"
+    import_catalog(data, shops["one"], shared_embedder())
+    before = tree_digest(data / "catalogs")
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        import_catalog(data, shops["zip"], shared_embedder(), progress)
+    assert tree_digest(data / "catalogs") == before

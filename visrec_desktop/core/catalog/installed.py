@@ -94,4 +94,4 @@ def image_path(data_dir: Path, catalog_id: str, image: str) -> Path:
 def nfc(name: str) -> str:
     """A bundle file name in Unicode normal form C: macOS zips write NFD ('cafe\u0301.jpg'),
     people and JSON files write NFC ('caf\u00e9.jpg'); both name the same file."""
-    return unicodedata.normalize("NFC", name)
+    return name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC

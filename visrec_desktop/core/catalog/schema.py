@@ -132,13 +132,15 @@ def created_instant(value: str) -> datetime:
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # Two readers could pick different values of a repeated key; a signed format allows neither.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise CatalogFormatError(gettext(
-                "catalog.json repeats the key '{key}' in one object").format(
-                key=key))
-        out[key] = value
+    out = dict(pairs)  # in C; the repeated key is looked for only when there is one
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise CatalogFormatError(gettext(
+                    "catalog.json repeats the key '{key}' in one object").format(
+                    key=key))
+            seen.add(key)
     return out
 
 
