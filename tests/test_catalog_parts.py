@@ -193,3 +193,14 @@ def test_an_import_cancelled_while_copying_changes_nothing(
     with pytest.raises(Cancelled):
         import_catalog(data, shops["zip"], shared_embedder(), progress)
     assert tree_digest(data / "catalogs") == before
+
+
+def test_a_tampered_part_with_a_broken_item_is_refused_for_its_signature(
+        tmp_path: Path, shops: dict[str, Path]) -> None:
+    """Parts are validated while later ones still copy, but a broken item is reported only
+    after the signature check: a tampered bundle is refused as tampered, whatever it holds."""
+    bundle = _copy(shops["parts"], tmp_path / "b")
+    _edit_part(bundle, 0, lambda it: it[0].update(title="Bell\x07"))
+    with pytest.raises(SignatureError, match="does not match"):
+        import_catalog(tmp_path / "data", bundle, shared_embedder())
+    assert not (tmp_path / "data/catalogs/acme").exists()

@@ -43,7 +43,7 @@ from visrec_desktop.core.catalog.installed import (
 )
 from visrec_desktop.core.catalog.schema import created_instant, parse_catalog
 from visrec_desktop.core.catalog.signing import verify
-from visrec_desktop.core.catalog.vectors import build_index
+from visrec_desktop.core.catalog.vectors import Rows, build_index, read_items
 from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.errors import (
@@ -207,25 +207,42 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
     try:
         with Bundle.open(bundle_path, limits) as bundle:
             published = bundle.names()
-            _nfc_names(published)  # refuses two names that differ only in normalisation
+            files = _nfc_names(published)  # refuses names that differ only in normalisation
             meta = parse_catalog(bundle.read(CATALOG_FILE), limits)
             # Copy the bundle as published, a chunk at a time, hashing what is written: the
             # signature is then checked against exactly the bytes installed, each read once.
             (staging / "bundle").mkdir()
             (staging / "index").mkdir()
-            digests = _copy_bundle(bundle, published, staging / "bundle", progress)
+            copying = _Copy(bundle, published, staging / "bundle", progress)
+            try:
+                # Items are validated while later parts are still copied; a broken item is
+                # reported only after the copy, the signature and trust, as when it was read
+                # after them (the parser distrusts its input: unsigned bundles exist).
+                try:
+                    rows: Rows | None = read_items(meta, files,
+                                                   staging / "bundle", copying.ready, limits,
+                                                   progress)
+                    refused: CatalogFormatError | None = None
+                except CatalogFormatError as exc:
+                    rows, refused = None, exc
+                digests = copying.digests()
+            finally:
+                copying.close()
             fingerprint = verify(bundle, digests)
             target = root / meta.id
             previous = read_install(target) if (target / "index" / INSTALL_FILE).exists() \
                 else None
             warnings = _check_trust(previous, fingerprint)
             _check_version(previous, meta.created_at, allow_downgrade)
+            if refused is not None:
+                raise refused
+            assert rows is not None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
         hashes = {nfc(name): sha for name, sha in digests.items()}
-        info, embedded, reused = build_index(staging, meta, hashes, limits, embedder, progress,
+        info, embedded, reused = build_index(staging, meta, rows, hashes, embedder, progress,
                                               target, previous, fingerprint, warnings)
         claim.release()
         with _LOCK:
@@ -243,31 +260,42 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
     return ImportReport(info, replaced, embedded, reused, warnings, time.monotonic() - started)
 
 
-def _copy_bundle(bundle: Bundle, names: list[str], folder: Path, progress: Progress
-                 ) -> dict[str, str]:
-    """Copy every file of the bundle into `folder`, a chunk at a time, hashing what is
-    written; returns each name's sha256. Files are copied by a few threads (inflating and
-    hashing release the GIL), the largest first, so the parts of a big catalog copy in
-    parallel; a failure is raised for the first failing file in `names` order, as a copy one
-    file at a time would."""
-    # Stored under the NFC form of its name: a bundle zipped on macOS names its files in NFD
-    # while catalog.json (typed by a person) says NFC.
-    for parent in {(folder / nfc(name)).parent for name in names}:
-        parent.mkdir(parents=True, exist_ok=True)
+class _Copy:
+    """Copies every file of a bundle into `folder` on a few threads (inflating and hashing
+    release the GIL), the largest first, each a chunk at a time, hashing what is written."""
 
-    def copy(name: str) -> str:
-        progress.checkpoint()
-        return bundle.copy_to(name, folder / nfc(name))
+    def __init__(self, bundle: Bundle, names: list[str], folder: Path,
+                 progress: Progress) -> None:
+        # Stored under the NFC form of its name: a bundle zipped on macOS names its files in
+        # NFD while catalog.json (typed by a person) says NFC.
+        for parent in {(folder / nfc(name)).parent for name in names}:
+            parent.mkdir(parents=True, exist_ok=True)
 
-    order = sorted(names, key=bundle.size, reverse=True)
-    with ThreadPoolExecutor(min(_COPY_THREADS, os.cpu_count() or 1),
-                            thread_name_prefix="visrec-copy") as pool:
-        futures = {name: pool.submit(copy, name) for name in order}
-        try:
-            return {name: futures[name].result() for name in names}
-        finally:
-            for future in futures.values():
-                future.cancel()
+        def copy(name: str) -> str:
+            progress.checkpoint()
+            return bundle.copy_to(name, folder / nfc(name))
+
+        self._names = names
+        self._pool = ThreadPoolExecutor(min(_COPY_THREADS, os.cpu_count() or 1),
+                                        thread_name_prefix="visrec-copy")
+        self._futures = {name: self._pool.submit(copy, name)
+                         for name in sorted(names, key=bundle.size, reverse=True)}
+        self._by_nfc = {nfc(name): self._futures[name] for name in names}
+
+    def ready(self, name: str) -> None:
+        """Returns once the file `name` (NFC) is copied; raises what its copy raised."""
+        self._by_nfc[name].result()
+
+    def digests(self) -> dict[str, str]:
+        """Every file's sha256, once all are copied. A failure is raised for the first failing
+        file in name order, as a copy one file at a time would meet it."""
+        return {name: self._futures[name].result() for name in self._names}
+
+    def close(self) -> None:
+        """Cancel what has not started and wait for what has (nothing writes afterwards)."""
+        for future in self._futures.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 _COPY_THREADS = 4

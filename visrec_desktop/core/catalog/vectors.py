@@ -51,13 +51,13 @@ _BLOCK = 2048  # rows per block: a few MB of temporaries, whatever the catalog's
 
 
 @dataclass
-class _Rows:
+class Rows:
     """Per item, in catalog order: id, image path in the bundle, image sha256 (None when the
     item has no usable image), and why items are left out."""
 
     ids: list[str] = field(default_factory=list)
     images: list[str | None] = field(default_factory=list)
-    shas: list[str | None] = field(default_factory=list)
+    shas: list[str | None] = field(default_factory=list)  # set by set_image_hashes
     counts: list[int] = field(default_factory=list)  # items per part
     problems: dict[str, str] = field(default_factory=dict)
 
@@ -71,14 +71,15 @@ def parts_of(meta: CatalogMeta) -> list[Part]:
                  str(fac["file"]) if fac else None)]
 
 
-def build_index(staging: Path, meta: CatalogMeta, names: dict[str, str], limits: Limits,
+def build_index(staging: Path, meta: CatalogMeta, rows: Rows, names: dict[str, str],
                 embedder: Embedder, progress: Progress, target: Path,
                 previous: InstalledCatalog | None, fingerprint: str | None,
                 warnings: list[str]) -> tuple[InstalledCatalog, int, int]:
-    """Derive staging/index from the bundle copied to staging/bundle; `names` maps each
-    bundle file (NFC) to the sha256 of its bytes. Returns the install record and how many
-    images were embedded here and how many embeddings were reused. Raises
-    CatalogFormatError when the catalog breaks a rule or none of its images can be used."""
+    """Derive staging/index from the bundle copied to staging/bundle and its items (`rows`,
+    from read_items); `names` maps each bundle file (NFC) to the sha256 of its bytes. Returns
+    the install record and how many images were embedded here and how many embeddings were
+    reused. Raises CatalogFormatError when the catalog breaks a rule or none of its images can
+    be used."""
     folder, index_dir = staging / "bundle", staging / "index"
     spec = embedder.spec
 
@@ -88,7 +89,7 @@ def build_index(staging: Path, meta: CatalogMeta, names: dict[str, str], limits:
         return folder / nfc(name)
 
     parts = parts_of(meta)
-    rows = _read_items(meta, parts, names, staged, limits, progress)
+    set_image_hashes(rows, names)
     n, dim = len(rows.ids), spec.embedding_dim
     given = meta.embeddings is not None
     if given and (meta.embeddings.get("model") != spec.model_id  # type: ignore[union-attr]
@@ -151,31 +152,44 @@ def build_index(staging: Path, meta: CatalogMeta, names: dict[str, str], limits:
     return info, embedded, reused
 
 
-def _read_items(meta: CatalogMeta, parts: list[Part], names: dict[str, str],
-                staged: Callable[[str], Path], limits: Limits, progress: Progress) -> _Rows:
-    """Every item validated, a part at a time; only what the index needs is kept of each."""
-    rows = _Rows()
+def read_items(meta: CatalogMeta, files: set[str], folder: Path,
+               ready: Callable[[str], None], limits: Limits, progress: Progress) -> Rows:
+    """Every item validated, a part at a time, from the bundle's copy in `folder` (`files`: its
+    file names, NFC); only what the index needs is kept of each. `ready(name)` returns once
+    that file is copied, so a part is validated while later ones are still being copied. The
+    image hashes (`shas`) are left to `set_image_hashes`, once every file is hashed. Raises
+    CatalogFormatError for the first item that breaks a rule."""
+    rows = Rows()
     seen: dict[str, int] = {}
-    for part in parts:
+    for part in parts_of(meta):
         progress.checkpoint()
-        items = meta.items if meta.format == 1 else parse_part_items(
-            staged(part.items).read_bytes(), part.items, seen, limits)
+        if meta.format == 1:
+            items = meta.items
+        else:
+            name = nfc(part.items)
+            if name not in files:
+                raise CatalogFormatError(gettext("The bundle has no file '{name}'").format(
+                    name=part.items))
+            ready(name)
+            items = parse_part_items((folder / name).read_bytes(), part.items, seen, limits)
         rows.counts.append(len(items))
         for item in items:
             item_id = str(item["id"])
             rows.ids.append(item_id)
             image = nfc(str(item["image"]))
-            sha = names.get(image)  # hashed while copied
-            if sha is None:
+            if image not in files:
                 rows.problems[item_id] = gettext(
                     "The image '{image}' is not in the bundle.").format(image=image)
                 rows.images.append(None)
-                rows.shas.append(None)
                 continue
             rows.images.append(image)
-            rows.shas.append(sha)
         del items
     return rows
+
+
+def set_image_hashes(rows: Rows, names: dict[str, str]) -> None:
+    """Each item's image sha256 (None without an image), from the hashes taken while copying."""
+    rows.shas = [None if image is None else names[image] for image in rows.images]
 
 
 def _write_vectors(index_dir: Path, meta: CatalogMeta, parts: list[Part],
@@ -310,7 +324,7 @@ def _reuse_previous(folder: Path, model: str, todo: list[int], shas: list[str | 
     return found
 
 
-def _embed_missing(embedder: Embedder, folder: Path, todo: list[int], rows: _Rows,
+def _embed_missing(embedder: Embedder, folder: Path, todo: list[int], rows: Rows,
                    vectors: np.ndarray, usable: np.ndarray, progress: Progress) -> int:
     """Embed the rows that have no vector yet. Each distinct image (by content) is embedded
     once; items sharing it share the vector (a shop's placeholder picture may stand for
