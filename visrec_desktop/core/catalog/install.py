@@ -262,7 +262,7 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
 
 class _Copy:
     """Copies every file of a bundle into `folder` on a few threads (inflating and hashing
-    release the GIL), the largest first, each a chunk at a time, hashing what is written."""
+    release the GIL), each a chunk at a time, hashing what is written."""
 
     def __init__(self, bundle: Bundle, names: list[str], folder: Path,
                  progress: Progress) -> None:
@@ -278,8 +278,9 @@ class _Copy:
         self._names = names
         self._pool = ThreadPoolExecutor(min(_COPY_THREADS, os.cpu_count() or 1),
                                         thread_name_prefix="visrec-copy")
-        self._futures = {name: self._pool.submit(copy, name)
-                         for name in sorted(names, key=bundle.size, reverse=True)}
+        # the items files first (they are validated as they arrive), then the largest first
+        order = sorted(names, key=lambda name: (not name.endswith(".json"), -bundle.size(name)))
+        self._futures = {name: self._pool.submit(copy, name) for name in order}
         self._by_nfc = {nfc(name): self._futures[name] for name in names}
 
     def ready(self, name: str) -> None:
