@@ -183,9 +183,10 @@ def picture_copies(codes: np.ndarray, vectors: np.ndarray, usable: np.ndarray,
     empty = np.zeros(0, np.int64)
     if len(good) < 2:
         return empty, empty
-    head = np.asarray(codes[:key_dims], np.int64)[:, good]
-    weights = np.random.default_rng(0).integers(1, 2**62, len(head), dtype=np.int64) | 1
-    key = (head * weights[:, None]).sum(axis=0)  # wraps: a hash, checked below
+    weights = np.random.default_rng(0).integers(1, 2**62, key_dims, dtype=np.int64) | 1
+    key = np.zeros(len(good), np.int64)
+    for j in range(min(key_dims, len(codes))):  # wraps: a hash, checked below
+        key += codes[j][good].astype(np.int64) * weights[j]
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     shared = good[counts[inverse] > 1]
     if not len(shared):
