@@ -107,3 +107,22 @@ def test_without_the_rule_the_pool_would_be_all_copies() -> None:
     cat.one_per_picture = lambda mask: mask  # type: ignore[method-assign]
     recs = Ranker(prof, {}, [cat], photos=photos).rank(RankRequest(top=20))  # type: ignore[arg-type]
     assert len({vecs[r.row].tobytes() for r in recs}) < 10
+
+
+def test_compact_columns_read_back_every_string() -> None:
+    """The index's compact columns give back each item's id, title, category and currency as
+    given (accents, CJK, emoji, empty), and find each row by its id."""
+    from visrec_desktop.core.recommend.columns import CodedColumn, RowLookup, TextColumn
+
+    values = ["item-1", "Café crème", "黑猫玩具", "", "moto 🏍️", "item-1b", "x" * 300]
+    column = TextColumn(values)
+    assert list(column) == values and [column[i] for i in range(len(values))] == values
+    assert column[-1] == values[-1] and column[1:3] == values[1:3]
+    coded = CodedColumn(["EUR", "USD", "EUR", "人民币"])
+    assert list(coded) == ["EUR", "USD", "EUR", "人民币"]
+    assert coded.names == ["EUR", "USD", "人民币"]
+    lookup = RowLookup(column)
+    assert [lookup.get(v) for v in values] == list(range(len(values)))
+    assert lookup.get("item-2") is None
+    cat, _, _ = shop()
+    assert cat.row("item-20000") == 20000 and cat.titles[20000] == "Item 20000"

@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +27,12 @@ from visrec_desktop.core.recommend.candidates import (
     QuantizedRows,
     code_range,
     encode,
+)
+from visrec_desktop.core.recommend.columns import (
+    CodedColumn,
+    RowLookup,
+    TextColumn,
+    column_bytes,
 )
 from visrec_desktop.core.recommend.text import TextIndex
 
@@ -40,11 +46,11 @@ class CatalogIndex:
     """A catalog's items as arrays, ready to rank."""
 
     catalog_id: str
-    item_ids: list[str]
-    titles: list[str]
-    categories: list[str]
+    item_ids: Sequence[str]  # columns.py: compact storage, a str per item asked for
+    titles: Sequence[str]
+    categories: Sequence[str]
     prices: np.ndarray  # (n,) float64
-    currencies: list[str]
+    currencies: Sequence[str]
     vectors: np.ndarray  # (n, d) unit embeddings, float16 or float32 (may be a memmap)
     usable: np.ndarray  # (n,) bool: has an embedding
     basis: np.ndarray  # (d, r) float32
@@ -55,7 +61,7 @@ class CatalogIndex:
     factors: np.ndarray | None = None  # (n, f) float32
     demo: bool = False
     _gram: np.ndarray | None = None
-    _row: dict[str, int] = field(default_factory=dict)
+    _row: RowLookup | None = None
     _category_codes: tuple[np.ndarray, dict[str, int]] | None = None
     _copies: tuple[np.ndarray, np.ndarray] | None = None
     _text: TextIndex | None = None
@@ -64,8 +70,8 @@ class CatalogIndex:
         return len(self.item_ids)
 
     def row(self, item_id: str) -> int | None:
-        if not self._row:
-            self._row = {iid: i for i, iid in enumerate(self.item_ids)}
+        if self._row is None:
+            self._row = RowLookup(self.item_ids)
         return self._row.get(item_id)
 
     def full(self, rows: np.ndarray) -> np.ndarray:
@@ -89,10 +95,10 @@ class CatalogIndex:
     def category_mask(self, category: str) -> np.ndarray:
         """(n,) bool: the items of `category`, from integer codes built on first use."""
         if self._category_codes is None:
-            names: dict[str, int] = {}
-            codes = np.fromiter((names.setdefault(c, len(names)) for c in self.categories),
-                                np.int32, count=len(self.categories))
-            self._category_codes = codes, names
+            column = self.categories
+            if not isinstance(column, CodedColumn):
+                column = CodedColumn(column)
+            self._category_codes = column.codes, column.lookup
         codes, names = self._category_codes
         code = names.get(category)
         if code is None:
@@ -145,6 +151,10 @@ class CatalogIndex:
         if self._copies is not None:
             held += list(self._copies)
         text = 0 if self._text is None else self._text.nbytes
+        text += 0 if self._row is None else self._row.nbytes
+        text += sum(column_bytes(c) for c in (self.item_ids, self.titles, self.currencies))
+        if self._category_codes is None:
+            text += column_bytes(self.categories)
         return self.codes.nbytes + text + sum(int(a.nbytes) for a in held)
 
     def gram(self) -> np.ndarray:
@@ -236,14 +246,21 @@ def make_index(
     usable: np.ndarray, basis: np.ndarray, derived: Derived,
     factors: np.ndarray | None = None, demo: bool = False,
 ) -> CatalogIndex:
-    """A CatalogIndex from item metadata and precomputed arrays."""
+    """A CatalogIndex from item metadata and precomputed arrays. The strings go into compact
+    columns (columns.py); memory-mapped arrays are read at random rows, so the kernel is told
+    not to read ahead (a re-scored row would otherwise bring in its neighbours: 300 MB of page
+    cache at a million items)."""
+    for arr in (vectors, derived.reduced16):
+        raw = getattr(arr, "_mmap", None)
+        if raw is not None and hasattr(mmap, "MADV_RANDOM"):
+            raw.madvise(mmap.MADV_RANDOM)
     return CatalogIndex(
         catalog_id=catalog_id,
-        item_ids=[str(i["id"]) for i in items],
-        titles=[str(i["title"]) for i in items],
-        categories=[str(i["category"]) for i in items],
+        item_ids=TextColumn(str(i["id"]) for i in items),
+        titles=TextColumn(str(i["title"]) for i in items),
+        categories=CodedColumn(str(i["category"]) for i in items),
         prices=np.array([float(i["price"]) for i in items], dtype=np.float64),  # type: ignore[arg-type]
-        currencies=[str(i["currency"]) for i in items],
+        currencies=CodedColumn(str(i["currency"]) for i in items),
         vectors=vectors,
         usable=np.asarray(usable, dtype=bool),
         basis=basis,
