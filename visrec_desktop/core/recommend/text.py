@@ -45,8 +45,10 @@ class TextIndex:
     """The folded titles and categories of a catalog's items, for search.
 
     Item i's text is fold(f"{title} {category}"), UTF-8, line i of one byte string; `starts`
-    (int32) are the offsets of its words' first bytes. Memory: about the text's length in bytes
-    plus 4 bytes per word (a million short titles: tens of MB).
+    (int32) are the offsets of its words' first bytes, sorted by their first two bytes, and
+    `buckets` (65,537,) where each two-byte prefix's run begins, so a query word is compared
+    only with the words that begin like it. Memory: about the text's length in bytes plus 4
+    bytes per word (a million short titles: tens of MB).
     """
 
     def __init__(self, titles: Sequence[str], categories: Sequence[str]) -> None:
@@ -64,7 +66,11 @@ class TextIndex:
         first = inside.copy()
         first[1:] &= ~inside[:-1]
         index_type = np.int32 if len(self.text) < 2**31 else np.int64
-        self.starts: np.ndarray = np.flatnonzero(first).astype(index_type)
+        starts = np.flatnonzero(first).astype(index_type)
+        key = self.text[starts].astype(np.int32) * 256 + self.text[starts + 1]
+        order = np.argsort(key, kind="stable")
+        self.starts: np.ndarray = starts[order]
+        self.buckets = np.searchsorted(key[order], np.arange(65_537)).astype(np.int64)
         self.lines = np.concatenate([[0], np.flatnonzero(self.text == 10)[:-1] + 1]
                                     ).astype(index_type)
 
@@ -74,7 +80,10 @@ class TextIndex:
         pattern = np.frombuffer(word.encode("utf-8"), np.uint8)
         at: np.ndarray
         if word.isascii() and WORD_BYTES[pattern[0]]:
-            at = self.starts
+            first = int(pattern[0]) * 256
+            lo, hi = (first + int(pattern[1]), first + int(pattern[1]) + 1) if len(pattern) > 1 \
+                else (first, first + 256)
+            at = self.starts[self.buckets[lo]:self.buckets[hi]]
         else:
             at = np.flatnonzero(self.text == pattern[0])
         at = at[np.less_equal(at, len(self.text) - len(pattern))]
@@ -95,7 +104,8 @@ class TextIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self.text.nbytes + self.starts.nbytes + self.lines.nbytes)
+        return int(self.text.nbytes + self.starts.nbytes + self.lines.nbytes
+                   + self.buckets.nbytes)
 
 
 def search_mask(titles: Sequence[str], categories: Sequence[str], query: str) -> np.ndarray:
