@@ -121,6 +121,7 @@ def test_compact_columns_read_back_every_string() -> None:
     coded = CodedColumn(["EUR", "USD", "EUR", "人民币"])
     assert list(coded) == ["EUR", "USD", "EUR", "人民币"]
     assert coded.names == ["EUR", "USD", "人民币"]
+    assert column == values and column != values[:-1] and coded == ["EUR", "USD", "EUR", "人民币"]
     lookup = RowLookup(column)
     assert [lookup.get(v) for v in values] == list(range(len(values)))
     assert lookup.get("item-2") is None

@@ -16,7 +16,20 @@ from typing import overload
 import numpy as np
 
 
-class TextColumn(Sequence[str]):
+class _Column(Sequence[str]):
+    """A read-only sequence of str that compares equal to a list or column of the same strings
+    (as the lists it replaces did)."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Column, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                         strict=True))
+        return NotImplemented
+
+
+class TextColumn(_Column):
     """Strings stored as one UTF-8 byte string and (n + 1,) int64 offsets."""
 
     def __init__(self, values: Iterable[str]) -> None:
@@ -52,7 +65,7 @@ class TextColumn(Sequence[str]):
         return len(self._data) + int(self._ends.nbytes)
 
 
-class CodedColumn(Sequence[str]):
+class CodedColumn(_Column):
     """Strings of a column with few distinct values (categories, currencies): (n,) int32
     codes into `names`, in order of first appearance."""
 
