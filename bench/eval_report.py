@@ -77,8 +77,9 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
                       "interests in top 10", "miscalibration (KL)", "ILD@10"], rows) + "\n")
     found = {k: np.array([u["interests"] for u in by_k[k]], float) for k in INTEREST_COUNTS}
     summary["interests_found"] = {str(k): float(found[k].mean()) for k in INTEREST_COUNTS}
-    out.append("**Interests found by the taste profile** (choose_k: the eigengap of the photos' "
-               "neighbourhood graph), by the user's true number of interests:\n")
+    out.append("**Interests found by the taste profile** (choose_k: the largest k whose eigengap "
+               "of the photos' neighbourhood graph is near the largest gap), by the user's true "
+               "number of interests:\n")
     out.append(table(["true interests", "found, mean [95 % interval]", "found = true"],
                      [[k, _ci(found[k], seed), f"{np.mean(found[k] == k):.0%}"]
                       for k in INTEREST_COUNTS]) + "\n")
