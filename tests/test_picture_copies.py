@@ -1,6 +1,7 @@
 """A catalog whose items share pictures (inputs case 12: a shop with 20,000 items sharing 2 image
 files): the ranking's candidate pool holds each picture once, so For You is not flooded by
-copies of one image and distinct items still surface.
+copies of one image and distinct items still surface; when the distinct pictures run out, the
+items sharing a picture follow them, so none is out of reach.
 
 Vectors are the demo catalog's 171 real photo embeddings; the copies are exact copies of two of
 them, as an import gives items whose image files are the same bytes.
@@ -62,10 +63,22 @@ def test_copies_are_found_exactly() -> None:
     assert not np.isin([5, 6, 7], rows_z).any()
 
 
+def split_at_first_repeat(recs: list, vecs: np.ndarray) -> tuple[list[int], list[int]]:
+    """The rows up to the first item whose picture was already shown, and the rows after."""
+    seen: set[bytes] = set()
+    rows = [r.row for r in recs]
+    for i, row in enumerate(rows):
+        if vecs[row].tobytes() in seen:
+            return rows[:i], rows[i:]
+        seen.add(vecs[row].tobytes())
+    return rows, []
+
+
 def test_for_you_is_not_flooded_by_copies_of_one_picture() -> None:
     """A bird lover's top 20 holds each shared picture at most once and fills the rest with
-    distinct real items, through the shortlist and exhaustively alike; filtered to birds (12
-    distinct pictures among 20,012 items) it shows those 12, not 20 copies."""
+    distinct real items, through the shortlist and exhaustively alike. Filtered to birds (12
+    distinct pictures among 20,012 items) it shows those 12 first, then items sharing their
+    pictures, best first, so the list still has 20 and the match shown never rises."""
     cat, vecs, (a, b) = shop()
     prof, photos = birds_profile()
     n_real = len(vecs) - 2 * COPIES
@@ -76,25 +89,43 @@ def test_for_you_is_not_flooded_by_copies_of_one_picture() -> None:
         for req in (RankRequest(top=20), RankRequest(top=20, diversity=0.0),
                     RankRequest(top=20, category="Birds")):
             recs = Ranker(prof, {}, [cat], photos=photos, exhaustive=exhaustive).rank(req)  # type: ignore[arg-type]
-            assert len(recs) == (bird_pictures if req.category else 20)
-            rows = np.array([r.row for r in recs])
+            assert len(recs) == 20
+            distinct, after = split_at_first_repeat(recs, vecs)
+            assert len(distinct) == (bird_pictures if req.category else 20), (exhaustive, req)
+            rows = np.array(distinct)
             same_a = np.all(vecs[rows] == vecs[a], axis=1).sum()
             same_b = np.all(vecs[rows] == vecs[b], axis=1).sum()
             assert same_a <= 1 and same_b <= 1, (exhaustive, req, rows)
             assert (rows < n_real).sum() >= len(rows) - 2
-            assert len({vecs[r].tobytes() for r in rows}) == len(rows)
+            shown = {vecs[r].tobytes() for r in distinct}
+            assert all(vecs[r].tobytes() in shown and r >= n_real for r in after)
+            matches = [r.match for r in recs]
+            assert matches == sorted(matches, reverse=True)
+            assert len({r.row for r in recs}) == 20
+
+
+def test_every_item_sharing_a_picture_can_be_reached() -> None:
+    """Asking for more items than there are distinct pictures lists every item of the filter:
+    a search or category over a placeholder-picture shop never hides its products."""
+    cat, _, _ = shop()
+    prof, photos = birds_profile()
+    birds = int(sum(c == "Birds" for c in cat.categories))
+    recs = Ranker(prof, {}, [cat], photos=photos).rank(  # type: ignore[arg-type]
+        RankRequest(top=birds + 5, category="Birds"))
+    assert len(recs) == birds == 20_012
+    assert len({r.row for r in recs}) == birds
 
 
 def test_a_filter_keeps_a_copy_that_matches_it() -> None:
     """When the picture's first item is filtered out (by price), another item with the same
-    picture that passes the filter takes its place in the pool."""
+    picture that passes the filter takes its place among the distinct pictures."""
     cat, vecs, (a, _) = shop()
     prof, photos = birds_profile()
     price = float(cat.prices[a]) + 1.0  # no original real item a; copies of it at this price
     recs = Ranker(prof, {}, [cat], photos=photos).rank(  # type: ignore[arg-type]
         RankRequest(top=20, min_price=price, max_price=price))
-    rows = [r.row for r in recs]
-    with_a = [r for r in rows if np.array_equal(vecs[r], vecs[a])]
+    distinct, _ = split_at_first_repeat(recs, vecs)
+    with_a = [r for r in distinct if np.array_equal(vecs[r], vecs[a])]
     assert len(with_a) == 1 and with_a[0] != a
     assert all(r.price == price for r in recs)
 

@@ -215,7 +215,7 @@ class Ranker:
         if req.hide_disliked:
             for row in sig.disliked:
                 mask[row] = False
-        return cat.one_per_picture(mask)
+        return mask
 
     def _queries(self) -> np.ndarray:
         """(Q, d) float32, what the first two scoring terms compare items with: the interests'
@@ -345,22 +345,45 @@ class Ranker:
         return out
 
     def _rank(self, req: RankRequest) -> list[Recommendation]:
+        """Each shared picture takes one place in the candidate pool (CatalogIndex.
+        one_per_picture), so 20,000 items on a shop's placeholder image do not crowd out the
+        distinct ones; when the distinct pictures run out before `req.top`, the other items
+        that share a picture follow, best first, so no item is out of reach."""
         pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]] = []
+        rest: list[tuple[CatalogIndex, _Signals, np.ndarray | None, np.ndarray]] = []
         want = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:
                 continue
             sig = self._signals(cat)
-            mask = self._mask(cat, req, sig)
+            every = self._mask(cat, req, sig)
+            mask = cat.one_per_picture(every)
             if not mask.any():
                 continue
             user = (fold_in(cat.factors, cat.gram(), sig.liked, sig.disliked)
                     if cat.factors is not None and (sig.liked or sig.disliked) else None)
             for row in self._first_stage(cat, mask, user, want).tolist():
                 pool.append((cat.catalog_id, int(row), cat, sig, user))
+            if (copies := every & ~mask).any():
+                rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
-        return mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL)
+        out = mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL)
+        if len(out) < req.top and rest:  # the match shown stays monotone down the whole list
+            out = with_match(out + self._copies_after(rest, req.top - len(out)))
+        return out
+
+    def _copies_after(self, rest: list[tuple[CatalogIndex, _Signals, np.ndarray | None,
+                                             np.ndarray]], need: int) -> list[Recommendation]:
+        """The best `need` of the items left out of the pool as copies of a picture already in
+        it (`rest`: per catalog, its masks of such rows), by score, ties by catalog and row."""
+        pool = [(cat.catalog_id, int(row), cat, sig, user)
+                for cat, sig, user, copies in rest
+                for row in self._first_stage(cat, copies, user,
+                                             max(MIN_CANDIDATES, need)).tolist()]
+        recs, _ = self._rescore(pool)
+        recs.sort(key=lambda r: (-r.score, r.catalog_id, r.row))
+        return recs[:need]
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
     def _rescore(self, pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]]
