@@ -371,7 +371,18 @@ class Ranker:
         out = mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL)
         if len(out) < req.top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, req.top - len(out)))
-        return out
+        return self._named(out)
+
+    def _named(self, recs: list[Recommendation]) -> list[Recommendation]:
+        """`recs` with their id, title, category and currency filled in: read for the final
+        list only, since reading them for every candidate from the catalog's compact string
+        columns took about a millisecond of each ranking of 100,000 items."""
+        by_id = {cat.catalog_id: cat for cat in self.catalogs}
+        for r in recs:
+            cat = by_id[r.catalog_id]
+            r.item_id, r.title = cat.item_ids[r.row], cat.titles[r.row]
+            r.category, r.currency = cat.categories[r.row], cat.currencies[r.row]
+        return recs
 
     def _copies_after(self, rest: list[tuple[CatalogIndex, _Signals, np.ndarray | None,
                                              np.ndarray]], need: int) -> list[Recommendation]:
@@ -417,9 +428,8 @@ class Ranker:
                 fb = fb + self._feedback_knn(cat, sig, full)
             vecs.append(full)
             for j, row in enumerate(rows.tolist()):
-                recs.append(Recommendation(
-                    cid, row, cat.item_ids[row], cat.titles[row], cat.categories[row],
-                    float(cat.prices[row]), cat.currencies[row],
+                recs.append(Recommendation(  # the strings: _named, for the picks only
+                    cid, row, "", "", "", float(cat.prices[row]), "",
                     float(relevance[j] + fb[j] + collab[j]),
                     int(best[j]) if best[j] >= 0 else None, float(interest[j]), float(fb[j]),
                     float(collab[j]), sig.states.get(row), float(relevance[j])))
