@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.catalog.build import build_bundle
-from visrec_desktop.core.library import Changes, Library, open_library
+from visrec_desktop.core.library import Changes, Library, match_percent, open_library
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.i18n import price
@@ -344,6 +344,16 @@ def test_cli_gives_the_list_the_page_holds(qtbot: QtBot, harness: Harness,
         assert [(i["catalog"], i["id"]) for i in items] == \
             [(r.catalog_id, r.item_id) for r in shown]
         assert [i["match"] for i in items] == [round(r.match, 4) for r in shown]
+        # the number a person reads: the card's text and the CLI's percent agree
+        assert [match_text(r.match) for r in shown] == \
+            [match_text(i["match_percent"] / 100) for i in items]
+
+
+def test_match_shows_the_same_whole_percent_everywhere() -> None:
+    """Halves round up from the unrounded match (0.915 is 92 %, 0.9149 is 91 %): the CLI had
+    rounded a 4-digit copy and the app the value itself, so one card read 91 % and 92 %."""
+    assert [match_percent(m) for m in (0.915, 0.9149, 0.005, -0.2, 1.38)] == [92, 91, 1, 0, 100]
+    assert match_text(0.915) == match_text(0.92) != match_text(0.9149)
 
 
 def test_empty_profile_says_so(qtbot: QtBot, template: Path, tmp_path: Path) -> None:

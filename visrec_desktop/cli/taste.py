@@ -20,6 +20,7 @@ def _rec_json(lib: Library, rec: Recommendation, explain: bool) -> dict[str, Any
     out: dict[str, Any] = {"id": rec.item_id, "catalog": rec.catalog_id, "title": rec.title,
                            "category": rec.category, "price": rec.price,
                            "currency": rec.currency, "match": round(rec.match, 4),
+                           "match_percent": core.match_percent(rec.match),
                            "score": round(rec.score, 4), "feedback": rec.feedback}
     if explain:
         item = lib.explain(rec)
@@ -69,11 +70,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         print(gettext("{n:3d}. {title}  [{category}]  {price:.2f} {currency}  match {value:.0f} "
                       "%  ({catalog}/{id})").format(
                           n=n, title=it['title'], category=it['category'], price=it['price'],
-                          currency=it['currency'], value=100 * max(it['match'], 0),
+                          currency=it['currency'], value=it['match_percent'],
                           catalog=it['catalog'], id=it['id']))
         if why["reason"]:
-            print(gettext("     {reason} (interest #{number}: {interest})").format(
-                reason=why["reason"], number=why["interest"], interest=why["interest_label"])
+            # the reason names the interest already ("... of your photos of plants & flowers")
+            print(gettext("     {reason} (interest #{number})").format(
+                reason=why["reason"], number=why["interest"])
                   if why["interest"] else f"     {why['reason']}")
         for p in why["similar_photos"]:
             print(gettext("     like your photo {name} ({similarity:.2f}, {path})").format(
@@ -188,7 +190,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     elif payload["thin"]:
         print(gettext("Note: {note}.").format(note=thin_note(payload['photos'])))
     for r in rows:
-        own = gettext("  (your name)") if r["user_named"] else ""
+        own = gettext(" (your name)") if r["user_named"] else ""
         print(ngettext("#{number} {name}{own}: weight {weight:.0%}, {n} photo",
                        "#{number} {name}{own}: weight {weight:.0%}, {n} photos",
                        r["photos"]).format(number=r["interest"], name=r["name"], own=own,
@@ -245,7 +247,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the recommend, feedback and profile subcommands."""
     p = sub.add_parser("recommend", parents=[common], help=gettext("items ranked for your taste"))
     p.add_argument("--top", type=positive, default=10, help=gettext("how many items (default 10)"))
-    p.add_argument("--category")
+    p.add_argument("--category", help=gettext("only items of this category (its name, or the "
+                                              "start of it or of one of its words)"))
     p.add_argument("--search", metavar="WORDS",
                    help=gettext("only items whose title or category holds every word (case and "
                                 "accents ignored)"))

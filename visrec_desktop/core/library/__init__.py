@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         next_selection,
     )
     from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
+    from visrec_desktop.core.recommend.recommendation import match_percent
     from visrec_desktop.core.recommend.taste import TasteProfile
     from visrec_desktop.core.store.records import Skipped
     from visrec_desktop.core.store.unlock import AskPassphrase
@@ -99,6 +100,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.ingest.pipeline": ("preview",),
     "visrec_desktop.core.privacy.export": ("ExportResult",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
+    "visrec_desktop.core.recommend.recommendation": ("match_percent",),
     "visrec_desktop.core.recommend.browse": ("BrowseRequest", "BrowseResult", "FeedbackEntry",
                                              "next_selection"),
     "visrec_desktop.core.recommend.taste": ("TasteProfile",),
@@ -156,6 +158,7 @@ __all__ = [
     "load_engine",
     "load_model_spec",
     "lock_status",
+    "match_percent",
     "next_selection",
     "open_library",
     "passphrase_strength",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -34,3 +35,9 @@ class Recommendation:
     feedback: str | None = None  # the user's own like/dislike on it
     relevance: float = 0.0  # the k-nearest-photos (and interest) part of `score`
     match: float = 0.0  # what to show: `score`, capped by the match of the item above
+
+
+def match_percent(match: float) -> int:
+    """The whole percentage a card shows for a `match` (0..1, clipped): halves round up, from
+    the unrounded value, so the app and the command line print the same number."""
+    return math.floor(100 * min(max(match, 0.0), 1.0) + 0.5)

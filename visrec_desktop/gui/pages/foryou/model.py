@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from visrec_desktop.core.library import LIKE
+from visrec_desktop.core.library import LIKE, match_percent
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.widgets import literal
 
@@ -26,7 +26,7 @@ Key = tuple[str, str]  # (catalog id, item id)
 
 def match_text(match: float) -> str:
     """A card's match: the final score after re-ordering, so it never rises down the list."""
-    share = round(100 * min(max(match, 0.0), 1.0)) / 100
+    share = match_percent(match) / 100
     return QCoreApplication.translate("RecommendationModel", "match {percent}").format(
         percent=i18n.percent(share))
 
