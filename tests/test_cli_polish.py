@@ -194,3 +194,19 @@ def test_progress_names_what_it_counts() -> None:
     ProgressPrinter(stream, unit="images")(ProgressState(stage="embedding", done=3, total=3,
                                                          rate=2.0, eta=0.0))
     assert "3/3 images" in stream.getvalue() and "images/s" in stream.getvalue()
+
+
+def test_taxonomy_categories_are_shown_in_the_language_publishers_own_as_written() -> None:
+    """The demo catalog's categories are the bundled taxonomy's: a card shows them in Chinese in
+    zh_CN (beside a reason that names the interest in Chinese); a shop's own stays as written;
+    English is unchanged."""
+    from visrec_desktop.core.library import category_name
+
+    try:
+        i18n.set_language("zh_CN")
+        shown = category_name("Birds")
+        assert shown != "Birds" and all(ord(ch) > 0x2E80 for ch in shown.strip())
+        assert category_name("Vintage posters") == "Vintage posters"
+    finally:
+        i18n.set_language("en")
+    assert category_name("Birds") == "Birds"

@@ -69,8 +69,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         why = it["explanation"]
         print(gettext("{n:3d}. {title}  [{category}]  {price:.2f} {currency}  match {value:.0f} "
                       "%  ({catalog}/{id})").format(
-                          n=n, title=it['title'], category=it['category'], price=it['price'],
-                          currency=it['currency'], value=it['match_percent'],
+                          n=n, title=it['title'], category=core.category_name(it['category']),
+                          price=it['price'], currency=it['currency'], value=it['match_percent'],
                           catalog=it['catalog'], id=it['id']))
         if why["reason"]:
             # the reason names the interest already ("... of your photos of plants & flowers")

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         FeedbackEntry,
         next_selection,
     )
+    from visrec_desktop.core.recommend.naming import category_name
     from visrec_desktop.core.recommend.rank import RankRequest, Recommendation
     from visrec_desktop.core.recommend.recommendation import match_percent
     from visrec_desktop.core.recommend.taste import TasteProfile
@@ -99,6 +100,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.ingest.indexer": ("FolderProgress", "IndexReport"),
     "visrec_desktop.core.ingest.pipeline": ("preview",),
     "visrec_desktop.core.privacy.export": ("ExportResult",),
+    "visrec_desktop.core.recommend.naming": ("category_name",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
     "visrec_desktop.core.recommend.recommendation": ("match_percent",),
     "visrec_desktop.core.recommend.browse": ("BrowseRequest", "BrowseResult", "FeedbackEntry",
@@ -147,6 +149,7 @@ __all__ = [
     "build_catalog",
     "bundle_catalog_id",
     "canonical_provider",
+    "category_name",
     "change_passphrase",
     "data_dir",
     "default_data_dir",

@@ -113,6 +113,15 @@ def display_label(label: str) -> str:
     return pgettext("taxonomy", base) + (number or "")
 
 
+def category_name(category: str) -> str:
+    """A catalog item's category as a card shows it: in the current language when it is one of
+    the bundled taxonomy's categories (the demo catalog's are, and a publisher may use them),
+    else as the publisher wrote it. Filters and the store keep the publisher's name."""
+    if category in bundled_namer().categories:
+        return pgettext("taxonomy", category)
+    return category
+
+
 def display_subject(subject: str) -> str:
     """A stored subject in the current language: "mostly food & dishes and drinks" names two
     categories. A model label ("daisy") is one of the model's English class names: shown in

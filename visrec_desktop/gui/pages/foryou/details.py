@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import DISLIKE, LIKE
+from visrec_desktop.core.library import DISLIKE, LIKE, category_name
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.image_view import ImageView
 from visrec_desktop.gui.pages.foryou.model import match_text, price_text
@@ -184,7 +184,7 @@ class DetailsPanel(QWidget):
         self.title_label.setText(rec.title)
         self.price_label.setText(price_text(rec.price, rec.currency))
         self.category_label.setText(self.tr("Category: {category}").format(
-            category=rec.category))
+            category=category_name(rec.category)))
         self.score_label.setText(match_text(rec.match).capitalize())
         self.like_button.setChecked(rec.feedback == LIKE)
         self.dislike_button.setChecked(rec.feedback == DISLIKE)

@@ -154,7 +154,8 @@ class FilterBar(QWidget):
         category is gone (and so reset to all)."""
         have = [(self.category.itemData(i), self.category.itemText(i))
                 for i in range(1, self.category.count())]
-        want = [(name, self.tr("{category} ({n})").format(category=name, n=i18n.number(n)))
+        want = [(name, self.tr("{category} ({n})").format(category=core.category_name(name),
+                                                           n=i18n.number(n)))
                 for name, n in counts]
         if have == want:
             return False

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from visrec_desktop.core.library import LIKE, match_percent
+from visrec_desktop.core.library import LIKE, category_name, match_percent
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.widgets import literal
 
@@ -91,7 +91,7 @@ class RecommendationModel(QAbstractListModel):
         if role == self.PriceRole:
             return price_text(rec.price, rec.currency)
         if role == self.CategoryRole:
-            return rec.category
+            return category_name(rec.category)
         if role == self.ScoreRole:
             return rec.match
         if role == self.ImageRole:
@@ -104,7 +104,7 @@ class RecommendationModel(QAbstractListModel):
             text = (self.tr("{title}, {price}, {category}, liked") if rec.feedback == LIKE
                     else self.tr("{title}, {price}, {category}")).format(
                 title=rec.title, price=price_text(rec.price, rec.currency),
-                category=rec.category)
+                category=category_name(rec.category))
             return literal(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 
