@@ -555,10 +555,6 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
         <translation>根据你的反馈和商品目录推荐</translation>
     </message>
     <message>
-        <source>{reason} (your interest “{interest}”)</source>
-        <translation>{reason}（你的兴趣“{interest}”）</translation>
-    </message>
-    <message>
         <source>No photos of yours to compare it with yet.</source>
         <translation>还没有可以与它比较的照片。</translation>
     </message>

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visrec_desktop.core.library import LIKE
+from visrec_desktop.core.library import LIKE, category_name
 from visrec_desktop.gui.pages.foryou.model import RecommendationModel, match_text, price_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
@@ -106,7 +106,8 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(dim_color)
         score = match_text(rec.match)
         score_width = painter.fontMetrics().horizontalAdvance(score) + 6
-        category = painter.fontMetrics().elidedText(rec.category, Qt.TextElideMode.ElideRight,
+        category = painter.fontMetrics().elidedText(category_name(rec.category),
+                                                    Qt.TextElideMode.ElideRight,
                                                     max(line.width() - score_width, 10))
         painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          category)

@@ -218,8 +218,7 @@ class DetailsPanel(QWidget):
         self.open_link_button.setEnabled(bool(item.url))
         why = item.explanation
         reason = why.reason or self.tr("Recommended from your feedback and the catalog")
-        self.interest_label.setText(self.tr("{reason} (your interest “{interest}”)").format(
-            reason=reason, interest=why.interest_label) if why.interest_label else reason)
+        self.interest_label.setText(reason)  # it names the interest ("... photos of plants")
         self.why_status.setText("" if item.photo_paths else
                                 self.tr("No photos of yours to compare it with yet."))
         self._image_path = str(item.image)
