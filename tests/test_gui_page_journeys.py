@@ -289,3 +289,27 @@ def test_change_passphrase_and_the_privacy_confirmation_by_keyboard(
     qtbot.keyClick(privacy.preview_button, Qt.Key.Key_Space)
     assert answer.answered and "Spend ε 0.50 and show" in answer.buttons
     assert ctx.require().privacy.status()["spent"] == 0
+
+
+class _NoSavedGeometry:
+    def value(self, key: str) -> None:
+        return None
+
+    def setValue(self, key: str, value: object) -> None:
+        pass
+
+
+def test_first_window_fits_a_screen_smaller_than_its_usual_size(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no saved geometry the window opens at 1280x800 where that fits, else at nine tenths
+    of the screen's free area (the offscreen screen is 800x800): on a bare 1024x640 X display
+    it had opened at 1280x800, with the sort and clear buttons off-screen."""
+    from visrec_desktop.gui import main_window
+
+    monkeypatch.setattr(main_window, "QSettings", _NoSavedGeometry)
+    window = main_window.MainWindow(tmp_path / "data")
+    qtbot.addWidget(window)
+    free = window.screen().availableGeometry()
+    assert free.width() < 1280 or free.height() < 800  # the case under test
+    assert (window.width(), window.height()) == (min(1280, free.width() * 9 // 10),
+                                                 min(800, free.height() * 9 // 10))

@@ -218,7 +218,10 @@ class MainWindow(QMainWindow):
         saved = QSettings().value("window/geometry")
         if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
             return
-        self.resize(1280, 800)
+        # 1280x800 where it fits; on a smaller screen (a 1024x640 netbook, a window manager that
+        # does not clamp) nine tenths of the free area, so no control opens off-screen
+        free = self.screen().availableGeometry()
+        self.resize(min(1280, free.width() * 9 // 10), min(800, free.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing during indexing cancels cleanly: the current batch is committed first."""
