@@ -64,6 +64,7 @@ class LibraryPage(Page):
         self._queue: list[Path] = []  # folders dropped during a run, indexed after it
         self._rescan_queued = False
         self._autoscan = False  # rescan known folders once the lists have loaded after unlock
+        self._lists_asked = 0  # refreshes started: only the latest one's lists are shown
         self._last_dir = ""  # last folder chosen in the dialog: memory only, never saved
         self._folders: list[FolderSummary] = []
         self._live: ProgressState | None = None  # the last figures of the run in progress
@@ -313,11 +314,16 @@ class LibraryPage(Page):
         def work(progress: Progress) -> tuple[list[FolderSummary], list[Skipped]]:
             return lib.folders(), lib.skipped()
 
-        self.ctx.run(work, lambda result: self._refreshed(lib, result), name="library-lists")
+        self._lists_asked += 1
+        asked = self._lists_asked
+        self.ctx.run(work, lambda result: self._refreshed(lib, result, asked),
+                     name="library-lists")
 
-    def _refreshed(self, lib: Library,
-                   result: tuple[list[FolderSummary], list[Skipped]]) -> None:
-        if self.ctx.library is not lib:
+    def _refreshed(self, lib: Library, result: tuple[list[FolderSummary], list[Skipped]],
+                   asked: int) -> None:
+        # an older refresh that ends after a newer one started read the store before it: its
+        # lists could undo what the newer one shows (a folder just gone listed as indexed)
+        if self.ctx.library is not lib or asked != self._lists_asked:
             return
         folders, skipped = result
         if self.current_task is None:  # a run shows its own figures
