@@ -64,7 +64,6 @@ class LibraryPage(Page):
         self._queue: list[Path] = []  # folders dropped during a run, indexed after it
         self._rescan_queued = False
         self._autoscan = False  # rescan known folders once the lists have loaded after unlock
-        self._lists_asked = 0  # refreshes started: only the latest one's lists are shown
         self._last_dir = ""  # last folder chosen in the dialog: memory only, never saved
         self._folders: list[FolderSummary] = []
         self._live: ProgressState | None = None  # the last figures of the run in progress
@@ -306,25 +305,15 @@ class LibraryPage(Page):
             self.refresh()  # an indexing run of this page shows its own end
 
     def refresh(self) -> None:
-        """Reload the folder and skipped lists in the background."""
-        lib = self.ctx.library
-        if lib is None:
-            return
-
-        def work(progress: Progress) -> tuple[list[FolderSummary], list[Skipped]]:
+        """Reload the folder and skipped lists in the background. A newer refresh supersedes
+        an older one still running, whose lists, read before, could undo what the newer one
+        shows (a folder just gone listed as indexed); after a lock nothing arrives."""
+        def work(lib: Library, progress: Progress) -> tuple[list[FolderSummary], list[Skipped]]:
             return lib.folders(), lib.skipped()
 
-        self._lists_asked += 1
-        asked = self._lists_asked
-        self.ctx.run(work, lambda result: self._refreshed(lib, result, asked),
-                     name="library-lists")
+        self.ctx.query(work, latest="library-lists").success(self._refreshed).run()
 
-    def _refreshed(self, lib: Library, result: tuple[list[FolderSummary], list[Skipped]],
-                   asked: int) -> None:
-        # an older refresh that ends after a newer one started read the store before it: its
-        # lists could undo what the newer one shows (a folder just gone listed as indexed)
-        if self.ctx.library is not lib or asked != self._lists_asked:
-            return
+    def _refreshed(self, result: tuple[list[FolderSummary], list[Skipped]]) -> None:
         folders, skipped = result
         if self.current_task is None:  # a run shows its own figures
             self._show_folders(folders)
