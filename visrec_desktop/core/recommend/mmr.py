@@ -24,8 +24,7 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     one. Sets each pick's `match` (with_match)."""
     if not recs or top <= 0:
         return []
-    order = sorted(range(len(recs)), key=lambda i: (-recs[i].score, recs[i].catalog_id,
-                                                    recs[i].row))
+    order = sorted(range(len(recs)), key=lambda i: score_order(recs[i]))
     ordered = [recs[i] for i in order]
     calibrate = shares is not None and len(shares) > 1
     if diversity <= 0 and not calibrate:
@@ -60,6 +59,11 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
             sims = unit @ unit[pick]
             max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
     return with_match([ordered[i] for i in chosen])
+
+
+def score_order(rec: Recommendation) -> tuple[float, str, int]:
+    """Sort key: best score first, ties by catalog and row, so equal states rank alike."""
+    return -rec.score, rec.catalog_id, rec.row
 
 
 def with_match(recs: list[Recommendation]) -> list[Recommendation]:

@@ -50,7 +50,7 @@ import numpy as np
 from visrec_desktop.core.recommend.candidates import best_of_rows, best_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
-from visrec_desktop.core.recommend.mmr import DUPLICATE_COS, mmr, with_match
+from visrec_desktop.core.recommend.mmr import DUPLICATE_COS, mmr, score_order, with_match
 from visrec_desktop.core.recommend.recommendation import RankRequest, Recommendation
 from visrec_desktop.core.recommend.relevance import (
     ALS_ALPHA,
@@ -393,7 +393,7 @@ class Ranker:
                 for row in self._first_stage(cat, copies, user,
                                              max(MIN_CANDIDATES, need)).tolist()]
         recs, _ = self._rescore(pool)
-        recs.sort(key=lambda r: (-r.score, r.catalog_id, r.row))
+        recs.sort(key=score_order)
         return recs[:need]
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
