@@ -437,12 +437,12 @@ def test_environment_variable_is_read_by_the_app(monkeypatch: pytest.MonkeyPatch
            "VISREC_DATA_DIR": str(tmp_path / "data"), "QT_QPA_PLATFORM": "offscreen"}
     code = ("import sys; from visrec_desktop.gui import app, i18n;"
             "orig = i18n.install;"
-            "i18n.install = lambda lang: print('LANG', orig(lang)) or lang;"
+            "i18n.install = lambda lang, *by: print('LANG', orig(lang, *by), *by) or lang;"
             "sys.exit(app.main())")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "LANG zh_CN" in proc.stdout
+    assert "LANG zh_CN environment" in proc.stdout  # Settings are told what chose it
 
 
 # -- the command line ------------------------------------------------------------------------------
@@ -539,6 +539,46 @@ def test_settings_choose_the_language_for_the_next_start(qtbot: QtBot, tmp_path:
     assert saved_language(folder) == "zh_CN" and "restart" in statuses[-1]
     combo.setCurrentIndex(0)
     assert saved_language(folder) == ""
+
+
+def test_settings_say_when_the_command_line_overrides_the_choice(qtbot: QtBot,
+                                                                 tmp_path: Path) -> None:
+    """`visrec --lang zh_CN` on a fresh profile of an English system: the list still shows the
+    saved choice, "Follow the system (English)", which is what it changes and saves; a line
+    above it says this run is in 简体中文 because of --lang. The line goes once the saved choice
+    gives the language in effect, and comes back when it no longer does."""
+    from visrec_desktop.gui.app import saved_language
+    from visrec_desktop.gui.context import AppContext
+    from visrec_desktop.gui.pages.settings_page import SettingsPage
+
+    system = gui_i18n.system_language()
+    other = i18n.CHINESE if system == i18n.ENGLISH else i18n.ENGLISH
+    language = gui_i18n.decide("", explicit=other)
+    assert language == (other, "option")
+    folder = tmp_path / "data"
+    gui_i18n.install(*language)
+    try:
+        page = SettingsPage(AppContext(folder))
+        qtbot.addWidget(page)
+        combo, note = page.language_combo, page.language_override
+        assert combo.currentData() == ""
+        assert combo.itemText(0).endswith(f"（{i18n.NAMES[system]}）" if other == i18n.CHINESE
+                                          else f"({i18n.NAMES[system]})")
+        assert not note.isHidden()
+        assert i18n.NAMES[other] in note.text() and f"--lang {other}" in note.text()
+        combo.setCurrentIndex(combo.findData(other))
+        assert saved_language(folder) == other and note.isHidden()
+        combo.setCurrentIndex(0)
+        assert saved_language(folder) == "" and not note.isHidden()
+    finally:
+        gui_i18n.uninstall()
+    gui_i18n.install(other, "settings")  # chosen in Settings: nothing to explain
+    try:
+        page = SettingsPage(AppContext(folder))
+        qtbot.addWidget(page)
+        assert page.language_override.isHidden()
+    finally:
+        gui_i18n.uninstall()
 
 
 def test_a_rollback_is_asked_about_in_the_apps_words(speak: object) -> None:

@@ -1796,8 +1796,8 @@ Your photos stay indexed; the profile is built again from all of them.</source>
         <translation>语言</translation>
     </message>
     <message>
-        <source>Follow the system</source>
-        <translation>跟随系统</translation>
+        <source>Follow the system (%1)</source>
+        <translation>跟随系统（%1）</translation>
     </message>
     <message>
         <source>A new language applies the next time visrec starts.</source>
@@ -1806,6 +1806,14 @@ Your photos stay indexed; the profile is built again from all of them.</source>
     <message>
         <source>Language:</source>
         <translation>语言：</translation>
+    </message>
+    <message>
+        <source>This time visrec is in %1: it was started with --lang %2. The choice below applies when visrec starts without --lang.</source>
+        <translation>本次 visrec 的界面语言：%1（启动时指定了 --lang %2）。不带 --lang 启动 visrec 时，使用下面的选择。</translation>
+    </message>
+    <message>
+        <source>This time visrec is in %1: the variable VISREC_LANG is set to %2. The choice below applies when it is not set.</source>
+        <translation>本次 visrec 的界面语言：%1（环境变量 VISREC_LANG 设为 %2）。未设置该变量时，使用下面的选择。</translation>
     </message>
     <message>
         <source>Language saved: restart visrec to see it</source>

@@ -68,7 +68,8 @@ def main(data_dir: str | None = None, lang: str | None = None) -> int:
     chosen as docs/i18n.md says."""
     app = make_app(sys.argv)
     folder = core.data_dir(data_dir)
-    i18n.install(i18n.choose(saved_language(folder), explicit=lang))  # before any widget
+    language = i18n.decide(saved_language(folder), explicit=lang)
+    i18n.install(language.lang, language.by)  # before any widget
     guard = SingleInstance(folder)
     if not guard.acquire():
         raised = guard.ask_owner_to_raise()

@@ -24,25 +24,47 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 from visrec_desktop import i18n
 
 _installed: list[QTranslator] = []
+_decided_by = ""  # what chose the language in force (i18n.Decision.by), "" when not told
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
              "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB")
 NBSP = "\u00a0"
 
 
 def choose(saved: str | None, explicit: str | None = None) -> str:
-    """The app's language: `explicit` (`visrec --lang`), $VISREC_LANG, then the Settings choice
-    `saved` ("" follows the system), then the system's UI languages (Qt knows Windows' and
-    macOS' too), then English."""
-    return i18n.choose(explicit=explicit, saved=saved, system=QLocale.system().uiLanguages())
+    """The app's language (`decide(...).lang`)."""
+    return decide(saved, explicit).lang
 
 
-def install(lang: str) -> str:
+def decide(saved: str | None, explicit: str | None = None) -> i18n.Decision:
+    """The app's language and what chose it: `explicit` (`visrec --lang`), $VISREC_LANG, then
+    the Settings choice `saved` ("" follows the system), then the system's UI languages (Qt
+    knows Windows' and macOS' too), then English."""
+    return i18n.decide(explicit=explicit, saved=saved, system=QLocale.system().uiLanguages())
+
+
+def system_language() -> str:
+    """The language "Follow the system" gives: the first of the system's UI languages that
+    visrec speaks, else English."""
+    return i18n.first_supported(QLocale.system().uiLanguages()) or i18n.ENGLISH
+
+
+def decided_by() -> str:
+    """What chose the language in force, as `install` was told: "option" (`--lang`),
+    "environment" ($VISREC_LANG), "settings", "system", "default", or "" when not told."""
+    return _decided_by
+
+
+def install(lang: str, by: str = "") -> str:
     """Speak `lang` in this process from now on: Qt's own strings (standard buttons, context
     menus), visrec's `.qm`, the default QLocale for formatting, gettext for the core's messages,
-    and a font with Simplified Chinese glyphs. Returns the language in force."""
+    and a font with Simplified Chinese glyphs. `by` says what chose it (`decide(...).by`), for
+    Settings to tell a person when the command line overrides their choice. Returns the
+    language in force."""
+    global _decided_by
     app = QCoreApplication.instance()
     uninstall()
     lang = i18n.set_language(lang)
+    _decided_by = by
     QLocale.setDefault(formats_locale(lang))
     if app is None:
         return lang
@@ -70,6 +92,8 @@ def formats_locale(lang: str) -> QLocale:
 
 def uninstall() -> None:
     """Back to the source strings (English) and the system locale (tests switch languages)."""
+    global _decided_by
+    _decided_by = ""
     for translator in _installed:
         QCoreApplication.removeTranslator(translator)
     _installed.clear()

@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 LANG_ENV = "VISREC_LANG"
 DOMAIN = "visrec"
@@ -72,20 +73,42 @@ def system_languages() -> list[str]:
     return found
 
 
-def choose(explicit: str | None = None, saved: str | None = None,
-           system: Iterable[str] | None = None) -> str:
+class Decision(NamedTuple):
+    """The language to speak and what decided it: "option" (`--lang`), "environment"
+    (`$VISREC_LANG`), "settings" (the Settings choice), "system" or "default" (English)."""
+
+    lang: str
+    by: str
+
+
+def decide(explicit: str | None = None, saved: str | None = None,
+           system: Iterable[str] | None = None) -> Decision:
     """The language to speak: `explicit` (`--lang`), then `$VISREC_LANG`, then `saved` (the
     Settings choice; "" means follow the system), then the first supported of `system` (default:
     `system_languages()`), then English. Values that name no supported language are skipped."""
-    for wish in (explicit, os.environ.get(LANG_ENV), saved):
+    for by, wish in (("option", explicit), ("environment", os.environ.get(LANG_ENV)),
+                     ("settings", saved)):
+        lang = normalise(wish)
+        if lang:
+            return Decision(lang, by)
+    lang = first_supported(system_languages() if system is None else system)
+    return Decision(lang, "system") if lang else Decision(ENGLISH, "default")
+
+
+def choose(explicit: str | None = None, saved: str | None = None,
+           system: Iterable[str] | None = None) -> str:
+    """`decide(...)`'s language alone."""
+    return decide(explicit, saved, system).lang
+
+
+def first_supported(wishes: Iterable[str]) -> str | None:
+    """The first of `wishes` (locale names, most wanted first) that names a supported
+    language, or None."""
+    for wish in wishes:
         lang = normalise(wish)
         if lang:
             return lang
-    for wish in (system_languages() if system is None else system):
-        lang = normalise(wish)
-        if lang:
-            return lang
-    return ENGLISH
+    return None
 
 
 def catalogue_dir() -> Path:

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visrec_desktop import i18n
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library import Settings
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import i18n as gui_i18n
 from visrec_desktop.gui.context import AppContext
-from visrec_desktop.gui.i18n import language_names
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.passphrase_dialog import ChangePassphraseDialog
 from visrec_desktop.gui.widgets import button, confirm
@@ -181,28 +182,50 @@ class SettingsPage(Page):
     # -- language -------------------------------------------------------------------------------
     def _language_box(self) -> QGroupBox:
         """The language of the app (docs/i18n.md): the system's unless chosen here; it applies
-        at the next start, and the box says so."""
+        at the next start, and the box says so. The list shows the saved choice, which is what
+        it changes; when `--lang` or $VISREC_LANG overrides that choice for this run, a line
+        above the list says which language is in effect and why."""
         self.language_combo = QComboBox()
         self.language_combo.setAccessibleName(self.tr("Language"))
-        self.language_combo.addItem(self.tr("Follow the system"), "")
-        for code, name in language_names():
+        self.language_combo.addItem(self.tr("Follow the system (%1)").replace(
+            "%1", i18n.NAMES[gui_i18n.system_language()]), "")
+        for code, name in gui_i18n.language_names():
             self.language_combo.addItem(name, code)
         index = self.language_combo.findData(self.ctx.settings.language or "")
         self.language_combo.setCurrentIndex(max(index, 0))
         self.language_combo.currentIndexChanged.connect(lambda *_: self._language_chosen())
+        self.language_override = QLabel()
+        self.language_override.setWordWrap(True)
         note = QLabel(self.tr("A new language applies the next time visrec starts."))
         note.setWordWrap(True)
         box = QGroupBox(self.tr("Language"))
         form = QFormLayout(box)
+        form.addRow(self.language_override)
         form.addRow(self.tr("Language:"), self.language_combo)
         form.addRow("", note)
+        self._show_language_override()
         return box
+
+    def _show_language_override(self) -> None:
+        """Say so when this run speaks another language than the saved choice gives."""
+        lang, by = i18n.current(), gui_i18n.decided_by()
+        saved = i18n.normalise(self.ctx.settings.language) or gui_i18n.system_language()
+        text = ""
+        if lang != saved and by == "option":
+            text = self.tr("This time visrec is in %1: it was started with --lang %2. The "
+                           "choice below applies when visrec starts without --lang.")
+        elif lang != saved and by == "environment":
+            text = self.tr("This time visrec is in %1: the variable VISREC_LANG is set to %2. "
+                           "The choice below applies when it is not set.")
+        self.language_override.setText(text.replace("%1", i18n.NAMES[lang]).replace("%2", lang))
+        self.language_override.setVisible(bool(text))
 
     def _language_chosen(self) -> None:
         value = str(self.language_combo.currentData() or "")
         if value != self.ctx.settings.language:
             self.ctx.settings.language = value
             self._save(self.tr("Language saved: restart visrec to see it"))
+        self._show_language_override()
 
     def _provider_chosen(self) -> None:
         value = self.provider_combo.currentData()
