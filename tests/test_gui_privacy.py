@@ -44,7 +44,7 @@ def test_preview_spends_and_shows_exactly_what_is_saved(qtbot: QtBot, page: Priv
     writes those very bytes' content; the budget display follows."""
     lib = page.ctx.require()
     assert "3 of 3 left" in page.budget_label.text()
-    assert "(0 releases so far)" in page.budget_label.text()
+    assert "(no releases yet)" in page.budget_label.text()
     assert "off by about 1.9" in page.noise_hint.text()  # ε = 0.5: mean |noise| = 1/sinh(0.5)
     page.epsilon.setValue(1.0)
     assert "off by about 0.9" in page.noise_hint.text()
@@ -138,3 +138,28 @@ def test_the_confirmation_states_what_it_spends_and_cancel_spends_nothing(
     assert page.chart.sizeHint().height() >= len(counts) * page.chart.fontMetrics().height()
     image = page.chart.grab().toImage()
     assert image.width() > 0 and image.height() > 0
+
+
+def test_the_budget_reads_naturally_in_chinese(page: PrivacyPage) -> None:
+    """zh_CN says what is left and of what total ("还剩 3（共 3）"), not the word-for-word
+    "3 中还剩 3"; the confirmation, and the core's refusal that the page shows, say it the
+    same way."""
+    from visrec_desktop.core.errors import BudgetExhaustedError
+    from visrec_desktop.gui import i18n as gui_i18n
+
+    lib = page.ctx.require()
+    gui_i18n.install("zh_CN")
+    try:
+        page.refresh()
+        assert page.budget_label.text() == "还剩 3（共 3），尚未发布过"
+        page.epsilon.setValue(0.5)
+        text, _action = page.confirmation_text()
+        assert "当前预算还剩 3（共 3），本次发布后还剩 2.5。" in text
+        lib.privacy.set_budget(0.25)
+        page.refresh()
+        assert page.budget_label.text() == "还剩 0.25（共 0.25），尚未发布过"
+        with pytest.raises(BudgetExhaustedError) as refused:
+            lib.privacy.export("0.5", today=date(2020, 1, 1))
+        assert str(refused.value) == "隐私预算不足：还剩 0.25（共 0.25），本次需要 0.50"
+    finally:
+        gui_i18n.uninstall()

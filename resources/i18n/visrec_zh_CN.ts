@@ -1427,12 +1427,16 @@ visrec 从其中照片学到的内容将被忘掉。照片本身仍在原处。<
         <translation>迄今已发布 1 次</translation>
     </message>
     <message>
+        <source>no releases yet</source>
+        <translation>尚未发布过</translation>
+    </message>
+    <message>
         <source>%1 releases so far</source>
         <translation>迄今已发布 %1 次</translation>
     </message>
     <message>
         <source>%1 of %2 left (%3)</source>
-        <translation>%2 中还剩 %1（%3）</translation>
+        <translation>还剩 %1（共 %2），%3</translation>
     </message>
     <message>
         <source>Showing the preview releases your noisy counts and spends ε = %1 of your privacy budget.
@@ -1442,7 +1446,7 @@ Budget left now: %2 of %3. Left after this release: %4.
 (If you already released exactly this today, the same numbers are shown again and nothing is spent.)</source>
         <translation>显示预览就会发布你的加噪计数，并从隐私预算中消耗 ε = %1。
 
-当前剩余预算：%3 中还剩 %2。本次发布后剩余：%4。
+当前预算还剩 %2（共 %3），本次发布后还剩 %4。
 
 （如果你今天已经发布过完全相同的内容，会再次显示相同的数字，不会消耗预算。）</translation>
     </message>

@@ -142,8 +142,8 @@ class PrivacyPage(Page):
         self.budget_bar.setRange(0, 1000)
         self.budget_bar.setValue(int(1000 * remaining / total) if total else 0)
         n = len(status["releases"])
-        releases = self.tr("1 release so far") if n == 1 else \
-            self.tr("%1 releases so far").replace("%1", str(n))
+        releases = (self.tr("no releases yet") if n == 0 else self.tr("1 release so far")
+                    if n == 1 else self.tr("%1 releases so far").replace("%1", str(n)))
         self.budget_label.setText(self.tr("%1 of %2 left (%3)").replace("%1", f"{remaining:g}")
                                   .replace("%2", f"{total:g}").replace("%3", releases))
         self.lower_budget.setMaximum(total)
