@@ -151,3 +151,18 @@ def tree_digest(root: Path) -> dict[str, str]:
             out[(here / f).relative_to(root).as_posix()] = hashlib.sha256(
                 (here / f).read_bytes()).hexdigest()
     return out
+
+
+def shop_with_copies(tmp_path: Path, n: int) -> Path:
+    """A folder bundle of `n` items that show 2 distinct pictures, without embeddings."""
+    folder = tmp_path / "bundle"
+    build(tmp_path / "shop", [ShopItem("a", 0, "kitchen", 5.0), ShopItem("b", 1, "garden", 7.0)],
+          folder)
+    drop_embeddings(folder)
+
+    def many(doc: dict[str, object]) -> None:
+        first, second = doc["items"]  # type: ignore[misc]
+        doc["items"] = [dict(first if k % 3 else second, id=f"item-{k:05d}") for k in range(n)]
+
+    edit_catalog(folder, many)
+    return folder

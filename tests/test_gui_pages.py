@@ -405,6 +405,35 @@ def make_bundle(tmp_path: Path, library: Library, catalog_id: str, name: str) ->
     return out
 
 
+def test_catalogs_page_counts_items_that_share_a_picture_in_chinese(
+        qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import report on the Catalogs page, for 6 items that show 2 pictures, in zh_CN:
+    2 images analysed and 4 more items with the same pictures, not "0 re-used"."""
+    from helpers_catalog import shop_with_copies
+
+    from visrec_desktop.gui import i18n as gui_i18n
+
+    monkeypatch.setattr(catalog_store, "ensure_demo", lambda *args, **kwargs: False)
+    folder = shop_with_copies(tmp_path, 6)
+    gui_i18n.install("zh_CN")
+    try:
+        page = CatalogsPage(ctx)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.refreshed, timeout=WAIT):
+            ctx.unlocked.emit()
+        reports: list[ImportReport] = []
+        page.imported.connect(reports.append)
+        with qtbot.waitSignals([page.imported, page.refreshed], timeout=WAIT, order="strict"):
+            page.import_bundle(folder)
+        [report] = reports
+        assert (report.embedded, report.shared, report.reused) == (2, 4, 0)
+        text = page.report_view.toPlainText()
+        assert text.startswith("已安装“ACME prints”（acme）：6 件商品中 6 件可用，耗时 "), text
+        assert "秒（在本机分析了 2 张图片，另有 4 件商品的图片与之相同）。" in text, text
+    finally:
+        gui_i18n.uninstall()
+
+
 def test_catalogs_page_imports_refuses_and_updates(qtbot: QtBot, ctx: AppContext,
                                                    library: Library, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:

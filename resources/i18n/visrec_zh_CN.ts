@@ -73,12 +73,12 @@
         <translation>有 {n} 件商品未收录：</translation>
     </message>
     <message>
-        <source>Updated “{name}” ({id}): {usable} of {items} items ready, in {seconds} s ({embedded} images analysed here, {reused} re-used).</source>
-        <translation>已更新“{name}”（{id}）：{items} 件商品中 {usable} 件可用，耗时 {seconds} 秒（在本机分析了 {embedded} 张图片，复用 {reused} 张）。</translation>
+        <source>Updated “{name}” ({id}): {usable} of {items} items ready, in {seconds} s ({sources}).</source>
+        <translation>已更新“{name}”（{id}）：{items} 件商品中 {usable} 件可用，耗时 {seconds} 秒（{sources}）。</translation>
     </message>
     <message>
-        <source>Installed “{name}” ({id}): {usable} of {items} items ready, in {seconds} s ({embedded} images analysed here, {reused} re-used).</source>
-        <translation>已安装“{name}”（{id}）：{items} 件商品中 {usable} 件可用，耗时 {seconds} 秒（在本机分析了 {embedded} 张图片，复用 {reused} 张）。</translation>
+        <source>Installed “{name}” ({id}): {usable} of {items} items ready, in {seconds} s ({sources}).</source>
+        <translation>已安装“{name}”（{id}）：{items} 件商品中 {usable} 件可用，耗时 {seconds} 秒（{sources}）。</translation>
     </message>
     <message>
         <source>Publisher: {publisher}. {signature}.</source>

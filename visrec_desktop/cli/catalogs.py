@@ -34,19 +34,20 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"id": c.id, "name": c.name, "items": c.items, "usable": c.usable,
                           "fingerprint": c.fingerprint, "replaced": report.replaced,
-                          "embedded": report.embedded, "reused": report.reused,
+                          "embedded": report.embedded, "shared": report.shared,
+                          "reused": report.reused,
                           "problems": c.problems, "warnings": report.warnings,
                           "seconds": round(report.seconds, 2)}, indent=2))
         return 0
     for w in report.warnings:
         print(gettext("warning: {w}").format(w=w), file=sys.stderr)
-    done = (gettext("Updated '{name}' ({id}): {usable} of {items} items ready ({embedded} images "
-                    "embedded here, {reused} embeddings re-used) in {seconds:.1f} s.")
+    done = (gettext("Updated '{name}' ({id}): {usable} of {items} items ready ({sources}) in "
+                    "{seconds:.1f} s.")
             if report.replaced else
-            gettext("Installed '{name}' ({id}): {usable} of {items} items ready ({embedded} "
-                    "images embedded here, {reused} embeddings re-used) in {seconds:.1f} s."))
+            gettext("Installed '{name}' ({id}): {usable} of {items} items ready ({sources}) in "
+                    "{seconds:.1f} s."))
     print(done.format(name=c.name, id=c.id, usable=c.usable, items=c.items,
-                      embedded=report.embedded, reused=report.reused, seconds=report.seconds))
+                      sources=report.sources(), seconds=report.seconds))
     print(gettext("Publisher: {publisher}; key: {value}").format(
         publisher=c.publisher, value=c.fingerprint or gettext("unsigned")))
     for item_id, why in sorted(c.problems.items()):

@@ -22,6 +22,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ from visrec_desktop.core.errors import (
 )
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.i18n import gettext
+from visrec_desktop.i18n import gettext, join_phrases, ngettext
 
 __all__ = [
     "CATALOGS", "DEMO_BUNDLE", "IMAGES_FILE", "INSTALL_FILE", "ImportReport", "InstalledCatalog",
@@ -70,16 +71,37 @@ _ACTIVE: set[str] = set()  # staging folders of imports running in this process
 
 @dataclass
 class ImportReport:
+    """What an import did. Each usable item's embedding came from one place, so
+    `embedded + shared + reused == catalog.usable`."""
+
     catalog: InstalledCatalog
     replaced: bool
-    embedded: int  # images run through the model
-    reused: int  # embeddings taken from the bundle or the previous version
+    embedded: int  # distinct images run through the model
+    shared: int  # more items showing one of those images (same bytes): they share its vector
+    reused: int  # items whose embedding came from the bundle or the previous version
     warnings: list[str]
     seconds: float
 
     @property
     def changes(self) -> Changes:
         return Changes(catalogs=True)
+
+    def sources(self, number: Callable[[int], str] = str) -> str:
+        """Where the items' embeddings came from, in words, for the summary of an import
+        ("2 images analysed here, 19,998 more items show one of those same pictures");
+        `number` writes a count (the GUI's groups digits the locale's way)."""
+        parts = [ngettext("{n} image analysed here", "{n} images analysed here",
+                          self.embedded).format(n=number(self.embedded))]
+        if self.shared:
+            parts.append(ngettext("{n} more item shows one of those same pictures",
+                                  "{n} more items show one of those same pictures",
+                                  self.shared).format(n=number(self.shared)))
+        if self.reused:
+            parts.append(ngettext("{n} embedding re-used from the bundle or the previous "
+                                  "version",
+                                  "{n} embeddings re-used from the bundle or the previous "
+                                  "version", self.reused).format(n=number(self.reused)))
+        return join_phrases(parts)
 
 
 # One import or listing at a time in this process: a listing must not undo a swap half-way
@@ -242,8 +264,9 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
         raise
     try:
         hashes = {nfc(name): sha for name, sha in digests.items()}
-        info, embedded, reused = build_index(staging, meta, rows, hashes, embedder, progress,
-                                              target, previous, fingerprint, warnings)
+        info, embedded, shared, reused = build_index(staging, meta, rows, hashes, embedder,
+                                                      progress, target, previous, fingerprint,
+                                                      warnings)
         claim.release()
         with _LOCK:
             replaced = target.exists()
@@ -257,7 +280,8 @@ def _import(data_dir: Path, bundle_path: Path, embedder: Embedder, progress: Pro
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return ImportReport(info, replaced, embedded, reused, warnings, time.monotonic() - started)
+    return ImportReport(info, replaced, embedded, shared, reused, warnings,
+                        time.monotonic() - started)
 
 
 class _Copy:

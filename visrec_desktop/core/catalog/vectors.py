@@ -74,12 +74,13 @@ def parts_of(meta: CatalogMeta) -> list[Part]:
 def build_index(staging: Path, meta: CatalogMeta, rows: Rows, names: dict[str, str],
                 embedder: Embedder, progress: Progress, target: Path,
                 previous: InstalledCatalog | None, fingerprint: str | None,
-                warnings: list[str]) -> tuple[InstalledCatalog, int, int]:
+                warnings: list[str]) -> tuple[InstalledCatalog, int, int, int]:
     """Derive staging/index from the bundle copied to staging/bundle and its items (`rows`,
     from read_items); `names` maps each bundle file (NFC) to the sha256 of its bytes. Returns
-    the install record and how many images were embedded here and how many embeddings were
-    reused. Raises CatalogFormatError when the catalog breaks a rule or none of its images can
-    be used."""
+    the install record, how many distinct images were embedded here, how many more items
+    show one of those images (and share its vector), and how many items' embeddings came
+    from the bundle or the previous version. Raises CatalogFormatError when the catalog breaks
+    a rule or none of its images can be used."""
     folder, index_dir = staging / "bundle", staging / "index"
     spec = embedder.spec
 
@@ -116,12 +117,13 @@ def build_index(staging: Path, meta: CatalogMeta, rows: Rows, names: dict[str, s
     vectors = np.load(index_dir / "vectors.npy", mmap_mode="r+")
     reused = int(usable.sum())
     todo = np.flatnonzero(has_sha & ~usable).tolist()
-    embedded = 0
+    embedded = shared = 0
     if todo and previous is not None:
         reused += _reuse_previous(target, spec.model_id, todo, rows.shas, vectors, usable)
         todo = [i for i in todo if not usable[i]]
     if todo:
-        embedded = _embed_missing(embedder, folder, todo, rows, vectors, usable, progress)
+        embedded, shared = _embed_missing(embedder, folder, todo, rows, vectors, usable,
+                                          progress)
     if not usable.any():
         raise CatalogFormatError(gettext("None of the catalog's images could be used: "
                                          "{why}").format(
@@ -149,7 +151,7 @@ def build_index(staging: Path, meta: CatalogMeta, rows: Rows, names: dict[str, s
     meta_info = {f.name: getattr(info, f.name) for f in fields(info)}
     (index_dir / IMAGES_FILE).write_text(json.dumps(meta_info.pop("image_sha256")), "utf-8")
     (index_dir / INSTALL_FILE).write_text(json.dumps(meta_info), "utf-8")
-    return info, embedded, reused
+    return info, embedded, shared, reused
 
 
 def read_items(meta: CatalogMeta, files: set[str], folder: Path,
@@ -325,10 +327,12 @@ def _reuse_previous(folder: Path, model: str, todo: list[int], shas: list[str | 
 
 
 def _embed_missing(embedder: Embedder, folder: Path, todo: list[int], rows: Rows,
-                   vectors: np.ndarray, usable: np.ndarray, progress: Progress) -> int:
+                   vectors: np.ndarray, usable: np.ndarray, progress: Progress
+                   ) -> tuple[int, int]:
     """Embed the rows that have no vector yet. Each distinct image (by content) is embedded
     once; items sharing it share the vector (a shop's placeholder picture may stand for
-    thousands of items)."""
+    thousands of items). Returns how many distinct images were embedded and how many more
+    items took one of their vectors."""
     first: dict[str, int] = {}
     for i in todo:
         first.setdefault(str(rows.shas[i]), i)
@@ -337,14 +341,17 @@ def _embed_missing(embedder: Embedder, folder: Path, todo: list[int], rows: Rows
     sources = [(f.name, f.read_bytes) for f in files]
     result = embed_many(embedder, sources, progress)
     row = {str(rows.shas[i]): j for j, i in enumerate(unique)}
+    filled = 0
     for i in todo:
         j = row[str(rows.shas[i])]
         if result.ok[j]:
             vectors[i], usable[i] = result.vectors[j], True
+            filled += 1
         else:
             rows.problems[rows.ids[i]] = gettext("The image cannot be used: {why}").format(
                 why=result.errors.get(j) or gettext("unknown error"))
-    return int(result.ok.sum())
+    embedded = int(result.ok.sum())
+    return embedded, filled - embedded
 
 
 def _undecodable(folder: Path, images: list[str | None], shas: list[str | None]

@@ -41,16 +41,13 @@ def report_text(report: ImportReport) -> str:
     """What an import did, its warnings and the items it had to leave out, in plain words."""
     c = report.catalog
     done = (translate("CatalogsPage", "Updated “{name}” ({id}): {usable} of {items} items "
-                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
-                      "re-used).")
+                      "ready, in {seconds} s ({sources}).")
             if report.replaced else
             translate("CatalogsPage", "Installed “{name}” ({id}): {usable} of {items} items "
-                      "ready, in {seconds} s ({embedded} images analysed here, {reused} "
-                      "re-used)."))
+                      "ready, in {seconds} s ({sources})."))
     lines = [done.format(name=c.name, id=c.id, usable=i18n.number(c.usable),
                          items=i18n.number(c.items), seconds=i18n.number(report.seconds, 1),
-                         embedded=i18n.number(report.embedded),
-                         reused=i18n.number(report.reused)),
+                         sources=report.sources(i18n.number)),
              translate("CatalogsPage", "Publisher: {publisher}. {signature}.").format(
                  publisher=c.publisher, signature=signature_text(c.fingerprint))]
     lines += [translate("CatalogsPage", "Warning: {warning}.").format(warning=sentence(w))
