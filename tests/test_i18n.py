@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QTabWidget,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -579,6 +581,46 @@ def test_settings_say_when_the_command_line_overrides_the_choice(qtbot: QtBot,
         assert page.language_override.isHidden()
     finally:
         gui_i18n.uninstall()
+
+
+def test_qts_own_dialogs_speak_chinese(speak: object, qtbot: QtBot, tmp_path: Path) -> None:
+    """Qt's own words in zh_CN: Qt's catalogue (qtbase_zh_CN.qm from PySide6-Essentials, the
+    one Qt catalogue the release keeps) gives a message box's standard buttons, and with the
+    words ours carries, the file dialog Qt draws itself (Linux) shows no English but names:
+    before, "&Look in:", "Files of &type:", "Folder" and "Drive" stayed English."""
+    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
+    QSettings.setPath(fmt, scope, str(tmp_path / "qt-settings"))  # where the dialog saves
+    gui_i18n.install("zh_CN")
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Question, "", "", buttons.Ok | buttons.Cancel
+                      | buttons.Save | buttons.Discard | buttons.Yes | buttons.No | buttons.Close)
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == sorted(
+        ["确定", "取消", "保存", "丢弃", "是(&Y)", "否(&N)", "关闭"])
+    assert all(HAN.search(word) for word in gui_i18n.qt_words_we_carry())
+    folder = tmp_path / "photos"
+    (folder / "Holiday").mkdir(parents=True)
+    dialog = QFileDialog(None, "", str(folder), "JPEG (*.jpg)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    [view] = [v for v in dialog.findChildren(QTreeView) if v.objectName() == "treeView"]
+    model = view.model()
+    qtbot.waitUntil(lambda: model.rowCount(view.rootIndex()) == 1)
+    # Qt's file model writes sizes and dates in the system's locale, whatever the language:
+    # of its rows, the names and the type column are checked (the root's "Drive", the
+    # folder's "Folder")
+    texts = [t for t in shown_texts([dialog]) if t[0] != "model:QFileSystemModel"]
+    texts += [("header", model.headerData(c, Qt.Orientation.Horizontal)) for c in range(4)]
+    texts += [("row", model.index(0, c, parent).data()) for c in (0, 2)
+              for parent in (QModelIndex(), view.rootIndex())]
+    home = Path.home()
+    names = {str(p) for p in (folder, *folder.parents, home)} | {
+        p.name for p in (folder, *folder.parents, home) if p.name} | {"JPEG (*.jpg)", "Holiday"}
+    left = english_left(texts, names)
+    assert left == [], "\n".join(f"{where}: {text!r} ({words})" for where, text, words in left)
+    dialog.close()
 
 
 def test_a_rollback_is_asked_about_in_the_apps_words(speak: object) -> None:

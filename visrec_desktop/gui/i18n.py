@@ -23,6 +23,7 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 from visrec_desktop import i18n
 
+translate = QCoreApplication.translate  # the name lupdate looks for
 _installed: list[QTranslator] = []
 _decided_by = ""  # what chose the language in force (i18n.Decision.by), "" when not told
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
@@ -79,6 +80,20 @@ def install(lang: str, by: str = "") -> str:
     for translator in _installed:
         QCoreApplication.installTranslator(translator)
     return lang
+
+
+def qt_words_we_carry() -> list[str]:
+    """Qt's own words that Qt's catalogue (qtbase_zh_CN.qm of Qt 6.11) leaves in English in
+    the file dialog Qt draws itself (the one the Linux release shows): two labels whose source
+    gained a mnemonic ("&Look in:"; the catalogue has "Look in:") and the type column's
+    "Folder" and "Drive", which moved to a new context. visrec's catalogue carries them under
+    Qt's contexts, read by lupdate from the calls here; Qt's own translator is asked first
+    (installed last), so its words win once it has them. Returns them in the language in
+    force."""
+    return [translate("QFileDialog", "&Look in:"),
+            translate("QFileDialog", "Files of &type:"),
+            translate("QAbstractFileIconProvider", "Folder", "All other platforms"),
+            translate("QAbstractFileIconProvider", "Drive")]
 
 
 def formats_locale(lang: str) -> QLocale:
