@@ -15,7 +15,9 @@ the mean photo); k-nearest photos (mean of the item's 5 highest cosines to the u
 calibrated (the k-nearest-photos scores re-ranked by Steck's greedy calibration, 2018, over the
 catalog's own categories, each photo counting for the category of its nearest category centroid);
 and visrec's ranker (`Ranker`, diversity 0). Then five rounds of simulated like/dislike feedback,
-and MMR diversity. Metrics: NDCG@10, HR@10, Recall@50, interest coverage (user classes in the
+two dislikes inside the user's largest interest (a person turning down two particular items of
+a kind they love: the interest must stay; then also a like in each other interest), and MMR
+diversity. Metrics: NDCG@10, HR@10, Recall@50, interest coverage (user classes in the
 top 10), miscalibration (Steck 2018: KL(p || q~) between the user's class shares among their
 interest photos and the list's, q~ = 0.99 q + 0.01 p), ILD@10; 95 % percentile-bootstrap
 intervals over users.
@@ -267,7 +269,37 @@ def evaluate_user(ctx: Context, user: User, full: bool) -> dict[str, Any]:
             rows = lists["visrec"] if d == 0.0 else rank_rows(ctx, profile, user, {}, TOP, d)
             met = list_metrics(rows, user, ctx.cat_labels, ctx.cat_vecs)
             rec["mmr"][str(d)] = {"ndcg@10": met["ndcg@10"], "ild@10": met["ild@10"]}
+        rec["dislikes_inside"] = dislikes_inside(ctx, user, profile, lists["visrec"])
     return rec
+
+
+def dislikes_inside(ctx: Context, user: User, profile: TasteProfile,
+                    before: list[int]) -> dict[str, float]:
+    """The user dislikes the two best items of their largest class in the no-feedback list
+    `before`: NDCG@10 of the new list and of `before` without those two (the control), and the
+    class's share of each top 10 (the disliked items are hidden, so neither list holds them).
+    Then the same with a like of the best item of each other class too (by k-NN score, as a
+    person finds it by browsing; "mixed_*", on the list without the liked items)."""
+    main = user.classes[int(np.argmax(user.shares[list(user.classes)]))]
+    disliked = [x for x in before if ctx.cat_labels[x] == main][:2]
+    feedback = {(CATALOG_ID, ctx.index.item_ids[x]): "dislike" for x in disliked}
+    after = rank_rows(ctx, profile, user, feedback, TOP)
+    control = [x for x in before if x not in disliked]
+    relevant = np.isin(ctx.cat_labels, user.classes)
+    out = {"ndcg@10": ndcg(relevant[np.asarray(after)]),
+           "control": ndcg(relevant[np.asarray(control)]),
+           "share_before": float(np.mean(ctx.cat_labels[control[:CUTOFF]] == main)),
+           "share_after": float(np.mean(ctx.cat_labels[after[:CUTOFF]] == main)),
+           "photo_share": float(user.shares[main])}
+    if len(user.classes) > 1:
+        scores = knn_scores(ctx, user)
+        liked = {int(np.argmax(np.where(ctx.cat_labels == c, scores, -np.inf)))
+                 for c in user.classes if c != main}
+        feedback |= {(CATALOG_ID, ctx.index.item_ids[x]): "like" for x in liked}
+        mixed = [x for x in rank_rows(ctx, profile, user, feedback, TOP) if x not in liked]
+        out["mixed_ndcg@10"] = ndcg(relevant[np.asarray(mixed)])
+        out["mixed_share"] = float(np.mean(ctx.cat_labels[mixed[:CUTOFF]] == main))
+    return out
 
 
 def feedback_rounds(ctx: Context, user: User, profile: TasteProfile) -> dict[str, list[float]]:

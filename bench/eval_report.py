@@ -116,6 +116,31 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
                f"{hi:+.3f}]; with feedback - control at round {ROUNDS}: "
                f"{(w[:, ROUNDS] - c[:, ROUNDS]).mean():+.3f}.\n")
 
+    out.append("**Two dislikes inside an interest** (visrec)\n")
+    out.append("The user dislikes the two best items of their largest class: they turned down "
+               "those items, not the kind. NDCG@10 after, against the list before without "
+               "those two (control), and that class's share of the top 10 (its share of the "
+               "user's interest photos beside it). Then the same two dislikes with a like of "
+               "the best item of each other class (the list without the liked items).\n")
+    rows, kept = [], {}
+    for k in INTEREST_COUNTS:
+        d = [u["dislikes_inside"] for u in by_k[k]]
+        after = np.array([x["ndcg@10"] for x in d])
+        control = np.array([x["control"] for x in d])
+        s0 = float(np.mean([x["share_before"] for x in d]))
+        s1 = float(np.mean([x["share_after"] for x in d]))
+        kept[k] = (float(after.mean() - control.mean()), s1 / s0 if s0 else 1.0)
+        mixed = [(x["mixed_ndcg@10"], x["mixed_share"]) for x in d if "mixed_share" in x]
+        rows.append([k, _ci(after, seed), float(control.mean()), f"{s0:.2f} -> {s1:.2f}",
+                     f"{np.mean([x['photo_share'] for x in d]):.2f}",
+                     f"{np.mean([m[0] for m in mixed]):.3f}" if mixed else "-",
+                     f"{np.mean([m[1] for m in mixed]):.2f}" if mixed else "-"])
+    summary["dislikes_inside"] = {str(k): {"ndcg_change": v[0], "share_kept": v[1]}
+                                  for k, v in kept.items()}
+    out.append(table(["interests", "NDCG@10 after", "control", "class's share of top 10",
+                      "its share of the photos", "with likes: NDCG@10", "with likes: share"],
+                     rows) + "\n")
+
     out.append("**MMR diversity** (visrec)\n")
     out.append(f"RankRequest(top={TOP}, diversity=d); metrics on the first {CUTOFF}.\n")
     summary["mmr"] = {}
@@ -139,6 +164,8 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
         and fb["with"][ROUNDS] > fb["control"][ROUNDS],
         "mmr_more_diverse_bounded_loss": mm["0.3"]["ild@10"] > mm["0.0"]["ild@10"]
         and loss <= 0.10,
+        "two_dislikes_keep_the_interest": all(c >= -0.05 and s >= 0.5
+                                              for c, s in kept.values()),
     }
     summary["checks"] = checks
     out.append("**Checks**\n")
@@ -153,6 +180,9 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
         "mmr_more_diverse_bounded_loss": f"ILD@10 {mm['0.0']['ild@10']:.3f} -> "
         f"{mm['0.3']['ild@10']:.3f}, NDCG@10 {mm['0.0']['ndcg@10']:.3f} -> "
         f"{mm['0.3']['ndcg@10']:.3f} ({100 * loss:.1f} % relative loss at 0.3)",
+        "two_dislikes_keep_the_interest": "NDCG@10 within 0.05 of the control and at least "
+        "half the class's share of the top 10 kept, at 1-4 interests: " + ", ".join(
+            f"{k}: {c:+.3f}, {100 * s:.0f} %" for k, (c, s) in kept.items()),
     }
     out.extend(f"- {name}: {'yes' if ok else 'NO'} ({notes[name]})"
                for name, ok in checks.items())

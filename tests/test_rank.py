@@ -267,12 +267,14 @@ def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPat
     """A rocket and a flower liked: the liked items' mean points between two unrelated scenes,
     so the k-nearest-rated-items term (FEEDBACK_KNN: the mean of each item's
     FEEDBACK_NEIGHBOURS highest cosines to the liked items, less the same for the disliked ones)
-    is what lifts the look-alikes of each; its value is that formula."""
+    is what lifts the look-alikes of each; its value is that formula times the likes'
+    feedback_share."""
     from helpers_embed import FLOWER
 
     from visrec_desktop.core.recommend.rank import (
         FEEDBACK_KNN,
         FEEDBACK_NEIGHBOURS,
+        feedback_share,
         knn_relevance,
     )
 
@@ -292,8 +294,8 @@ def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPat
     centred_only = ranked(liked)
     before = ranked({})
     x = cat.full(np.arange(len(cat)))
-    expect = FEEDBACK_KNN * knn_relevance(x, cat.full(np.array(sorted([rocket, flower]))),
-                                          FEEDBACK_NEIGHBOURS)
+    expect = FEEDBACK_KNN * feedback_share(2, len(photos)) * knn_relevance(
+        x, cat.full(np.array(sorted([rocket, flower]))), FEEDBACK_NEIGHBOURS)
     for row, rec in with_knn.items():
         assert rec.feedback_score - centred_only[row].feedback_score == pytest.approx(
             float(expect[row]), abs=1e-5)
@@ -471,7 +473,8 @@ def exact_scores(prof: TasteProfile, vecs: np.ndarray, liked: list[int],
                  disliked: list[int]) -> np.ndarray:
     """The documented score computed directly in the full 1280-d space: the best interest's
     cosine times (0.75 + 0.25 w / w_max), plus FEEDBACK_WEIGHT times the centred cosine to the
-    liked items' centred mean, minus the same for the disliked ones, plus FEEDBACK_KNN times the
+    liked items' centred mean, minus the same for the disliked ones (each less its component
+    along its interest's centred centroid), plus FEEDBACK_KNN times the
     mean of the FEEDBACK_NEIGHBOURS highest cosines to the liked items, minus the same for the
     disliked ones."""
     cents = prof.centroids().astype(np.float64)
@@ -484,7 +487,12 @@ def exact_scores(prof: TasteProfile, vecs: np.ndarray, liked: list[int],
     fb = np.zeros(len(x))
     for group, sign in ((liked, 1.0), (disliked, -1.0)):
         if group:
-            d = centred[group].mean(axis=0)
+            rated = centred[group]
+            if sign < 0:  # less each one's component along its interest's centred centroid
+                axes = cents[np.argmax(x[group] @ cents.T, axis=1)] - mean
+                axes /= np.linalg.norm(axes, axis=1, keepdims=True)
+                rated = rated - (rated * axes).sum(axis=1, keepdims=True) * axes
+            d = rated.mean(axis=0)
             fb += sign * FEEDBACK_WEIGHT * (centred @ (d / np.linalg.norm(d))) / cnorm
             near = np.sort(x @ x[group].T, axis=1)[:, -rank_module.FEEDBACK_NEIGHBOURS:]
             fb += sign * rank_module.FEEDBACK_KNN * near.mean(axis=1)
@@ -706,18 +714,33 @@ def test_hubness_is_the_mean_of_the_closest_other_reference_items() -> None:
     assert hub_neighbours(1) == 1
 
 
+def test_feedback_counts_by_its_share_of_the_evidence() -> None:
+    """feedback_share: r ratings against n photos count r w / (r w + min(sqrt(n), KNN_MAX));
+    all there is with no photos, nothing with no ratings, more with
+    more ratings, less against more photos (a thin profile leans on feedback)."""
+    from visrec_desktop.core.recommend.rank import KNN_MAX, RATED_WEIGHT, feedback_share
+
+    assert feedback_share(0, 50) == 0.0
+    assert feedback_share(1, 0) == 1.0
+    assert feedback_share(2, 49) == pytest.approx(2 * RATED_WEIGHT / (2 * RATED_WEIGHT + 7))
+    assert feedback_share(3, 10_000) == pytest.approx(3 * RATED_WEIGHT / (3 * RATED_WEIGHT
+                                                                          + KNN_MAX))
+    assert feedback_share(1, 5) > feedback_share(1, 500) > 0
+    assert feedback_share(10, 50) > feedback_share(2, 50)
+
+
 def test_a_thin_profile_leans_on_feedback() -> None:
-    """With fewer than THIN_BELOW photos, likes and dislikes count for more: the feedback term
-    is scaled by feedback_boost (2 with no photos, 1.5 with 5, 1 from 10 on), so a liked item's
-    look-alikes gain more from one like than they would in a full profile."""
-    from visrec_desktop.core.recommend.rank import feedback_boost
+    """With few photos a like counts for more: the feedback term is scaled by feedback_share,
+    which falls as the photos behind the k-NN term grow, so a liked item's look-alikes gain
+    more from one like in a 5-photo profile than in the full one, by exactly that ratio."""
+    from visrec_desktop.core.recommend.rank import feedback_share
 
     ids, vecs = profile_photos()
     thin = build_profile("m", ids[:5], vecs[:5], [PhotoRecord(int(i), [], None)
                                                   for i in ids[:5]], now=0.0)
     assert thin.thin and not profile().thin
-    assert feedback_boost(thin) == pytest.approx(1.5)
-    assert feedback_boost(profile()) == 1.0
+    ratio = feedback_share(1, 5) / feedback_share(1, len(vecs))
+    assert ratio > 1.2
     liked = {("shop", "item-25"): "like"}  # an espresso shot
     cat = catalog()
     full = {r.row: r for r in Ranker(profile(), liked, [cat], vecs).rank(
@@ -725,7 +748,7 @@ def test_a_thin_profile_leans_on_feedback() -> None:
     lean = {r.row: r for r in Ranker(thin, liked, [cat], vecs[:5]).rank(
         RankRequest(top=80, diversity=0.0))}
     for row in full:
-        assert lean[row].feedback_score == pytest.approx(1.5 * full[row].feedback_score,
+        assert lean[row].feedback_score == pytest.approx(ratio * full[row].feedback_score,
                                                          abs=1e-5)
     assert max(r.feedback_score for r in lean.values()) > 0
 

@@ -23,11 +23,17 @@ score = relevance + feedback + collaborative, where
   candidates, weighted by cosine); INTEREST_BLEND of the interest score (the best interest's
   cosine times 0.75 + 0.25 w / w_max) can be blended in. Both are 0 after tuning. Without
   photos, relevance is the interest score;
-- feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items',
-  plus (on candidates) FEEDBACK_KNN times the k-nearest-rated-items term (the mean of the
-  item's FEEDBACK_NEIGHBOURS highest cosines to the liked items less the same for the disliked:
-  the mean of likes from two interests points between them, the nearest likes do not), all
-  counted up to THIN_FEEDBACK_BOOST times more when the profile is thin (few photos);
+- feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items'
+  (each disliked item less its component along its interest's centroid: the dislike is aimed
+  at what sets the item apart from the interest, not at the interest), plus (on candidates)
+  FEEDBACK_KNN times the k-nearest-rated-items term (the mean of the item's
+  FEEDBACK_NEIGHBOURS highest cosines to the liked items less the same for the disliked: the
+  mean of likes from two interests points between them, the nearest likes do not). Each side
+  is weighed by the evidence behind it against the photos' (feedback_share): r ratings count
+  r RATED_WEIGHT / (r RATED_WEIGHT + sqrt(n)) against n photos (the photos as a Beta prior's
+  pseudo-counts, as many as the k-NN density estimate's k). Two dislikes do not overturn an
+  interest that dozens of photos support (the user disliked those items, not the kind), ten
+  do; with no photos, feedback is all there is and counts in full;
 - collaborative: when the catalog ships item factors, the user's likes are folded into a user
   vector by regularised least squares (implicit ALS for a new user) and its dot product added.
 
@@ -41,7 +47,6 @@ Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -66,19 +71,26 @@ from visrec_desktop.core.recommend.relevance import (
     hubness,
     knn_relevance,
 )
-from visrec_desktop.core.recommend.taste import THIN_BELOW, TasteProfile
+from visrec_desktop.core.recommend.signals import (
+    Signals,
+    nearest_rated,
+    rated_counts,
+    rated_means,
+    signals,
+)
+from visrec_desktop.core.recommend.taste import TasteProfile
 
 __all__ = [  # the ranking API, wherever each part lives
     "ALS_ALPHA", "ALS_REG", "DBA_NEIGHBOURS", "DISLIKE", "DUPLICATE_COS", "HIDE", "HUB_NEIGHBOURS",
     "HUB_REFERENCE", "HUB_TYPICAL", "LIKE", "RankRequest", "Ranker", "Recommendation", "augment",
-    "feedback_boost", "fold_in", "hub_neighbours", "hubness", "interest_factors", "knn_relevance",
+    "feedback_share", "fold_in", "hub_neighbours", "hubness", "interest_factors", "knn_relevance",
     "knn_size", "with_match",
 ]
 
 FEEDBACK_WEIGHT = 0.35
 FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
 FEEDBACK_NEIGHBOURS = 3
-THIN_FEEDBACK_BOOST = 2.0  # feedback counts up to this many times more for a thin profile
+RATED_WEIGHT = 0.75  # a liked or disliked item counts as this many photos (feedback_share)
 KNN_MIN, KNN_MAX = 5, 25
 KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
 INTEREST_BLEND = 0.0
@@ -99,11 +111,16 @@ def knn_size(n_photos: int) -> int:
     return int(np.clip(round(np.sqrt(max(n_photos, 1))), KNN_MIN, KNN_MAX))
 
 
-def feedback_boost(profile: TasteProfile) -> float:
-    """How much more explicit likes count when the profile is thin: THIN_FEEDBACK_BOOST with no
-    photos, falling linearly to 1 at THIN_BELOW photos."""
-    n = len(profile.photo_ids)
-    return 1.0 + (THIN_FEEDBACK_BOOST - 1.0) * max(0.0, (THIN_BELOW - n) / THIN_BELOW)
+def feedback_share(ratings: int, n_photos: int) -> float:
+    """How much `ratings` likes (or dislikes) count, 0..1: their share of the evidence in an
+    item's neighbourhood, r w / (r w + n), w = RATED_WEIGHT and n the photos' weight there:
+    sqrt(n_photos), the k of the k-NN density estimate (as knn_size), up to KNN_MAX. 1 with no
+    photos, 0 with no ratings. RATED_WEIGHT was tuned on held-out simulated users
+    (bench/eval_recs.py: feedback rounds against two dislikes inside a supported interest)."""
+    if ratings <= 0:
+        return 0.0
+    n = min(float(np.sqrt(max(n_photos, 0))), float(KNN_MAX))
+    return RATED_WEIGHT * ratings / (RATED_WEIGHT * ratings + n)
 
 
 def interest_factors(profile: TasteProfile) -> np.ndarray:
@@ -111,16 +128,6 @@ def interest_factors(profile: TasteProfile) -> np.ndarray:
     surfaces its best matches while the main one leads."""
     w = profile.weights()
     return (0.75 + 0.25 * w / max(float(w.max()), 1e-9)).astype(np.float32)
-
-
-@dataclass
-class _Signals:
-    """What the user has told us, resolved against one catalog."""
-
-    liked: list[int]
-    disliked: list[int]
-    hidden: set[int]
-    states: dict[int, str]
 
 
 class Ranker:
@@ -141,9 +148,13 @@ class Ranker:
             self._factor = interest_factors(profile)
         self._photos = self._sample(photos)
         self._m = knn_size(0 if photos is None else len(photos))
-        self._boost = feedback_boost(profile)
         self._reduced_photos: dict[str, np.ndarray] = {}
-        self._liked_mean, self._disliked_mean = self._feedback_means()
+        self._liked_mean, self._disliked_mean = rated_means(self.feedback, self.catalogs,
+                                                            self._centroids)
+        n_photos = 0 if photos is None else len(photos)
+        counts = rated_counts(self.feedback, self.catalogs)
+        self._share = {sign: feedback_share(counts[state], n_photos)
+                       for sign, state in ((1.0, LIKE), (-1.0, DISLIKE))}
 
     @staticmethod
     def _sample(photos: np.ndarray | None) -> np.ndarray | None:
@@ -163,44 +174,8 @@ class Ranker:
             self._reduced_photos[cat.catalog_id] = self._photos @ cat.basis
         return self._reduced_photos[cat.catalog_id]
 
-    def _signals(self, cat: CatalogIndex) -> _Signals:
-        s = _Signals([], [], set(), {})
-        for (cid, iid), state in sorted(self.feedback.items()):
-            if cid != cat.catalog_id:
-                continue
-            row = cat.row(iid)
-            if row is None:
-                continue
-            s.states[row] = state
-            if state == LIKE:
-                s.liked.append(row)
-            elif state == DISLIKE:
-                s.disliked.append(row)
-            elif state == HIDE:
-                s.hidden.add(row)
-        return s
-
-    def _feedback_means(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Centred means of liked and disliked items across catalogs (None when there are none)."""
-        sums: dict[str, list[np.ndarray]] = {LIKE: [], DISLIKE: []}
-        for cat in self.catalogs:
-            sig = self._signals(cat)
-            for state, rows in ((LIKE, sig.liked), (DISLIKE, sig.disliked)):
-                rows = [r for r in rows if cat.usable[r]]
-                if rows:
-                    sums[state].append(cat.full(np.array(rows)) - cat.mean)
-        out = []
-        for state in (LIKE, DISLIKE):
-            if sums[state]:
-                v = np.concatenate(sums[state]).mean(axis=0)
-                n = float(np.linalg.norm(v))
-                out.append(v / n if n > 1e-9 else None)
-            else:
-                out.append(None)
-        return out[0], out[1]
-
     # -- stage 1: every item, reduced space ----------------------------------------------------
-    def _mask(self, cat: CatalogIndex, req: RankRequest, sig: _Signals) -> np.ndarray:
+    def _mask(self, cat: CatalogIndex, req: RankRequest, sig: Signals) -> np.ndarray:
         mask = cat.usable.copy()
         if req.category:
             mask &= cat.category_mask(req.category)
@@ -248,7 +223,8 @@ class Ranker:
         col = k
         for vec, sign in ((self._liked_mean, 1.0), (self._disliked_mean, -1.0)):
             if vec is not None:
-                fb += sign * FEEDBACK_WEIGHT * self._boost * (dots[:, col] - mean_dots[col]) / cnorm
+                coef = sign * FEEDBACK_WEIGHT * self._share[sign]
+                fb += coef * (dots[:, col] - mean_dots[col]) / cnorm
                 col += 1
         collab = np.zeros(n, np.float32)
         if user is not None and cat.factors is not None:
@@ -307,7 +283,7 @@ class Ranker:
             fb_const = 0.0
             for j in range(k, len(queries)):
                 sign = 1.0 if (j == k and self._liked_mean is not None) else -1.0
-                coef = sign * FEEDBACK_WEIGHT * self._boost
+                coef = sign * FEEDBACK_WEIGHT * self._share[sign]
                 row = ints[j].astype(np.float32)
                 row *= coef * scale[j]
                 fb += row
@@ -349,13 +325,13 @@ class Ranker:
         one_per_picture), so 20,000 items on a shop's placeholder image do not crowd out the
         distinct ones; when the distinct pictures run out before `req.top`, the other items
         that share a picture follow, best first, so no item is out of reach."""
-        pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]] = []
-        rest: list[tuple[CatalogIndex, _Signals, np.ndarray | None, np.ndarray]] = []
+        pool: list[tuple[str, int, CatalogIndex, Signals, np.ndarray | None]] = []
+        rest: list[tuple[CatalogIndex, Signals, np.ndarray | None, np.ndarray]] = []
         want = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:
                 continue
-            sig = self._signals(cat)
+            sig = signals(self.feedback, cat)
             every = self._mask(cat, req, sig)
             mask = cat.one_per_picture(every)
             if not mask.any():
@@ -384,7 +360,7 @@ class Ranker:
             r.category, r.currency = cat.categories[r.row], cat.currencies[r.row]
         return recs
 
-    def _copies_after(self, rest: list[tuple[CatalogIndex, _Signals, np.ndarray | None,
+    def _copies_after(self, rest: list[tuple[CatalogIndex, Signals, np.ndarray | None,
                                              np.ndarray]], need: int) -> list[Recommendation]:
         """The best `need` of the items left out of the pool as copies of a picture already in
         it (`rest`: per catalog, its masks of such rows), by score, ties by catalog and row."""
@@ -397,11 +373,11 @@ class Ranker:
         return recs[:need]
 
     # -- stage 2: candidates, exact ------------------------------------------------------------
-    def _rescore(self, pool: list[tuple[str, int, CatalogIndex, _Signals, np.ndarray | None]]
+    def _rescore(self, pool: list[tuple[str, int, CatalogIndex, Signals, np.ndarray | None]]
                  ) -> tuple[list[Recommendation], np.ndarray]:
         recs: list[Recommendation] = []
         vecs: list[np.ndarray] = []
-        by_cat: dict[str, list[tuple[int, CatalogIndex, _Signals, np.ndarray | None]]] = {}
+        by_cat: dict[str, list[tuple[int, CatalogIndex, Signals, np.ndarray | None]]] = {}
         for cid, row, cat, sig, user in pool:
             by_cat.setdefault(cid, []).append((row, cat, sig, user))
         for cid in sorted(by_cat):
@@ -425,7 +401,8 @@ class Ranker:
                     knn -= HUB_WEIGHT * hub_reference(cat).relative(rows, x)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
             if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
-                fb = fb + self._feedback_knn(cat, sig, full)
+                fb = fb + FEEDBACK_KNN * nearest_rated(cat, sig, full, FEEDBACK_NEIGHBOURS,
+                                                       self._share)
             vecs.append(full)
             for j, row in enumerate(rows.tolist()):
                 recs.append(Recommendation(  # the strings: _named, for the picks only
@@ -436,20 +413,6 @@ class Ranker:
         if not recs:
             return [], np.zeros((0, 0), np.float32)
         return recs, np.concatenate(vecs)
-
-    def _feedback_knn(self, cat: CatalogIndex, sig: _Signals, x: np.ndarray) -> np.ndarray:
-        """FEEDBACK_KNN times the mean of each item's FEEDBACK_NEIGHBOURS highest cosines to the
-        liked items less the same for the disliked ones, for candidates `x` (n, d) (full
-        embeddings: exact, and cheap for a few rated items). The likes act as more photos,
-        each near its own look-alikes, where the liked items' mean (the centred term) points
-        between the interests of a many-sided taste."""
-        out = np.zeros(len(x), np.float32)
-        for group, sign in ((sig.liked, 1.0), (sig.disliked, -1.0)):
-            usable = [r for r in group if cat.usable[r]]
-            if usable:
-                out += sign * knn_relevance(x, cat.full(np.array(usable)), FEEDBACK_NEIGHBOURS)
-        scaled: np.ndarray = FEEDBACK_KNN * self._boost * out
-        return scaled
 
 
 @cache
