@@ -3,6 +3,7 @@ interests' shares, near-copies last, and the match a card shows."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -13,12 +14,16 @@ DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded
 
 
 def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
-        shares: np.ndarray | None, share_pull: float) -> list[Recommendation]:
+        shares: np.ndarray | None, share_pull: float,
+        kl_weight: float = 0.0) -> list[Recommendation]:
     """Greedy list filling over `recs` (scored candidates) with embeddings `vecs` (n, d). Each
     pick maximises (1 - diversity) relevance - diversity times the similarity to the picks so
     far (maximal marginal relevance, Carbonell and Goldstein 1998) - max(share_pull, diversity)
-    times how far its interest would exceed its share of the list (`shares` (k,), calibration,
-    Steck 2018). Relevance is the score scaled to 0..1 over the candidates. With any diversity,
+    times how far its interest would exceed its share of the list (`shares` (k,)) - kl_weight
+    times the list's miscalibration with it (list_kl: Steck 2018, "Calibrated
+    recommendations"; the KL term is what brings in an interest the list still lacks, the
+    excess term what stops one from taking more than its share). Relevance is the score
+    scaled to 0..1 over the candidates. With any diversity,
     an item whose image is a near-copy of a pick's (cosine >= DUPLICATE_COS: a shop's
     placeholder picture, the same photo under two titles) comes after every item that is not
     one. Sets each pick's `match` (with_match)."""
@@ -47,7 +52,10 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
             after = (picked[known] + 1) / (len(chosen) + 1)
             over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
         gains = (1 - lam) * rel - lam * max_sim - pull * over
-        if lam > 0:  # gains lie within -2..1: a copy goes behind every distinct item
+        if calibrate and kl_weight > 0 and shares is not None:
+            kl = list_kl(picked, np.asarray(shares, np.float64))
+            gains = gains - kl_weight * np.where(interest >= 0, kl[known], kl[-1])
+        if lam > 0:  # gains lie within -2.5..1: a copy goes behind every distinct item
             gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
         gains = np.where(open_, gains, -np.inf)
         pick = int(np.argmax(gains))  # the first best: ties keep score order
@@ -59,6 +67,26 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
             sims = unit @ unit[pick]
             max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
     return with_match([ordered[i] for i in chosen])
+
+
+def list_kl(picked: np.ndarray, shares: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """Miscalibration of the list after one more pick (Steck 2018): for each interest i of
+    `shares` (k,) (p, summing to 1), KL(p || q~) where q is the interests' share of the list
+    with one more item of interest i (`picked` (k,) counts so far) and q~ = (1 - alpha) q +
+    alpha p; the last entry (k+1 in all) is for a pick of no interest. float64 (k + 1,)."""
+    # A few interests: plain floats beat numpy's per-call overhead, and one term changes per pick.
+    total_p = max(float(shares.sum()), 1e-12)
+    ps = [float(x) / total_p for x in shares.tolist()]
+    counts = picked.tolist()
+    n = sum(counts) + 1.0
+
+    def term(p: float, c: float) -> float:
+        return p * math.log(p / ((1 - alpha) * c / n + alpha * p)) if p > 0 else 0.0
+
+    base = [term(p, c) for p, c in zip(ps, counts, strict=True)]
+    total = sum(base)
+    return np.array([total - b + term(p, c + 1)
+                     for p, c, b in zip(ps, counts, base, strict=True)] + [total])
 
 
 def score_order(rec: Recommendation) -> tuple[float, str, int]:

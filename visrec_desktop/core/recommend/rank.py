@@ -39,7 +39,10 @@ score = relevance + feedback + collaborative, where
 
 The list is calibrated to the interests (Steck 2018, "Calibrated recommendations"): an item of an
 interest that already holds more than its share of the picks loses max(SHARE_PULL, diversity)
-times the excess, so a minor interest is not crowded out. Each item's `match` is its score
+times the excess, and every pick loses CALIBRATION_KL times the list's miscalibration with it
+(KL of the interests' shares of the photos from their shares of the list), so an interest with
+looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
+its place. Each item's `match` is its score
 capped by the match of the item above it: what a card shows never rises down the list.
 Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune).
 """
@@ -96,6 +99,7 @@ KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger lib
 INTEREST_BLEND = 0.0
 DBA_BLEND = 0.0
 SHARE_PULL = 0.25
+CALIBRATION_KL = 0.05  # weight of the list's miscalibration (KL, Steck 2018) in each pick
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
 CANDIDATES_PER_RESULT = 8
@@ -344,7 +348,7 @@ class Ranker:
                 rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
-        out = mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL)
+        out = mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL)
         if len(out) < req.top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, req.top - len(out)))
         return self._named(out)
