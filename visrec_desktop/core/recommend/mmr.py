@@ -23,10 +23,10 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     times the list's miscalibration with it (list_kl: Steck 2018, "Calibrated
     recommendations"; the KL term is what brings in an interest the list still lacks, the
     excess term what stops one from taking more than its share). Relevance is the score
-    scaled to 0..1 over the candidates. With any diversity,
-    an item whose image is a near-copy of a pick's (cosine >= DUPLICATE_COS: a shop's
-    placeholder picture, the same photo under two titles) comes after every item that is not
-    one. Sets each pick's `match` (with_match)."""
+    scaled to 0..1 over the candidates. With any diversity, an item whose image is a near-copy
+    of a pick's (cosine >= DUPLICATE_COS: a shop's placeholder picture, the same photo under
+    two titles) comes after every item that is not one. Sets each pick's `match`
+    (with_match)."""
     if not recs or top <= 0:
         return []
     order = sorted(range(len(recs)), key=lambda i: score_order(recs[i]))

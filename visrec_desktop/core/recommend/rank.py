@@ -42,8 +42,8 @@ interest that already holds more than its share of the picks loses max(SHARE_PUL
 times the excess, and every pick loses CALIBRATION_KL times the list's miscalibration with it
 (KL of the interests' shares of the photos from their shares of the list), so an interest with
 looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
-its place. Each item's `match` is its score
-capped by the match of the item above it: what a card shows never rises down the list.
+its place. Each item's `match` is its score capped by the match of the item above it: what a
+card shows never rises down the list.
 Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune).
 """
 
@@ -93,7 +93,7 @@ __all__ = [  # the ranking API, wherever each part lives
 FEEDBACK_WEIGHT = 0.35
 FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
 FEEDBACK_NEIGHBOURS = 3
-RATED_WEIGHT = 0.75  # a liked or disliked item counts as this many photos (feedback_share)
+RATED_WEIGHT = 0.75  # a rating's weight against sqrt(n) photos' (feedback_share)
 KNN_MIN, KNN_MAX = 5, 25
 KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
 INTEREST_BLEND = 0.0
