@@ -17,7 +17,15 @@ from visrec_desktop.core.recommend.browse import (
     sort_items,
 )
 from visrec_desktop.core.recommend.rank import Recommendation
-from visrec_desktop.core.recommend.text import fold, human_order, search_mask
+from visrec_desktop.core.recommend.text import (
+    MISS,
+    PREFIX,
+    WHOLE,
+    TextIndex,
+    fold,
+    human_order,
+    search_mask,
+)
 
 
 def rec(item: str, price: float, row: int, catalog: str = "c1") -> Recommendation:
@@ -60,6 +68,36 @@ def test_search_matches_at_word_starts_not_inside_words() -> None:
     assert not search_mask(titles, cats, "uricata").any()
 
 
+def test_search_tiers_put_whole_words_and_plurals_before_word_starts() -> None:
+    """"cat" is a whole word of "Cats" (the simple English plural) and only the start of
+    "Cathedral"; "box" of "Boxes" and of "Boxer"; accents and case are ignored as in the
+    mask; a Chinese word is whole wherever it matches; an unmatched item is MISS."""
+    titles = ["Reims Cathedral", "Kitten", "Cardboard boxes", "Boxer shorts", "Box frame",
+              "Cafés of Paris", "Cafeteria tray", "黑猫玩具", "Cat's cradle", "Cast-iron pan"]
+    cats = ["Buildings", "Cats & wild cats", "Home", "Clothing", "Wall art", "Café scenes",
+            "Kitchen", "玩具", "Toys", "Kitchen & tableware"]
+    index = TextIndex(titles, cats)
+    w, p, m = WHOLE, PREFIX, MISS
+    cases = {
+        "cat": [p, w, m, m, m, m, m, m, w, m],
+        "CATS": [m, w, m, m, m, m, m, m, m, m],
+        "cathedral": [w, m, m, m, m, m, m, m, m, m],
+        "box": [m, m, w, p, w, m, m, m, m, m],
+        "boxes": [m, m, w, m, m, m, m, m, m, m],
+        "cafe": [m, m, m, m, m, w, p, m, m, m],
+        "CAFÉ paris": [m, m, m, m, m, w, m, m, m, m],
+        "cafe tr": [m, m, m, m, m, m, p, m, m, m],
+        "猫": [m, m, m, m, m, m, m, w, m, m],
+        "cast-iron": [m] * 9 + [w],
+        "&": [m, w, m, m, m, m, m, m, m, w],
+        "": [w] * 10,
+    }
+    for query, want in cases.items():
+        got = index.tiers(query)
+        assert got.dtype == np.uint8 and got.tolist() == want, query
+        assert (got < MISS).tolist() == index.mask(query).tolist(), query
+
+
 def test_text_index_equals_a_word_by_word_reference_on_many_items() -> None:
     """The vectorised index gives, on 20,000 real-looking titles (words of the demo catalog's
     titles and categories, recombined), the same items as a plain word-by-word check."""
@@ -87,8 +125,25 @@ def test_text_index_equals_a_word_by_word_reference_on_many_items() -> None:
                            for w in fold(query).split()))
         return out
 
-    for query in ("cat", "ca", "kitchen cast", "by", "b", "gary", "a e", "zzz", "&"):
+    def reference_whole(query: str) -> list[bool]:
+        """Every word whole, or its plural: not followed by a word character (a non-ASCII
+        letter is one, as in the index) after an optional "s" or "es"."""
+        out = []
+        for t, c in zip(titles, cats, strict=True):
+            text = fold(f"{t} {c}")
+            out.append(all(re.search(r"(?<![a-z0-9])" + re.escape(w)
+                                     + r"(?:s|es)?(?![a-z0-9]|[^\x00-\x7f])", text, re.ASCII)
+                           if re.match(r"[a-z0-9]", w, re.ASCII) else w in text
+                           for w in fold(query).split()))
+        return out
+
+    for query in ("cat", "ca", "kitchen cast", "by", "b", "gary", "a e", "zzz", "&", "cats",
+                  "box", "wild cat", "e"):
         assert index.mask(query).tolist() == reference(query), query
+        tiers = index.tiers(query)
+        assert (tiers < MISS).tolist() == reference(query), query
+        assert (tiers == WHOLE).tolist() == reference_whole(query), query
+    assert 0 < (index.tiers("cat") == WHOLE).sum() < index.mask("cat").sum()
     assert index.mask("cat").sum() > 100  # the queries do hit
 
 

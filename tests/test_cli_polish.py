@@ -4,6 +4,7 @@ bad value refused before any work, a closed pipe met quietly, a weak passphrase 
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -89,6 +90,22 @@ def test_recommend_answers_a_category_typo_and_a_bad_diversity(
     assert code == 0 and out.count('"category": "Cats & wild cats"') == 3
     code, out, err = run(capsys, "recommend", "--diversity", "5")
     assert code == 1 and not out and "Diversity goes from 0" in err
+
+
+def test_recommend_search_lists_whole_words_first(indexed: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`visrec recommend --search cat` after liking two buildings (a taste for them): the cats
+    (whole words) before the cathedrals and the caterpillar (only a word's start), the match
+    never rising down the list."""
+    for item in ("print-berlin-cathedral", "print-aula-palatina-trier"):
+        assert run(capsys, "feedback", item, "like")[0] == 0
+    code, out, err = run(capsys, "recommend", "--search", "cat", "--json")
+    assert code == 0, err
+    items = json.loads(out)["items"]
+    cats = [it["category"] == "Cats & wild cats" for it in items]
+    assert cats == sorted(cats, reverse=True) and 0 < sum(cats) < len(cats)
+    assert any("cathedral" in it["id"] for it in items)
+    assert [it["match"] for it in items] == sorted((it["match"] for it in items), reverse=True)
 
 
 def test_recommend_says_why_nothing_matches(indexed: Path,

@@ -3,7 +3,9 @@ selection goes when an item leaves the list. Plain Python, so it is tested witho
 
 Search (`text.TextIndex`, applied by the ranker before it takes the top items) matches every
 word of the query at the start of a word of an item's title or category, ignoring case and
-accents.
+accents. The items where every query word is a whole word (or its plural: "cat" is "Cats")
+come before those where some word only starts a longer one ("Cathedral"), each group in
+match order (rank.Ranker).
 Sorting by price or by newest re-orders the best matches; it does not pull in worse ones.
 """
 

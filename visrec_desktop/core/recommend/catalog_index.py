@@ -115,6 +115,16 @@ class CatalogIndex:
             self._text = TextIndex(self.titles, self.categories)
         return self._text.mask(query)
 
+    def search_tiers(self, query: str) -> np.ndarray:
+        """(n,) uint8: each item's search tier for `query`, text.WHOLE (every word a whole
+        word, or its plural), PREFIX (some only a word's start) or MISS (text.TextIndex.tiers;
+        all WHOLE for a blank query)."""
+        if not query.split():
+            return np.zeros(len(self), dtype=np.uint8)
+        if self._text is None:
+            self._text = TextIndex(self.titles, self.categories)
+        return self._text.tiers(query)
+
     def copies(self) -> tuple[np.ndarray, np.ndarray]:
         """(rows, picture): the usable rows whose embedding another usable row shares (a
         picture used by several items: a shop's placeholder, one photo under many titles),

@@ -43,7 +43,9 @@ times the excess, and every pick loses CALIBRATION_KL times the list's miscalibr
 (KL of the interests' shares of the photos from their shares of the list), so an interest with
 looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
 its place. Each item's `match` is its score capped by the match of the item above it: what a
-card shows never rises down the list.
+card shows never rises down the list. A search lists its whole-word matches ("cat": the cats)
+before the items where a query word only starts a longer word ("Cathedral"), each tier ranked
+as a list of its own (text.py).
 Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune).
 """
 
@@ -82,6 +84,7 @@ from visrec_desktop.core.recommend.signals import (
     signals,
 )
 from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.core.recommend.text import PREFIX, WHOLE
 
 __all__ = [  # the ranking API, wherever each part lives
     "ALS_ALPHA", "ALS_REG", "DBA_NEIGHBOURS", "DISLIKE", "DUPLICATE_COS", "HIDE", "HUB_NEIGHBOURS",
@@ -179,12 +182,14 @@ class Ranker:
         return self._reduced_photos[cat.catalog_id]
 
     # -- stage 1: every item, reduced space ----------------------------------------------------
-    def _mask(self, cat: CatalogIndex, req: RankRequest, sig: Signals) -> np.ndarray:
+    def _mask(self, cat: CatalogIndex, req: RankRequest, sig: Signals,
+              matched: np.ndarray | None) -> np.ndarray:
+        """The rows `req` lets through; `matched` (n,) bool: those of the search tier ranked."""
         mask = cat.usable.copy()
         if req.category:
             mask &= cat.category_mask(req.category)
-        if req.query.strip():
-            mask &= cat.search_mask(req.query)
+        if matched is not None:
+            mask &= matched
         if req.min_price is not None:
             mask &= cat.prices >= req.min_price
         if req.max_price is not None:
@@ -325,18 +330,38 @@ class Ranker:
         return out
 
     def _rank(self, req: RankRequest) -> list[Recommendation]:
-        """Each shared picture takes one place in the candidate pool (CatalogIndex.
-        one_per_picture), so 20,000 items on a shop's placeholder image do not crowd out the
-        distinct ones; when the distinct pictures run out before `req.top`, the other items
-        that share a picture follow, best first, so no item is out of reach."""
+        """A search ranks its tiers one after the other (text.TextIndex.tiers): the items where
+        every query word is a whole word (or its plural) before those where some word only
+        starts a longer one, so "cat" lists the cats before "Cathedral". Each tier is ranked as
+        a list of its own (_ranked: candidates, MMR, interest shares, then its copies), so none
+        of them mixes the tiers; the match shown stays monotone across them."""
+        if not req.query.strip():
+            return self._named(self._ranked(req, req.top, {}))
+        tiers = {cat.catalog_id: cat.search_tiers(req.query) for cat in self.catalogs
+                 if not req.catalogs or cat.catalog_id in req.catalogs}
+        out: list[Recommendation] = []
+        for tier in (WHOLE, PREFIX):
+            if len(out) < req.top:
+                out += self._ranked(req, req.top - len(out),
+                                    {cid: t == tier for cid, t in tiers.items()})
+        return self._named(with_match(out))
+
+    def _ranked(self, req: RankRequest, top: int, matched: Mapping[str, np.ndarray]
+                ) -> list[Recommendation]:
+        """The best `top` items of the rows `req` and `matched` (catalog id -> (n,) bool, the
+        search tier's rows; none: no search) let through. Each shared picture takes one place
+        in the candidate pool (CatalogIndex.one_per_picture), so 20,000 items on a shop's
+        placeholder image do not crowd out the distinct ones; when the distinct pictures run
+        out before `top`, the other items that share a picture follow, best first, so no item
+        is out of reach."""
         pool: list[tuple[str, int, CatalogIndex, Signals, np.ndarray | None]] = []
         rest: list[tuple[CatalogIndex, Signals, np.ndarray | None, np.ndarray]] = []
-        want = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * req.top)
+        want = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * top)
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:
                 continue
             sig = signals(self.feedback, cat)
-            every = self._mask(cat, req, sig)
+            every = self._mask(cat, req, sig, matched.get(cat.catalog_id))
             mask = cat.one_per_picture(every)
             if not mask.any():
                 continue
@@ -348,10 +373,10 @@ class Ranker:
                 rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
-        out = mmr(recs, vecs, req.top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL)
-        if len(out) < req.top and rest:  # the match shown stays monotone down the whole list
-            out = with_match(out + self._copies_after(rest, req.top - len(out)))
-        return self._named(out)
+        out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL)
+        if len(out) < top and rest:  # the match shown stays monotone down the whole list
+            out = with_match(out + self._copies_after(rest, top - len(out)))
+        return out
 
     def _named(self, recs: list[Recommendation]) -> list[Recommendation]:
         """`recs` with their id, title, category and currency filled in: read for the final

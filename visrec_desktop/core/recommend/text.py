@@ -7,6 +7,11 @@ catalog's language.
 Search matches each query word at the start of a word of the item's title or category (so
 "cat" finds "Cats & wild cats" and "Cathedral" as one types, never the middle of "Suricata"
 or "Scatter"). A word in a script written without spaces (Chinese, Japanese) matches anywhere.
+The matches come in two tiers (`TextIndex.tiers`): WHOLE, where every query word is a whole
+word of the text or its simple English plural ("cat" is "Cats", "box" is "Boxes"), before
+PREFIX, where some word only starts a longer one ("Cathedral"): a person who types "cat" wants
+the cats first. A word that matches anywhere (no spaces in its script) is whole wherever it
+matches. The ranker orders the tiers first, then by taste within each (rank.Ranker).
 A catalog's text is folded once into a `TextIndex` (one byte string and the offsets of its word
 starts), so a query over a million items is a few vectorised passes, not a Python loop.
 """
@@ -39,6 +44,8 @@ def _word_bytes() -> np.ndarray:
 
 
 WORD_BYTES = _word_bytes()
+WHOLE, PREFIX, MISS = 0, 1, 2  # search tiers (TextIndex.tiers), best first
+PLURAL_ENDINGS = (b"s", b"es")  # "cat" is a whole word of "cats", "box" of "boxes"
 
 
 class TextIndex:
@@ -74,12 +81,15 @@ class TextIndex:
         self.lines = np.concatenate([[0], np.flatnonzero(self.text == 10)[:-1] + 1]
                                     ).astype(index_type)
 
-    def _items(self, word: str) -> np.ndarray:
+    def _items(self, word: str, whole: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
         """Rows (unsorted, may repeat) of the items holding `word` (folded): at a word start
-        when it is ASCII and starts with a word character, anywhere otherwise."""
+        when it is ASCII and starts with a word character, anywhere otherwise; and, when
+        `whole`, (same length) bool: whether that match is the whole word or its plural (every
+        match anywhere counts as whole, as does one of a word that ends in punctuation)."""
         pattern = np.frombuffer(word.encode("utf-8"), np.uint8)
         at: np.ndarray
-        if word.isascii() and WORD_BYTES[pattern[0]]:
+        at_start = word.isascii() and bool(WORD_BYTES[pattern[0]])
+        if at_start:
             first = int(pattern[0]) * 256
             lo, hi = (first + int(pattern[1]), first + int(pattern[1]) + 1) if len(pattern) > 1 \
                 else (first, first + 256)
@@ -89,7 +99,28 @@ class TextIndex:
         at = at[np.less_equal(at, len(self.text) - len(pattern))]
         for j in range(len(pattern)):
             at = at[self.text[at + j] == pattern[j]]
-        out: np.ndarray = np.searchsorted(self.lines, at, side="right") - 1
+        rows: np.ndarray = np.searchsorted(self.lines, at, side="right") - 1
+        if not whole:
+            return rows, None
+        if not at_start or not WORD_BYTES[pattern[-1]]:
+            return rows, np.ones(len(rows), dtype=bool)
+        return rows, self._ends_word(at + len(pattern))
+
+    def _ends_word(self, after: np.ndarray) -> np.ndarray:
+        """(len(after),) bool: whether a word ends at each offset `after`, or after a plural
+        ending there. The text ends with a newline, so an offset past it reads that newline."""
+        last = len(self.text) - 1
+
+        def at(offset: np.ndarray) -> np.ndarray:
+            out: np.ndarray = self.text[np.minimum(offset, last)]
+            return out
+
+        out: np.ndarray = ~WORD_BYTES[at(after)]
+        for ending in PLURAL_ENDINGS:
+            here = np.ones(len(after), dtype=bool)
+            for j, byte in enumerate(ending):
+                here &= at(after + j) == byte
+            out |= here & ~WORD_BYTES[at(after + len(ending))]
         return out
 
     def mask(self, query: str) -> np.ndarray:
@@ -98,8 +129,28 @@ class TextIndex:
         out = np.ones(self.count, dtype=bool)
         for word in words(query):
             hit = np.zeros(self.count, dtype=bool)
-            hit[self._items(word)] = True
+            hit[self._items(word)[0]] = True
             out &= hit
+        return out
+
+    def tiers(self, query: str) -> np.ndarray:
+        """(n,) uint8, each item's search tier for `query`: WHOLE (0) when every word of the
+        query is a whole word of its title or category or that word's plural ("cat": "Cats &
+        wild cats"), PREFIX (1) when every word matches but some only starts a longer word
+        ("Cathedral"), MISS (2) when some word does not match (mask is tiers < MISS). All
+        WHOLE when the query is blank."""
+        every = np.ones(self.count, dtype=bool)
+        whole = np.ones(self.count, dtype=bool)
+        for word in words(query):
+            rows, exact = self._items(word, whole=True)
+            hit = np.zeros(self.count, dtype=bool)
+            hit[rows] = True
+            every &= hit
+            hit = np.zeros(self.count, dtype=bool)
+            hit[rows[exact]] = True
+            whole &= hit
+        out: np.ndarray = np.where(whole, np.uint8(WHOLE),
+                                   np.where(every, np.uint8(PREFIX), np.uint8(MISS)))
         return out
 
     @property
