@@ -54,8 +54,9 @@ class TextIndex:
     Item i's text is fold(f"{title} {category}"), UTF-8, line i of one byte string; `starts`
     (int32) are the offsets of its words' first bytes, sorted by their first two bytes, and
     `buckets` (65,537,) where each two-byte prefix's run begins, so a query word is compared
-    only with the words that begin like it. Memory: about the text's length in bytes plus 4
-    bytes per word (a million short titles: tens of MB).
+    only with the words that begin like it; `lengths` (uint8, in the same order) their lengths
+    in bytes (at most 255), for whole-word matches. Memory: about the text's length in bytes
+    plus 5 bytes per word (a million short titles: tens of MB).
     """
 
     def __init__(self, titles: Sequence[str], categories: Sequence[str]) -> None:
@@ -74,9 +75,12 @@ class TextIndex:
         first[1:] &= ~inside[:-1]
         index_type = np.int32 if len(self.text) < 2**31 else np.int64
         starts = np.flatnonzero(first).astype(index_type)
+        inside[:-1] &= ~inside[1:]  # now: a word's last byte (the text ends in a newline)
+        lengths = np.minimum(np.subtract(np.flatnonzero(inside), starts) + 1, 255).astype(np.uint8)
         key = self.text[starts].astype(np.int32) * 256 + self.text[starts + 1]
         order = np.argsort(key, kind="stable")
         self.starts: np.ndarray = starts[order]
+        self.lengths: np.ndarray = lengths[order]
         self.buckets = np.searchsorted(key[order], np.arange(65_537)).astype(np.int64)
         self.lines = np.concatenate([[0], np.flatnonzero(self.text == 10)[:-1] + 1]
                                     ).astype(index_type)
@@ -88,39 +92,61 @@ class TextIndex:
         match anywhere counts as whole, as does one of a word that ends in punctuation)."""
         pattern = np.frombuffer(word.encode("utf-8"), np.uint8)
         at: np.ndarray
+        length: np.ndarray | None = None
         at_start = word.isascii() and bool(WORD_BYTES[pattern[0]])
         if at_start:
             first = int(pattern[0]) * 256
             lo, hi = (first + int(pattern[1]), first + int(pattern[1]) + 1) if len(pattern) > 1 \
                 else (first, first + 256)
             at = self.starts[self.buckets[lo]:self.buckets[hi]]
+            length = self.lengths[self.buckets[lo]:self.buckets[hi]]
+            known = min(len(pattern), 2)  # the bucket's key is the first two bytes
         else:
             at = np.flatnonzero(self.text == pattern[0])
-        at = at[np.less_equal(at, len(self.text) - len(pattern))]
-        for j in range(len(pattern)):
-            at = at[self.text[at + j] == pattern[j]]
+            known = 1
+        # No bound check: a pattern holds no newline and the text ends with one, so a match
+        # of its first j bytes leaves byte j inside the text.
+        for j in range(known, len(pattern)):
+            keep = self.text[at + j] == pattern[j]
+            at = at[keep]
+            length = None if length is None else length[keep]
         rows: np.ndarray = np.searchsorted(self.lines, at, side="right") - 1
         if not whole:
             return rows, None
         if not at_start or not WORD_BYTES[pattern[-1]]:
             return rows, np.ones(len(rows), dtype=bool)
+        if length is not None and WORD_BYTES[pattern].all() and len(pattern) < 250:
+            return rows, self._whole(at, length, len(pattern))
         return rows, self._ends_word(at + len(pattern))
 
+    def _whole(self, at: np.ndarray, length: np.ndarray, n: int) -> np.ndarray:
+        """Whether each word starting at `at`, `length` bytes long, is an n-byte match's
+        whole word or its plural: mostly one comparison, no read of the text (a read per
+        match is a cache miss, about as slow as the search itself)."""
+        out: np.ndarray = length == n
+        for ending in PLURAL_ENDINGS:
+            maybe = np.flatnonzero(length == n + len(ending))
+            here = np.ones(len(maybe), dtype=bool)
+            for j, byte in enumerate(ending):
+                here &= self.text[at[maybe] + n + j] == byte
+            out[maybe[here]] = True
+        return out
+
     def _ends_word(self, after: np.ndarray) -> np.ndarray:
-        """(len(after),) bool: whether a word ends at each offset `after`, or after a plural
-        ending there. The text ends with a newline, so an offset past it reads that newline."""
+        """(len(after),) bool: whether a word ends at each offset `after` (within the text),
+        or after a plural ending there (a word of punctuation and letters: "t-shirt")."""
         last = len(self.text) - 1
 
-        def at(offset: np.ndarray) -> np.ndarray:
-            out: np.ndarray = self.text[np.minimum(offset, last)]
+        def byte(offset: int) -> np.ndarray:
+            out: np.ndarray = self.text[np.minimum(after + offset, last)]
             return out
 
-        out: np.ndarray = ~WORD_BYTES[at(after)]
+        out: np.ndarray = ~WORD_BYTES[byte(0)]
         for ending in PLURAL_ENDINGS:
-            here = np.ones(len(after), dtype=bool)
-            for j, byte in enumerate(ending):
-                here &= at(after + j) == byte
-            out |= here & ~WORD_BYTES[at(after + len(ending))]
+            here = ~WORD_BYTES[byte(len(ending))]
+            for j, b in enumerate(ending):
+                here &= byte(j) == b
+            out |= here
         return out
 
     def mask(self, query: str) -> np.ndarray:
@@ -149,14 +175,15 @@ class TextIndex:
             hit = np.zeros(self.count, dtype=bool)
             hit[rows[exact]] = True
             whole &= hit
-        out: np.ndarray = np.where(whole, np.uint8(WHOLE),
-                                   np.where(every, np.uint8(PREFIX), np.uint8(MISS)))
+        out = np.full(self.count, MISS, dtype=np.uint8)
+        out -= every  # whole implies every: MISS - 1 - 1 = WHOLE
+        out -= whole
         return out
 
     @property
     def nbytes(self) -> int:
-        return int(self.text.nbytes + self.starts.nbytes + self.lines.nbytes
-                   + self.buckets.nbytes)
+        return int(self.text.nbytes + self.starts.nbytes + self.lengths.nbytes
+                   + self.lines.nbytes + self.buckets.nbytes)
 
 
 def search_mask(titles: Sequence[str], categories: Sequence[str], query: str) -> np.ndarray:
