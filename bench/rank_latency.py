@@ -18,7 +18,8 @@ Measured, per catalog size:
   on it, k-NN and hubness re-scoring against the photos, MMR at diversity 0.3), the path the
   app's For You takes: p50/p95 wall and CPU time of this thread over --calls calls after
   warm-up, for a profile of PROFILE_PHOTOS real photos, the same with 20 likes/dislikes, and
-  with a search word;
+  with a search word: a whole word ("red": one search tier is ranked) and only a word's start
+  ("sh": no item has the whole word, so both tiers are);
 * agreement: top-10 of the ranker against the exhaustive ranker (every item scored exactly),
   over profiles of 1-4 interests (40 real photos of each of 1-4 classes) x no feedback / 10
   likes and dislikes x no filter / one category / a price window;
@@ -33,7 +34,8 @@ Measured, per catalog size:
   (nlist sqrt(N), nprobe IVF_NPROBE). Agreement: each query's top 10 against the exact float32
   top 10;
 * text search: the catalog's TextIndex (built once, timed) against the former Python loop
-  (fold and substring test per item), on the same titles;
+  (fold and substring test per item), on the same titles; and its search tiers (whole words
+  first, what the ranker calls) against its plain mask, timed alternately on the same queries;
 * the profile rebuild from 50,000 real photo embeddings (median of 3), when that many are cached.
 
 Everything runs on one thread (BLAS, ONNX Runtime, FAISS), as the app ranks. The machine is
@@ -71,6 +73,7 @@ FIRST_PASS_K = 200
 IVF_NPROBE = 16
 SHORTLIST = 600  # rows per query our 8-bit pass keeps for exact re-scoring (the ranker's)
 SEARCH_QUERIES = ("red", "wool coat", "sh", "navy denim trouser 12", "zzz")
+PREFIX_QUERY = "sh"  # starts words ("shirt") but is none: both search tiers are ranked
 WARMUP = 3
 TARGETS = {100_000: (10.0, None), 1_000_000: (100.0, 600.0)}  # p95 ms, catalog MB
 TARGET_AGREEMENT = 0.99
@@ -448,21 +451,24 @@ def search_figures(index: Any) -> dict[str, Any]:
     t0, c0 = time.perf_counter(), time.thread_time()
     text = TextIndex(index.titles, index.categories)
     build = (time.perf_counter() - t0, time.thread_time() - c0)
-    wall, cpu = [], []
+    wall, cpu, tier_wall, tier_cpu = [], [], [], []
     for _ in range(5):
         for q in SEARCH_QUERIES:
-            t0, c0 = time.perf_counter(), time.thread_time()
-            text.mask(q)
-            cpu.append(time.thread_time() - c0)
-            wall.append(time.perf_counter() - t0)
+            for fn, w, c in ((text.mask, wall, cpu), (text.tiers, tier_wall, tier_cpu)):
+                t0, c0 = time.perf_counter(), time.thread_time()
+                fn(q)
+                c.append(time.thread_time() - c0)
+                w.append(time.perf_counter() - t0)
     loop, loop_matches = [], {}
     for q in SEARCH_QUERIES[:2]:
         t0 = time.perf_counter()
         loop_matches[q] = int(loop_search(index.titles, index.categories, q).sum())
         loop.append(time.perf_counter() - t0)
     return {"build_s": build[0], "build_cpu_s": build[1], "index_mb": text.nbytes / 2**20,
-            "query": stats(wall, cpu), "loop_s": float(np.median(loop)),
+            "query": stats(wall, cpu), "tiers": stats(tier_wall, tier_cpu),
+            "loop_s": float(np.median(loop)),
             "matches": {q: int(text.mask(q).sum()) for q in SEARCH_QUERIES},
+            "whole": {q: int((text.tiers(q) == 0).sum()) for q in SEARCH_QUERIES},
             "loop_matches": loop_matches}
 
 
@@ -513,6 +519,8 @@ def run_size(stem: Path, n: int, args: argparse.Namespace, real: np.ndarray,
     out["rank_feedback"] = stats(*timed(lambda: fb_ranker.rank(req), args.calls))
     search_req = RankRequest(top=20, query=SEARCH_QUERIES[0])
     out["rank_search"] = stats(*timed(lambda: ranker.rank(search_req), args.calls))
+    prefix_req = RankRequest(top=20, query=PREFIX_QUERY)
+    out["rank_search_prefix"] = stats(*timed(lambda: ranker.rank(prefix_req), args.calls))
     exhaustive = Ranker(profile, {}, [index], photos=real[pick], exhaustive=True)
     out["rank_exhaustive"] = stats(*timed(lambda: exhaustive.rank(req), 3, 1))
     print(f"{n:,}: rank {out['rank']}, exhaustive {out['rank_exhaustive']}", flush=True)
@@ -572,6 +580,9 @@ def report(meta: dict[str, Any], results: list[dict[str, Any]], load: tuple[Any,
         q = res["rank_search"]
         lines.append(f"| {n:,} | ours, with a search word (\"{SEARCH_QUERIES[0]}\") | "
                      f"{q['p50']:.1f} / {q['p95']:.1f} ({q['cpu_p50']:.1f}) | | | |")
+        q = res["rank_search_prefix"]
+        lines.append(f"| {n:,} | ours, with a word's start (\"{PREFIX_QUERY}\": both tiers) | "
+                     f"{q['p50']:.1f} / {q['p95']:.1f} ({q['cpu_p50']:.1f}) | | | |")
         e = res["rank_exhaustive"]
         lines.append(f"| {n:,} | ours, exhaustive reference (every item exact) | "
                      f"{e['p50']:.0f} / {e['p95']:.0f} ({e['cpu_p50']:.0f}) | | 1 | |")
@@ -580,6 +591,9 @@ def report(meta: dict[str, Any], results: list[dict[str, Any]], load: tuple[Any,
                      f"({len(SEARCH_QUERIES)} queries; built once in {t['build_s']:.2f} s) | "
                      f"{t['query']['p50']:.1f} / {t['query']['p95']:.1f} "
                      f"({t['query']['cpu_p50']:.1f}) | {t['index_mb']:.0f} | | |")
+        lines.append(f"| {n:,} | text search: tiers (whole words first), same queries | "
+                     f"{t['tiers']['p50']:.1f} / {t['tiers']['p95']:.1f} "
+                     f"({t['tiers']['cpu_p50']:.1f}) | | | |")
         lines.append(f"| {n:,} | text search: the former Python loop (substrings), per query | "
                      f"{1000 * t['loop_s']:.0f} | | | |")
         for name, s in res["first_pass"].items():
@@ -602,7 +616,8 @@ def report(meta: dict[str, Any], results: list[dict[str, Any]], load: tuple[Any,
         "embeddings mapped in by the re-scored rows (the kernel maps a whole cached folio per "
         "fault and may drop them at any time); arrays: the bytes the index holds."
         "\nSearch matches (TextIndex, word starts): "
-        + ", ".join(f'"{q}" {c:,}' for q, c in results[-1]["search"]["matches"].items())
+        + ", ".join(f'"{q}" {c:,} ({results[-1]["search"]["whole"][q]:,} whole)'
+                    for q, c in results[-1]["search"]["matches"].items())
         + "; the former loop (substrings): "
         + ", ".join(f'"{q}" {c:,}' for q, c in results[-1]["search"]["loop_matches"].items())
         + f" (at {results[-1]['items']:,} items)."

@@ -341,9 +341,9 @@ class Ranker:
                  if not req.catalogs or cat.catalog_id in req.catalogs}
         out: list[Recommendation] = []
         for tier in (WHOLE, PREFIX):
-            if len(out) < req.top:
-                out += self._ranked(req, req.top - len(out),
-                                    {cid: t == tier for cid, t in tiers.items()})
+            matched = {cid: t == tier for cid, t in tiers.items()}
+            if len(out) < req.top and any(m.any() for m in matched.values()):
+                out += self._ranked(req, req.top - len(out), matched)
         return self._named(with_match(out))
 
     def _ranked(self, req: RankRequest, top: int, matched: Mapping[str, np.ndarray]
