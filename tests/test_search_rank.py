@@ -1,5 +1,5 @@
-"""Search order on real data: the demo catalog's 171 photos taken as a person's library (as in
-test_feedback_real.py: buildings are its largest interest) and ranked against the demo catalog.
+"""Search order on real data: the demo catalog's 171 photos taken as a person's library
+(helpers_demo: buildings are its largest interest) and ranked against the demo catalog.
 
 A new user searched for "cat" and got three cathedrals before the kitten: search only filtered,
 and the taste order (buildings) ranked what was left. Items where every query word is a whole
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_feedback_real import library
+from helpers_demo import BUILDINGS, demo_library
 
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendation
@@ -32,10 +32,10 @@ def tiers_in_order(recs: list[Recommendation]) -> None:
 
 @pytest.mark.parametrize("diversity", [0.3, 0.0, 1.0])  # the app's default, none, most
 def test_cat_lists_the_cats_before_the_cathedrals(diversity: float) -> None:
-    profile, photos, index = library()
+    profile, photos, index = demo_library()
     ranker = Ranker(profile, {}, [index], photos)
     plain = ranker.rank(RankRequest(top=40, diversity=diversity))
-    assert plain[0].category == "Buildings & architecture"  # the taste favours buildings
+    assert plain[0].category == BUILDINGS  # the taste favours buildings
     recs = ranker.rank(RankRequest(top=20, query="cat", diversity=diversity))
     ids = [r.item_id for r in recs]
     assert "print-kitten" in ids and sum("cathedral" in i for i in ids) == 3
@@ -47,7 +47,7 @@ def test_cat_lists_the_cats_before_the_cathedrals(diversity: float) -> None:
 def test_a_search_in_one_tier_ranks_as_the_category_filter_does() -> None:
     """"cats" matches only whole words (the category): the same list, scores and matches as
     filtering by that category, calibration and MMR included."""
-    profile, photos, index = library()
+    profile, photos, index = demo_library()
     ranker = Ranker(profile, {}, [index], photos)
     searched = ranker.rank(RankRequest(top=10, query="cats"))
     filtered = ranker.rank(RankRequest(top=10, category=CATS))
@@ -86,7 +86,7 @@ def test_shared_picture_copies_follow_their_own_tier() -> None:
     """The items that share a picture with one already listed follow the distinct items of
     their tier: the cat mug and cushion come before every cathedral, the cathedral copies
     after the distinct cathedrals and before nothing of the first tier."""
-    profile, photos, _ = library()
+    profile, photos, _ = demo_library()
     index, extra = with_copies()
     assert len(index.copies()[0]) >= 4
     recs = Ranker(profile, {}, [index], photos).rank(RankRequest(top=20, query="cat"))
