@@ -22,9 +22,10 @@ top 10), miscalibration (Steck 2018: KL(p || q~) between the user's class shares
 interest photos and the list's, q~ = 0.99 q + 0.01 p), ILD@10; 95 % percentile-bootstrap
 intervals over users.
 
---tune picks the ranker's k-NN size, augmentation blend, hubness weight and share pull on users
-of a held-out seed (--seed + 1000), never on the reported ones: the best worst-count NDCG@10
-margin over the best baseline among the settings that keep interest coverage at least kNN's.
+--tune picks the ranker's k-NN size, augmentation blend, hubness weight, share pull and
+miscalibration weight on users of a held-out seed (--seed + 1000), never on the reported ones:
+the best worst-count NDCG@10 margin over the best baseline among the settings that keep
+interest coverage at least kNN's.
 Tables are printed and written to bench/results/eval_recs.md (and .json). Deterministic for a
 given --seed.
 """
@@ -65,7 +66,8 @@ METHODS = ("random", "popularity", "mean-vector", "knn", "calibrated", "visrec")
 BASELINES = ("mean-vector", "knn", "calibrated")
 METRICS = ("ndcg@10", "hr@10", "recall@50", "coverage", "miscalibration", "ild@10")
 TUNE_GRID = {"KNN_MIN": (5,), "KNN_MAX": (5, 25), "DBA_BLEND": (0.0,),
-             "HUB_WEIGHT": (0.5, 0.7), "SHARE_PULL": (0.0, 0.1, 0.25)}
+             "HUB_WEIGHT": (0.5, 0.7), "SHARE_PULL": (0.0, 0.1, 0.25),
+             "CALIBRATION_KL": (0.0, 0.05)}
 
 
 @dataclass(frozen=True)
