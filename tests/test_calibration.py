@@ -37,10 +37,41 @@ def interests_in_top(top: int = 10) -> set[int]:
 
 def test_every_interest_has_a_place_in_the_top_10(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the miscalibration term, all 4 interests of the demo library are in the top 10,
-    the largest (animals, 38 % of the photos) included; without it (the excess term alone)
-    the largest is missing, crowded out by the buildings' higher-scoring matches."""
+    the largest (animals, 38 % of the photos) included; without it and the per-interest scale
+    (the excess term alone) the largest is missing, crowded out by the buildings'
+    higher-scoring matches."""
     profile, _, _ = demo_library()
     largest = int(np.argmax(profile.weights()))
     assert interests_in_top() == set(range(len(profile.interests))) and len(profile.interests) == 4
     monkeypatch.setattr(rank_module, "CALIBRATION_KL", 0.0)
+    monkeypatch.setattr(rank_module, "WITHIN_INTEREST", 0.0)
     assert largest not in interests_in_top()
+
+
+def test_each_interest_is_weighed_on_its_own_scale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WITHIN_INTEREST: part of the relevance the list is filled by is scaled among the items
+    of the same interest, so the calibration can lift the largest interest's best match (its
+    k-NN scores are lower than the tighter buildings interest's) even at diversity 0, where
+    the scale across the whole list alone leaves it out of the top 10 (control)."""
+    profile, photos, index = demo_library()
+    largest = int(np.argmax(profile.weights()))
+
+    def top10() -> list[int | None]:
+        ranker = Ranker(profile, {}, [index], photos)
+        return [r.interest for r in ranker.rank(RankRequest(top=10, diversity=0.0))]
+
+    assert largest in top10()
+    monkeypatch.setattr(rank_module, "WITHIN_INTEREST", 0.0)
+    assert largest not in top10()
+
+
+def test_within_interest_scaling_is_min_max_per_interest() -> None:
+    """_within: each interest's scores mapped to 0..1 among themselves; items of no interest
+    keep the list-wide value."""
+    from visrec_desktop.core.recommend.mmr import _within
+
+    scores = np.array([0.9, 0.5, 0.7, 0.2, 0.4, 0.3])
+    interest = np.array([0, 0, 0, 1, 1, -1])
+    rel = np.array([1.0, 0.43, 0.71, 0.0, 0.29, 0.14])
+    got = _within(scores, interest, rel)
+    assert got == pytest.approx([1.0, 0.0, 0.5, 0.0, 1.0, 0.14])

@@ -47,8 +47,9 @@ def test_two_dislikes_do_not_erase_a_fifty_photo_interest() -> None:
 def test_without_the_two_rules_the_interest_is_erased(monkeypatch: pytest.MonkeyPatch) -> None:
     """Control: with every rating counted in full (a rated item worth a million photos, so
     feedback_share is 1) and each dislike aimed at its whole interest (no projection), as
-    before either rule existed, the same clicks leave no building in the top 30 (the list's
-    calibration does not bring one back); the evidence share alone brings 2 back into the top
+    before either rule existed (and the list scaled across all candidates, as then), the same
+    clicks leave no building in the top 30 (the miscalibration term does not bring one back);
+    the evidence share alone brings 2 back into the top
     10 and the projection alone 1, so the test above measures both."""
     def off(rule: str) -> tuple[object, str, object]:
         return {"share": (rank_module, "RATED_WEIGHT", 1e6),
@@ -56,6 +57,7 @@ def test_without_the_two_rules_the_interest_is_erased(monkeypatch: pytest.Monkey
 
     def with_only(*rules: str) -> list[str]:
         with monkeypatch.context() as m:
+            m.setattr(rank_module, "WITHIN_INTEREST", 0.0)  # and the list scaled as before
             for rule in {"share", "projection"} - set(rules):
                 m.setattr(*off(rule))
             return categories(CLICKS)

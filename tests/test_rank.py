@@ -144,6 +144,7 @@ def uncalibrated(monkeypatch: pytest.MonkeyPatch) -> None:
     """No pull towards the interests' shares: diversity 0 is then plain score order."""
     monkeypatch.setattr(rank_module, "SHARE_PULL", 0.0)
     monkeypatch.setattr(rank_module, "CALIBRATION_KL", 0.0)
+    monkeypatch.setattr(rank_module, "WITHIN_INTEREST", 0.0)
 
 
 def test_items_closest_to_the_interests_rank_first(uncalibrated: None) -> None:
@@ -159,12 +160,15 @@ def test_items_closest_to_the_interests_rank_first(uncalibrated: None) -> None:
     assert len(recs) == N_SOURCES * PER_SOURCE
 
 
-def test_second_interest_appears_in_the_top_list() -> None:
+def test_second_interest_appears_in_the_top_list(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the default diversity, a top-5 for a cat-heavy profile still shows an espresso:
-    the second interest is not crowded out by the dominant one (with diversity 0 it is)."""
+    the second interest is not crowded out by the dominant one. Control: with diversity 0 and
+    no calibration (no share pull, miscalibration term or per-interest scale) it is."""
     default = rank(top=5, diversity=RankRequest().diversity)
     assert CHELSEA in {source_of(r) for r in default}
     assert COFFEE in {source_of(r) for r in default}
+    for name in ("SHARE_PULL", "CALIBRATION_KL", "WITHIN_INTEREST"):
+        monkeypatch.setattr(rank_module, name, 0.0)
     assert {source_of(r) for r in rank(top=5)} == {CHELSEA}  # control
 
 

@@ -15,7 +15,7 @@ DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded
 
 def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
         shares: np.ndarray | None, share_pull: float,
-        kl_weight: float = 0.0) -> list[Recommendation]:
+        kl_weight: float = 0.0, within_interest: float = 0.0) -> list[Recommendation]:
     """Greedy list filling over `recs` (scored candidates) with embeddings `vecs` (n, d). Each
     pick maximises (1 - diversity) relevance - diversity times the similarity to the picks so
     far (maximal marginal relevance, Carbonell and Goldstein 1998) - max(share_pull, diversity)
@@ -23,7 +23,10 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     times the list's miscalibration with it (list_kl: Steck 2018, "Calibrated
     recommendations"; the KL term is what brings in an interest the list still lacks, the
     excess term what stops one from taking more than its share). Relevance is the score
-    scaled to 0..1 over the candidates. With any diversity, an item whose image is a near-copy
+    scaled to 0..1 over the candidates, `within_interest` of it scaled over the candidates of
+    the item's own interest instead (min-max normalisation per source, as in data fusion: Lee
+    1997), so that calibration weighs an interest of looser, lower-scoring matches on its own
+    scale. With any diversity, an item whose image is a near-copy
     of a pick's (cosine >= DUPLICATE_COS: a shop's placeholder picture, the same photo under
     two titles) comes after every item that is not one. Sets each pick's `match`
     (with_match)."""
@@ -38,12 +41,14 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     scores = np.array([r.score for r in ordered])
     span = float(scores.max() - scores.min()) or 1.0
     rel = (scores - scores.min()) / span
+    interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
+    if calibrate and within_interest > 0:
+        rel = (1 - within_interest) * rel + within_interest * _within(scores, interest, rel)
     lam = float(np.clip(diversity, 0.0, 1.0))
     pull = max(share_pull, lam)
     max_sim = np.zeros(len(ordered))
     open_ = np.ones(len(ordered), dtype=bool)
     chosen: list[int] = []
-    interest = np.array([-1 if r.interest is None else r.interest for r in ordered])
     known = np.maximum(interest, 0)
     picked = np.zeros(0 if shares is None else len(shares))
     while len(chosen) < min(top, len(ordered)):
@@ -67,6 +72,17 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
             sims = unit @ unit[pick]
             max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
     return with_match([ordered[i] for i in chosen])
+
+
+def _within(scores: np.ndarray, interest: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    """`scores` (n,) scaled to 0..1 among the items of the same interest (`interest` (n,),
+    -1 for none: those keep `rel`, the list-wide scale)."""
+    out = rel.copy()
+    for i in np.unique(interest[interest >= 0]):
+        of = interest == i
+        lo, hi = float(scores[of].min()), float(scores[of].max())
+        out[of] = (scores[of] - lo) / ((hi - lo) or 1.0)
+    return out
 
 
 def list_kl(picked: np.ndarray, shares: np.ndarray, alpha: float = 0.01) -> np.ndarray:

@@ -42,11 +42,14 @@ interest that already holds more than its share of the picks loses max(SHARE_PUL
 times the excess, and every pick loses CALIBRATION_KL times the list's miscalibration with it
 (KL of the interests' shares of the photos from their shares of the list), so an interest with
 looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
-its place. Each item's `match` is its score capped by the match of the item above it: what a
-card shows never rises down the list. A search lists its whole-word matches ("cat": the cats)
+its place; WITHIN_INTEREST of the relevance the list is filled by is scaled among the item's
+own interest's candidates, so the calibration weighs each interest on its own scale. Each
+item's `match` is its score capped by the match of the item above it: what a card shows never
+rises down the list. A search lists its whole-word matches ("cat": the cats)
 before the items where a query word only starts a longer word ("Cathedral"), each tier ranked
 as a list of its own (text.py).
-Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune).
+Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune;
+WITHIN_INTEREST by hand on those seeds, see the README's quality section).
 """
 
 from __future__ import annotations
@@ -103,6 +106,7 @@ INTEREST_BLEND = 0.0
 DBA_BLEND = 0.0
 SHARE_PULL = 0.1
 CALIBRATION_KL = 0.05  # weight of the list's miscalibration (KL, Steck 2018) in each pick
+WITHIN_INTEREST = 0.3  # share of an item's relevance in MMR scaled among its interest's items
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
 CANDIDATES_PER_RESULT = 8
@@ -373,7 +377,8 @@ class Ranker:
                 rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
         shares = self.profile.weights() if not self.profile.empty else None
-        out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL)
+        out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL,
+                  WITHIN_INTEREST)
         if len(out) < top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, top - len(out)))
         return out
