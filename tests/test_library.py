@@ -149,10 +149,10 @@ def test_recommend_json_explains_every_item(capsys: pytest.CaptureFixture[str],
 def test_recommend_filters(capsys: pytest.CaptureFixture[str], setup: dict[str, Any],
                            monkeypatch: pytest.MonkeyPatch) -> None:
     """--category and --min/--max-price keep exactly the matching items, in the order of the
-    unfiltered ranking when that is plain score order (no share pull, no augmentation among
-    the candidates: both depend on what else is in the list)."""
-    monkeypatch.setattr(rank_module, "SHARE_PULL", 0.0)
-    monkeypatch.setattr(rank_module, "DBA_BLEND", 0.0)
+    unfiltered ranking when that is plain score order (no calibration to the interests' shares,
+    no augmentation among the candidates: both depend on what else is in the list)."""
+    for name in ("SHARE_PULL", "CALIBRATION_KL", "WITHIN_INTEREST", "DBA_BLEND"):
+        monkeypatch.setattr(rank_module, name, 0.0)
     everything = recommend(capsys, "--top", "50", "--diversity", "0")
     assert len(everything) == len(shop_items())
     cases: list[tuple[tuple[str, ...], Callable[[dict[str, Any]], bool]]] = [
