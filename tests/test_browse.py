@@ -185,3 +185,21 @@ def test_backwards_price_range_is_named() -> None:
     assert BrowseRequest(min_price=100, max_price=50).problem() is not None
     assert BrowseRequest(min_price=50, max_price=100).problem() is None
     assert BrowseRequest(min_price=50).problem() is None
+
+
+def test_search_matches_a_category_by_its_displayed_name_with_the_same_tiers() -> None:
+    """A category shown under another name (the UI language's) matches by that name too, by
+    the same rules: whole word or plural first, a word's start after, Chinese anywhere."""
+    from visrec_desktop.core.recommend.text import MISS, PREFIX, WHOLE, TextIndex
+
+    names = {"Cats": "Chats et félins", "Birds": "鸟类"}
+    index = TextIndex(["Kitten", "Robin", "Mug"], ["Cats", "Birds", "Mugs"],
+                      lambda c: names.get(c, c))
+    assert index.tiers("felin").tolist() == [WHOLE, MISS, MISS]  # plural, accents folded
+    assert index.tiers("fel").tolist() == [PREFIX, MISS, MISS]
+    assert index.tiers("chats kitten").tolist() == [WHOLE, MISS, MISS]
+    assert index.tiers("鸟").tolist() == [MISS, WHOLE, MISS]
+    assert index.tiers("cat").tolist() == [WHOLE, MISS, MISS]  # as written, still
+    assert index.mask("mug").tolist() == [False, False, True]
+    plain = TextIndex(["Kitten", "Robin", "Mug"], ["Cats", "Birds", "Mugs"], lambda c: c)
+    assert not plain.mask("鸟").any() and not plain.shown_names

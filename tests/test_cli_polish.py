@@ -64,6 +64,45 @@ def test_match_category_takes_the_start_of_a_name_or_word_when_only_one_fits() -
         match_category("wall", known)
 
 
+def test_match_category_takes_the_name_a_card_shows_in_chinese() -> None:
+    """In zh_CN the categories are shown in Chinese ("猫与猫科动物"): `--category 猫` means the
+    cats, a mistake lists the categories as shown; in English a Chinese word matches none."""
+    known = ["Birds", "Cats & wild cats", "Other mammals", "Other objects", "Vintage posters"]
+    try:
+        i18n.set_language("zh_CN")
+        assert match_category("猫", known) == "Cats & wild cats"
+        assert match_category("猫科", known) == "Cats & wild cats"  # no spaces: anywhere
+        assert match_category("鸟类", known) == "Birds"
+        assert match_category("birds", known) == "Birds"
+        with pytest.raises(ValueError, match=r"其他.*'其他哺乳动物'，'其他物品'"):
+            match_category("其他", known)
+        with pytest.raises(ValueError, match=r"'鸟类', '猫与猫科动物', .*'Vintage posters'"):
+            match_category("狗", known)
+    finally:
+        i18n.set_language("en")
+    with pytest.raises(ValueError, match="the categories are 'Birds', 'Cats & wild cats'"):
+        match_category("猫", known)
+
+
+def test_recommend_category_in_chinese(indexed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`visrec --lang zh_CN recommend --category 猫` lists the cats, as the cards name them; a
+    mistake is answered with the categories in Chinese. English is unchanged."""
+    try:
+        for word, category in (("猫", "Cats & wild cats"), ("鸟", "Birds")):
+            code, out, err = run(capsys, "--lang", "zh_CN", "recommend", "--category", word,
+                                 "--top", "3", "--json")
+            assert code == 0, err
+            assert [it["category"] for it in json.loads(out)["items"]] == [category] * 3
+        code, out, err = run(capsys, "--lang", "zh_CN", "recommend", "--category", "狗猫")
+        assert code == 1 and not out and "'狗'" in err  # the closest, as shown
+        code, out, err = run(capsys, "--lang", "zh_CN", "recommend", "--category", "zzz")
+        assert code == 1 and not out and "'猫与猫科动物'" in err and "Cats" not in err
+    finally:
+        i18n.set_language("en")
+    code, out, err = run(capsys, "--lang", "en", "recommend", "--category", "猫")
+    assert code == 1 and "'Cats & wild cats'" in err
+
+
 @pytest.mark.parametrize(("request_", "says"), [
     (BrowseRequest(diversity=5), "Diversity goes from 0"),
     (BrowseRequest(diversity=-0.1), "Diversity goes from 0"),

@@ -96,3 +96,30 @@ def test_shared_picture_copies_follow_their_own_tier() -> None:
     first_tier = [r.item_id for r in recs if is_cat(r)]
     assert set(first_tier[-2:]) == {"cat-mug", "cat-cushion"}
     assert set(ids[-2:]) == {"cathedral-poster", "cathedral-card"}
+
+
+@pytest.mark.parametrize(("query", "category"), [("猫", CATS), ("鸟", "Birds"),
+                                                 ("猫科", CATS), ("建筑", BUILDINGS)])
+def test_a_chinese_search_finds_the_category_a_card_shows_in_chinese(query: str,
+                                                                     category: str) -> None:
+    """In zh_CN a card shows "猫与猫科动物" for "Cats & wild cats": searching 猫 (a word of that
+    name: Chinese matches anywhere) lists exactly that category's items, all whole matches, in
+    taste order; in English the same words still find nothing (the index keeps no Chinese)."""
+    from visrec_desktop import i18n
+    from visrec_desktop.core.recommend.text import WHOLE
+
+    profile, photos, index = demo_library()
+    ranker = Ranker(profile, {}, [index], photos)
+    wanted = [c == category for c in index.categories]
+    try:
+        i18n.set_language("zh_CN")
+        assert index.search_mask(query).tolist() == wanted and any(wanted)
+        assert set(index.search_tiers(query)[np.flatnonzero(wanted)].tolist()) == {WHOLE}
+        recs = ranker.rank(RankRequest(top=200, query=query))
+        assert len(recs) == sum(wanted) and {r.category for r in recs} == {category}
+        assert [r.item_id for r in recs] == [r.item_id for r in ranker.rank(
+            RankRequest(top=200, category=category))]
+        assert index.search_mask("cat").sum() == 8  # English words work as before
+    finally:
+        i18n.set_language("en")
+    assert not index.search_mask(query).any() and ranker.rank(RankRequest(query=query)) == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visrec_desktop.core.recommend.feedback import FEEDBACK_STATES
+from visrec_desktop.core.recommend.naming import category_name
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.core.recommend.sorts import MATCH, NEWEST, PRICE_DOWN, PRICE_UP, SORTS
 from visrec_desktop.core.recommend.text import fold, human_order
@@ -35,29 +36,37 @@ def category_counts(categories: Iterable[str]) -> list[tuple[str, int]]:
 
 
 def match_category(name: str, known: Sequence[str]) -> str:
-    """The installed category `name` means: itself, the one equal to it ignoring case and
-    accents ("trouser" finds "Trouser"), or the only one whose name or one of its words starts
-    with it ("wall" finds "Wall art", "mug" finds "Coffee mugs"). Raises ValueError naming the
-    candidates when the start fits several, and the closest categories when none matches, so a
+    """The installed category `name` means, by its name as written or as the UI language shows
+    it (naming.category_name: "猫" is "Cats & wild cats" in Chinese): itself, the one equal to
+    it ignoring case and accents ("trouser" finds "Trouser"), or the only one whose name or one
+    of its words starts with it ("wall" finds "Wall art", "mug" finds "Coffee mugs"; in a script
+    without spaces, the only one holding it: "猫科"). Raises ValueError naming the candidates
+    (as shown) when the start fits several, and the closest categories when none matches, so a
     typo is not answered by an empty list."""
     if name in known:
         return name
+    shown = {k: category_name(k) for k in known}
     folded = {fold(k): k for k in known}
+    for k in known:
+        folded.setdefault(fold(shown[k]), k)
     wanted = fold(name)
     if wanted in folded:
         return folded[wanted]
-    starts = [k for f, k in folded.items()
-              if wanted and (f.startswith(wanted) or any(w.startswith(wanted) for w in f.split()))]
+    starts = list(dict.fromkeys(
+        k for f, k in folded.items()
+        if wanted and (f.startswith(wanted) or any(w.startswith(wanted) for w in f.split())
+                       or (not wanted.isascii() and wanted in f))))
     if len(starts) == 1:
         return starts[0]
     if starts:
         raise ValueError(_("'{name}' starts several categories: {choices}; say which").format(
-            name=name, choices=join_phrases(f"'{c}'" for c in human_order(starts))))
+            name=name, choices=join_phrases(f"'{c}'" for c in human_order(
+                shown[k] for k in starts))))
     import difflib  # only on a mistake
 
-    close = [folded[c] for c in difflib.get_close_matches(fold(name), list(folded), n=3,
-                                                          cutoff=0.6)]
-    listed = ", ".join(repr(k) for k in known[:12]) + (", ..." if len(known) > 12 else "")
+    close = list(dict.fromkeys(shown[folded[c]] for c in difflib.get_close_matches(
+        wanted, list(folded), n=3, cutoff=0.6)))
+    listed = ", ".join(repr(shown[k]) for k in known[:12]) + (", ..." if len(known) > 12 else "")
     hint = (_("; did you mean {choices}?").format(choices=_(" or ").join(
         f"'{c}'" for c in close)) if close else
         _("; the categories are {categories}").format(categories=listed) if known else

@@ -34,7 +34,9 @@ from visrec_desktop.core.recommend.columns import (
     TextColumn,
     column_bytes,
 )
+from visrec_desktop.core.recommend.naming import category_name
 from visrec_desktop.core.recommend.text import TextIndex
+from visrec_desktop.i18n import current as current_language
 
 REDUCED_DIM = 256
 BASIS_SAMPLE = 6000
@@ -64,7 +66,7 @@ class CatalogIndex:
     _row: RowLookup | None = None
     _category_codes: tuple[np.ndarray, dict[str, int]] | None = None
     _copies: tuple[np.ndarray, np.ndarray] | None = None
-    _text: TextIndex | None = None
+    _text: tuple[str, TextIndex] | None = None  # (the UI language it shows categories in, index)
 
     def __len__(self) -> int:
         return len(self.item_ids)
@@ -111,9 +113,7 @@ class CatalogIndex:
         (text.TextIndex, built on the first search)."""
         if not query.split():
             return np.ones(len(self), dtype=bool)
-        if self._text is None:
-            self._text = TextIndex(self.titles, self.categories)
-        return self._text.mask(query)
+        return self.text_index().mask(query)
 
     def search_tiers(self, query: str) -> np.ndarray:
         """(n,) uint8: each item's search tier for `query`, text.WHOLE (every word a whole
@@ -121,9 +121,16 @@ class CatalogIndex:
         all WHOLE for a blank query)."""
         if not query.split():
             return np.zeros(len(self), dtype=np.uint8)
-        if self._text is None:
-            self._text = TextIndex(self.titles, self.categories)
-        return self._text.tiers(query)
+        return self.text_index().tiers(query)
+
+    def text_index(self) -> TextIndex:
+        """The items' folded titles and categories, categories also as the UI language shows
+        them (naming.category_name: "猫" finds the cats in Chinese), built on first use and
+        again after a change of language."""
+        language = current_language()
+        if self._text is None or self._text[0] != language:
+            self._text = language, TextIndex(self.titles, self.categories, category_name)
+        return self._text[1]
 
     def copies(self) -> tuple[np.ndarray, np.ndarray]:
         """(rows, picture): the usable rows whose embedding another usable row shares (a
@@ -160,7 +167,7 @@ class CatalogIndex:
             held.append(self._category_codes[0])
         if self._copies is not None:
             held += list(self._copies)
-        text = 0 if self._text is None else self._text.nbytes
+        text = 0 if self._text is None else self._text[1].nbytes
         text += 0 if self._row is None else self._row.nbytes
         text += sum(column_bytes(c) for c in (self.item_ids, self.titles, self.currencies))
         if self._category_codes is None:

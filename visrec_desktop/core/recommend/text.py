@@ -14,14 +14,21 @@ the cats first. A word that matches anywhere (no spaces in its script) is whole 
 matches. The ranker orders the tiers first, then by taste within each (rank.Ranker).
 A catalog's text is folded once into a `TextIndex` (one byte string and the offsets of its word
 starts), so a query over a million items is a few vectorised passes, not a Python loop.
+A category also matches as the person sees it (`shown`: its name in the UI language,
+naming.category_name, so "猫" finds "Cats & wild cats" in Chinese): a query word is matched,
+by the same rules, against the few dozen displayed names, and the items of the categories it
+fits join its matches through their category codes; the index itself stays language-free.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+
+from visrec_desktop.core.recommend.columns import CodedColumn
 
 
 def fold(text: str) -> str:
@@ -46,6 +53,30 @@ def _word_bytes() -> np.ndarray:
 WORD_BYTES = _word_bytes()
 WHOLE, PREFIX, MISS = 0, 1, 2  # search tiers (TextIndex.tiers), best first
 PLURAL_ENDINGS = (b"s", b"es")  # "cat" is a whole word of "cats", "box" of "boxes"
+_WORD = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")  # a word, as WORD_BYTES reads one
+
+
+def _is_word(char: str) -> bool:
+    return bool(_WORD.fullmatch(char))
+
+
+def name_match(word: str, name: str) -> bool | None:
+    """How folded `word` fits folded `name` by TextIndex's rules: None when it does not, True
+    when as a whole word or its plural (or anywhere, in a script without spaces), False when it
+    only starts a longer word."""
+    if not (word.isascii() and _is_word(word[0])):
+        return True if word in name else None
+    found: bool | None = None
+    for start in (m.start() for m in _WORD.finditer(name)):
+        if not name.startswith(word, start):
+            continue
+        rest = name[start + len(word):]
+        if not rest or not _is_word(rest[0]) or any(
+                rest.startswith(e) and (len(rest) == len(e) or not _is_word(rest[len(e)]))
+                for e in ("s", "es")):
+            return True
+        found = False
+    return found
 
 
 class TextIndex:
@@ -57,9 +88,15 @@ class TextIndex:
     only with the words that begin like it; `lengths` (uint8, in the same order) their lengths
     in bytes (at most 255), for whole-word matches. Memory: about the text's length in bytes
     plus 5 bytes per word (a million short titles: tens of MB).
+
+    `shown` maps a category to its name as the person sees it (naming.category_name); where
+    some differ, `shown_names` holds (category code, folded displayed name) for those and
+    `category_codes` (n,) int32 each item's category code (4 bytes per item more), and a query
+    word also matches the items of the categories whose displayed name it fits (`name_match`).
     """
 
-    def __init__(self, titles: Sequence[str], categories: Sequence[str]) -> None:
+    def __init__(self, titles: Sequence[str], categories: Sequence[str],
+                 shown: Callable[[str], str] | None = None) -> None:
         texts = [f"{t} {c}".replace("\n", " ") for t, c in zip(titles, categories, strict=True)]
         joined = "\n".join(texts)
         if joined.isascii():  # most catalogs: casefold is lower() for ASCII, no accents
@@ -84,8 +121,35 @@ class TextIndex:
         self.buckets = np.searchsorted(key[order], np.arange(65_537)).astype(np.int64)
         self.lines = np.concatenate([[0], np.flatnonzero(self.text == 10)[:-1] + 1]
                                     ).astype(index_type)
+        self.shown_names: list[tuple[int, str]] = []
+        self.category_codes = np.zeros(0, np.int32)
+        if shown is not None:
+            distinct = dict.fromkeys(categories)
+            names = {c: shown(c) for c in distinct}
+            if any(n != c for c, n in names.items()):  # never in English
+                column = categories if isinstance(categories, CodedColumn) else \
+                    CodedColumn(categories)
+                self.category_codes = column.codes
+                self.shown_names = [(column.lookup[c], fold(n)) for c, n in names.items()
+                                    if n != c]
 
     def _items(self, word: str, whole: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """As `_text_items`, plus the items of the categories whose displayed name `word` fits
+        (`name_match`; whole there as it is whole in the name)."""
+        rows, exact = self._text_items(word, whole)
+        fits = [(code, w) for code, name in self.shown_names
+                if (w := name_match(word, name)) is not None]
+        if not fits:
+            return rows, exact
+        more = np.flatnonzero(np.isin(self.category_codes, [code for code, _ in fits]))
+        rows = np.concatenate([rows, more])
+        if exact is not None:
+            exact = np.concatenate([exact, np.isin(self.category_codes[more],
+                                                   [code for code, w in fits if w])])
+        return rows, exact
+
+    def _text_items(self, word: str, whole: bool = False
+                    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Rows (unsorted, may repeat) of the items holding `word` (folded): at a word start
         when it is ASCII and starts with a word character, anywhere otherwise; and, when
         `whole`, (same length) bool: whether that match is the whole word or its plural (every
@@ -183,7 +247,7 @@ class TextIndex:
     @property
     def nbytes(self) -> int:
         return int(self.text.nbytes + self.starts.nbytes + self.lengths.nbytes
-                   + self.lines.nbytes + self.buckets.nbytes)
+                   + self.lines.nbytes + self.buckets.nbytes + self.category_codes.nbytes)
 
 
 def search_mask(titles: Sequence[str], categories: Sequence[str], query: str) -> np.ndarray:
