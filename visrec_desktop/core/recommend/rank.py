@@ -160,10 +160,11 @@ class Ranker:
         self._photos = self._sample(photos)
         self._m = knn_size(0 if photos is None else len(photos))
         self._reduced_photos: dict[str, np.ndarray] = {}
-        self._liked_mean, self._disliked_mean = rated_means(self.feedback, self.catalogs,
-                                                            self._centroids)
+        self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
+        signalled = [(cat, self._signals[cat.catalog_id]) for cat in self.catalogs]
+        self._liked_mean, self._disliked_mean = rated_means(signalled, self._centroids)
         n_photos = 0 if photos is None else len(photos)
-        counts = rated_counts(self.feedback, self.catalogs)
+        counts = rated_counts(signalled)
         self._share = {sign: feedback_share(counts[state], n_photos)
                        for sign, state in ((1.0, LIKE), (-1.0, DISLIKE))}
 
@@ -364,7 +365,7 @@ class Ranker:
         for cat in self.catalogs:
             if req.catalogs and cat.catalog_id not in req.catalogs:
                 continue
-            sig = signals(self.feedback, cat)
+            sig = self._signals[cat.catalog_id]
             every = self._mask(cat, req, sig, matched.get(cat.catalog_id))
             mask = cat.one_per_picture(every)
             if not mask.any():

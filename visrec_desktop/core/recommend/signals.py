@@ -44,27 +44,26 @@ def signals(feedback: Mapping[tuple[str, str], str], cat: CatalogIndex) -> Signa
     return s
 
 
-def rated_counts(feedback: Mapping[tuple[str, str], str],
-                 catalogs: Sequence[CatalogIndex]) -> dict[str, int]:
-    """Usable (embedded) liked and disliked items across `catalogs`: {LIKE: n, DISLIKE: n}."""
+def rated_counts(signalled: Sequence[tuple[CatalogIndex, Signals]]) -> dict[str, int]:
+    """Usable (embedded) liked and disliked items over the catalogs' `signalled` feedback
+    (each catalog with its Signals): {LIKE: n, DISLIKE: n}."""
     counts = {LIKE: 0, DISLIKE: 0}
-    for cat in catalogs:
-        sig = signals(feedback, cat)
+    for cat, sig in signalled:
         counts[LIKE] += sum(1 for r in sig.liked if cat.usable[r])
         counts[DISLIKE] += sum(1 for r in sig.disliked if cat.usable[r])
     return counts
 
 
-def rated_means(feedback: Mapping[tuple[str, str], str], catalogs: Sequence[CatalogIndex],
-                centroids: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Unit centred means (d,) of the liked and of the disliked items across `catalogs` (None
-    when there are none). Each disliked item counts without its component along its interest's
-    centred centroid (`centroids` (k, d), the interest it is most like; none for an empty
-    profile): a dislike is aimed at what sets those items apart from the interest, not at the
-    interest (disliking two cathedrals is not disliking buildings)."""
+def rated_means(signalled: Sequence[tuple[CatalogIndex, Signals]], centroids: np.ndarray | None
+                ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Unit centred means (d,) of the liked and of the disliked items over the catalogs'
+    `signalled` feedback (None when there are none). Each disliked item counts without its
+    component along its interest's centred centroid (`centroids` (k, d), the interest it is
+    most like; none for an empty profile): a dislike is aimed at what sets those items apart
+    from the interest, not at the interest (disliking two cathedrals is not disliking
+    buildings)."""
     sums: dict[str, list[np.ndarray]] = {LIKE: [], DISLIKE: []}
-    for cat in catalogs:
-        sig = signals(feedback, cat)
+    for cat, sig in signalled:
         for state, rows in ((LIKE, sig.liked), (DISLIKE, sig.disliked)):
             rows = [r for r in rows if cat.usable[r]]
             if rows:
