@@ -161,6 +161,7 @@ class Ranker:
         self._m = knn_size(0 if photos is None else len(photos))
         self._reduced_photos: dict[str, np.ndarray] = {}
         self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
+        self._users: dict[str, np.ndarray] = {}
         signalled = [(cat, self._signals[cat.catalog_id]) for cat in self.catalogs]
         self._liked_mean, self._disliked_mean = rated_means(signalled, self._centroids)
         n_photos = 0 if photos is None else len(photos)
@@ -370,8 +371,7 @@ class Ranker:
             mask = cat.one_per_picture(every)
             if not mask.any():
                 continue
-            user = (fold_in(cat.factors, cat.gram(), sig.liked, sig.disliked)
-                    if cat.factors is not None and (sig.liked or sig.disliked) else None)
+            user = self._user(cat, sig)
             for row in self._first_stage(cat, mask, user, want).tolist():
                 pool.append((cat.catalog_id, int(row), cat, sig, user))
             if (copies := every & ~mask).any():
@@ -383,6 +383,16 @@ class Ranker:
         if len(out) < top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, top - len(out)))
         return out
+
+    def _user(self, cat: CatalogIndex, sig: Signals) -> np.ndarray | None:
+        """The user's vector folded into the catalog's item factors (None without factors or
+        ratings), solved once per catalog: a search ranks each of its tiers with it."""
+        if cat.factors is None or not (sig.liked or sig.disliked):
+            return None
+        if cat.catalog_id not in self._users:
+            self._users[cat.catalog_id] = fold_in(cat.factors, cat.gram(), sig.liked,
+                                                  sig.disliked)
+        return self._users[cat.catalog_id]
 
     def _named(self, recs: list[Recommendation]) -> list[Recommendation]:
         """`recs` with their id, title, category and currency filled in: read for the final
