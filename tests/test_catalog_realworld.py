@@ -87,12 +87,12 @@ def test_the_import_summary_counts_items_that_share_a_picture(
     assert (first["usable"], first["embedded"], first["shared"], first["reused"]) == (6, 2, 4, 0)
     code, out, err = run(capsys, "catalog", "import", str(folder))
     assert code == 0, err
-    assert ("Updated 'ACME prints' (acme): 6 of 6 items ready (0 images analysed here, 6 "
-            "embeddings re-used from the bundle or the previous version) in ") in out
+    assert ("Imported 'ACME prints' (acme) as an update: 6 of 6 items ready (0 images analysed "
+            "here, 6 embeddings re-used from the bundle or the previous version) in ") in out
     shutil.rmtree(tmp_path / "data")
     code, out, err = run(capsys, "--lang", "zh_CN", "catalog", "import", str(folder))
     assert code == 0, err
-    assert ("已安装“ACME prints”（acme）：6 件商品中 6 件可用（在本机分析了 2 张图片，另有 4 件"
+    assert ("已导入“ACME prints”（acme）：6 件商品中 6 件可用（在本机分析了 2 张图片，另有 4 件"
             "商品的图片与之相同），用时 ") in out
 
 

@@ -464,7 +464,9 @@ def cli_names(parser: argparse.ArgumentParser) -> set[str]:
              "auto", "cpu", "cuda", "directml", "coreml", "none",  # --provider's free values
              # the publisher's Ray build: a command to type, a file, a URL, Ray's own terms
              "pip install 'visrec-desktop[publisher]'", "docs/publishing.md",
-             "ray://head:10001", "Ray", "actor"}
+             "ray://head:10001", "Ray", "actor",
+             "CSV", "Parquet",  # the publisher's items table: file formats
+             "publisher.key"}  # keygen's default file name
     for p in every_parser(parser):
         names.add(p.prog)
         for action in p._actions:

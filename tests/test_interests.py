@@ -122,8 +122,8 @@ def test_a_thin_profile_says_so(capsys: pytest.CaptureFixture[str],
     assert run(capsys, "profile", "exclude", str(folder(setup, COFFEE)))[0] == 0
     shown = run_json(capsys, "profile", "show")
     assert shown["photos"] == FOLDERS[ROCKET][1] and shown["thin"]
-    code, out, _ = run(capsys, "profile", "show")
-    assert "still thin (6 photos)" in out and "likes count for more" in out
+    code, _, err = run(capsys, "profile", "show")
+    assert "note: your profile is still thin (6 photos)" in err and "likes count for more" in err
     code, _, err = run(capsys, "recommend", "--top", "3")
     assert code == 0 and "still thin" in err
     assert json.loads(run(capsys, "recommend", "--json")[1])["thin_profile"]

@@ -794,7 +794,7 @@ def test_cli_without_yes_off_a_terminal_refuses_before_spending(
     out = tmp_path / "f.json"
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out))
     assert code == 1 and not out.exists()
-    assert "--yes" in err and "No budget was spent" in err and PREVIEW not in err
+    assert "--yes" in err and "no budget was spent" in err and PREVIEW not in err
     assert cli_status(capsys)["spent"] == 0.0
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out), "--yes")
     assert code == 0 and out.exists()

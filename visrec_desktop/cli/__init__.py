@@ -24,10 +24,15 @@ from typing import Any
 
 from visrec_desktop import __version__, i18n
 from visrec_desktop.cli import catalogs, console, indexing, privacy, security, taste
-from visrec_desktop.cli.common import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, visible_output
+from visrec_desktop.cli.common import (
+    NEW_PASSPHRASE_ENV,
+    PASSPHRASE_ENV,
+    positive,
+    visible_output,
+)
 from visrec_desktop.core import library as core
 from visrec_desktop.core.errors import DiskFullError, VisrecError
-from visrec_desktop.i18n import N_, _
+from visrec_desktop.i18n import N_, _, join_phrases
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
 PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a tool stopped by a closed pipe
@@ -81,26 +86,47 @@ def wrap_wide(text: str, width: int) -> list[str]:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that answers a mistyped command or choice with the closest valid ones, and
-    wraps help the width each script's characters take (HelpFormatter)."""
+    """argparse that answers a mistyped command or choice with every valid one and the likely
+    meant ones (close_choices), and wraps help the width each script's characters take
+    (HelpFormatter)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
-        try:
-            super()._check_value(action, value)  # type: ignore[misc]
-        except argparse.ArgumentError as exc:
-            import difflib  # only on a mistake
+        if action.choices is None or value in action.choices:
+            return
+        choices = [str(c) for c in action.choices]
+        close = close_choices(str(value), choices)
+        hint = _("; did you mean {choices}?").format(
+            choices=_(" or ").join(f"'{c}'" for c in close)) if close else ""
+        raise argparse.ArgumentError(action, _(
+            "invalid choice '{value}'; the choices are {choices}{hint}").format(
+                value=value, choices=join_phrases(f"'{c}'" for c in choices), hint=hint))
 
-            choices = [str(c) for c in action.choices or ()]
-            close = difflib.get_close_matches(str(value), choices, n=3, cutoff=0.6)
-            if not close:
-                raise
-            hint = _("; did you mean {choices}?").format(
-                choices=_(" or ").join(f"'{c}'" for c in close))
-            raise argparse.ArgumentError(action, exc.message + hint) from None
+
+# Words a person may type for a choice that is spelt otherwise: each suggests the choices it
+# names where an argument offers them (`feedback ITEM love`: 'like'). A suggestion only.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "love": ("like",), "hate": ("dislike",), "unlike": ("clear",), "undo": ("clear",),
+    "delete": ("remove", "clear"), "rm": ("remove",), "uninstall": ("remove",),
+    "install": ("import",), "add": ("import",), "ls": ("list",)}
+
+
+def close_choices(value: str, choices: Sequence[str]) -> list[str]:
+    """The choices (at most three) a mistyped `value` most likely meant: a synonym
+    (SYNONYMS), those it starts ("price": 'price_up', 'price_down'), then the closest by
+    difflib's ratio (2 * matches / total length) of at least 0.75, which takes a typo ("shw":
+    'show', 0.86) but not a mere shared ending ("love" is 0.6 of 'remove')."""
+    import difflib  # only on a mistake
+
+    wanted = value.strip().lower().replace("-", "_")
+    found = [c for c in SYNONYMS.get(wanted, ()) if c in choices]
+    if len(wanted) >= 2:
+        found += [c for c in choices if c.lower().startswith(wanted)]
+    found += difflib.get_close_matches(wanted, choices, n=3, cutoff=0.75)
+    return list(dict.fromkeys(found))[:3]
 
 
 def language_option(argv: Sequence[str]) -> str | None:
@@ -138,8 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              "setting)"))
     common.add_argument("--model", help=_("model name or manifest path (default: the embedded "
                                           "EfficientNet-Lite0)"))
-    common.add_argument("--threads", type=int, default=0, help=_("inference threads (0: all "
-                                                                 "cores)"))
+    common.add_argument("--threads", type=int, default=0,
+                        help=_("inference threads (0: one per core)"))
     common.add_argument("--passphrase-file", metavar="FILE",
                         help=_("read the passphrase from FILE (default: ${passphrase_env} or a "
                                "prompt)").format(passphrase_env=PASSPHRASE_ENV))
@@ -163,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("check this installation (model, store, window), print a "
                                "pass/fail list and exit"))
     parser.add_argument("--json", dest="self_test_json", action="store_true",
-                        help=_("with --self-test: the full report as JSON"))
+                        help=_("with --self-test: print the full report as JSON"))
     parser.add_argument("--lang", dest="gui_lang", choices=i18n.SUPPORTED,
                         help=_("language of the app, messages and help (default: $VISREC_LANG, "
                                "the app's setting or the system's)"))
@@ -174,43 +200,57 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", parents=[common], help=_("index photo folders (all known ones "
                                                          "when none given)"))
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help=_("a photo folder to add and index (none: rescan every known folder)"))
     p.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                    help=_("skip files or folders matching this glob from now on (repeatable; "
                           "saved, encrypted, with the profile)"))
     p.add_argument("--reset-excludes", action="store_true",
                    help=_("forget the saved exclude patterns first"))
-    p.add_argument("--batch-size", type=int, default=0, help=_("photos per inference batch"))
+    p.add_argument("--batch-size", type=int, default=0,
+                   help=_("photos per inference batch (0: the saved setting, 8 unless changed)"))
     p.add_argument("--workers", type=int, default=0, help=_("decode threads (0: one per core)"))
-    p.add_argument("--pixel-limit", type=int, default=0, help=_("refuse larger images"))
+    p.add_argument("--pixel-limit", type=int, default=0,
+                   help=_("skip images of more pixels than this, width times height (0: the "
+                          "saved setting, 120,000,000 unless changed)"))
     p.add_argument("--denoise", choices=["none", "median", "gaussian"],
                    help=_("optional denoising before embedding (default: none)"))
     p.add_argument("--enhance", choices=["none", "clahe"],
                    help=_("optional contrast enhancement before embedding (default: none)"))
-    p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print the report (what was found, embedded, skipped; the provider) "
+                          "as one JSON object instead of text"))
     p.add_argument("-q", "--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(func=indexing.cmd_index)
 
     p = sub.add_parser("status", parents=[common], help=_("what is indexed and what was skipped"))
-    p.add_argument("--json", action="store_true", help=_("print a stable JSON object"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print the same as one JSON object whose keys stay stable, for "
+                          "scripts"))
     p.set_defaults(func=indexing.cmd_status)
 
     p = sub.add_parser("tags", parents=[common], help=_("the most likely labels of photos"))
-    p.add_argument("photos", nargs="+", metavar="PHOTO")
-    p.add_argument("-k", type=int, default=5, help=_("labels per photo"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("photos", nargs="+", metavar="PHOTO", help=_("a photo file"))
+    p.add_argument("-k", type=positive, default=5, help=_("labels per photo (default 5)"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print a JSON list: each photo's path and its labels with their "
+                          "probabilities"))
     p.set_defaults(func=indexing.cmd_tags)
 
     p = sub.add_parser("similar", parents=[common], help=_("indexed photos most like PHOTO"))
-    p.add_argument("photo", metavar="PHOTO")
-    p.add_argument("-k", type=int, default=10, help=_("how many"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("photo", metavar="PHOTO", help=_("a photo file, indexed or not"))
+    p.add_argument("-k", type=positive, default=10, help=_("how many photos (default 10)"))
+    p.add_argument("--json", action="store_true",
+                   help=_("print a JSON list of the photos' paths and similarities (0 to 1), "
+                          "most similar first"))
     p.set_defaults(func=indexing.cmd_similar)
 
     p = sub.add_parser("lock-status", parents=[common], help=_("is there a profile, how is it "
                                                                "protected, is it remembered on "
                                                                "this device"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help=_("print the same as one JSON object, the key derivation's parameters "
+                          "included"))
     p.set_defaults(func=security.cmd_lock_status)
 
     p = sub.add_parser("change-passphrase", parents=[common], help=_("re-wrap the data key under "
@@ -222,7 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remember", parents=[common], help=_("keep the key in this device's "
                                                             "keychain (on) or remove it (off)"))
-    p.add_argument("state", choices=["on", "off"])
+    p.add_argument("state", choices=["on", "off"],
+                   help=_("on: remember the key (asks for the passphrase once); off: forget "
+                          "it"))
     p.set_defaults(func=security.cmd_remember)
 
     p = sub.add_parser("erase", parents=[common], help=_("delete every trace of the profile"))
@@ -305,8 +347,9 @@ def _run(args: argparse.Namespace) -> int:
         import logging
 
         logging.getLogger("visrec").debug("internal error", exc_info=True)  # --debug only
-        print(_("visrec: internal error ({name}); work already saved is kept. Please report it; "
-                "--debug shows the details").format(name=type(exc).__name__), file=sys.stderr)
+        print(_("visrec: internal error ({name}); work already saved is kept; please report "
+                "it (--debug shows the details)").format(name=type(exc).__name__),
+              file=sys.stderr)
         return INTERNAL_ERROR
 
 

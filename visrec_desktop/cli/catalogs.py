@@ -1,4 +1,4 @@
-"""Catalogs: install, list, remove, and the publisher's build and signing key."""
+"""Catalogs: import, list, remove, and the publisher's build and signing key."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from visrec_desktop.cli.common import (
 )
 from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.i18n import gettext
+from visrec_desktop.i18n import gettext, ngettext
 
 
 def _progress(args: argparse.Namespace) -> Progress:
@@ -41,11 +41,15 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
         return 0
     for w in report.warnings:
         print(gettext("warning: {w}").format(w=w), file=sys.stderr)
-    done = (gettext("Updated '{name}' ({id}): {usable} of {items} items ready ({sources}) in "
-                    "{seconds:.1f} s.")
+    done = (ngettext("Imported '{name}' ({id}) as an update: {usable} of {items} item ready "
+                     "({sources}) in {seconds:.1f} s.",
+                     "Imported '{name}' ({id}) as an update: {usable} of {items} items ready "
+                     "({sources}) in {seconds:.1f} s.", c.items)
             if report.replaced else
-            gettext("Installed '{name}' ({id}): {usable} of {items} items ready ({sources}) in "
-                    "{seconds:.1f} s."))
+            ngettext("Imported '{name}' ({id}): {usable} of {items} item ready ({sources}) in "
+                     "{seconds:.1f} s.",
+                     "Imported '{name}' ({id}): {usable} of {items} items ready ({sources}) in "
+                     "{seconds:.1f} s.", c.items))
     print(done.format(name=c.name, id=c.id, usable=c.usable, items=c.items,
                       sources=report.sources(), seconds=report.seconds))
     print(gettext("Publisher: {publisher}; key: {value}").format(
@@ -65,9 +69,11 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for r in rows:
-        demo = " [demo]" if r["demo"] else ""
-        print(gettext(
-            "{id}{demo}: {name} by {publisher}, {usable}/{items} items, key {value}").format(
+        demo = gettext(" [demo]") if r["demo"] else ""
+        print(ngettext(
+            "{id}{demo}: {name} by {publisher}, {usable}/{items} item, key {value}",
+            "{id}{demo}: {name} by {publisher}, {usable}/{items} items, key {value}",
+            r["items"]).format(
             id=r['id'], demo=demo, name=r['name'], publisher=r['publisher'],
             usable=r['usable'], items=r['items'], value=r['fingerprint'] or gettext('unsigned')))
     return 0
@@ -105,7 +111,9 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
         sign_key=Path(args.sign) if args.sign else None,
         factors=Path(args.factors) if args.factors else None, progress=_progress(args),
         data_dir=data_folder(args), choice=model_choice(args), ray=ray)
-    print(gettext("Wrote {out}: {items} items, {value}, in {seconds:.1f} s.").format(
+    print(ngettext("Wrote {out}: {items} item, {value}, in {seconds:.1f} s.",
+                   "Wrote {out}: {items} items, {value}, in {seconds:.1f} s.",
+                   report.items).format(
         out=report.out, items=report.items,
         value=gettext("signed by {fingerprint}").format(fingerprint=report.fingerprint)
         if report.fingerprint else gettext("unsigned"),
@@ -123,30 +131,40 @@ def cmd_catalog_keygen(args: argparse.Namespace) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the catalog subcommands."""
-    cat = sub.add_parser("catalog", help=gettext("install, list, remove, build and sign catalogs"))
+    cat = sub.add_parser("catalog", help=gettext("import, list, remove, build and sign catalogs"))
     csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    p = csub.add_parser("import", parents=[common], help=gettext("install or update a catalog "
-                                                                 "bundle"))
+    p = csub.add_parser("import", parents=[common],
+                        help=gettext("import a catalog bundle: a new catalog, or a newer version "
+                                     "of one imported before"))
     p.add_argument("bundle", metavar="BUNDLE", help=gettext("a .zip file or a folder"))
     p.add_argument("--allow-downgrade", action="store_true",
                    help=gettext("replace a signed catalog with an older version of itself"))
-    p.add_argument("--json", action="store_true")
-    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help=gettext("print the result as one JSON object: the catalog, its items "
+                                "ready and left out, its key fingerprint and any warnings"))
+    p.add_argument("-q", "--quiet", action="store_true", help=gettext("no progress bar"))
     p.set_defaults(func=cmd_catalog_import)
-    p = csub.add_parser("list", parents=[common], help=gettext("installed catalogs"))
-    p.add_argument("--json", action="store_true")
+    p = csub.add_parser("list", parents=[common], help=gettext("list the imported catalogs"))
+    p.add_argument("--json", action="store_true",
+                   help=gettext("print a JSON list of the catalogs: id, name, publisher, items, "
+                                "key fingerprint, date"))
     p.set_defaults(func=cmd_catalog_list)
-    p = csub.add_parser("remove", parents=[common], help=gettext("uninstall a catalog"))
-    p.add_argument("id", metavar="ID")
+    p = csub.add_parser("remove", parents=[common], help=gettext("remove an imported catalog"))
+    p.add_argument("id", metavar="ID", help=gettext("the catalog's id ('visrec catalog list' "
+                                                    "shows it)"))
     p.set_defaults(func=cmd_catalog_remove)
     p = csub.add_parser("build", parents=[common], help=gettext("publisher tool: make a bundle"))
-    p.add_argument("csv", metavar="ITEMS.csv")
-    p.add_argument("images", metavar="IMAGES_DIR")
+    p.add_argument("csv", metavar="ITEMS.csv",
+                   help=gettext("the items: a CSV or Parquet file, one row per item "
+                                "(docs/publishing.md)"))
+    p.add_argument("images", metavar="IMAGES_DIR", help=gettext("the folder of the items' "
+                                                                "images"))
     p.add_argument("-o", "--output", required=True, help=gettext("bundle.zip (or a folder)"))
     p.add_argument("--id", required=True, help=gettext("catalog id (a-z, 0-9, . _ -)"))
-    p.add_argument("--name", required=True)
-    p.add_argument("--publisher", required=True)
-    p.add_argument("--description")
+    p.add_argument("--name", required=True, help=gettext("the catalog's name, as people see it"))
+    p.add_argument("--publisher", required=True,
+                   help=gettext("who publishes it (shown with the catalog and its key)"))
+    p.add_argument("--description", help=gettext("a sentence about the catalog"))
     p.add_argument("--sign", metavar="KEYFILE", help=gettext("sign with this private key"))
     p.add_argument("--factors", metavar="NPY", help=gettext("item factors to ship (float32, "
                                                             "items x f)"))
@@ -165,9 +183,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--gpus-per-actor", type=float,
                    help=gettext("Ray: GPUs per actor (default: 1 when the cluster has GPUs and "
                                 "the CUDA execution provider is installed, else 0)"))
-    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true", help=gettext("no progress bar"))
     p.set_defaults(func=cmd_catalog_build)
     p = csub.add_parser("keygen", parents=[common], help=gettext("publisher tool: make a "
                                                                  "signing key"))
-    p.add_argument("-o", "--output", default="publisher.key")
+    p.add_argument("-o", "--output", default="publisher.key",
+                   help=gettext("the private key file to write (default publisher.key); the "
+                                "public key is written beside it"))
     p.set_defaults(func=cmd_catalog_keygen)

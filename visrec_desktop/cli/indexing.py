@@ -72,8 +72,9 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
                               removed=report.removed, skipped=report.skipped,
                               provider=report.provider))
     if report.videos:
-        print(ngettext("{n} video: video, not indexed.", "{n} videos: video, not indexed.",
-                       report.videos).format(n=report.videos))
+        print(ngettext("{n} video seen (video, not indexed).",
+                       "{n} videos seen (video, not indexed).", report.videos).format(
+                           n=report.videos))
     if report.not_seen:
         print(ngettext("note: {n} photo was not seen this time (its folder could not be read "
                        "during the scan); it is kept",

@@ -20,8 +20,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise VisrecError(_("{out} exists; pass --force to replace it").format(out=out))
     if not args.yes and not sys.stdin.isatty():
         # Refuse before anything is computed: a release spends privacy budget.
-        raise VisrecError(_("Not exported: there is no terminal to ask for confirmation; pass "
-                            "--yes to export and write without asking. No budget was spent"))
+        raise VisrecError(_("Nothing was exported and no budget was spent: there is no "
+                            "terminal to ask for confirmation; pass --yes to export without "
+                            "asking"))
     with library(args) as lib:
         result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
@@ -67,7 +68,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                                           "summary of your interests"))
     p.add_argument("--epsilon", required=True, help=_("privacy loss of this release, e.g. 1.0: "
                                                       "smaller is more private and noisier"))
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help=_("the JSON file to write"))
     p.add_argument("--taxonomy", choices=["default", "catalog"], default="default",
                    help=_("the public interest categories, or a catalog's own categories"))
     p.add_argument("--catalog", help=_("with --taxonomy catalog: which catalog"))
@@ -76,9 +78,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("privacy", parents=[common], help=_("privacy budget: status, or lower it"))
-    p.add_argument("action", nargs="?", default="status", choices=["status", "budget"])
-    p.add_argument("value", nargs="?", type=float)
+    p.add_argument("action", nargs="?", default="status", choices=["status", "budget"],
+                   metavar="ACTION", help=_("status (default): the budget and what is spent; "
+                                            "budget: set it to VALUE"))
+    p.add_argument("value", nargs="?", type=float, metavar="VALUE",
+                   help=_("with 'budget': the new total privacy budget, in ε (e.g. 3)"))
     p.add_argument("--allow-raise", action="store_true",
                    help=_("with 'budget': raise it (only before the first export)"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help=_("print one JSON object: the budget, what is spent and remains, and "
+                          "each release"))
     p.set_defaults(func=cmd_privacy)

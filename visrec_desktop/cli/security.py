@@ -85,7 +85,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
     folder = data_folder(args)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise VisrecError(_("Refusing to erase without confirmation: pass --yes"))
+            raise VisrecError(_("Nothing was erased: there is no terminal to ask for "
+                                "confirmation; pass --yes to erase without asking"))
         answer = input(_("Erase the whole profile in {folder}? This cannot be undone. Type "
                          "'erase' to confirm: ").format(folder=folder))
         if answer.strip() != "erase":

@@ -59,7 +59,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if not items:
         filtered = (args.search or category or args.min_price is not None
                     or args.max_price is not None)
-        print(gettext("No items match: install a catalog with 'visrec catalog import BUNDLE'")
+        print(gettext("No items match: import a catalog with 'visrec catalog import BUNDLE'")
               if not result.catalogs else
               gettext("No items match: try other words, or drop --search, --category or the "
                       "price range") if filtered else
@@ -97,8 +97,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     if args.state is None:
         raise VisrecError(gettext("Say what to record: visrec feedback ITEM "
                                   "like|dislike|hide|clear (or 'visrec feedback list')"))
-    if args.state == "remove":
-        args.state = "clear"
     with library(args) as lib:
         # Catalog ids never contain "/", item ids may: split at the first one, and only when
         # what stands before it is an installed catalog.
@@ -107,10 +105,18 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         catalog_id, item_id = (head, tail) if tail and head in installed else ("", args.item)
         if not catalog_id:
             matches = [c.id for c in lib.catalogs() if lib.index(c.id).row(item_id) is not None]
-            if len(matches) != 1:
-                raise VisrecError(gettext("Item '{item_id}' is in {n_matches} catalogs; write "
-                                          "it as CATALOG/ITEM").format(
-                                              item_id=item_id, n_matches=len(matches)))
+            if not matches:
+                raise VisrecError(gettext("Item '{item_id}' is not in any installed catalog "
+                                          "('visrec recommend' shows items as CATALOG/ITEM)"
+                                          ).format(item_id=item_id))
+            if len(matches) > 1:
+                raise VisrecError(ngettext(
+                    "Item '{item_id}' is in {n} installed catalog; write it as CATALOG/ITEM: "
+                    "{choices}",
+                    "Item '{item_id}' is in {n} installed catalogs; write it as CATALOG/ITEM: "
+                    "{choices}", len(matches)).format(
+                        item_id=item_id, n=len(matches),
+                        choices=gettext(" or ").join(f"'{c}/{item_id}'" for c in matches)))
             catalog_id = matches[0]
         lib.set_feedback(catalog_id, item_id, None if args.state == "clear" else args.state)
     said = {"like": gettext("Recorded: you like {item}."),
@@ -131,8 +137,8 @@ def _feedback_list(args: argparse.Namespace) -> int:
                          indent=2, ensure_ascii=False))
         return 0
     if not entries:
-        print(gettext("No feedback yet: like, dislike or hide items with 'visrec feedback ITEM "
-                      "STATE'."))
+        print(gettext("No feedback yet: like, dislike or hide an item with 'visrec feedback "
+                      "ITEM like|dislike|hide'."))
         return 0
     heading = {"like": gettext("Liked:"), "dislike": gettext("Disliked:"),
                "hide": gettext("Hidden:")}
@@ -141,7 +147,7 @@ def _feedback_list(args: argparse.Namespace) -> int:
         if e.state != last:
             print(heading.get(e.state, e.state + ":"))
             last = e.state
-        where = f"  [{e.category}]" if e.category else gettext("  (catalog not installed)")
+        where = f"  [{e.category}]" if e.category else gettext("  (catalog removed)")
         print(gettext("  {title}{where}  {catalog_id}/{item_id}").format(
             title=e.title, where=where, catalog_id=e.catalog_id, item_id=e.item_id))
     print(gettext("Take one back with: visrec feedback CATALOG/ITEM clear"))
@@ -188,7 +194,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if not rows:
         print(gettext("No interests yet: index some photos with 'visrec index FOLDER'."))
     elif payload["thin"]:
-        print(gettext("Note: {note}.").format(note=thin_note(payload['photos'])))
+        print(gettext("note: {value}").format(value=thin_note(payload["photos"])),
+              file=sys.stderr)
     for r in rows:
         own = gettext(" (your name)") if r["user_named"] else ""
         print(ngettext("#{number} {name}{own}: weight {weight:.0%}, {n} photo",
@@ -238,9 +245,15 @@ def _profile_interests(args: argparse.Namespace) -> int:
 
 def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
-        raise VisrecError(gettext("Refusing without confirmation: pass --yes"))
+        raise VisrecError(gettext("Nothing was reset: there is no terminal to ask for "
+                                  "confirmation; pass --yes to reset without asking"))
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", gettext("y"),
                                                            gettext("yes"))
+
+
+def _verdict(text: str) -> str:
+    """argparse type of feedback's VERDICT: 'remove' is an old spelling of 'clear'."""
+    return "clear" if text == "remove" else text
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -255,11 +268,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--sort", choices=list(core.SORTS), default="match",
                    help=gettext("order of the best matches: match (default), price_up, "
                                 "price_down, newest"))
-    p.add_argument("--min-price", type=float)
-    p.add_argument("--max-price", type=float)
+    p.add_argument("--min-price", type=float, metavar="PRICE",
+                   help=gettext("only items costing at least PRICE, in the catalog's currency"))
+    p.add_argument("--max-price", type=float, metavar="PRICE",
+                   help=gettext("only items costing at most PRICE, in the catalog's currency"))
     p.add_argument("--diversity", type=float, default=0.3,
                    help=gettext("0: closest matches only; 1: as varied as possible (default 0.3)"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help=gettext("print one JSON object: the items (id, catalog, title, "
+                                "category, price, currency, match, explanation) and whether your "
+                                "profile is still thin"))
     p.set_defaults(func=cmd_recommend)
 
     p = sub.add_parser("feedback", parents=[common],
@@ -269,21 +287,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                            "records (clear: takes back) your feedback on one "
                                            "item; visrec feedback list shows all of it."))
     p.add_argument("item", metavar="ITEM", help=gettext("ITEM id, CATALOG/ITEM, or 'list'"))
-    p.add_argument("state", nargs="?", choices=[*core.FEEDBACK_STATES, "clear", "remove"])
-    p.add_argument("--json", action="store_true", help=gettext("with 'list': machine-readable"))
+    p.add_argument("state", nargs="?", metavar="VERDICT", type=_verdict,
+                   choices=[*core.FEEDBACK_STATES, "clear"],
+                   help=gettext("like, dislike, hide, or clear to take your feedback back"))
+    p.add_argument("--json", action="store_true",
+                   help=gettext("with 'list': print one JSON object listing each item you gave "
+                                "feedback on, with its catalog, verdict, title and category"))
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("profile", parents=[common], help=gettext("show or adjust your taste "
                                                                  "profile"))
-    p.add_argument("action", nargs="?", default="show",
+    p.add_argument("action", nargs="?", default="show", metavar="ACTION",
                    choices=["show", "exclude", "include", "favourite", "unfavourite",
-                                      "rename", "merge", "reset"])
+                            "rename", "merge", "reset"],
+                   help=gettext("show (default), exclude, include, favourite, unfavourite, "
+                                "rename, merge or reset"))
     p.add_argument("path", nargs="?", metavar="PATH",
                    help=gettext("a folder or photo; for rename and merge an interest number N"))
     p.add_argument("extra", nargs="?", metavar="NAME",
                    help=gettext("rename: the new name (none: the automatic name again); merge: "
                                 "the second interest number"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help=gettext("with 'show': print one JSON object: your interests, photo "
+                                "count, exclusions, favourites and feedback count"))
     p.add_argument("--rebuild", action="store_true", help=gettext("rebuild even if nothing "
                                                                   "changed"))
     p.add_argument("--yes", action="store_true", help=gettext("reset without asking"))

@@ -192,9 +192,9 @@ def _check_version(previous: InstalledCatalog | None, created_at: str,
     if older:
         raise CatalogDowngradeError(
             gettext("Refused: this bundle of '{id}' was created {created_at}, before the "
-                    "installed version ({created_at2}); installing it would roll the catalog "
+                    "installed version ({created_at2}); importing it would roll the catalog "
                     "back. Allow it explicitly (visrec catalog import --allow-downgrade) to "
-                    "install it anyway").format(
+                    "import it anyway").format(
                         id=previous.id, created_at=created_at, created_at2=previous.created_at),
             previous.id, created_at, previous.created_at)
 

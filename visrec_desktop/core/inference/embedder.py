@@ -74,8 +74,8 @@ class Embedder:
                 self._check_signature(created)
                 self._provider = created.get_providers()[0]
                 if self._wanted and self._provider != self._wanted[0]:
-                    self._note(f"{self._wanted[0]} could not start; running on "
-                               f"{self._provider}")
+                    self._note(gettext("{wanted} could not start; running on {provider}"
+                                       ).format(wanted=self._wanted[0], provider=self._provider))
                 self._session = created
             return self._session
 
@@ -108,7 +108,8 @@ class Embedder:
                 if name == prov.CPU or i == len(wanted) - 1:
                     raise ModelError(gettext("The model could not be loaded: {exc}").format(
                         exc=exc)) from exc
-                self._note(f"{name} failed to create a session ({exc}); trying the next provider")
+                self._note(gettext("{name} failed to create a session ({exc}); trying the next "
+                                   "provider").format(name=name, exc=exc))
         raise ModelError(gettext("No execution provider is available"))
 
     def _check_signature(self, session: ort.InferenceSession) -> None:

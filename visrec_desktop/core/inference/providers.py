@@ -6,6 +6,8 @@ import os
 
 import onnxruntime as ort
 
+from visrec_desktop.i18n import _
+
 PROVIDER_ENV = "VISREC_PROVIDER"
 CPU = "CPUExecutionProvider"
 PREFERENCE = (
@@ -50,5 +52,6 @@ def choose(flag: str | None = None, setting: str | None = None) -> tuple[list[st
     wanted = canonical(name)
     if wanted in offered:
         return [wanted, *(p for p in offered if p != wanted)], []
-    note = f"execution provider '{name}' is not available in this onnxruntime build; using CPU"
+    note = _("execution provider '{name}' is not available in this onnxruntime build; using "
+             "CPU").format(name=name)
     return [CPU], [note]
