@@ -77,6 +77,8 @@ def test_every_option_argument_and_command_has_help() -> None:
     jsons = {prog: text for prog, name, text in rows if name == "--json"}
     assert len(jsons) >= 12
     assert all("JSON" in text and "print" in text for text in jsons.values()), jsons
+    # one way of giving a default: "(default: 10)" as "(default: none)", never "(default 10)"
+    assert [text for _, _, text in rows if re.search(r"\bdefault [^:]", text)] == []
 
 
 def test_catalog_import_is_called_an_import(tmp_path: Path,
@@ -224,3 +226,26 @@ def test_index_and_catalog_list_say_it_plainly(indexed: Path,
     assert code == 0 and "\n1 video seen (video, not indexed).\n" in out, err
     code, out, err = run(capsys, "--lang", "zh_CN", "catalog", "list")
     assert code == 0 and "visrec-demo [演示]：" in out and "demo]" not in out, err
+
+
+class Terminal(io.StringIO):
+    """Answers typed at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["export", "--epsilon", "1", "-o", "{tmp}/out.json"],
+     "Nothing was written. Asking again today returns the same numbers."),
+    (["erase"], "Nothing was erased."),
+    (["profile", "reset"], "Nothing was reset."),
+])
+def test_a_confirmation_answered_no_is_said_alike(
+        argv: list[str], says: str, indexed: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Export said "Not written.", erase and reset "Nothing was ..."."""
+    monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
+    code, out, err = run(capsys, *(a.format(tmp=tmp_path) for a in argv))
+    assert code == 1 and out.endswith(f" {says}\n"), (out, err)
+    assert not (tmp_path / "out.json").exists()

@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tags", parents=[common], help=_("the most likely labels of photos"))
     p.add_argument("photos", nargs="+", metavar="PHOTO", help=_("a photo file"))
-    p.add_argument("-k", type=positive, default=5, help=_("labels per photo (default 5)"))
+    p.add_argument("-k", type=positive, default=5, help=_("labels per photo (default: 5)"))
     p.add_argument("--json", action="store_true",
                    help=_("print a JSON list: each photo's path and its labels with their "
                           "probabilities"))
@@ -239,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("similar", parents=[common], help=_("indexed photos most like PHOTO"))
     p.add_argument("photo", metavar="PHOTO", help=_("a photo file, indexed or not"))
-    p.add_argument("-k", type=positive, default=10, help=_("how many photos (default 10)"))
+    p.add_argument("-k", type=positive, default=10, help=_("how many photos (default: 10)"))
     p.add_argument("--json", action="store_true",
                    help=_("print a JSON list of the photos' paths and similarities (0 to 1), "
                           "most similar first"))
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=security.cmd_remember)
 
     p = sub.add_parser("erase", parents=[common], help=_("delete every trace of the profile"))
-    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    p.add_argument("--yes", action="store_true", help=_("erase without asking"))
     p.set_defaults(func=security.cmd_erase)
     catalogs.register(sub, common)
     taste.register(sub, common)

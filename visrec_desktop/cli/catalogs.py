@@ -177,9 +177,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--num-cpus", type=positive,
                    help=gettext("Ray: CPUs of the local cluster (default: all)"))
     p.add_argument("--concurrency", type=positive,
-                   help=gettext("Ray: embedding actors (default 2)"))
+                   help=gettext("Ray: embedding actors (default: 2)"))
     p.add_argument("--batch-size", type=positive,
-                   help=gettext("Ray: images per model call (default 32)"))
+                   help=gettext("Ray: images per model call (default: 32)"))
     p.add_argument("--gpus-per-actor", type=float,
                    help=gettext("Ray: GPUs per actor (default: 1 when the cluster has GPUs and "
                                 "the CUDA execution provider is installed, else 0)"))
@@ -188,6 +188,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = csub.add_parser("keygen", parents=[common], help=gettext("publisher tool: make a "
                                                                  "signing key"))
     p.add_argument("-o", "--output", default="publisher.key",
-                   help=gettext("the private key file to write (default publisher.key); the "
+                   help=gettext("the private key file to write (default: publisher.key); the "
                                 "public key is written beside it"))
     p.set_defaults(func=cmd_catalog_keygen)

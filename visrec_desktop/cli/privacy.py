@@ -36,7 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     answer = "yes" if args.yes else input(_("Write it to {out}? [y/N] ").format(out=out)
                                           ).strip().lower()
     if answer not in ("y", "yes", _("y"), _("yes")):
-        print(_("Not written. Asking again today returns the same numbers."))
+        print(_("Nothing was written. Asking again today returns the same numbers."))
         return 1
     core.write_export(result.document, out)
     print(_("Wrote {out}.").format(out=out))
@@ -77,7 +77,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help=_("replace an existing file"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("privacy", parents=[common], help=_("privacy budget: status, or lower it"))
+    p = sub.add_parser("privacy", parents=[common], help=_("privacy budget: show it, or set it"))
     p.add_argument("action", nargs="?", default="status", choices=["status", "budget"],
                    metavar="ACTION", help=_("status (default): the budget and what is spent; "
                                             "budget: set it to VALUE"))

@@ -259,7 +259,7 @@ def _verdict(text: str) -> str:
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the recommend, feedback and profile subcommands."""
     p = sub.add_parser("recommend", parents=[common], help=gettext("items ranked for your taste"))
-    p.add_argument("--top", type=positive, default=10, help=gettext("how many items (default 10)"))
+    p.add_argument("--top", type=positive, default=10, help=gettext("how many items (default: 10)"))
     p.add_argument("--category", help=gettext("only items of this category (its name, or the "
                                               "start of it or of one of its words)"))
     p.add_argument("--search", metavar="WORDS",
@@ -273,7 +273,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--max-price", type=float, metavar="PRICE",
                    help=gettext("only items costing at most PRICE, in the catalog's currency"))
     p.add_argument("--diversity", type=float, default=0.3,
-                   help=gettext("0: closest matches only; 1: as varied as possible (default 0.3)"))
+                   help=gettext("0: closest matches only; 1: as varied as possible (default: 0.3)"))
     p.add_argument("--json", action="store_true",
                    help=gettext("print one JSON object: the items (id, catalog, title, "
                                 "category, price, currency, match, explanation) and whether your "
@@ -286,7 +286,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        description=gettext("visrec feedback ITEM like|dislike|hide|clear "
                                            "records (clear: takes back) your feedback on one "
                                            "item; visrec feedback list shows all of it."))
-    p.add_argument("item", metavar="ITEM", help=gettext("ITEM id, CATALOG/ITEM, or 'list'"))
+    p.add_argument("item", metavar="ITEM",
+                   help=gettext("the item's id, or CATALOG/ITEM; 'list' shows all your feedback"))
     p.add_argument("state", nargs="?", metavar="VERDICT", type=_verdict,
                    choices=[*core.FEEDBACK_STATES, "clear"],
                    help=gettext("like, dislike, hide, or clear to take your feedback back"))
@@ -310,7 +311,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
                    help=gettext("with 'show': print one JSON object: your interests, photo "
                                 "count, exclusions, favourites and feedback count"))
-    p.add_argument("--rebuild", action="store_true", help=gettext("rebuild even if nothing "
-                                                                  "changed"))
-    p.add_argument("--yes", action="store_true", help=gettext("reset without asking"))
+    p.add_argument("--rebuild", action="store_true",
+                   help=gettext("with 'show': rebuild the interests even if no photo changed"))
+    p.add_argument("--yes", action="store_true", help=gettext("with 'reset': reset without "
+                                                              "asking"))
     p.set_defaults(func=cmd_profile)
