@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import window_geometry as placement
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.icons import shield_icon
@@ -215,13 +216,33 @@ class MainWindow(QMainWindow):
 
     # -- window state ---------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        """The saved geometry if it fits the screen it is on now (else moved onto it, and
+        shrunk only where larger); else the usual size where the screen has room for it, and
+        maximized on a small one: the window manager then fills exactly what the panels leave
+        (a 1024x640 netbook had opened at 950x576, and on Wayland only it knows the panels)."""
         saved = QSettings().value("window/geometry")
         if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            self.keep_on_screen()
             return
-        # 1280x800 where it fits; on a smaller screen (a 1024x640 netbook, a window manager that
-        # does not clamp) nine tenths of the free area, so no control opens off-screen
-        free = self.screen().availableGeometry()
-        self.resize(min(1280, free.width() * 9 // 10), min(800, free.height() * 9 // 10))
+        margins = placement.frame_margins(self)
+        free = placement.free_area(self.frameGeometry(), self)
+        frame = placement.first_frame(free, margins)
+        self.setGeometry(frame.marginsRemoved(margins))  # also the size "restore" gives back
+        if frame == free:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def keep_on_screen(self) -> None:
+        """Move the window onto its screen's free area, shrinking it only where it is larger,
+        so no edge, title bar or button is out of reach (a maximized window is the window
+        manager's to place)."""
+        if self.windowState() & (Qt.WindowState.WindowMaximized
+                                  | Qt.WindowState.WindowFullScreen):
+            return
+        margins = placement.frame_margins(self)
+        frame = self.geometry().marginsAdded(margins)
+        fitted = placement.fit_onto(frame, placement.free_area(frame, self))
+        if fitted != frame:
+            self.setGeometry(fitted.marginsRemoved(margins))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing during indexing cancels cleanly: the current batch is committed first."""
