@@ -6,16 +6,19 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -71,6 +74,50 @@ def table(owner: QObject, columns: Sequence[str], name: str, single: bool = True
         view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         view.header().setStretchLastSection(False)
     return model, view
+
+
+def scrolling_layout(page: QWidget) -> QVBoxLayout:
+    """The layout for `page`'s content, inside a frameless scroll area that fills the page: on a
+    screen too short for the content (a 1024x640 netbook, a larger font, a longer translation)
+    it scrolls, instead of squeezing its labels or making the window taller than the screen;
+    where it fits, no scroll bar shows."""
+    body = _ScrolledBody()
+    area = QScrollArea()
+    area.setWidget(body)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(area)
+    return QVBoxLayout(body)
+
+
+class _ScrolledBody(QWidget):
+    """The content of a `scrolling_layout`. Its height for the scroll area: the layout's
+    minimum, plus whatever a word-wrapped label turned out to lack at that height (a form row
+    ignores a label's height-for-width, and a layout's own height-for-width is the height it
+    would like, which gave the Privacy page a scroll bar with room to spare)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._width, self._extra = -1, 0
+
+    def heightForWidth(self, width: int) -> int:
+        if width != self._width:
+            self._width, self._extra = width, 0
+        return self.minimumSizeHint().height() + self._extra
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._check_labels)  # once the layout has placed them
+
+    def _check_labels(self) -> None:
+        short = max((label.heightForWidth(label.width()) - label.height()
+                     for label in self.findChildren(QLabel)
+                     if label.wordWrap() and label.isVisibleTo(self)), default=0)
+        if short > 0:
+            self._extra += short
+            self.updateGeometry()
 
 
 def button(text: str, name: str | None = None, tip: str | None = None,

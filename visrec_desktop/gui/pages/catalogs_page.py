@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -98,6 +98,7 @@ class CatalogsPage(Page):
                                                self.tr("Installed catalogs"))
         self.catalogs_view.selectionModel().selectionChanged.connect(
             lambda *_: self._selection_changed())
+        self.catalogs_view.viewport().installEventFilter(self)  # resized: refit the columns
 
         self.stage_label = plain(QLabel(""))
         self.progress_bar = QProgressBar()
@@ -170,15 +171,31 @@ class CatalogsPage(Page):
                     "{n} items left out").format(n=i18n.number(left_out)))
                 if left_out else None)
             self.model.appendRow([name, table_item(c.publisher, c.publisher), items,
-                                  table_item(signature_text(c.fingerprint)), table_item(when)])
-        for col in range(1, len(COLUMNS)):
-            self.catalogs_view.resizeColumnToContents(col)
+                                  table_item(signature := signature_text(c.fingerprint),
+                                             signature), table_item(when)])
+        self._fit_columns()
         if selected is not None:
             self._hold_report = just_imported is not None  # keep the import report in view
             self.select(selected)
             self._hold_report = False
         self._update_buttons()
         self.refreshed.emit()
+
+    def _fit_columns(self) -> None:
+        """Each column after the name as wide as its text, but at most a fifth of the list (the
+        key's fingerprint is long), so the catalog's name keeps room in a 1024-pixel window; a
+        cut cell shows all of itself in its tooltip."""
+        view = self.catalogs_view
+        widest = max(view.viewport().width() // 5, 80)
+        for col in range(1, len(COLUMNS)):
+            view.resizeColumnToContents(col)
+            if view.columnWidth(col) > widest:
+                view.setColumnWidth(col, widest)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.catalogs_view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def select(self, catalog_id: str) -> None:
         for row in range(self.model.rowCount()):

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QScrollArea,
     QTabWidget,
-    QVBoxLayout,
 )
 
 from visrec_desktop.core import library as core
@@ -29,7 +28,7 @@ from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.privacy_chart import CountsChart
-from visrec_desktop.gui.widgets import button, confirm
+from visrec_desktop.gui.widgets import button, confirm, scrolling_layout
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import ExportResult
@@ -104,7 +103,7 @@ class PrivacyPage(Page):
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addLayout(buttons)

@@ -82,11 +82,15 @@ class ChoicesBox(QGroupBox):
         choose.addWidget(self.other_folder_button)
         choose.addWidget(self.exclude_folder_button)
         choose.addWidget(self.favourite_button)
-        choose.addWidget(self.exclude_photo_button)
         left_out = QVBoxLayout()
         left_out.addWidget(QLabel(self.tr("Left out")))
         left_out.addWidget(self.exclusions_list)
-        left_out.addWidget(self.include_button)
+        # Under the list it adds to, not in the folder row: that row must fit a 1024-pixel
+        # window in a larger font too.
+        left_out_buttons = QHBoxLayout()
+        left_out_buttons.addWidget(self.exclude_photo_button)
+        left_out_buttons.addWidget(self.include_button)
+        left_out.addLayout(left_out_buttons)
         favs = QVBoxLayout()
         favs.addWidget(QLabel(self.tr("Favourite folders")))
         favs.addWidget(self.favourites_list)

@@ -26,7 +26,7 @@ from visrec_desktop.gui.pages.weight_bar import (
     bar_length,
     example_strip,
 )
-from visrec_desktop.gui.widgets import button, table
+from visrec_desktop.gui.widgets import button, literal, table
 from visrec_desktop.gui.widgets import confirm as ask_to_act
 from visrec_desktop.gui.worker import Task
 
@@ -78,8 +78,12 @@ class ProfilePage(Page):
                                                 single=False, uniform_rows=False)
         self.interests_view.setIconSize(QSize(EXAMPLES * (THUMB + GAP), THUMB))
         self.interests_view.setItemDelegateForColumn(WEIGHT_COLUMN, WeightDelegate(self))
+        # A long name ("Landscapes & nature · mountains and lakes") wraps onto the lines a row
+        # of example photos leaves free, instead of being cut; its tooltip gives it in full.
+        self.interests_view.setWordWrap(True)
+        self.interests_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.interests_view.header()
-        header.resizeSection(WEIGHT_COLUMN, 200)
+        header.resizeSection(WEIGHT_COLUMN, 180)
         header.resizeSection(EXAMPLES_COLUMN, EXAMPLES * (THUMB + GAP) + 12)
 
         self.choices = box = ChoicesBox()
@@ -176,9 +180,9 @@ class ProfilePage(Page):
         strongest = max((i.weight for i in profile.interests), default=0.0)
         for i, interest in enumerate(profile.interests):
             name = _item(interest.title)
-            name.setToolTip(self.tr("Your own name for this interest") if interest.user_named
-                            else self.tr("Named from the interest categories; double-click to "
-                                         "rename"))
+            how = self.tr("Your own name for this interest") if interest.user_named \
+                else self.tr("Named from the interest categories; double-click to rename")
+            name.setToolTip(literal(f"{interest.title}\n{how}"))  # a user's name is untrusted
             percent = round(100 * interest.weight)
             weight = _item(i18n.percent(percent / 100))
             weight.setData((percent, bar_length(interest.weight, strongest)), WEIGHT_ROLE)

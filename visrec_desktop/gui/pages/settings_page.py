@@ -34,7 +34,7 @@ from visrec_desktop.gui import i18n as gui_i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.passphrase_dialog import ChangePassphraseDialog
-from visrec_desktop.gui.widgets import button, confirm
+from visrec_desktop.gui.widgets import button, confirm, scrolling_layout
 from visrec_desktop.gui.worker import wait_for_all
 
 AUTOMATIC = QT_TRANSLATE_NOOP("SettingsPage", "Automatic")
@@ -154,7 +154,7 @@ class SettingsPage(Page):
 
         language_box = self._language_box()
 
-        layout = QVBoxLayout(self)
+        layout = scrolling_layout(self)
         layout.addWidget(language_box)
         layout.addWidget(perf)
         layout.addWidget(model_box)

@@ -175,15 +175,28 @@ def two_lines(font: QFont, text: str, width: int) -> list[str]:
 
 
 def fit_cards(view: QListView, delegate: CardDelegate, wanted: int) -> int:
-    """Stretch cards of about `wanted` pixels so a whole number of them fills the view's row;
-    returns the card width used."""
+    """Cards as close to `wanted` pixels as a whole number of them filling the view's row
+    allows (never under MIN_CARD_WIDTH); returns the card width used. Closest by ratio, in
+    either direction: a grid 1.9 cards wide shows two slightly smaller cards, not one nearly
+    twice as wide (beside the details pane in a 1024-pixel window it had shown one column)."""
     available = max(view.viewport().width() - 2, MIN_CARD_WIDTH)
-    columns = max(1, available // max(wanted, 1))
+    columns = card_columns(available, wanted)
     width = available // columns
     if width != delegate.card_width or view.gridSize().width() != width:
         delegate.card_width = width
         view.setGridSize(delegate.sizeHint(_options(view), QModelIndex()))
     return width
+
+
+def card_columns(available: int, wanted: int) -> int:
+    """How many cards of about `wanted` pixels share `available` pixels: the count whose card
+    width is nearest to `wanted` by ratio, with cards no narrower than MIN_CARD_WIDTH."""
+    wanted = max(wanted, 1)
+    most = max(1, available // MIN_CARD_WIDTH)
+    fewer = max(1, min(available // wanted, most))
+    more = min(fewer + 1, most)
+    # width/wanted for `fewer` is >= 1 and for `more` < 1: compare them as ratios
+    return more if (available / more) * (available / fewer) >= wanted * wanted else fewer
 
 
 def _options(view: QListView) -> QStyleOptionViewItem:

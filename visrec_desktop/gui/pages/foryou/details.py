@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the wi
     from visrec_desktop.core.library import ExplainedItem, Recommendation
 
 DETAIL_IMAGE = 400  # the longer side of the details image, before the screen's scale
-DETAIL_IMAGE_HEIGHT = 240
+DETAIL_IMAGE_HEIGHT = 240  # where the pane is tall enough; see `fit_height`
+MIN_DETAIL_IMAGE_HEIGHT = 140
 PHOTO_THUMB = 88
 
 
@@ -160,6 +161,13 @@ class DetailsPanel(QWidget):
         outer.addWidget(self.placeholder)
         outer.addWidget(self.content)
         self.clear()
+
+    def fit_height(self, height: int) -> None:
+        """Size the image for a pane `height` pixels tall: two fifths of it, between 140 and
+        240 pixels, so on a short screen the title, price and feedback buttons show with it
+        without scrolling."""
+        self.image_label.setFixedHeight(
+            max(MIN_DETAIL_IMAGE_HEIGHT, min(DETAIL_IMAGE_HEIGHT, height * 2 // 5)))
 
     def clear(self) -> None:
         """Show nothing (no selection, or locked)."""

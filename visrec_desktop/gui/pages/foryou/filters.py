@@ -95,7 +95,6 @@ class FilterBar(QWidget):
         bottom.addWidget(self.diversity_value)
         _labelled(bottom, self.tr("Show:"), self.how_many)
         bottom.addWidget(self.more_button)
-        self.extra = bottom  # the page adds its own controls (card size) here
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

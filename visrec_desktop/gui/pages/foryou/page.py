@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -68,6 +77,9 @@ THIN = QT_TRANSLATE_NOOP("ForYouPage", "Your profile is still thin ({n} photos):
 DEBOUNCE_MS = 150
 OPEN_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 EXPLAIN_DELAY_MS = 60  # lets arrow keys run through the grid before explaining an item
+DETAILS_WIDTH_KEY = "forYou/detailsWidth"  # QSettings: the details pane's dragged width
+DETAILS_WIDTH = 360  # its width until the person drags it
+BIG = 1 << 20  # "all the rest" for QSplitter.setSizes
 DONE_TEXT = {LIKE: QT_TRANSLATE_NOOP("ForYouPage", "Liked “{title}”."),
              DISLIKE: QT_TRANSLATE_NOOP("ForYouPage", "Disliked “{title}”."),
              HIDE: QT_TRANSLATE_NOOP("ForYouPage", "Hidden “{title}”."),
@@ -117,13 +129,19 @@ class ForYouPage(Page):
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
         details_scroll.setMinimumWidth(self._details_min_width())
         details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A side pane as in a file manager: it keeps the width the person dragged it to (saved
+        # for the next start), the grid takes what the window gains or loses, and never gets
+        # narrower than two cards a little smaller than the usual ones.
+        self.view.setMinimumWidth(2 * (MIN_CARD_WIDTH + CARD_STEP) + 2 + 2 * self.view.frameWidth()
+                                  + self.view.verticalScrollBar().sizeHint().width())
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(details_scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 360])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([BIG, saved_details_width()])
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._details_dragged())
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
@@ -160,6 +178,7 @@ class ForYouPage(Page):
         self.view.installEventFilter(self)  # Space, Enter: the view would take Space itself
         self.view.viewport().installEventFilter(self)  # resized: refit the cards
         self.details.content.installEventFilter(self)  # relaid out: the pane's width follows
+        details_scroll.viewport().installEventFilter(self)  # resized: the image's height follows
         self.card_size = QSlider(Qt.Orientation.Horizontal)
         self.card_size.setRange(MIN_CARD_WIDTH, MAX_CARD_WIDTH)
         self.card_size.setSingleStep(CARD_STEP)
@@ -171,8 +190,10 @@ class ForYouPage(Page):
         self.card_size.setToolTip(self.tr("Card size (Ctrl + and Ctrl -)"))
         size_label = QLabel(self.tr("Card size:"))
         size_label.setBuddy(self.card_size)
-        self.filters.extra.addWidget(size_label)
-        self.filters.extra.addWidget(self.card_size)
+        # Beside the item count, not among the filters: it shapes the view, not the list, and
+        # the filter rows must fit a 1024-pixel window in a larger font too.
+        status_row.insertWidget(1, size_label)
+        status_row.insertWidget(2, self.card_size)
         self.card_size.valueChanged.connect(lambda _v: self.fit_cards())
         for keys, step in (((QKeySequence.StandardKey.ZoomIn, "Ctrl+="), CARD_STEP),
                            ((QKeySequence.StandardKey.ZoomOut,), -CARD_STEP)):
@@ -324,6 +345,10 @@ class ForYouPage(Page):
                   scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, scroll))
         return max(300, content + bar + 2 * scroll.frameWidth())
 
+    def _details_dragged(self) -> None:
+        if self.details_scroll.isVisible():
+            QSettings().setValue(DETAILS_WIDTH_KEY, self.splitter.sizes()[1])
+
     # -- selection and details ------------------------------------------------------------------
     def _current(self) -> Recommendation | None:
         index = self.view.currentIndex()
@@ -382,6 +407,8 @@ class ForYouPage(Page):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.fit_cards()
+        if watched is self.details_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.details.fit_height(self.details_scroll.viewport().height())
         if watched is self.details.content and event.type() == QEvent.Type.LayoutRequest:
             self.details_scroll.setMinimumWidth(self._details_min_width())  # new content
         if (watched is self.view and event.type() == QEvent.Type.KeyPress
@@ -475,3 +502,12 @@ class ForYouPage(Page):
         if done is not None:
             op.success(lambda _changes: done())
         op.run(initiator=self)
+
+
+def saved_details_width() -> int:
+    """The details pane's width as the person last dragged it, else DETAILS_WIDTH."""
+    try:
+        width = int(QSettings().value(DETAILS_WIDTH_KEY, DETAILS_WIDTH))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return DETAILS_WIDTH
+    return width if width > 0 else DETAILS_WIDTH
