@@ -15,7 +15,8 @@ DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded
 
 def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
         shares: np.ndarray | None, share_pull: float,
-        kl_weight: float = 0.0, within_interest: float = 0.0) -> list[Recommendation]:
+        kl_weight: float = 0.0, within_interest: float = 0.0,
+        blocked: np.ndarray | None = None) -> list[Recommendation]:
     """Greedy list filling over `recs` (scored candidates) with embeddings `vecs` (n, d). Each
     pick maximises (1 - diversity) relevance - diversity times the similarity to the picks so
     far (maximal marginal relevance, Carbonell and Goldstein 1998) - max(share_pull, diversity)
@@ -28,15 +29,17 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     1997), so that calibration weighs an interest of looser, lower-scoring matches on its own
     scale. With any diversity, an item whose image is a near-copy
     of a pick's (cosine >= DUPLICATE_COS: a shop's placeholder picture, the same photo under
-    two titles) comes after every item that is not one. Sets each pick's `match`
-    (with_match)."""
+    two titles) comes after every item that is not one. `blocked` (n,) bool: items never
+    picked that still count in the scaling (the user's hidden items: hiding one leaves the
+    items above it where they were). Sets each pick's `match` (with_match)."""
     if not recs or top <= 0:
         return []
     order = sorted(range(len(recs)), key=lambda i: score_order(recs[i]))
     ordered = [recs[i] for i in order]
+    pickable = np.ones(len(ordered), bool) if blocked is None else ~np.asarray(blocked)[order]
     calibrate = shares is not None and len(shares) > 1
     if diversity <= 0 and not calibrate:
-        return with_match(ordered[:top])
+        return with_match([r for r, ok in zip(ordered, pickable, strict=True) if ok][:top])
     unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
     scores = np.array([r.score for r in ordered])
     span = float(scores.max() - scores.min()) or 1.0
@@ -47,11 +50,11 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     lam = float(np.clip(diversity, 0.0, 1.0))
     pull = max(share_pull, lam)
     max_sim = np.zeros(len(ordered))
-    open_ = np.ones(len(ordered), dtype=bool)
+    open_ = pickable.copy()
     chosen: list[int] = []
     known = np.maximum(interest, 0)
     picked = np.zeros(0 if shares is None else len(shares))
-    while len(chosen) < min(top, len(ordered)):
+    while len(chosen) < min(top, int(pickable.sum())):
         over = np.zeros(len(ordered))
         if calibrate and shares is not None:
             after = (picked[known] + 1) / (len(chosen) + 1)

@@ -45,7 +45,8 @@ looser, lower-scoring matches (animals of many kinds beside one kind of building
 its place; WITHIN_INTEREST of the relevance the list is filled by is scaled among the item's
 own interest's candidates, so the calibration weighs each interest on its own scale. Each
 item's `match` is its score capped by the match of the item above it: what a card shows never
-rises down the list. A search lists its whole-word matches ("cat": the cats)
+rises down the list. Hiding an item leaves the items above it where they were (the pool is drawn
+as if it were not hidden, so the list is filled on the same scale). A search lists its whole-word matches ("cat": the cats)
 before the items where a query word only starts a longer word ("Cathedral"), each tier ranked
 as a list of its own (text.py).
 Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune;
@@ -189,8 +190,9 @@ class Ranker:
 
     # -- stage 1: every item, reduced space ----------------------------------------------------
     def _mask(self, cat: CatalogIndex, req: RankRequest, sig: Signals,
-              matched: np.ndarray | None) -> np.ndarray:
-        """The rows `req` lets through; `matched` (n,) bool: those of the search tier ranked."""
+              matched: np.ndarray | None, hidden: bool = False) -> np.ndarray:
+        """The rows `req` lets through; `matched` (n,) bool: those of the search tier ranked.
+        `hidden`: the hidden items too (the pool keeps them, unpickable: see _ranked)."""
         mask = cat.usable.copy()
         if req.category:
             mask &= cat.category_mask(req.category)
@@ -200,8 +202,9 @@ class Ranker:
             mask &= cat.prices >= req.min_price
         if req.max_price is not None:
             mask &= cat.prices <= req.max_price
-        for row in sig.hidden:
-            mask[row] = False
+        if not hidden:
+            for row in sig.hidden:
+                mask[row] = False
         if req.hide_disliked:
             for row in sig.disliked:
                 mask[row] = False
@@ -371,15 +374,29 @@ class Ranker:
             mask = cat.one_per_picture(every)
             if not mask.any():
                 continue
+            # Hiding an item takes it out of the list and moves nothing above it: the pool is
+            # drawn as if it were not hidden, so the scale the list is filled on (mmr scales
+            # relevance over the pool) is the one it had, and mmr passes over it. Unless so
+            # many are hidden that under half the pool is left to pick from.
             user = self._user(cat, sig)
-            for row in self._first_stage(cat, mask, user, want).tolist():
+            rows = None
+            if sig.hidden:
+                pooled = cat.one_per_picture(self._mask(cat, req, sig,
+                                                        matched.get(cat.catalog_id), True))
+                rows = self._first_stage(cat, pooled, user, want)
+                if 2 * int(mask[rows].sum()) < len(rows):
+                    rows = None
+            if rows is None:
+                rows = self._first_stage(cat, mask, user, want)
+            for row in rows.tolist():
                 pool.append((cat.catalog_id, int(row), cat, sig, user))
             if (copies := every & ~mask).any():
                 rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
+        blocked = np.array([r.row in self._signals[r.catalog_id].hidden for r in recs], bool)
         shares = self.profile.weights() if not self.profile.empty else None
         out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL,
-                  WITHIN_INTEREST)
+                  WITHIN_INTEREST, blocked)
         if len(out) < top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, top - len(out)))
         return out
