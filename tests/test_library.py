@@ -424,3 +424,18 @@ def test_feedback_list_and_remove(capsys: pytest.CaptureFixture[str],
     assert hidden not in [e["id"] for e in listed]
     code, _, err = run(capsys, "feedback", liked)
     assert code != 0 and "visrec feedback ITEM" in err
+
+
+def test_each_item_is_explained_by_the_interest_the_list_counted_it_under(
+        setup: dict[str, Any]) -> None:
+    """The app's path (facade): the ranker files every item under the interest of its nearest
+    profile photos, and `explain` names that same interest, for the whole list."""
+    store = open_test_store(data_dir())
+    lib = Library(data_dir(), store, shared_embedder())
+    try:
+        recs = lib.recommend(RankRequest(top=40))  # the whole shop: 15 items
+        assert len(recs) == len(shop_items()) and len({r.interest for r in recs}) > 1
+        for rec in recs:
+            assert lib.explain(rec).explanation.interest == rec.interest, rec.item_id
+    finally:
+        store.close()

@@ -298,7 +298,8 @@ class Library:
         for info in self.catalogs():
             if info.model == self.model_id:
                 indexes.append(self.index(info.id))
-        return Ranker(self.profile(), self.feedback(), indexes, self._profiles.profile_photos())
+        ids, photos = self._profiles.profile_photos()
+        return Ranker(self.profile(), self.feedback(), indexes, photos, photo_ids=ids)
 
     def recommend(self, request: RankRequest) -> list[Recommendation]:
         return self.ranker().rank(request)
@@ -306,12 +307,8 @@ class Library:
     def explain(self, rec: Recommendation, k: int = 3) -> ExplainedItem:
         index = self.index(rec.catalog_id)
         vector = index.full(np.array([rec.row]))[0]
-        profile = self.profile()
-        ids, vecs = self._profiles.photo_matrix()
-        if len(profile.photo_ids) < len(ids):  # only photos the profile uses may explain it
-            keep = np.isin(ids, profile.photo_ids)
-            ids, vecs = ids[keep], vecs[keep]
-        why = explain(rec, vector, profile, ids, vecs, k)
+        ids, vecs = self._profiles.profile_photos()  # the photos the ranker scored it by
+        why = explain(rec, vector, self.profile(), ids, vecs, k)
         paths = self.store.photo_paths([pid for pid, _ in why.photos])
         photo_paths = [(paths[pid][0], score) for pid, score in why.photos if paths.get(pid)]
         item = self.item(rec.catalog_id, rec.row)

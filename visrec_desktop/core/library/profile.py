@@ -201,13 +201,15 @@ class ProfileBuilder:
         return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records,
                              previous=previous, merges=self._merges())
 
-    def profile_photos(self) -> np.ndarray:
-        """Unit embeddings (n, dim) float32 of the photos the profile is built from."""
+    def profile_photos(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ids (n,) int64 and unit embeddings (n, dim) float32 of the photos the profile is
+        built from."""
         profile = self.profile()
         ids, vecs = self.photo_matrix()
         if len(profile.photo_ids) < len(ids):
-            vecs = vecs[np.isin(ids, profile.photo_ids)]
-        return vecs
+            keep = np.isin(ids, profile.photo_ids)
+            ids, vecs = ids[keep], vecs[keep]
+        return ids, vecs
 
 
 def _to_json(p: TasteProfile) -> dict[str, Any]:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visrec_desktop.core.recommend.rank import Recommendation, interest_factors
+from visrec_desktop.core.recommend.rank import (
+    VOTE_PHOTOS,
+    Recommendation,
+    interest_factors,
+    photo_vote,
+)
 from visrec_desktop.core.recommend.taste import TasteProfile
 from visrec_desktop.i18n import _, ngettext
 
@@ -25,24 +30,22 @@ class Explanation:
 
 def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
             photo_ids: np.ndarray, photo_vecs: np.ndarray, k: int = 3) -> Explanation:
-    """Why an item was recommended: the interest its nearest photos belong to and the user's k
-    most similar photos of that interest, so the sentence and the photos shown agree (the
-    ranker scores an item by its nearest photos). `photo_vecs` (n, d) float32 unit rows, in
-    the order of `photo_ids` (n,). An interest is found by its centroid only when none of the
-    nearest photos is in `profile` (a profile older than the index)."""
+    """Why an item was recommended: the interest its nearest photos belong to (photo_vote, the
+    rule the ranker files an item under, so the explanation names the interest the list was
+    calibrated with) and the user's k most similar photos of that interest, so the sentence
+    and the photos shown agree. `photo_vecs` (n, d) float32 unit rows, in the order of
+    `photo_ids` (n,). An interest is found by its centroid only when none of the nearest
+    photos is in `profile` (a profile older than the index)."""
     vector = np.asarray(item_vector, np.float32)
     sims = np.asarray(photo_vecs, np.float32) @ vector if len(photo_ids) else np.zeros(0)
     order = np.argsort(-sims, kind="stable")
     interest, label, score, reason = None, None, 0.0, ""
     if not profile.empty:
-        of_photo = _interest_of(profile, np.asarray(photo_ids))
-        votes: dict[int, float] = {}
-        for i in order[:k]:
-            if of_photo[i] >= 0:
-                votes[int(of_photo[i])] = votes.get(int(of_photo[i]), 0.0) + float(sims[i])
+        of_photo = profile.interest_of(np.asarray(photo_ids))
         fit = (profile.centroids() @ vector) * interest_factors(profile)
-        interest = max(votes, key=lambda c: votes[c]) if votes else int(np.argmax(fit))
-        if votes:  # the photos shown are that interest's, nearest first
+        voted = photo_vote(sims[None, :], of_photo, fit[None, :])[0] if len(sims) else -1
+        interest = int(voted) if voted >= 0 else int(np.argmax(fit))
+        if (of_photo[order[:VOTE_PHOTOS]] >= 0).any():  # the photos shown: that interest's
             order = order[of_photo[order] == interest]
         it = profile.interests[interest]
         label, score, reason = it.title, float(fit[interest]), because(it.count, it.phrase)
@@ -51,17 +54,6 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
     photos = [(int(photo_ids[i]), round(float(sims[i]), 4)) for i in order[:k]]
     return Explanation(interest, label, round(score, 4), round(rec.feedback_score, 4),
                        round(rec.collab_score, 4), photos, reason)
-
-
-def _interest_of(profile: TasteProfile, photo_ids: np.ndarray) -> np.ndarray:
-    """The interest index of each photo id (-1 where the profile does not know the photo)."""
-    if not len(photo_ids) or not len(profile.photo_ids):
-        return np.full(len(photo_ids), -1, np.int64)
-    sorter = np.argsort(profile.photo_ids, kind="stable")
-    pos = np.clip(np.searchsorted(profile.photo_ids, photo_ids, sorter=sorter), 0,
-                  len(sorter) - 1)
-    known = profile.photo_ids[sorter[pos]] == photo_ids
-    return np.where(known, profile.assignment[sorter[pos]], -1)
 
 
 def because(count: int, phrase: str) -> str:

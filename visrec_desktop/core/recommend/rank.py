@@ -37,18 +37,20 @@ score = relevance + feedback + collaborative, where
 - collaborative: when the catalog ships item factors, the user's likes are folded into a user
   vector by regularised least squares (implicit ALS for a new user) and its dot product added.
 
-The list is calibrated to the interests (Steck 2018, "Calibrated recommendations"): an item of an
-interest that already holds more than its share of the picks loses max(SHARE_PULL, diversity)
+The list is calibrated to the interests (Steck 2018, "Calibrated recommendations"); each item is
+filed under the interest of its nearest photos (photo_vote, the interest its explanation names,
+with the profile's photo ids; else its nearest centroid's). An item of an interest that already
+holds more than its share of the picks loses max(SHARE_PULL, diversity)
 times the excess, and every pick loses CALIBRATION_KL times the list's miscalibration with it
 (KL of the interests' shares of the photos from their shares of the list), so an interest with
 looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
 its place; WITHIN_INTEREST of the relevance the list is filled by is scaled among the item's
 own interest's candidates, so the calibration weighs each interest on its own scale. Each
 item's `match` is its score capped by the match of the item above it: what a card shows never
-rises down the list. Hiding an item leaves the items above it where they were (the pool is drawn
-as if it were not hidden, so the list is filled on the same scale). A search lists its whole-word matches ("cat": the cats)
-before the items where a query word only starts a longer word ("Cathedral"), each tier ranked
-as a list of its own (text.py).
+rises down the list. Hiding an item leaves the items above it where they were (the pool is
+drawn as if it were not hidden, so the list is filled on the same scale). A search lists its
+whole-word matches ("cat": the cats) before the items where a query word only starts a longer
+word ("Cathedral"), each tier ranked as a list of its own (text.py).
 Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune;
 WITHIN_INTEREST by hand on those seeds, see the README's quality section).
 """
@@ -78,6 +80,7 @@ from visrec_desktop.core.recommend.relevance import (
     hub_neighbours,
     hub_reference,
     hubness,
+    knn_mean,
     knn_relevance,
 )
 from visrec_desktop.core.recommend.signals import (
@@ -94,7 +97,7 @@ __all__ = [  # the ranking API, wherever each part lives
     "ALS_ALPHA", "ALS_REG", "DBA_NEIGHBOURS", "DISLIKE", "DUPLICATE_COS", "HIDE", "HUB_NEIGHBOURS",
     "HUB_REFERENCE", "HUB_TYPICAL", "LIKE", "RankRequest", "Ranker", "Recommendation", "augment",
     "feedback_share", "fold_in", "hub_neighbours", "hubness", "interest_factors", "knn_relevance",
-    "knn_size", "with_match",
+    "knn_size", "photo_vote", "with_match",
 ]
 
 FEEDBACK_WEIGHT = 0.35
@@ -113,6 +116,7 @@ COLLAB_WEIGHT = 0.3
 CANDIDATES_PER_RESULT = 8
 MIN_CANDIDATES = 200
 HUB_WEIGHT = 0.7
+VOTE_PHOTOS = 3  # nearest photos whose interests decide an item's (photo_vote)
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
 FEEDBACK_SHORTLIST_WIDEN = 12.0  # the same with feedback: its centred term is rougher there
@@ -135,6 +139,37 @@ def feedback_share(ratings: int, n_photos: int) -> float:
     return RATED_WEIGHT * ratings / (RATED_WEIGHT * ratings + n)
 
 
+def photo_vote(sims: np.ndarray, of_photo: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """The interest each item is filed under: of its VOTE_PHOTOS most similar photos, the
+    interest whose photos there have the highest sum of cosines (the ranker scores an item
+    by its nearest photos, so they, not a centroid, say which interest it serves; the
+    explanation and the list's calibration use this one rule). `sims` (n, p) cosines of the
+    items to the photos, `of_photo` (p,) int64 each photo's interest (-1: not in the
+    profile), `fit` (n, k) the items' weighted cosines to the centroids, used when none of
+    the nearest photos is in the profile. int64 (n,)."""
+    m = min(VOTE_PHOTOS, sims.shape[1])
+    if m == 0:
+        return nearest_vote(sims[:, :0], of_photo[:0][None, :], fit)
+    near = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+    return nearest_vote(np.take_along_axis(sims, near, axis=1), of_photo[near], fit)
+
+
+def nearest_vote(near: np.ndarray, labels: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """photo_vote given each item's nearest photos already: their cosines `near` (n, m) and
+    interests `labels` (n, m) (-1: not in the profile)."""
+    n, k = fit.shape
+    out: np.ndarray = np.argmax(fit, axis=1).astype(np.int64) if k else np.full(n, -1, np.int64)
+    if not n or not near.shape[1] or not k:
+        return out
+    m = near.shape[1]
+    votes = np.zeros((n, k + 1))
+    np.add.at(votes, (np.repeat(np.arange(n), m), np.where(labels >= 0, labels, k).ravel()),
+              near.ravel())
+    voted = (labels >= 0).any(axis=1)
+    out[voted] = np.argmax(votes[voted, :k], axis=1)
+    return out
+
+
 def interest_factors(profile: TasteProfile) -> np.ndarray:
     """How much each interest's cosine counts: 0.75 + 0.25 w / w_max, so a minor interest still
     surfaces its best matches while the main one leads."""
@@ -145,12 +180,14 @@ def interest_factors(profile: TasteProfile) -> np.ndarray:
 class Ranker:
     """Ranks catalogs for one profile, one set of feedback and (optionally) the user's photos:
     `photos` (n, d) are the unit embeddings of the photos the profile was built from.
+    `photo_ids` (n,) int64 are their ids: with them each item is filed under the interest of its
+    nearest photos (photo_vote), else under its nearest centroid's.
     `exhaustive` scores every item exactly in stage 1 instead of a shortlist from the 8-bit
     codes: the reference the shortlist is measured against (tests, bench/rank_latency.py)."""
 
     def __init__(self, profile: TasteProfile, feedback: Mapping[tuple[str, str], str],
                  catalogs: Sequence[CatalogIndex], photos: np.ndarray | None = None,
-                 exhaustive: bool = False) -> None:
+                 exhaustive: bool = False, photo_ids: np.ndarray | None = None) -> None:
         self.profile = profile
         self.exhaustive = exhaustive
         self.feedback = dict(feedback)
@@ -158,7 +195,12 @@ class Ranker:
         self._centroids = profile.centroids() if not profile.empty else None
         if self._centroids is not None:
             self._factor = interest_factors(profile)
-        self._photos = self._sample(photos)
+        keep = self._sample(photos)
+        self._photos = None if keep is None or photos is None else np.asarray(photos[keep],
+                                                                             np.float32)
+        self._of_photo = None
+        if keep is not None and photo_ids is not None and self._centroids is not None:
+            self._of_photo = profile.interest_of(np.asarray(photo_ids)[keep])
         self._m = knn_size(0 if photos is None else len(photos))
         self._reduced_photos: dict[str, np.ndarray] = {}
         self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
@@ -172,13 +214,14 @@ class Ranker:
 
     @staticmethod
     def _sample(photos: np.ndarray | None) -> np.ndarray | None:
-        """At most KNN_PHOTOS photos, a fixed sample: the k-NN term's cost stays bounded."""
+        """Rows of at most KNN_PHOTOS photos, a fixed sample: the k-NN term's cost stays
+        bounded (None without photos)."""
         if photos is None or len(photos) == 0:
             return None
         if len(photos) > KNN_PHOTOS:
             rng = np.random.default_rng(0)
-            photos = photos[np.sort(rng.choice(len(photos), KNN_PHOTOS, replace=False))]
-        return np.asarray(photos, np.float32)
+            return np.sort(rng.choice(len(photos), KNN_PHOTOS, replace=False))
+        return np.arange(len(photos))
 
     def _photos_in(self, cat: CatalogIndex) -> np.ndarray | None:
         """The user's photos in the catalog's reduced space (cached per catalog)."""
@@ -449,14 +492,26 @@ class Ranker:
             full = cat.full(rows)
             queries = self._queries()
             cnorm = np.maximum(np.linalg.norm(full - cat.mean, axis=1), 1e-6)
-            interest, best, fb, collab, _ = self._terms(cat, rows, full @ queries.T,
-                                                        queries @ cat.mean, cnorm, user)
+            interest, best, fb, collab, sims = self._terms(cat, rows, full @ queries.T,
+                                                           queries @ cat.mean, cnorm, user)
             photos = self._photos_in(cat)
             if photos is None:
                 relevance = interest
             else:
                 x = cat.reduced_rows(rows)
-                knn = (1 - DBA_BLEND) * knn_relevance(x, photos, self._m)
+                # One product and one partition serve the k-NN term and the interest vote.
+                to_photos = x @ photos.T
+                m = min(max(self._m, VOTE_PHOTOS), to_photos.shape[1])
+                near = np.argpartition(-to_photos, m - 1, axis=1)[:, :m]
+                top = np.take_along_axis(to_photos, near, axis=1)
+                if self._of_photo is not None:
+                    first = np.argsort(-top, axis=1, kind="stable")[:, :VOTE_PHOTOS]
+                    weighted = sims * self._factor
+                    best = nearest_vote(np.take_along_axis(top, first, axis=1),
+                                        self._of_photo[np.take_along_axis(near, first, axis=1)],
+                                        weighted)
+                    interest = weighted[np.arange(len(rows)), best]
+                knn = (1 - DBA_BLEND) * knn_mean(top, self._m)
                 if DBA_BLEND > 0:
                     knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)
                 if HUB_WEIGHT > 0:

@@ -111,6 +111,19 @@ class TasteProfile:
     def weights(self) -> np.ndarray:
         return np.array([i.weight for i in self.interests], dtype=np.float32)
 
+    def interest_of(self, photo_ids: np.ndarray) -> np.ndarray:
+        """The interest index of each of `photo_ids` (int64 (n,)), -1 for a photo the profile
+        was not built from (an index newer than the profile); int64 (n,)."""
+        photo_ids = np.asarray(photo_ids, np.int64)
+        if not len(photo_ids) or not len(self.photo_ids):
+            return np.full(len(photo_ids), -1, np.int64)
+        sorter = np.argsort(self.photo_ids, kind="stable")
+        pos = np.clip(np.searchsorted(self.photo_ids, photo_ids, sorter=sorter), 0,
+                      len(sorter) - 1)
+        known = self.photo_ids[sorter[pos]] == photo_ids
+        out: np.ndarray = np.where(known, self.assignment[sorter[pos]], -1).astype(np.int64)
+        return out
+
 
 def iso_to_unix(text: str | None) -> float | None:
     if not text:
