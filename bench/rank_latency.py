@@ -295,7 +295,7 @@ def memory_worker(stem: Path, n: int, calls: int) -> dict[str, float]:
     open_s = time.perf_counter() - t0
     gc.collect()
     opened = {f: _status_kb(f) for f in ("VmRSS", "RssAnon", "RssFile")}
-    ranker = Ranker(profile, {}, [index], photos=real)
+    ranker = Ranker(profile, {}, [index], photos=real, photo_ids=profile.photo_ids)
     for _ in range(calls):
         ranker.rank(RankRequest(top=20))
     ranker.rank(RankRequest(top=20, query="red"))
@@ -510,25 +510,29 @@ def run_size(stem: Path, n: int, args: argparse.Namespace, real: np.ndarray,
     profile = profile_from(pick, real[pick])
     out["interests"] = len(profile.interests)
     req = RankRequest(top=20)
-    ranker = Ranker(profile, {}, [index], photos=real[pick])
+    ids = pick.astype(np.int64)  # the profile's photo ids, passed as the app passes them
+    ranker = Ranker(profile, {}, [index], photos=real[pick], photo_ids=ids)
     out["rank"] = stats(*timed(lambda: ranker.rank(req), args.calls))
     fb_rows = rng.choice(n, 20, replace=False)
     feedback = {(CATALOG_ID, index.item_ids[int(r)]): ("like" if j % 2 == 0 else "dislike")
                 for j, r in enumerate(fb_rows)}
-    fb_ranker = Ranker(profile, feedback, [index], photos=real[pick])
+    fb_ranker = Ranker(profile, feedback, [index], photos=real[pick], photo_ids=ids)
     out["rank_feedback"] = stats(*timed(lambda: fb_ranker.rank(req), args.calls))
     search_req = RankRequest(top=20, query=SEARCH_QUERIES[0])
     out["rank_search"] = stats(*timed(lambda: ranker.rank(search_req), args.calls))
     prefix_req = RankRequest(top=20, query=PREFIX_QUERY)
     out["rank_search_prefix"] = stats(*timed(lambda: ranker.rank(prefix_req), args.calls))
-    exhaustive = Ranker(profile, {}, [index], photos=real[pick], exhaustive=True)
+    exhaustive = Ranker(profile, {}, [index], photos=real[pick], exhaustive=True,
+                        photo_ids=ids)
     out["rank_exhaustive"] = stats(*timed(lambda: exhaustive.rank(req), 3, 1))
     print(f"{n:,}: rank {out['rank']}, exhaustive {out['rank_exhaustive']}", flush=True)
 
     agree = {}
     for name, prof, photos, fb, creq in agreement_cases(real, labels, index, args.seed):
-        got = [r.row for r in Ranker(prof, fb, [index], photos=photos).rank(creq)[:10]]
-        want = [r.row for r in Ranker(prof, fb, [index], photos=photos,
+        ids = prof.photo_ids  # the photos' ids: each item filed by its nearest photos
+        got = [r.row for r in Ranker(prof, fb, [index], photos=photos,
+                                     photo_ids=ids).rank(creq)[:10]]
+        want = [r.row for r in Ranker(prof, fb, [index], photos=photos, photo_ids=ids,
                                       exhaustive=True).rank(creq)[:10]]
         agree[name] = {"agreement": len(set(got) & set(want)) / max(len(want), 1),
                        "identical": got == want, "returned": len(got)}

@@ -60,15 +60,6 @@ def knn_relevance(items: np.ndarray, photos: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def knn_mean(top: np.ndarray, m: int) -> np.ndarray:
-    """The mean of the m highest of each row of `top` (n, >= m: each item's highest cosines to
-    the photos, in any order); float32 (n,). knn_relevance's mean, once the product is made."""
-    if top.shape[1] > m:
-        top = -np.sort(-top, axis=1)[:, :m]
-    out: np.ndarray = top.mean(axis=1).astype(np.float32)
-    return out
-
-
 def hub_neighbours(n_reference: int) -> int:
     """k of the hubness term for a reference sample of `n_reference` items: HUB_NEIGHBOURS per
     HUB_REFERENCE, so the neighbourhood is the same share of a smaller catalog; at least 1."""
