@@ -29,17 +29,20 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     1997), so that calibration weighs an interest of looser, lower-scoring matches on its own
     scale. With any diversity, an item whose image is a near-copy
     of a pick's (cosine >= DUPLICATE_COS: a shop's placeholder picture, the same photo under
-    two titles) comes after every item that is not one. `blocked` (n,) bool: items never
-    picked that still count in the scaling (the user's hidden items: hiding one leaves the
-    items above it where they were). Sets each pick's `match` (with_match)."""
+    two titles) comes after every item that is not one. `blocked` (n,) bool: items never shown
+    (the user's hidden ones) that are otherwise filled in as if they were: one picked takes
+    its turn and counts towards its interest's share and the similarity to the picks, and is
+    left out of the list. So hiding an item closes its gap and moves nothing else: the items
+    after it keep their order and one more joins at the end. Sets each pick's `match`
+    (with_match)."""
     if not recs or top <= 0:
         return []
     order = sorted(range(len(recs)), key=lambda i: score_order(recs[i]))
     ordered = [recs[i] for i in order]
-    pickable = np.ones(len(ordered), bool) if blocked is None else ~np.asarray(blocked)[order]
+    shown = np.ones(len(ordered), bool) if blocked is None else ~np.asarray(blocked)[order]
     calibrate = shares is not None and len(shares) > 1
     if diversity <= 0 and not calibrate:
-        return with_match([r for r, ok in zip(ordered, pickable, strict=True) if ok][:top])
+        return with_match([r for r, ok in zip(ordered, shown, strict=True) if ok][:top])
     unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
     scores = np.array([r.score for r in ordered])
     span = float(scores.max() - scores.min()) or 1.0
@@ -50,11 +53,12 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     lam = float(np.clip(diversity, 0.0, 1.0))
     pull = max(share_pull, lam)
     max_sim = np.zeros(len(ordered))
-    open_ = pickable.copy()
-    chosen: list[int] = []
+    open_ = np.ones(len(ordered), dtype=bool)
+    chosen: list[int] = []  # blocked picks too: they take their turn in the fill
     known = np.maximum(interest, 0)
     picked = np.zeros(0 if shares is None else len(shares))
-    while len(chosen) < min(top, int(pickable.sum())):
+    listed = 0
+    while listed < min(top, int(shown.sum())):
         over = np.zeros(len(ordered))
         if calibrate and shares is not None:
             after = (picked[known] + 1) / (len(chosen) + 1)
@@ -68,13 +72,14 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
         gains = np.where(open_, gains, -np.inf)
         pick = int(np.argmax(gains))  # the first best: ties keep score order
         chosen.append(pick)
+        listed += int(shown[pick])
         open_[pick] = False
         if calibrate and interest[pick] >= 0:
             picked[interest[pick]] += 1
         if lam > 0:
             sims = unit @ unit[pick]
             max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
-    return with_match([ordered[i] for i in chosen])
+    return with_match([ordered[i] for i in chosen if shown[i]])
 
 
 def _within(scores: np.ndarray, interest: np.ndarray, rel: np.ndarray) -> np.ndarray:
