@@ -33,14 +33,15 @@ def categories(feedback: Mapping[tuple[str, str], str], top: int = 30) -> list[s
 
 
 def test_two_dislikes_do_not_erase_a_fifty_photo_interest() -> None:
-    """Before: buildings lead the top 10. After the trial's four clicks: buildings are fewer
-    but still there (at least 2 of the top 10, the first within the top 5) and the likes
-    brought in what was liked (a cat or a bird in the top 10)."""
+    """Before: buildings hold their calibrated place in the top 10 (29 % of the photos: at
+    least 2). After the trial's four clicks they still do (at least 2 of the top 10, the first
+    within the top 5, and at least 4 of the top 30), the two disliked buildings are gone, and
+    the likes brought in what was liked (a cat or a bird in the top 10)."""
     before = categories({})
-    assert before[:10].count(BUILDINGS) >= 5
+    assert before[:10].count(BUILDINGS) >= 2
     after = categories(CLICKS)
-    assert 2 <= after[:10].count(BUILDINGS) < before[:10].count(BUILDINGS), after[:10]
-    assert after.index(BUILDINGS) < 5
+    assert after[:10].count(BUILDINGS) >= 2, after[:10]
+    assert after.index(BUILDINGS) < 5 and after.count(BUILDINGS) >= 4
     assert {"Cats & wild cats", "Birds"} & set(after[:10])
 
 
@@ -49,8 +50,8 @@ def test_without_the_two_rules_the_interest_is_erased(monkeypatch: pytest.Monkey
     feedback_share is 1) and each dislike aimed at its whole interest (no projection), as
     before either rule existed (and the list scaled across all candidates, as then), the same
     clicks leave no building in the top 30 (the miscalibration term does not bring one back);
-    the evidence share alone brings 2 back into the top
-    10 and the projection alone 1, so the test above measures both."""
+    each rule alone brings one back into the top 10 (the evidence share 4 into the top 30),
+    and both together 2 (5 in the top 30), so the test above measures both."""
     def off(rule: str) -> tuple[object, str, object]:
         return {"share": (rank_module, "RATED_WEIGHT", 1e6),
                 "projection": (signals_module, "without_interest", lambda c, *_: c)}[rule]
@@ -63,5 +64,8 @@ def test_without_the_two_rules_the_interest_is_erased(monkeypatch: pytest.Monkey
             return categories(CLICKS)
 
     assert BUILDINGS not in with_only()
-    assert with_only("share")[:10].count(BUILDINGS) >= 2
+    share = with_only("share")
+    assert BUILDINGS in share[:10] and share.count(BUILDINGS) >= 4
     assert BUILDINGS in with_only("projection")[:10]
+    both = with_only("share", "projection")
+    assert both[:10].count(BUILDINGS) >= 2 and both.count(BUILDINGS) >= 5

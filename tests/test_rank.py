@@ -721,16 +721,23 @@ def test_hubness_is_the_mean_of_the_closest_other_reference_items() -> None:
 
 
 def test_feedback_counts_by_its_share_of_the_evidence() -> None:
-    """feedback_share: r ratings against n photos count r w / (r w + min(sqrt(n), KNN_MAX));
+    """feedback_share: r ratings against n photos count r w / (r w + min(sqrt(n), cap)), cap
+    PHOTO_EVIDENCE_MAX (its own constant: the k-NN term's m no longer bounds it);
     all there is with no photos, nothing with no ratings, more with
     more ratings, less against more photos (a thin profile leans on feedback)."""
-    from visrec_desktop.core.recommend.rank import KNN_MAX, RATED_WEIGHT, feedback_share
+    from visrec_desktop.core.recommend.rank import (
+        PHOTO_EVIDENCE_MAX,
+        RATED_WEIGHT,
+        feedback_share,
+    )
 
     assert feedback_share(0, 50) == 0.0
     assert feedback_share(1, 0) == 1.0
     assert feedback_share(2, 49) == pytest.approx(2 * RATED_WEIGHT / (2 * RATED_WEIGHT + 7))
     assert feedback_share(3, 10_000) == pytest.approx(3 * RATED_WEIGHT / (3 * RATED_WEIGHT
-                                                                          + KNN_MAX))
+                                                                          + PHOTO_EVIDENCE_MAX))
+    assert PHOTO_EVIDENCE_MAX == 25.0  # sqrt(625): 10,000 photos weigh as 625 would
+    assert feedback_share(3, 400) == pytest.approx(3 * RATED_WEIGHT / (3 * RATED_WEIGHT + 20))
     assert feedback_share(1, 5) > feedback_share(1, 500) > 0
     assert feedback_share(10, 50) > feedback_share(2, 50)
 

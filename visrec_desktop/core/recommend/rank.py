@@ -9,7 +9,9 @@ away from items like those already picked (MMR).
 score = relevance + feedback + collaborative, where
 - relevance: k-nearest photos less hubness (CSLS, Conneau et al. 2018). The k-NN part is the
   mean of the item's m highest cosines to the user's photos, m = round(sqrt(n)) clipped to
-  [KNN_MIN, KNN_MAX] (the classic k-NN density estimate, Loftsgaarden and Quesenberry 1965).
+  [KNN_MIN, KNN_MAX] (the classic k-NN density estimate, Loftsgaarden and Quesenberry 1965);
+  the search chose 5 for both: m = 5 at any library size ranked as well as a growing m and
+  left the calibration less to undo.
   From it HUB_WEIGHT times the item's neighbourhood term is subtracted: the mean of its
   hub_neighbours() highest cosines to a fixed sample of HUB_REFERENCE catalog items, less that
   of a typical catalog item (so the score keeps the cosine scale a card shows). An item
@@ -51,8 +53,8 @@ rises down the list. Hiding an item leaves the items above it where they were (t
 drawn as if it were not hidden, so the list is filled on the same scale). A search lists its
 whole-word matches ("cat": the cats) before the items where a query word only starts a longer
 word ("Cathedral"), each tier ranked as a list of its own (text.py).
-Parameters were chosen on simulated users of held-out seeds (bench/eval_recs.py --tune;
-WITHIN_INTEREST by hand on those seeds, see the README's quality section).
+Parameters were chosen on simulated users of three held-out seeds (bench/eval_recs.py --tune:
+within one standard error of the best NDCG@10, the best calibrated; README, quality section).
 """
 
 from __future__ import annotations
@@ -103,12 +105,13 @@ FEEDBACK_WEIGHT = 0.35
 FEEDBACK_KNN = 0.5  # weight of the k-nearest-rated-items feedback term (candidates only)
 FEEDBACK_NEIGHBOURS = 3
 RATED_WEIGHT = 0.75  # a rating's weight against sqrt(n) photos' (feedback_share)
-KNN_MIN, KNN_MAX = 5, 25
+PHOTO_EVIDENCE_MAX = 25.0  # the photos' weight there stops growing at 625 photos
+KNN_MIN, KNN_MAX = 5, 5
 KNN_PHOTOS = 1000  # photos the k-NN term looks at (a fixed sample of larger libraries)
 INTEREST_BLEND = 0.0
 DBA_BLEND = 0.0
 SHARE_PULL = 0.1
-CALIBRATION_KL = 0.05  # weight of the list's miscalibration (KL, Steck 2018) in each pick
+CALIBRATION_KL = 0.1  # weight of the list's miscalibration (KL, Steck 2018) in each pick
 WITHIN_INTEREST = 0.3  # share of an item's relevance in MMR scaled among its interest's items
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
@@ -129,12 +132,13 @@ def knn_size(n_photos: int) -> int:
 def feedback_share(ratings: int, n_photos: int) -> float:
     """How much `ratings` likes (or dislikes) count, 0..1: their share of the evidence in an
     item's neighbourhood, r w / (r w + n), w = RATED_WEIGHT and n the photos' weight there:
-    sqrt(n_photos), the k of the k-NN density estimate (as knn_size), up to KNN_MAX. 1 with no
-    photos, 0 with no ratings. RATED_WEIGHT was tuned on held-out simulated users
-    (bench/eval_recs.py: feedback rounds against two dislikes inside a supported interest)."""
+    sqrt(n_photos) (the classic k of a k-NN density estimate over n points), up to
+    PHOTO_EVIDENCE_MAX. 1 with no photos, 0 with no ratings. RATED_WEIGHT was tuned on
+    held-out simulated users (bench/eval_recs.py: feedback rounds against two dislikes inside
+    a supported interest)."""
     if ratings <= 0:
         return 0.0
-    n = min(float(np.sqrt(max(n_photos, 0))), float(KNN_MAX))
+    n = min(float(np.sqrt(max(n_photos, 0))), PHOTO_EVIDENCE_MAX)
     return RATED_WEIGHT * ratings / (RATED_WEIGHT * ratings + n)
 
 
