@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rgb, write_jpeg
-from helpers_cli import run
+from helpers_cli import index_three_photos, run
 
 from visrec_desktop import i18n
 from visrec_desktop.cli import common
@@ -28,12 +28,7 @@ GOOD = "seven quiet lanterns over the harbour"
 @pytest.fixture
 def indexed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A profile with three real photos; the first launch installs the demo catalog."""
-    photos = tmp_path / "Pictures"
-    for name in ("chelsea", "coffee", "rocket"):
-        write_jpeg(photos / f"{name}.jpg", rgb(name))
-    code, _, err = run(capsys, "index", str(photos), "-q")
-    assert code == 0, err
-    return photos
+    return index_three_photos(tmp_path, capsys)
 
 
 def test_count_says_one_photo_and_two_photos() -> None:

@@ -14,21 +14,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
-from conftest import rgb, write_jpeg
 from helpers_catalog import ShopItem, build, write_shop
-from helpers_cli import run
+from helpers_cli import every_parser, index_three_photos, run
 
 from visrec_desktop import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in dict.fromkeys(action.choices.values()):
-                yield from every_parser(sub)
 
 
 def helps(parser: argparse.ArgumentParser) -> Iterator[tuple[str, str, str]]:
@@ -56,12 +47,7 @@ def cli_messages() -> list[str]:
 @pytest.fixture
 def indexed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A profile with three real photos (a thin profile); the first launch installs the demo."""
-    photos = tmp_path / "Pictures"
-    for name in ("chelsea", "coffee", "rocket"):
-        write_jpeg(photos / f"{name}.jpg", rgb(name))
-    code, _, err = run(capsys, "index", str(photos), "-q")
-    assert code == 0, err
-    return photos
+    return index_three_photos(tmp_path, capsys)
 
 
 def test_every_option_argument_and_command_has_help() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
+from helpers_cli import every_parser
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QAbstractItemModel, QLocale, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction
@@ -448,14 +449,6 @@ def test_environment_variable_is_read_by_the_app(monkeypatch: pytest.MonkeyPatch
 
 
 # -- the command line ------------------------------------------------------------------------------
-
-def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in dict.fromkeys(action.choices.values()):
-                yield from every_parser(sub)
-
 
 def cli_names(parser: argparse.ArgumentParser) -> set[str]:
     """What a help text may show as it is: commands, options, metavars, choices, variables."""
