@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl, qVersion
+from PySide6.QtCore import (
+    QMimeData,
+    QPointF,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QUrl,
+    qVersion,
+)
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
@@ -83,3 +93,13 @@ class DialogAnswer:
 
     def text(self) -> str:
         return "\n".join(self.texts)
+
+
+def private_qsettings(folder: Path) -> Iterator[None]:
+    """Qt's user settings (window geometry, pane widths) kept in `folder` / "qt-settings" while
+    a test runs, then pointed back at the user's config folder: `yield from` it in a fixture."""
+    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
+    QSettings.setPath(fmt, scope, str(folder / "qt-settings"))
+    yield
+    QSettings.setPath(fmt, scope, QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.GenericConfigLocation))

@@ -28,8 +28,6 @@ from helpers_photos import distinct_photos
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
-    QSettings,
-    QStandardPaths,
     Qt,
     QTimer,
 )
@@ -71,11 +69,7 @@ REPORT: dict[str, Any] = {}  # figures the lead can quote (also in the junit use
 @pytest.fixture(autouse=True)
 def _private_qsettings(tmp_path: Path) -> Iterator[None]:
     """The window saves its geometry in QSettings: keep that inside the test's folder."""
-    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
-    QSettings.setPath(fmt, scope, str(tmp_path / "qt-settings"))
-    yield
-    QSettings.setPath(fmt, scope, QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.GenericConfigLocation))
+    yield from helpers_gui.private_qsettings(tmp_path)
 
 
 @pytest.fixture(autouse=True)

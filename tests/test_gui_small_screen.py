@@ -15,7 +15,8 @@ import pytest
 import test_gui_foryou
 from conftest import write_jpeg
 from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
-from PySide6.QtCore import QEvent, QMargins, QPointF, QRect, QSettings, QSize, QStandardPaths, Qt
+from helpers_gui import private_qsettings
+from PySide6.QtCore import QEvent, QMargins, QPointF, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QScrollArea
 from pytestqt.qtbot import QtBot
@@ -42,11 +43,7 @@ LONG_NAME = "Landscapes & nature · mountains, lakes and the odd castle"
 @pytest.fixture(autouse=True)
 def _private_qsettings(tmp_path: Path) -> Iterator[None]:
     """The window's geometry and the details pane's width live in QSettings: keep them here."""
-    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
-    QSettings.setPath(fmt, scope, str(tmp_path / "qt-settings"))
-    yield
-    QSettings.setPath(fmt, scope, QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.GenericConfigLocation))
+    yield from private_qsettings(tmp_path)
 
 
 def settle(qtbot: QtBot, n: int = 5) -> None:
