@@ -62,14 +62,16 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 def cmd_catalog_list(args: argparse.Namespace) -> int:
     with library(args) as lib:
         catalogs = lib.catalogs()
+        ranked = {c.id for c in lib.ranked_catalogs()}
     rows = [{"id": c.id, "name": c.name, "publisher": c.publisher, "items": c.items,
-             "usable": c.usable, "demo": c.demo, "fingerprint": c.fingerprint,
-             "created_at": c.created_at} for c in catalogs]
+             "usable": c.usable, "demo": c.demo, "ranked": c.id in ranked,
+             "fingerprint": c.fingerprint, "created_at": c.created_at} for c in catalogs]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for r in rows:
-        demo = gettext(" [demo]") if r["demo"] else ""
+        demo = "" if not r["demo"] else gettext(" [demo]") if r["ranked"] else gettext(
+            " [demo: not ranked while a shop's catalog is installed]")
         print(ngettext(
             "{id}{demo}: {name} by {publisher}, {usable}/{items} item, key {value}",
             "{id}{demo}: {name} by {publisher}, {usable}/{items} items, key {value}",

@@ -293,11 +293,16 @@ class Library:
         return Changes(catalogs=True)
 
     # -- recommendations ------------------------------------------------------------------------
+    def ranked_catalogs(self) -> list[catalog_store.InstalledCatalog]:
+        """The catalogs For You and `visrec recommend` rank: those embedded with this model,
+        the demo catalog only while no shop's catalog is installed (it shows what the app does
+        until then, and its fictitious prices must not mix with a shop's items)."""
+        usable = [info for info in self.catalogs() if info.model == self.model_id]
+        shops = [info for info in usable if not info.demo]
+        return shops or usable
+
     def ranker(self) -> Ranker:
-        indexes = []
-        for info in self.catalogs():
-            if info.model == self.model_id:
-                indexes.append(self.index(info.id))
+        indexes = [self.index(info.id) for info in self.ranked_catalogs()]
         ids, photos = self._profiles.profile_photos()
         return Ranker(self.profile(), self.feedback(), indexes, photos, photo_ids=ids)
 
@@ -316,13 +321,15 @@ class Library:
                              item.get("description"), item.get("url"))
 
     def categories(self) -> list[str]:
-        """Every installed category, sorted as people read (case and accents ignored)."""
+        """Every category of the ranked catalogs, sorted as people read (case and accents
+        ignored)."""
         return [name for name, _ in self.category_counts()]
 
     def category_counts(self) -> list[tuple[str, int]]:
-        """Each installed category with its number of items, sorted as people read."""
+        """Each category of the ranked catalogs (ranked_catalogs) with its number of items,
+        sorted as people read."""
         names: list[str] = []
-        for info in self.catalogs():
+        for info in self.ranked_catalogs():
             names.extend(self.index(info.id).categories)
         return browsing.category_counts(names)
 
@@ -349,7 +356,7 @@ class Library:
             progress.checkpoint()
         created = {cid: info.created_at for cid, info in infos.items()}
         recs = browsing.sort_items(recs, request.sort, created)
-        shown = {rec.catalog_id for rec in recs} or set(infos)
+        shown = {rec.catalog_id for rec in recs} or {info.id for info in self.ranked_catalogs()}
         demo = human_order(infos[c].name for c in shown if c in infos and infos[c].demo)
         profile = self.profile()
         return browsing.BrowseResult(

@@ -1,0 +1,45 @@
+"""The demo catalog is ranked until the person imports a shop's catalog (README: "until you
+import a shop's catalog, For You ranks Demo prints"): after the import, `recommend` lists the
+shop's items only (the demo's fictitious prices no longer mix in: a new user's trial found a
+demo kitten at #3 between a shop's items), its categories are the shop's, `catalog list` says
+the demo is not ranked, and removing the shop brings the demo back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers_catalog import ShopItem, build
+from helpers_cli import index_three_photos, run
+
+
+def recommended(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    code, out, err = run(capsys, "recommend", "--top", "50", "--json")
+    assert code == 0, err
+    return [f"{it['catalog']}/{it['id']}" for it in json.loads(out)["items"]]
+
+
+def test_the_demo_is_ranked_until_a_shops_catalog_is_imported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index_three_photos(tmp_path, capsys)  # the first launch installs the demo
+    assert all(i.startswith("visrec-demo/") for i in recommended(capsys))
+
+    items = [ShopItem("a", 0, "kitchen", 5.0), ShopItem("b", 1, "garden", 7.0),
+             ShopItem("c", 2, "kitchen", 9.0)]
+    build(tmp_path / "shop", items, tmp_path / "shop.zip")
+    code, _, err = run(capsys, "catalog", "import", str(tmp_path / "shop.zip"), "-q")
+    assert code == 0, err
+    assert sorted(recommended(capsys)) == ["acme/a", "acme/b", "acme/c"]
+    code, out, err = run(capsys, "catalog", "list", "--json")
+    ranked = {c["id"]: c["ranked"] for c in json.loads(out)}
+    assert ranked == {"acme": True, "visrec-demo": False}, err
+    code, out, _ = run(capsys, "catalog", "list")
+    assert "visrec-demo [demo: not ranked while a shop's catalog is installed]:" in out
+    code, _, err = run(capsys, "recommend", "--category", "Birds")  # a demo category
+    assert code != 0 and "kitchen" in err, err  # the categories offered are the shop's
+
+    code, _, err = run(capsys, "catalog", "remove", "acme")
+    assert code == 0, err
+    shown = recommended(capsys)
+    assert shown and all(i.startswith("visrec-demo/") for i in shown)
