@@ -80,10 +80,14 @@ class Interest:
 
     @property
     def phrase(self) -> str:
-        """How a sentence refers to it: 'plants & flowers', 'mixed subjects', '“Hiking”'."""
+        """How a sentence refers to it: 'plants & flowers', 'mixed subjects, mostly birds and
+        insects' (the subject its title shows, so the two read alike), '“Hiking”'."""
         if self.user_named:
             return f"“{self.label}”"
         if self.label == MIXED:
+            subject = display_subject(self.subject) if self.subject else ""
+            if subject:
+                return _("mixed subjects, {subject}").format(subject=subject)
             return _("mixed subjects")
         return lower_first(display_label(self.label))
 
