@@ -78,8 +78,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 reason=why["reason"], number=why["interest"])
                   if why["interest"] else f"     {why['reason']}")
         for p in why["similar_photos"]:
-            print(gettext("     like your photo {name} ({similarity:.2f}, {path})").format(
-                name=p['name'], similarity=p['similarity'], path=p['path']))
+            print(gettext("     like your photo {name} ({percent} similar, {path})").format(
+                name=p['name'], percent=f"{core.match_percent(p['similarity'])}%",
+                path=p['path']))
     return 0
 
 

@@ -8,6 +8,7 @@ switched to the same language here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -133,14 +134,23 @@ def _prefer_cjk_font() -> None:
 # -- formatting ---------------------------------------------------------------------------------
 
 def number(n: float, decimals: int = 0) -> str:
-    """`n` with the locale's grouping and decimal sign ("12,345" / "12.345")."""
+    """`n` with the locale's grouping and decimal sign ("12,345" / "12.345"); to a whole number,
+    halves round away from zero (never truncated: 100 * 0.57 is 56.99... and reads 57)."""
     locale = QLocale()
-    return locale.toString(int(n)) if decimals == 0 else locale.toString(float(n), "f", decimals)
+    if decimals == 0:
+        return locale.toString(int(math.copysign(math.floor(abs(n) + 0.5), n)))
+    return locale.toString(float(n), "f", decimals)
 
 
 def percent(share: float, decimals: int = 0) -> str:
     """A share 0..1 as a percentage in the locale's style ("87%")."""
     return number(100.0 * share, decimals) + QLocale().percent()
+
+
+def whole_percent(value: int) -> str:
+    """An already rounded whole percentage (the core's `match_percent`, the one rule the CLI
+    prints too) in the locale's style ("57%")."""
+    return number(value) + QLocale().percent()
 
 
 def price(amount: float, currency: str) -> str:

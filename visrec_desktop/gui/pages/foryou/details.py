@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core.library import DISLIKE, LIKE, category_name
-from visrec_desktop.gui import i18n
 from visrec_desktop.gui.image_view import ImageView
-from visrec_desktop.gui.pages.foryou.model import match_text, price_text
+from visrec_desktop.gui.pages.foryou.model import match_text, price_text, similar_text
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 from visrec_desktop.gui.widgets import ElidedLabel, breakable, literal
 
@@ -236,8 +235,7 @@ class DetailsPanel(QWidget):
             if i < len(item.photo_paths):
                 path, similarity = item.photo_paths[i]
                 self._photo_paths.append(str(path))
-                percent = self.tr("{percent} similar").format(
-                    percent=i18n.percent(round(similarity * 100) / 100))
+                percent = similar_text(similarity)
                 name = Path(path).name
                 # elided to the photo's width, so a long name cannot widen the pane
                 short = score.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle,

@@ -26,9 +26,15 @@ Key = tuple[str, str]  # (catalog id, item id)
 
 def match_text(match: float) -> str:
     """A card's match: the final score after re-ordering, so it never rises down the list."""
-    share = match_percent(match) / 100
     return QCoreApplication.translate("RecommendationModel", "match {percent}").format(
-        percent=i18n.percent(share))
+        percent=i18n.whole_percent(match_percent(match)))
+
+
+def similar_text(similarity: float) -> str:
+    """How like one of the user's photos an item is ("87% similar"): rounded by the rule the
+    card's match and `visrec recommend` use."""
+    return QCoreApplication.translate("RecommendationModel", "{percent} similar").format(
+        percent=i18n.whole_percent(match_percent(similarity)))
 
 
 def price_text(price: float, currency: str) -> str:
