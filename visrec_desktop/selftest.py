@@ -19,11 +19,14 @@ import sys
 import tempfile
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from visrec_desktop.i18n import gettext, ngettext, pgettext
 
 EXPECTED_TOP1 = "espresso"
 PASSPHRASE = "self-test passphrase, not a secret"
@@ -53,7 +56,8 @@ def _check_inference(report: dict[str, Any]) -> None:
                            "probability": round(top.probability, 4),
                            "embedding_dim": int(emb.shape[1])}
     if top.label != EXPECTED_TOP1:
-        raise AssertionError(f"expected top-1 '{EXPECTED_TOP1}', got '{top.label}'")
+        raise AssertionError(gettext("expected top-1 '{expected}', got '{got}'").format(
+            expected=EXPECTED_TOP1, got=top.label))
 
 
 def _check_formats(report: dict[str, Any]) -> None:
@@ -75,7 +79,8 @@ def _check_formats(report: dict[str, Any]) -> None:
     report["formats"] = found
     wrong = {name: label for name, label in found.items() if label != EXPECTED_TOP1}
     if wrong:
-        raise AssertionError(f"expected top-1 '{EXPECTED_TOP1}', got {wrong}")
+        raise AssertionError(gettext("expected top-1 '{expected}', got {got}").format(
+            expected=EXPECTED_TOP1, got=wrong))
 
 
 def _check_store(report: dict[str, Any]) -> None:
@@ -95,13 +100,14 @@ def _check_store(report: dict[str, Any]) -> None:
         except WrongPassphraseError:
             pass
         else:
-            raise AssertionError("a wrong passphrase was accepted")
+            raise AssertionError(gettext("a wrong passphrase was accepted"))
         store = open_store(folder, lambda creating: PASSPHRASE, use_device=False)
         value = Prefs(store).get(key)
         integrity = store.integrity_check()
         store.close()
         if value != {"ok": True} or integrity != "ok":
-            raise AssertionError(f"store round trip failed: {value!r}, {integrity}")
+            raise AssertionError(gettext("store round trip failed: {value}, {integrity}").format(
+                value=repr(value), integrity=integrity))
     report["store"] = {"encryption": "AES-256-GCM", "integrity": integrity}
 
 
@@ -117,7 +123,7 @@ def _check_recommend(report: dict[str, Any]) -> None:
         data = Path(tmp) / "data"
         data.mkdir()
         if not ensure_demo(data, Embedder(spec)):
-            raise AssertionError("the demo catalog is missing from this installation")
+            raise AssertionError(gettext("the demo catalog is missing from this installation"))
         catalog = load_index(data, installed(data)[0].id)
         rows = np.flatnonzero(catalog.usable)
         records = [PhotoRecord(int(r), (), None) for r in rows]
@@ -125,7 +131,8 @@ def _check_recommend(report: dict[str, Any]) -> None:
                                 records)
         recs = Ranker(profile, {}, [catalog]).rank(RankRequest(top=10))
     if len(profile.interests) < 2 or len(recs) != 10:
-        raise AssertionError(f"{len(profile.interests)} interests, {len(recs)} items ranked")
+        raise AssertionError(gettext("{interests} interests, {items} items ranked").format(
+            interests=len(profile.interests), items=len(recs)))
     report["recommend"] = {"catalog": catalog.catalog_id, "items": len(catalog),
                            "interests": len(profile.interests), "top1": recs[0].title}
 
@@ -181,16 +188,46 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
 ]
 
 
+def _names() -> dict[str, str]:
+    """What each check is called on screen (the JSON report keeps the keys)."""
+    return {"model": pgettext("self-test check", "model"),
+            "inference": pgettext("self-test check", "inference"),
+            "formats": pgettext("self-test check", "formats"),
+            "store": pgettext("self-test check", "store"),
+            "recommend": pgettext("self-test check", "recommend"),
+            "window": pgettext("self-test check", "window"),
+            "providers": pgettext("self-test check", "providers")}
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes on a terminal: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(columns - _width(text), 0)
+
+
 def _line(name: str, result: dict[str, Any], report: dict[str, Any]) -> str:
-    """One check as a line: status, name, seconds, and what it found or why it failed."""
+    """One check as a line: status, name, seconds, and what it found or why it failed.
+    Technical names (model id, provider ids, ImageNet labels, the cipher) stay as they are."""
+    ok = pgettext("self-test", "ok")
     found = {
         "model": lambda r: r["model"]["id"],
-        "inference": lambda r: f"{r['inference']['top1']} ({r['inference']['probability']:.2f}) "
-                               f"on {r['inference']['provider']}",
+        "inference": lambda r: gettext("{label} ({probability}) on {provider}").format(
+            label=r["inference"]["top1"], probability=f"{r['inference']['probability']:.2f}",
+            provider=r["inference"]["provider"]),
         "formats": lambda r: ", ".join(f"{k}: {v}" for k, v in r["formats"].items()),
-        "store": lambda r: f"{r['store']['encryption']}, integrity {r['store']['integrity']}",
-        "recommend": lambda r: f"{r['recommend']['items']} items ranked",
-        "window": lambda r: f"opened on {r['window']['platform']}",
+        "store": lambda r: gettext("{encryption}, integrity {integrity}").format(
+            encryption=r["store"]["encryption"],
+            # "ok" is SQLite's own word for a sound file; anything else is its report
+            integrity=pgettext("integrity check", "ok") if r["store"]["integrity"] == "ok"
+            else r["store"]["integrity"]),
+        "recommend": lambda r: ngettext("{n} item ranked", "{n} items ranked",
+                                        r["recommend"]["items"]).format(
+                                            n=r["recommend"]["items"]),
+        "window": lambda r: gettext("opened on {platform}").format(
+            platform=r["window"]["platform"]),
         "providers": lambda r: ", ".join(r["providers"]["available"]),
     }
     if result["passed"]:
@@ -198,10 +235,12 @@ def _line(name: str, result: dict[str, Any], report: dict[str, Any]) -> str:
             note = found[name](report) if name in found else ""
         except (KeyError, TypeError, ValueError):
             note = ""
-        status = "ok"
+        status = ok
     else:
-        note, status = result["error"], "FAILED"
-    return f"  {status:<6} {name:<10} {result['seconds']:6.1f} s  {note}".rstrip()
+        note, status = result["error"], pgettext("self-test", "FAILED")
+    shown = _names().get(name, name)
+    seconds = gettext("{seconds} s").format(seconds=f"{result['seconds']:6.1f}")
+    return f"  {_pad(status, 6)} {_pad(shown, 10)} {seconds}  {note}".rstrip()
 
 
 def run(as_json: bool = False) -> int:
@@ -214,7 +253,7 @@ def run(as_json: bool = False) -> int:
                               "frozen": bool(getattr(sys, "frozen", False)), "checks": {}}
     ok = True
     if not as_json:
-        print(f"visrec {__version__} self-test", flush=True)
+        print(gettext("visrec {version} self-test").format(version=__version__), flush=True)
     for name, check in CHECKS:
         started = time.monotonic()
         try:
@@ -232,7 +271,12 @@ def run(as_json: bool = False) -> int:
         print(json.dumps(report, indent=2))
     else:
         failed = [n for n, c in report["checks"].items() if not c["passed"]]
-        print(f"All {len(CHECKS)} checks passed." if ok else
-              f"{len(failed)} of {len(CHECKS)} checks failed: {', '.join(failed)} "
-              "(visrec --self-test --json gives the details).")
+        names = gettext(", ").join(_names().get(n, n) for n in failed)
+        print(ngettext("The {n} check passed.", "All {n} checks passed.", len(CHECKS)).format(
+            n=len(CHECKS)) if ok else
+              ngettext("{failed} of {n} check failed: {names} (visrec --self-test --json gives "
+                       "the details).",
+                       "{failed} of {n} checks failed: {names} (visrec --self-test --json "
+                       "gives the details).", len(CHECKS)).format(
+                           failed=len(failed), n=len(CHECKS), names=names))
     return 0 if ok else 1
