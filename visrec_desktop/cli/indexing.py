@@ -110,12 +110,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(_("Model: {model} on {provider}").format(
         model=payload['model'], provider=payload['provider']))
     videos = summary.by_reason.get("video", 0)
-    print(ngettext("Folders: {folders}; indexed files: {files} ({n} distinct photo); "
-                   "skipped: {skipped}",
-                   "Folders: {folders}; indexed files: {files} ({n} distinct photos); "
-                   "skipped: {skipped}", summary.photos).format(
-                       folders=len(st.folders), files=summary.files, n=summary.photos,
-                       skipped=summary.skipped - videos))
+    print(_("Folders: {n}").format(n=len(st.folders)))
+    for folder in st.folders:  # the ones it watches, as `index` and the app's Library list them
+        print(f"  {folder}")
+    print(ngettext("Indexed files: {files} ({n} distinct photo); skipped: {skipped}",
+                   "Indexed files: {files} ({n} distinct photos); skipped: {skipped}",
+                   summary.photos).format(files=summary.files, n=summary.photos,
+                                          skipped=summary.skipped - videos))
     for s in skipped:
         if s.reason != "video":
             print(_("  skipped [{reason}] {path}: {detail}").format(

@@ -148,7 +148,8 @@ def _feedback_list(args: argparse.Namespace) -> int:
         if e.state != last:
             print(heading.get(e.state, e.state + ":"))
             last = e.state
-        where = f"  [{e.category}]" if e.category else gettext("  (catalog removed)")
+        where = (f"  [{core.category_name(e.category)}]" if e.category else
+                 gettext("  (catalog removed)"))
         print(gettext("  {title}{where}  {catalog_id}/{item_id}").format(
             title=e.title, where=where, catalog_id=e.catalog_id, item_id=e.item_id))
     print(gettext("Take one back with: visrec feedback CATALOG/ITEM clear"))
@@ -286,7 +287,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                     "said"),
                        description=gettext("visrec feedback ITEM like|dislike|hide|clear "
                                            "records (clear: takes back) your feedback on one "
-                                           "item; visrec feedback list shows all of it."))
+                                           "item; visrec feedback list shows all of it. A like "
+                                           "moves items like it up; a dislike takes the item "
+                                           "out of 'visrec recommend' and moves items like it "
+                                           "down; hide only takes the item out. 'clear' puts "
+                                           "it back."))
     p.add_argument("item", metavar="ITEM",
                    help=gettext("the item's id, or CATALOG/ITEM; 'list' shows all your feedback"))
     p.add_argument("state", nargs="?", metavar="VERDICT", type=_verdict,
