@@ -559,10 +559,6 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
         <translation>还没有可以与它比较的照片。</translation>
     </message>
     <message>
-        <source>{percent} similar</source>
-        <translation>相似度 {percent}</translation>
-    </message>
-    <message>
         <source>Your similar photo {n}, {percent}</source>
         <translation>你的相似照片 {n}，{percent}</translation>
     </message>
@@ -1666,6 +1662,10 @@ Your photos stay indexed; the profile is built again from all of them.</source>
     <message>
         <source>match {percent}</source>
         <translation>匹配度 {percent}</translation>
+    </message>
+    <message>
+        <source>{percent} similar</source>
+        <translation>相似度 {percent}</translation>
     </message>
     <message>
         <source>{title}, {price}, {category}, liked</source>
