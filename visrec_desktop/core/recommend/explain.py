@@ -43,8 +43,7 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
     if not profile.empty:
         of_photo = profile.interest_of(np.asarray(photo_ids))
         fit = (profile.centroids() @ vector) * interest_factors(profile)
-        voted = photo_vote(sims[None, :], of_photo, fit[None, :])[0] if len(sims) else -1
-        interest = int(voted) if voted >= 0 else int(np.argmax(fit))
+        interest = int(photo_vote(sims[None, :], of_photo, fit[None, :])[0])  # else the fit's
         if (of_photo[order[:VOTE_PHOTOS]] >= 0).any():  # the photos shown: that interest's
             order = order[of_photo[order] == interest]
         it = profile.interests[interest]
