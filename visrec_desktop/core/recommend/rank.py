@@ -435,7 +435,9 @@ class Ranker:
             if (copies := every & ~mask).any():
                 rest.append((cat, sig, user, copies))
         recs, vecs = self._rescore(pool)
-        blocked = np.array([r.row in self._signals[r.catalog_id].hidden for r in recs], bool)
+        blocked = None
+        if any(self._signals[cid].hidden for cid in {r.catalog_id for r in recs}):
+            blocked = np.array([r.row in self._signals[r.catalog_id].hidden for r in recs], bool)
         shares = self.profile.weights() if not self.profile.empty else None
         out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL,
                   WITHIN_INTEREST, blocked)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -115,13 +116,19 @@ class TasteProfile:
     def weights(self) -> np.ndarray:
         return np.array([i.weight for i in self.interests], dtype=np.float32)
 
+    @cached_property
+    def _id_order(self) -> np.ndarray:
+        """The order that sorts photo_ids, found once per profile: a ranking asks for it each
+        time (a fresh Ranker per ranking), and sorting 50,000 ids takes milliseconds."""
+        return np.argsort(self.photo_ids, kind="stable")
+
     def interest_of(self, photo_ids: np.ndarray) -> np.ndarray:
         """The interest index of each of `photo_ids` (int64 (n,)), -1 for a photo the profile
         was not built from (an index newer than the profile); int64 (n,)."""
         photo_ids = np.asarray(photo_ids, np.int64)
         if not len(photo_ids) or not len(self.photo_ids):
             return np.full(len(photo_ids), -1, np.int64)
-        sorter = np.argsort(self.photo_ids, kind="stable")
+        sorter = self._id_order
         pos = np.clip(np.searchsorted(self.photo_ids, photo_ids, sorter=sorter), 0,
                       len(sorter) - 1)
         known = self.photo_ids[sorter[pos]] == photo_ids
