@@ -49,8 +49,8 @@ looser, lower-scoring matches (animals of many kinds beside one kind of building
 its place; WITHIN_INTEREST of the relevance the list is filled by is scaled among the item's
 own interest's candidates, so the calibration weighs each interest on its own scale. Each
 item's `match` is its score capped by the match of the item above it: what a card shows never
-rises down the list. Hiding an item leaves the items above it where they were (the pool is
-drawn as if it were not hidden, so the list is filled on the same scale). A search lists its
+rises down the list. Hiding an item closes its gap and moves nothing else (the pool is drawn as
+if it were not hidden, and the hidden item takes its turn in the fill, unshown). A search lists its
 whole-word matches ("cat": the cats) before the items where a query word only starts a longer
 word ("Cathedral"), each tier ranked as a list of its own (text.py).
 Parameters were chosen on simulated users of three held-out seeds (bench/eval_recs.py --tune:
@@ -79,6 +79,7 @@ from visrec_desktop.core.recommend.relevance import (
     HUB_TYPICAL,
     augment,
     fold_in,
+    highest,
     hub_neighbours,
     hub_reference,
     hubness,
@@ -234,7 +235,7 @@ class Ranker:
     def _mask(self, cat: CatalogIndex, req: RankRequest, sig: Signals,
               matched: np.ndarray | None, hidden: bool = False) -> np.ndarray:
         """The rows `req` lets through; `matched` (n,) bool: those of the search tier ranked.
-        `hidden`: the hidden items too (the pool keeps them, unpickable: see _ranked)."""
+        `hidden`: the hidden items too (the pool keeps them, never shown: see _ranked)."""
         mask = cat.usable.copy()
         if req.category:
             mask &= cat.category_mask(req.category)
@@ -416,9 +417,9 @@ class Ranker:
             mask = cat.one_per_picture(every)
             if not mask.any():
                 continue
-            # Hiding an item takes it out of the list and moves nothing above it: the pool is
-            # drawn as if it were not hidden, so the scale the list is filled on (mmr scales
-            # relevance over the pool) is the one it had, and mmr passes over it. Unless so
+            # Hiding an item closes its gap and moves nothing else: the pool is drawn as if it
+            # were not hidden, so the scale the list is filled on (mmr scales relevance over the
+            # pool) is the one it had, and mmr fills its turn without showing it. Unless so
             # many are hidden that under half the pool is left to pick from.
             user = self._user(cat, sig)
             rows = None
@@ -502,11 +503,10 @@ class Ranker:
                 x = cat.reduced_rows(rows)
                 # One product and one partition serve the k-NN term and the interest vote.
                 to_photos = x @ photos.T
-                p = to_photos.shape[1]
-                m = min(self._m, p)
-                top = np.partition(to_photos, p - m, axis=1)[:, -m:]
+                top = highest(to_photos, self._m)
                 if self._of_photo is not None:  # VOTE_PHOTOS <= m: its cut is among the top
-                    cut = np.sort(top, axis=1)[:, m - min(VOTE_PHOTOS, p)]
+                    m = top.shape[1]
+                    cut = np.sort(top, axis=1)[:, m - min(VOTE_PHOTOS, m)]
                     weighted = sims * self._factor
                     best = photo_vote(to_photos, self._of_photo, weighted, cut)
                     interest = weighted[np.arange(len(rows)), best]

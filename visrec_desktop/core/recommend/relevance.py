@@ -48,15 +48,20 @@ def fold_in(factors: np.ndarray, gram: np.ndarray, liked: Sequence[int], dislike
     return np.linalg.solve(a, b)
 
 
+def highest(sims: np.ndarray, m: int) -> np.ndarray:
+    """The m highest of each row of `sims` (n, p), in no particular order: (n, min(m, p))."""
+    m = min(m, sims.shape[1])
+    top: np.ndarray = (np.partition(sims, sims.shape[1] - m, axis=1)[:, -m:]
+                       if m < sims.shape[1] else sims)
+    return top
+
+
 def knn_relevance(items: np.ndarray, photos: np.ndarray, m: int) -> np.ndarray:
     """Mean of the m highest cosines of each item (rows of `items`, (n, d)) to the `photos`
     (p, d); float32 (n,). Fewer photos than m: the mean over all of them."""
     if len(photos) == 0:
         return np.zeros(len(items), np.float32)
-    sims = items @ photos.T
-    m = min(m, sims.shape[1])
-    top = np.partition(sims, sims.shape[1] - m, axis=1)[:, -m:] if m < sims.shape[1] else sims
-    out: np.ndarray = top.mean(axis=1).astype(np.float32)
+    out: np.ndarray = highest(items @ photos.T, m).mean(axis=1).astype(np.float32)
     return out
 
 
