@@ -236,12 +236,12 @@ def test_core_messages_follow_the_language(speak: object) -> None:
     assert i18n.current() == "zh_CN"
     assert display_label("Plants & flowers") == "植物与花卉"
     assert display_label("Clothing (2)") == "服装 (2)"
-    assert display_subject("mostly food & dishes and drinks") == "主要是美食与菜肴和饮品"
-    # the model's English class name for the subject is left out: the category stands alone
-    assert display_subject("daisy") == ""
+    assert display_subject("mostly food & dishes and drinks") == "主要是美食和饮品"
+    # the model's class name for the subject, in Chinese (resources/i18n/subjects_zh_CN.po)
+    assert display_subject("daisy") == "雏菊"
     interest = Interest(centroid=np.ones(1), weight=1.0, count=3, label="Plants & flowers",
                         tags=[], representatives=[], subject="daisy")
-    assert interest.title == "植物与花卉"
+    assert interest.title == "植物与花卉 · 雏菊"
     names = bin_names("default")  # the privacy chart's bar labels: names, never bin ids
     assert names["plants-flowers"] == "植物与花卉" and all(n != i for i, n in names.items())
     assert bin_names("catalog") == {}

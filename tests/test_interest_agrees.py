@@ -40,13 +40,14 @@ def test_photo_vote_sums_the_nearest_photos_cosines_per_interest() -> None:
 
 
 def test_a_mixed_interest_is_explained_with_the_subject_its_title_shows() -> None:
-    """The Profile page titles an interest "Mixed · mostly other mammals and birds"; its
-    explanation said only "Because of 75 of your photos of mixed subjects"."""
+    """The Profile page titles an interest "Mixed · mostly mammals and birds" (the categories
+    by their short names); its explanation said only "Because of 75 of your photos of mixed
+    subjects"."""
     from visrec_desktop.core.recommend.naming import MIXED
     from visrec_desktop.core.recommend.taste import Interest
 
     mixed = Interest(np.zeros(2, np.float32), 0.4, 75, MIXED, [], [],
                      "mostly other mammals and birds")
-    assert mixed.title == "Mixed · mostly other mammals and birds"
-    assert mixed.phrase == "mixed subjects, mostly other mammals and birds"
+    assert mixed.title == "Mixed · mostly mammals and birds"
+    assert mixed.phrase == "mixed subjects, mostly mammals and birds"
     assert Interest(np.zeros(2, np.float32), 0.4, 75, MIXED, [], []).phrase == "mixed subjects"

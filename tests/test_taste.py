@@ -168,17 +168,20 @@ def test_a_rocket_launch_is_named_a_spacecraft_not_a_weapon() -> None:
 
 
 def test_an_interest_whose_tags_disagree_is_mixed() -> None:
-    """When no category gets MIXED_BELOW of the tag votes, the interest is 'Mixed' and its
-    subject names the two leading categories in plain words."""
+    """When no category gets MIXED_BELOW of the tag votes and no group of categories holds
+    most of them, the interest is 'Mixed' and its subject names the two leading categories in
+    plain words; six kinds of animal are 'Animals', with the same subject."""
     namer = bundled_namer()
     labels = [label for label, _ in sorted(namer.category_of.items())]
     by_cat: dict[int, str] = {}
     for label in labels:
         by_cat.setdefault(namer.category_of[label], label)
-    spread = [[(by_cat[c], 0.5)] for c in sorted(by_cat)[:6]]
+    spread = [[(by_cat[c], 0.5)] for c in sorted(by_cat)[::8][:6]]  # dogs, sea life, ...
     name = namer.name(spread)
     assert name.name == MIXED and name.share < MIXED_BELOW
     assert name.subject.startswith("mostly ") and " and " in name.subject
+    animals = namer.name([[(by_cat[c], 0.5)] for c in sorted(by_cat)[:6]])
+    assert animals.name == "Animals" and animals.subject.startswith("mostly ")
 
 
 def test_name_without_tags_is_photos() -> None:

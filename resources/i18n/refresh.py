@@ -7,6 +7,9 @@ Two catalogues, one per mechanism:
 * the core and the CLI: a gettext `.po` file, made by Babel from every `_()`, `ngettext()`,
   `pgettext()` and `N_()` outside gui/, plus the taxonomy's category names (context
   "taxonomy") and argparse's own words ("usage:", "options"), compiled to `.mo`.
+* the model's class names as the plain subject words an interest's name shows ("daisy"), a
+  gettext domain of their own (`subjects_<lang>.po`, from models/imagenet_labels.txt), so
+  their thousand entries stay apart from the messages.
 
 The compiled files are committed, so an install needs neither tool; `--check` proves they are
 current (the test suite runs it). Run from anywhere, with the project's venv:
@@ -34,6 +37,12 @@ ROOT = HERE.parent.parent
 PACKAGE = ROOT / "visrec_desktop"
 LANGUAGES = ("zh_CN",)  # full translations; English is the source language
 DOMAIN = "visrec"
+SUBJECTS = "subjects"
+SUBJECTS_HEADER = """\
+Chinese (Simplified) names of the subjects visrec's model recognises (the ImageNet-1k classes
+of models/imagenet_labels.txt, each as the plain word an interest's name shows).
+Our own translation, written for visrec-desktop by its developers (no outside source);
+distributed under the same licence as visrec-desktop (Apache-2.0)."""
 PLURAL_MARKS = {"%n", "%Ln"}
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:[:!][^{}]*)?\}|%\(\w+\)[sdrf]|%L?n|%\d")
 
@@ -56,8 +65,8 @@ def ts_path(lang: str) -> Path:
     return HERE / f"visrec_{lang}.ts"
 
 
-def po_path(lang: str) -> Path:
-    return HERE / f"{DOMAIN}_{lang}.po"
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return HERE / f"{domain}_{lang}.po"
 
 
 # -- Qt: .ts and .qm ----------------------------------------------------------------------------
@@ -108,12 +117,18 @@ def template():  # -> babel Catalog
                 strip_comment_tags=True):
             catalog.add(message, locations=[(rel, None)], auto_comments=comments,
                         context=context)
-    from visrec_desktop.core.recommend.naming import TAXONOMY_FILE
+    from visrec_desktop.core.recommend.naming import GROUPS, SHORT_NAMES, TAXONOMY_FILE
 
     taxonomy = ROOT / "resources" / TAXONOMY_FILE
     for category in json.loads(taxonomy.read_text("utf-8"))["categories"]:
         catalog.add(category["name"], locations=[(f"resources/{TAXONOMY_FILE}", None)],
                     context="taxonomy")
+    for group in GROUPS:
+        catalog.add(group, locations=[("visrec_desktop/core/recommend/naming.py", None)],
+                    context="taxonomy group")
+    for short in SHORT_NAMES.values():
+        catalog.add(short, locations=[("visrec_desktop/core/recommend/naming.py", None)],
+                    context="taxonomy, short")
     argparse_file = Path(argparse.__file__)
     for _line, message, _comments, context in extract_from_file(
             "python", str(argparse_file), keywords=DEFAULT_KEYWORDS):
@@ -122,17 +137,36 @@ def template():  # -> babel Catalog
     return catalog
 
 
-def update_po(lang: str) -> None:
+def subjects_template():  # -> babel Catalog
+    """Each subject word an interest's name can show: the model's class names, as the namer
+    words them (naming.SUBJECT_WORDS: "missile" photos are shown as "rocket")."""
+    from babel.messages.catalog import Catalog
+
+    from visrec_desktop.core.recommend.naming import LABELS_FILE, subject_words
+
+    labels = (ROOT / "models" / LABELS_FILE).read_text("utf-8").splitlines()
+    catalog = Catalog(domain=SUBJECTS, project="visrec-desktop", charset="utf-8")
+    for word in sorted(subject_words(labels)):
+        catalog.add(word, locations=[(f"models/{LABELS_FILE}", None)])
+    return catalog
+
+
+TEMPLATES = {DOMAIN: template, SUBJECTS: subjects_template}
+
+
+def update_po(lang: str, domain: str = DOMAIN) -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
-    path = po_path(lang)
+    path = po_path(lang, domain)
     if path.exists():
         with path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+            catalog = read_po(fh, locale=lang, domain=domain)
     else:
-        catalog = Catalog(locale=lang, domain=DOMAIN, project="visrec-desktop")
-    catalog.update(template(), no_fuzzy_matching=True)
+        catalog = Catalog(locale=lang, domain=domain, project="visrec-desktop")
+    catalog.update(TEMPLATES[domain](), no_fuzzy_matching=True)
+    if domain == SUBJECTS:
+        catalog.header_comment = "\n".join(f"# {line}" for line in SUBJECTS_HEADER.split("\n"))
     catalog.obsolete.clear()
     catalog.fuzzy = False  # the header: a fuzzy one is left out of the .mo, plural rule too
     catalog.project, catalog.version = "visrec-desktop", "0.1"
@@ -168,14 +202,14 @@ def compile_po(source: Path, target: Path) -> None:
     target.write_bytes(out.getvalue())
 
 
-def po_problems(path: Path) -> list[str]:
+def po_problems(path: Path, domain: str = DOMAIN) -> list[str]:
     from babel.messages.pofile import read_po
 
     with path.open("rb") as fh:
-        catalog = read_po(fh, domain=DOMAIN)
+        catalog = read_po(fh, domain=domain)
     problems = []
-    wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in template()
-              if m.id}
+    wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context)
+              for m in TEMPLATES[domain]() if m.id}
     have = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog if m.id}
     problems += [f"{path.name}: not in the catalogue (run refresh.py): {m!r}"
                  for m in sorted(wanted - have, key=str)]
@@ -201,8 +235,9 @@ def compile_all(folder: Path) -> list[Path]:
     for lang in LANGUAGES:
         compile_ts(ts_path(lang), folder / f"visrec_{lang}.qm")
         made.append(folder / f"visrec_{lang}.qm")
-        compile_po(po_path(lang), folder / f"{DOMAIN}_{lang}.mo")
-        made.append(folder / f"{DOMAIN}_{lang}.mo")
+        for domain in TEMPLATES:
+            compile_po(po_path(lang, domain), folder / f"{domain}_{lang}.mo")
+            made.append(folder / f"{domain}_{lang}.mo")
     return made
 
 
@@ -216,7 +251,8 @@ def check() -> list[str]:
             copy = folder / ts_path(lang).name
             copy.write_bytes(ts_path(lang).read_bytes())
             update_ts(copy, lang)
-            problems += ts_problems(copy) + po_problems(po_path(lang))
+            problems += ts_problems(copy) + po_problems(po_path(lang)) + po_problems(
+                po_path(lang, SUBJECTS), SUBJECTS)
         for made in compile_all(folder):
             committed = HERE / made.name
             if not committed.exists() or committed.read_bytes() != made.read_bytes():
@@ -238,10 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.compile:
         for lang in LANGUAGES:
             update_ts(ts_path(lang), lang)
-            update_po(lang)
+            for domain in TEMPLATES:
+                update_po(lang, domain)
     compile_all(HERE)
-    left = [p for lang in LANGUAGES for p in ts_problems(ts_path(lang)) + po_problems(
-        po_path(lang))]
+    left = [p for lang in LANGUAGES for p in ts_problems(ts_path(lang)) + [
+        q for domain in TEMPLATES for q in po_problems(po_path(lang, domain), domain)]]
     print(f"{len(left)} message(s) to translate or fix" if left else "all translated")
     for problem in left[:40]:
         print(" ", problem)

@@ -2,7 +2,9 @@
 
 The GUI's own strings use Qt's translation system (`tr()`, `.ts`/`.qm`, loaded by
 `visrec_desktop.gui.i18n`); everything the core and the command line say goes through the
-functions here (`_`, `ngettext`, `pgettext`), read from `resources/i18n/visrec_<lang>.mo`.
+functions here (`_`, `ngettext`, `pgettext`), read from `resources/i18n/visrec_<lang>.mo`, and
+the model's class names shown as an interest's subject through `subject_word`
+(`subjects_<lang>.mo`).
 Both catalogues are compiled from the sources in `resources/i18n/` by
 `python resources/i18n/refresh.py` (docs/i18n.md).
 
@@ -24,12 +26,14 @@ from typing import NamedTuple
 
 LANG_ENV = "VISREC_LANG"
 DOMAIN = "visrec"
+SUBJECTS_DOMAIN = "subjects"  # the model's class names as plain subject words ("daisy": 雏菊)
 ENGLISH = "en"
 CHINESE = "zh_CN"
 SUPPORTED = (ENGLISH, CHINESE)
 NAMES = {ENGLISH: "English", CHINESE: "简体中文"}  # each language in its own words
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_subjects: _gettext.NullTranslations = _gettext.NullTranslations()
 _current = ENGLISH
 
 
@@ -125,18 +129,35 @@ def catalogue_dir() -> Path:
 def set_language(lang: str) -> str:
     """Speak `lang` (a supported code) from now on; returns the language in force. A missing
     catalogue falls back to English rather than failing: the app stays usable."""
-    global _translation, _current
+    global _translation, _subjects, _current
     lang = normalise(lang) or ENGLISH
     translation: _gettext.NullTranslations = _gettext.NullTranslations()
+    subjects: _gettext.NullTranslations = _gettext.NullTranslations()
     if lang != ENGLISH:
-        path = catalogue_dir() / f"{DOMAIN}_{lang}.mo"
         try:
-            with open(path, "rb") as fh:
-                translation = _gettext.GNUTranslations(fh)
+            translation = _read(DOMAIN, lang)
         except OSError:
             lang = ENGLISH
-    _translation, _current = translation, lang
+        else:
+            try:
+                subjects = _read(SUBJECTS_DOMAIN, lang)
+                subjects.add_fallback(_Unknown())
+            except OSError:
+                subjects = _Unknown()
+    _translation, _subjects, _current = translation, subjects, lang
     return lang
+
+
+def _read(domain: str, lang: str) -> _gettext.GNUTranslations:
+    with open(catalogue_dir() / f"{domain}_{lang}.mo", "rb") as fh:
+        return _gettext.GNUTranslations(fh)
+
+
+class _Unknown(_gettext.NullTranslations):
+    """A subject word the catalogue lacks is left out ("") rather than shown in English."""
+
+    def gettext(self, message: str) -> str:
+        return ""
 
 
 def current() -> str:
@@ -158,6 +179,13 @@ def pgettext(context: str, message: str) -> str:
     """`message` in the current language, for a context that tells two same words apart
     ("taxonomy" for category names)."""
     return _translation.pgettext(context, message)
+
+
+def subject_word(word: str) -> str:
+    """One of the model's class names as a plain subject word ("daisy", "rocket") in the
+    current language (雏菊, 火箭); "" when the language's subject catalogue lacks it, so a
+    sentence never mixes in an English word. English: the word itself."""
+    return _subjects.gettext(word)
 
 
 def join_phrases(phrases: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ from visrec_desktop.core.recommend.identity import (
     vec_from_text,
     vec_to_text,
 )
+from visrec_desktop.core.recommend.naming import NAMING_VERSION
 from visrec_desktop.core.recommend.taste import (
     Interest,
     PhotoRecord,
@@ -68,7 +69,7 @@ class ProfileBuilder:
                               self.prefs.get(FAVOURITE_FOLDERS),
                               self.prefs.get(INTEREST_MERGES)])
         digest = hashlib.sha256(choices.encode()).hexdigest()[:16]
-        return f"{self.model_id}|{self.store.generation()}|{digest}"
+        return f"{self.model_id}|{self.store.generation()}|{digest}|names{NAMING_VERSION}"
 
     def photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids (N,) int64 and unit embeddings (N, dim) float32 of every indexed photo."""
