@@ -4,7 +4,6 @@ interests' shares, near-copies last, and the match a card shows."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 
@@ -37,13 +36,14 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     (with_match)."""
     if not recs or top <= 0:
         return []
-    order = sorted(range(len(recs)), key=lambda i: score_order(recs[i]))
+    order = sorted(range(len(recs)), key=[(*score_order(r), i) for i, r in enumerate(recs)]
+                   .__getitem__)
     ordered = [recs[i] for i in order]
     shown = np.ones(len(ordered), bool) if blocked is None else ~np.asarray(blocked)[order]
     calibrate = shares is not None and len(shares) > 1
     if diversity <= 0 and not calibrate:
         return with_match([r for r, ok in zip(ordered, shown, strict=True) if ok][:top])
-    unit = vecs[order] / np.maximum(np.linalg.norm(vecs[order], axis=1, keepdims=True), 1e-9)
+    unit = _unit_rows(vecs, order)
     scores = np.array([r.score for r in ordered])
     span = float(scores.max() - scores.min()) or 1.0
     rel = (scores - scores.min()) / span
@@ -52,34 +52,62 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
         rel = (1 - within_interest) * rel + within_interest * _within(scores, interest, rel)
     lam = float(np.clip(diversity, 0.0, 1.0))
     pull = max(share_pull, lam)
-    max_sim = np.zeros(len(ordered))
+    # Every term is computed as the plain formula would, value for value: the interest terms
+    # take one value per interest (k tables gathered per item, `group` k for no interest), and
+    # `last` holds the copies' penalty (4 or 0) with +inf on the items already picked.
+    k = 0 if shares is None else len(shares)
+    group = np.where(interest >= 0, interest, k)
+    base = (1 - lam) * rel
+    max_sim: np.ndarray = np.zeros(len(ordered))
+    sim_term = lam * max_sim
+    last = np.zeros(len(ordered))
     open_ = np.ones(len(ordered), dtype=bool)
     chosen: list[int] = []  # blocked picks too: they take their turn in the fill
-    known = np.maximum(interest, 0)
-    picked = np.zeros(0 if shares is None else len(shares))
+    picked = np.zeros(k)
+    share_arr = None if shares is None else np.asarray(shares)
+    ps: list[float] = []
+    if share_arr is not None:  # list_kl's normalised shares, once
+        total_p = max(float(np.asarray(share_arr, np.float64).sum()), 1e-12)
+        ps = [float(x) / total_p for x in np.asarray(share_arr, np.float64).tolist()]
+    penalty = np.zeros(k + 1)  # per interest, and 0 for no interest (the last)
+    goal = min(top, int(shown.sum()))
     listed = 0
-    while listed < min(top, int(shown.sum())):
-        over = np.zeros(len(ordered))
-        if calibrate and shares is not None:
-            after = (picked[known] + 1) / (len(chosen) + 1)
-            over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
-        gains = (1 - lam) * rel - lam * max_sim - pull * over
-        if calibrate and kl_weight > 0 and shares is not None:
-            kl = list_kl(picked, np.asarray(shares, np.float64))
-            gains = gains - kl_weight * np.where(interest >= 0, kl[known], kl[-1])
-        if lam > 0:  # gains lie within -2.5..1: a copy goes behind every distinct item
-            gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
-        gains = np.where(open_, gains, -np.inf)
+    while listed < goal:
+        gains = base - sim_term
+        if calibrate and share_arr is not None:
+            over = np.maximum((picked + 1) / (len(chosen) + 1) - share_arr, 0.0)
+            np.multiply(pull, over, out=penalty[:k])
+            gains -= penalty[group]
+            if kl_weight > 0:
+                gains -= (kl_weight * _kl_after(ps, picked.tolist()))[group]
+        gains -= last  # gains lie within -2.5..1: a copy goes behind every distinct item
         pick = int(np.argmax(gains))  # the first best: ties keep score order
         chosen.append(pick)
         listed += int(shown[pick])
         open_[pick] = False
+        last[pick] = np.inf
         if calibrate and interest[pick] >= 0:
             picked[interest[pick]] += 1
-        if lam > 0:
+        if lam > 0 and listed < goal:
             sims = unit @ unit[pick]
-            max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims)
+            max_sim = sims if len(chosen) == 1 else np.maximum(max_sim, sims, out=max_sim)
+            sim_term = lam * max_sim
+            copy = sims >= DUPLICATE_COS
+            copy &= open_
+            last[copy] = 4.0
     return with_match([ordered[i] for i in chosen if shown[i]])
+
+
+def _unit_rows(vecs: np.ndarray, order: list[int]) -> np.ndarray:
+    """vecs[order] scaled to unit length (float32 in, float32 out), to the bit what
+    `vecs[order] / max(norm(vecs[order], axis=1), 1e-9)` gives: each row's norm does not
+    depend on the other rows, so it is taken before the rows are reordered, and the one copy
+    is divided in place."""
+    vecs = np.ascontiguousarray(vecs)
+    norms = np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    unit: np.ndarray = vecs[order]
+    unit /= norms[order]
+    return unit
 
 
 def _within(scores: np.ndarray, interest: np.ndarray, rel: np.ndarray) -> np.ndarray:
@@ -100,8 +128,11 @@ def list_kl(picked: np.ndarray, shares: np.ndarray, alpha: float = 0.01) -> np.n
     alpha p; the last entry (k+1 in all) is for a pick of no interest. float64 (k + 1,)."""
     # A few interests: plain floats beat numpy's per-call overhead, and one term changes per pick.
     total_p = max(float(shares.sum()), 1e-12)
-    ps = [float(x) / total_p for x in shares.tolist()]
-    counts = picked.tolist()
+    return _kl_after([float(x) / total_p for x in shares.tolist()], picked.tolist(), alpha)
+
+
+def _kl_after(ps: list[float], counts: list[float], alpha: float = 0.01) -> np.ndarray:
+    """list_kl for the shares already normalised (`ps`) and the counts as floats."""
     n = sum(counts) + 1.0
 
     def term(p: float, c: float) -> float:
@@ -126,5 +157,8 @@ def with_match(recs: list[Recommendation]) -> list[Recommendation]:
     cap = 1.0
     for r in recs:
         cap = min(cap, r.score)
-        out.append(replace(r, match=max(cap, 0.0)))
+        copy = object.__new__(type(r))  # dataclasses.replace, without __init__'s cost
+        copy.__dict__.update(r.__dict__)
+        copy.match = max(cap, 0.0)
+        out.append(copy)
     return out
