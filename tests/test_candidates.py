@@ -144,6 +144,40 @@ def test_int8_dot_model_is_the_one_onnx_builds(r: int, n: int, tmp_path: Path) -
         onnx.checker.check_model(str(tmp_path / "model.onnx"), full_check=True)
 
 
+def test_half_to_float_model_is_the_one_onnx_builds(tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["half"], ["out"], to=TensorProto.FLOAT)], "half_to_float",
+        [helper.make_tensor_value_info("half", TensorProto.FLOAT16, ["n", "d"])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["n", "d"])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 10)],
+                              producer_name="")
+    model.ir_version = 5
+    assert model.SerializeToString() == candidates.half_to_float_model()
+    (tmp_path / "model.onnx").write_bytes(candidates.half_to_float_model())
+    onnx.checker.check_model(str(tmp_path / "model.onnx"), full_check=True)
+
+
+def test_half_to_float_is_exact_for_every_float16() -> None:
+    """Every float16 bit pattern (subnormals, signed zeros, infinities) converts to the float32
+    numpy gives, bit for bit (NaN stays NaN); and the catalog's rows come back as they did
+    through numpy, at any size and for any way of naming the rows."""
+    every = np.arange(65_536, dtype=np.uint16).view(np.float16).reshape(256, 256)
+    got, want = candidates.half_to_float(every), every.astype(np.float32)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    nan = np.isnan(want)
+    assert np.array_equal(np.isnan(got), nan)
+    assert np.array_equal(got.view(np.uint32)[~nan], want.view(np.uint32)[~nan])
+    assert candidates.half_to_float(np.zeros((0, 9000), np.float16)).shape == (0, 9000)
+    cat = index()
+    for rows in (np.arange(300)[::-1].copy(), np.array([5, 5, -1]), np.array([], np.int64),
+                 np.arange(len(cat)) % 3 == 0, [4, 2], slice(10, 40)):
+        assert np.array_equal(cat.full(rows), np.asarray(cat.vectors[rows], np.float32))
+        assert np.array_equal(cat.reduced_rows(rows), np.asarray(cat.reduced16[rows], np.float32))
+
+
 def test_int8_dot_is_exact_integer_arithmetic() -> None:
     """qint @ codes in int32, exactly, over every code and query value (pure-math arrays)."""
     rng = np.random.default_rng(0)

@@ -27,6 +27,7 @@ from visrec_desktop.core.recommend.candidates import (
     QuantizedRows,
     code_range,
     encode,
+    half_to_float,
 )
 from visrec_desktop.core.recommend.columns import (
     CodedColumn,
@@ -77,12 +78,13 @@ class CatalogIndex:
         return self._row.get(item_id)
 
     def full(self, rows: np.ndarray) -> np.ndarray:
-        return np.asarray(self.vectors[rows], dtype=np.float32)
+        """The embeddings of `rows` as float32 (len(rows), d)."""
+        return _rows_float32(self.vectors, rows)
 
     def reduced_rows(self, rows: np.ndarray) -> np.ndarray:
         """The reduced rows (len(rows), r) as float32, from their float16 copy: full(rows) @
         basis to float16 precision, as precise as the stored embeddings themselves."""
-        return np.asarray(self.reduced16[rows], dtype=np.float32)
+        return _rows_float32(self.reduced16, rows)
 
     def reduced_dots(self, rows: np.ndarray, queries: np.ndarray, block: int = 65_536
                      ) -> np.ndarray:
@@ -183,6 +185,20 @@ class CatalogIndex:
     def centred_norm(self) -> np.ndarray:
         """|r_i - mean_r| for every item, in the reduced space (at least 1e-6)."""
         return self.cnorm
+
+
+def _rows_float32(arr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """arr[rows] as float32, the same values as np.asarray(arr[rows], np.float32): the rows are
+    gathered with ndarray.take (a memory map's __getitem__ costs more than the gather itself)
+    and a float16 array is converted by candidates.half_to_float."""
+    if isinstance(rows, np.ndarray) and rows.ndim == 1 and rows.dtype.kind in "iu":
+        picked = np.ndarray.take(arr, rows, axis=0)
+    else:  # a mask, a slice, a list: indexed as given
+        picked = np.asarray(arr[rows])
+    if picked.dtype == np.float16:
+        return half_to_float(picked)
+    out: np.ndarray = np.asarray(picked, np.float32)
+    return out
 
 
 def _merge_duplicates(rows: np.ndarray) -> np.ndarray:
