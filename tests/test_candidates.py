@@ -178,6 +178,20 @@ def test_half_to_float_is_exact_for_every_float16() -> None:
         assert np.array_equal(cat.reduced_rows(rows), np.asarray(cat.reduced16[rows], np.float32))
 
 
+def test_kept_terms_are_the_ones_computed_afresh() -> None:
+    """The reduced mean and the rows' centred norms, kept by the index once computed, are bit
+    for bit the values the ranker computed on every ranking, whichever rows were asked before."""
+    cat = index()
+    assert np.array_equal(cat.reduced_mean(), cat.mean @ cat.basis)
+    rng = np.random.default_rng(5)
+    for rows in (rng.choice(len(cat), 700, replace=False), rng.choice(len(cat), 900),
+                 np.arange(len(cat))[::-7].copy()):
+        full = cat.full(rows)
+        want = np.maximum(np.linalg.norm(full - cat.mean, axis=1), 1e-6)
+        got = cat.centred_norms(rows, full)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 def test_int8_dot_is_exact_integer_arithmetic() -> None:
     """qint @ codes in int32, exactly, over every code and query value (pure-math arrays)."""
     rng = np.random.default_rng(0)
