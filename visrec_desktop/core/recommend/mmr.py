@@ -99,14 +99,11 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
 
 
 def _unit_rows(vecs: np.ndarray, order: list[int]) -> np.ndarray:
-    """vecs[order] scaled to unit length (float32 in, float32 out), to the bit what
-    `vecs[order] / max(norm(vecs[order], axis=1), 1e-9)` gives: each row's norm does not
-    depend on the other rows, so it is taken before the rows are reordered, and the one copy
-    is divided in place."""
-    vecs = np.ascontiguousarray(vecs)
-    norms = np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-9)
+    """vecs[order] scaled to unit length, float32: the plain
+    `vecs[order] / max(norm(vecs[order], axis=1), 1e-9)` on one copy of the rows instead of
+    two, divided in place (the same values, bit for bit)."""
     unit: np.ndarray = vecs[order]
-    unit /= norms[order]
+    unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
     return unit
 
 
