@@ -50,15 +50,19 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
     summary with the checks."""
     users = res["users"]
     by_k = {k: [u for u in users if u["k"] == k] for k in INTEREST_COUNTS}
-    out: list[str] = [f"**Recommendation quality on Fashion-MNIST** (`{res['command']}`, seed "
-                      f"{seed}; load average {res['load_before']} before, {res['load_after']} "
+    seeds = res["seeds"]
+    named = ", ".join(map(str, seeds))
+    out: list[str] = [f"**Recommendation quality on Fashion-MNIST** (`{res['command']}`, seed"
+                      f"{'s' if len(seeds) > 1 else ''} {named}; load average {res['load_before']} "
+                      f"before, {res['load_after']} "
                       f"after; {res['seconds']:.0f} s)\n"]
     out.append(
         f"Model `{res['model']}`. Catalog: {res['catalog']:,} Fashion-MNIST test images "
-        f"({PER_CLASS_ITEMS} per class). Users: {len(by_k[1])} per interest count, each with "
+        f"({PER_CLASS_ITEMS} per class). Users: {len(by_k[1])} per interest count ("
+        f"{len(by_k[1]) // len(seeds)} from each seed), each with "
         f"{PHOTOS} training images of their 1-4 classes plus {DISTRACTORS} distractors. Full-"
         "catalog metrics (no sampled negatives). Cells: mean [95 % bootstrap interval].\n")
-    summary: dict[str, Any] = {"seed": seed, "model": res["model"], "catalog": res["catalog"],
+    summary: dict[str, Any] = {"seeds": seeds, "model": res["model"], "catalog": res["catalog"],
                                "methods": {}}
 
     def arr(us: list[dict[str, Any]], m: str, metric: str) -> np.ndarray:
@@ -94,9 +98,12 @@ def report(res: dict[str, Any], seed: int) -> tuple[str, dict[str, Any]]:
         cover = arr(by_k[k], "visrec", "coverage") - arr(by_k[k], "knn", "coverage")
         ok_ndcg &= bool(diff.mean() >= 0)
         ok_cover &= bool(cover.mean() >= 0)
-        rows.append([k, best, f"{diff.mean():+.3f} [{lo:+.3f}, {hi:+.3f}]",
+        of_seed = np.array([u["seed"] for u in by_k[k]])
+        each = " / ".join(f"{diff[of_seed == s].mean():+.3f}" for s in seeds)
+        rows.append([k, best, f"{diff.mean():+.3f} [{lo:+.3f}, {hi:+.3f}]", each,
                      f"{cover.mean():+.2f}"])
     out.append(table(["interests", "best baseline (NDCG@10)", "visrec - best, NDCG@10",
+                      f"the same, seed {' / '.join(map(str, seeds))}",
                       "visrec - knn, interests in top 10"], rows) + "\n")
 
     out.append("**Feedback** (visrec, 5 rounds)\n")
