@@ -129,7 +129,12 @@ def _check_recommend(report: dict[str, Any]) -> None:
         records = [PhotoRecord(int(r), (), None) for r in rows]
         profile = build_profile(spec.model_id, rows.astype(np.int64), catalog.vectors[rows],
                                 records)
-        recs = Ranker(profile, {}, [catalog]).rank(RankRequest(top=10))
+        # A like and a dislike: the feedback path (and the dislike model's scikit-learn
+        # solver, which a frozen build must carry) runs as it does in the app.
+        feedback = {(catalog.catalog_id, catalog.item_ids[int(rows[0])]): "like",
+                    (catalog.catalog_id, catalog.item_ids[int(rows[-1])]): "dislike"}
+        recs = Ranker(profile, feedback, [catalog], catalog.vectors[rows],
+                      photo_ids=rows.astype(np.int64)).rank(RankRequest(top=10))
     if len(profile.interests) < 2 or len(recs) != 10:
         raise AssertionError(gettext("{interests} interests, {items} items ranked").format(
             interests=len(profile.interests), items=len(recs)))

@@ -25,17 +25,20 @@ score = relevance + feedback + collaborative, where
   candidates, weighted by cosine); INTEREST_BLEND of the interest score (the best interest's
   cosine times 0.75 + 0.25 w / w_max) can be blended in. Both are 0 after tuning. Without
   photos, relevance is the interest score;
-- feedback: centred cosine to the liked items' mean minus centred cosine to the disliked items'
-  (each disliked item less its component along its interest's centroid: the dislike is aimed
-  at what sets the item apart from the interest, not at the interest), plus (on candidates)
-  FEEDBACK_KNN times the k-nearest-rated-items term (the mean of the item's
-  FEEDBACK_NEIGHBOURS highest cosines to the liked items less the same for the disliked: the
-  mean of likes from two interests points between them, the nearest likes do not). Each side
-  is weighed by the evidence behind it against the photos' (feedback_share): r ratings count
+- feedback: for likes, the centred cosine to the liked items' mean plus (on candidates)
+  FEEDBACK_KNN times the mean of the item's FEEDBACK_NEIGHBOURS highest cosines to the liked
+  items (the mean of likes from two interests points between them, the nearest likes do not),
+  weighed by the evidence behind them against the photos' (feedback_share): r likes count
   r RATED_WEIGHT / (r RATED_WEIGHT + sqrt(n)) against n photos (the photos as a Beta prior's
-  pseudo-counts, as many as the k-NN density estimate's k). Two dislikes do not overturn an
-  interest that dozens of photos support (the user disliked those items, not the kind), ten
-  do; with no photos, feedback is all there is and counts in full;
+  pseudo-counts, as many as the k-NN density estimate's k). Dislikes are learnt against the
+  photos and likes (dislikes.py: a logistic regression of the disliked items against them, the
+  photos counting as at most 50 ratings) and DISLIKE_WEIGHT times each candidate's
+  P(disliked) is subtracted: a dislike weighs by what tells it apart from what the person
+  likes, so two dislikes do not overturn an interest that dozens of photos support (the user
+  disliked those items, not the kind), while pullovers disliked among liked shirts mark out
+  the pullovers. Without photos, feedback is all there is: dislikes then count like likes,
+  as the centred cosine to their mean (each less its component along its interest's centroid)
+  and their nearest neighbours, in full;
 - collaborative: when the catalog ships item factors, the user's likes are folded into a user
   vector by regularised least squares (implicit ALS for a new user) and its dot product added.
 
@@ -53,12 +56,16 @@ rises down the list. Hiding an item closes its gap and moves nothing else (the p
 if it were not hidden, and the hidden item takes its turn in the fill, unshown). A search lists its
 whole-word matches ("cat": the cats) before the items where a query word only starts a longer
 word ("Cathedral"), each tier ranked as a list of its own (text.py).
+Every list of up to LIST_DEPTH items (the app's) is filled from the same candidate pool, so a
+shorter one (the command line's 10) is exactly its start.
 Parameters were chosen on simulated users of three held-out seeds (bench/eval_recs.py --tune:
-within one standard error of the best NDCG@10, the best calibrated; README, quality section).
+within one standard error of the best NDCG@10, the best calibrated; README, quality section);
+DISLIKE_WEIGHT and the dislike model's C on seed 1000's feedback cases, checked on seed 2000's.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -67,6 +74,8 @@ import numpy as np
 
 from visrec_desktop.core.recommend.candidates import best_of_rows, best_rows
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
+from visrec_desktop.core.recommend.dislikes import DislikeModel
+from visrec_desktop.core.recommend.dislikes import cached as cached_dislikes
 from visrec_desktop.core.recommend.feedback import DISLIKE, HIDE, LIKE
 from visrec_desktop.core.recommend.mmr import DUPLICATE_COS, mmr, score_order, with_match
 from visrec_desktop.core.recommend.recommendation import RankRequest, Recommendation
@@ -117,8 +126,10 @@ WITHIN_INTEREST = 0.3  # share of an item's relevance in MMR scaled among its in
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
 CANDIDATES_PER_RESULT = 8
-MIN_CANDIDATES = 200
+LIST_DEPTH = 60  # the app's list: any list this long or shorter is drawn from one pool
+MIN_CANDIDATES = CANDIDATES_PER_RESULT * LIST_DEPTH
 HUB_WEIGHT = 0.7
+DISLIKE_WEIGHT = 0.8  # times P(disliked) (dislikes.py), subtracted when there are photos
 VOTE_PHOTOS = 3  # nearest photos whose interests decide an item's (photo_vote)
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
@@ -201,12 +212,20 @@ class Ranker:
         self._of_photo = None
         if keep is not None and photo_ids is not None and self._centroids is not None:
             self._of_photo = profile.interest_of(np.asarray(photo_ids)[keep])
+        self._photo_key: tuple[object, ...] | None = None  # the photos' identity (dislikes)
+        if keep is not None and photo_ids is not None and self._photos is not None:
+            ids = np.ascontiguousarray(np.asarray(photo_ids, np.int64)[keep])
+            self._photo_key = (hashlib.blake2b(ids.tobytes(), digest_size=16).digest(),
+                               self._photos.shape, float(self._photos[:, :8].sum()))
         self._m = knn_size(0 if photos is None else len(photos))
         self._reduced_photos: dict[str, np.ndarray] = {}
         self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
         self._users: dict[str, np.ndarray] = {}
         signalled = [(cat, self._signals[cat.catalog_id]) for cat in self.catalogs]
         self._liked_mean, self._disliked_mean = rated_means(signalled, self._centroids)
+        self._dislikes: dict[str, DislikeModel] = {}
+        if self._photos is not None:  # dislikes are learnt against the photos (_p_disliked)
+            self._disliked_mean = None
         n_photos = 0 if photos is None else len(photos)
         counts = rated_counts(signalled)
         self._share = {sign: feedback_share(counts[state], n_photos)
@@ -446,6 +465,26 @@ class Ranker:
             out = with_match(out + self._copies_after(rest, top - len(out)))
         return out
 
+    def _p_disliked(self, cat: CatalogIndex, sig: Signals, x: np.ndarray) -> np.ndarray:
+        """P(disliked) (n,) of the reduced candidates `x` (n, r): the dislikes learnt against
+        the photos and likes (dislikes.DislikeModel), fitted once per catalog (and kept across
+        rankings with the same photos and ratings when the photos' ids are known)."""
+        if cat.catalog_id not in self._dislikes:
+            photos = self._photos_in(cat)
+            assert photos is not None
+            liked = tuple(r for r in sig.liked if cat.usable[r])
+            disliked = tuple(r for r in sig.disliked if cat.usable[r])
+
+            def fit() -> DislikeModel:
+                positives = photos if not liked else np.concatenate(
+                    [photos, cat.reduced_rows(np.array(liked))])
+                return DislikeModel(positives, len(photos), cat.reduced_rows(np.array(disliked)))
+
+            self._dislikes[cat.catalog_id] = (
+                fit() if self._photo_key is None
+                else cached_dislikes(cat, (self._photo_key, liked, disliked), fit))
+        return self._dislikes[cat.catalog_id].probability(x)
+
     def _user(self, cat: CatalogIndex, sig: Signals) -> np.ndarray | None:
         """The user's vector folded into the catalog's item factors (None without factors or
         ratings), solved once per catalog: a search ranks each of its tiers with it."""
@@ -516,9 +555,13 @@ class Ranker:
                 if HUB_WEIGHT > 0:
                     knn -= HUB_WEIGHT * hub_reference(cat).relative(rows, x)
                 relevance = (1 - INTEREST_BLEND) * knn + INTEREST_BLEND * interest
+            learnt = photos is not None and any(cat.usable[r] for r in sig.disliked)
             if FEEDBACK_KNN > 0 and (sig.liked or sig.disliked):
+                weights = {1.0: self._share[1.0], -1.0: 0.0 if learnt else self._share[-1.0]}
                 fb = fb + FEEDBACK_KNN * nearest_rated(cat, sig, full, FEEDBACK_NEIGHBOURS,
-                                                       self._share)
+                                                       weights)
+            if learnt:
+                fb = fb - DISLIKE_WEIGHT * self._p_disliked(cat, sig, x)
             vecs.append(full)
             for j, row in enumerate(rows.tolist()):
                 recs.append(Recommendation(  # the strings: _named, for the picks only
