@@ -133,7 +133,8 @@ DISLIKE_WEIGHT = 0.8  # times P(disliked) (dislikes.py), subtracted when there a
 VOTE_PHOTOS = 3  # nearest photos whose interests decide an item's (photo_vote)
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
-FEEDBACK_SHORTLIST_WIDEN = 12.0  # the same with feedback: its centred term is rougher there
+FEEDBACK_SHORTLIST_WIDEN = 6.0  # the same with feedback (its centred term is rougher there): 2,880
+# rows for the 480 candidates of any list up to LIST_DEPTH, more than the 2,400 (12 x 200) of before
 
 
 def knn_size(n_photos: int) -> int:
