@@ -220,6 +220,7 @@ class Ranker:
                                self._photos.shape, float(self._photos[:, :8].sum()))
         self._m = knn_size(0 if photos is None else len(photos))
         self._reduced_photos: dict[str, np.ndarray] = {}
+        self._reduced_queries: dict[str, np.ndarray] = {}
         self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
         self._users: dict[str, np.ndarray] = {}
         signalled = [(cat, self._signals[cat.catalog_id]) for cat in self.catalogs]
@@ -389,8 +390,10 @@ class Ranker:
         """The candidate rows (sorted) by the stage-1 terms in the reduced space: a shortlist
         from the 8-bit codes of the masked items (candidates.py), scored exactly, then cut as
         if every masked item had been scored exactly (all of them are when `exhaustive`)."""
-        queries = self._queries() @ cat.basis  # (Q, r)
-        mean_dots = queries @ (cat.mean @ cat.basis)
+        if cat.catalog_id not in self._reduced_queries:
+            self._reduced_queries[cat.catalog_id] = self._queries() @ cat.basis  # (Q, r)
+        queries = self._reduced_queries[cat.catalog_id]
+        mean_dots = queries @ cat.reduced_mean()
         kept = np.flatnonzero(mask)
         if not self.exhaustive and len(kept) > SHORTLIST_ALL_BELOW:
             kept = self._shortlist(cat, queries, mean_dots, mask, user, want)
@@ -533,7 +536,7 @@ class Ranker:
             rows = np.array([e[0] for e in entries], dtype=np.int64)
             full = cat.full(rows)
             queries = self._queries()
-            cnorm = np.maximum(np.linalg.norm(full - cat.mean, axis=1), 1e-6)
+            cnorm = cat.centred_norms(rows, full)
             interest, best, fb, collab, sims = self._terms(cat, rows, full @ queries.T,
                                                            queries @ cat.mean, cnorm, user)
             photos = self._photos_in(cat)
@@ -564,15 +567,17 @@ class Ranker:
             if learnt:
                 fb = fb - DISLIKE_WEIGHT * self._p_disliked(cat, sig, x)
             vecs.append(full)
-            for j, row in enumerate(rows.tolist()):
+            states = sig.states
+            for row, price, score, b, i, f, c, r in zip(
+                    rows.tolist(), cat.prices[rows].tolist(),
+                    (relevance + fb + collab).tolist(), best.tolist(), interest.tolist(),
+                    fb.tolist(), collab.tolist(), relevance.tolist(), strict=True):
                 recs.append(Recommendation(  # the strings: _named, for the picks only
-                    cid, row, "", "", "", float(cat.prices[row]), "",
-                    float(relevance[j] + fb[j] + collab[j]),
-                    int(best[j]) if best[j] >= 0 else None, float(interest[j]), float(fb[j]),
-                    float(collab[j]), sig.states.get(row), float(relevance[j])))
+                    cid, row, "", "", "", price, "", score, b if b >= 0 else None, i, f, c,
+                    states.get(row), r))
         if not recs:
             return [], np.zeros((0, 0), np.float32)
-        return recs, np.concatenate(vecs)
+        return recs, vecs[0] if len(vecs) == 1 else np.concatenate(vecs)
 
 
 @cache
