@@ -535,6 +535,50 @@ def test_cancel_wakes_a_paused_run(store: Store, embedder: Embedder, ten_photos:
     assert result[0].embedded == 0
 
 
+def test_a_cancel_during_a_model_run_stops_it_and_the_batch_is_redone(
+        store: Store, embedder: Embedder, ten_photos: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quitting mid-batch: the model run in progress stops, none of that batch is written (no
+    half-stored photo), what needs no model is kept (a broken file's skip), and the next run
+    embeds every photo exactly once, the copy of one linked to it."""
+    folder = tmp_path / "with extras"
+    shutil.copytree(ten_photos, folder)
+    (folder / "a_broken.jpg").write_bytes(b"not a jpeg at all")
+    shutil.copy(folder / "photo_05.jpg", folder / "a_copy_of_05.jpg")
+    running = threading.Event()
+    real_run = embedder.run
+
+    def run(batch: np.ndarray, progress: Progress | None = None) -> object:
+        running.set()
+        return real_run(batch, progress)
+
+    monkeypatch.setattr(embedder, "run", run)
+    progress = Progress()
+    result: list[IndexReport] = []
+    worker = threading.Thread(target=lambda: result.append(
+        index(store, embedder, folder, progress=progress, batch_size=16)), daemon=True)
+    worker.start()
+    assert running.wait(120), "the model never ran"
+    began = time.monotonic()
+    progress.cancel()
+    worker.join(120)
+    took = time.monotonic() - began
+    print(f"\nindexer: a cancel during the model run ended the run in {took:.3f} s")
+    assert not worker.is_alive()
+    (first,) = result
+    assert first.cancelled
+    assert (first.embedded, first.indexed, first.linked, first.skipped) == (0, 0, 0, 1)
+    s = store.summary()
+    assert (s.files, s.photos, s.skipped) == (0, 0, 1)
+    assert store.integrity_check() == "ok"
+
+    second = index(store, embedder, folder, batch_size=16)
+    assert not second.cancelled
+    assert (second.embedded, second.linked, second.indexed, second.unchanged) == (10, 1, 11, 1)
+    s = store.summary()
+    assert (s.files, s.photos, s.skipped) == (11, 10, 1)
+
+
 def test_heic_and_raw_are_indexed_as_what_they_show(store: Store, embedder: Embedder,
                                                    tmp_path: Path,
                                                    photo_arrays: dict[str, np.ndarray]) -> None:

@@ -3,6 +3,8 @@ treat an unexpected decoder error the same way, costing that one image and nothi
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +13,11 @@ from conftest import write_jpeg
 from helpers_cli import run
 from helpers_store import open_test_store, shared_embedder
 
+from visrec_desktop.core.errors import Cancelled
 from visrec_desktop.core.ingest import pipeline
 from visrec_desktop.core.ingest.indexer import Indexer
 from visrec_desktop.core.ingest.pipeline import embed_many, failure_of, ordered_map
+from visrec_desktop.core.progress import Progress
 
 POISON = "poison"  # photos whose name holds this make the (patched) decoder crash
 
@@ -82,3 +86,55 @@ def test_ordered_map_keeps_order_and_stops_early() -> None:
     assert [next(it) for _ in range(3)] == [0, 1, 4]
     it.close()
     assert len(done) < 100
+
+
+def test_ordered_map_stops_waiting_at_a_cancel_and_leaves_the_slow_item_behind() -> None:
+    """A cancel ends the wait for a slow item (a huge photo decoding) with Cancelled, and
+    closing the iterator does not wait for that item: quitting must not wait for a decode."""
+    release = threading.Event()
+    started = threading.Event()
+
+    def work(i: int) -> int:
+        if i == 1:
+            started.set()
+            release.wait(60)  # the slow one: it ends only when the test lets it
+        return i
+
+    progress = Progress()
+    it = ordered_map(work, range(4), workers=2, window=4, progress=progress)
+    assert next(it) == 0
+    assert started.wait(30)
+    threading.Timer(0.2, progress.cancel).start()
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        next(it)
+    it.close()
+    took = time.monotonic() - began
+    print(f"\nordered_map: cancel answered and closed {took - 0.2:.3f} s after the cancel")
+    assert not release.is_set()  # the slow item was still running: nobody waited for it
+    release.set()
+    assert took < 30  # generous: the point is it did not wait the 60 s for the item
+
+
+def test_a_cancel_stops_a_model_run_in_progress() -> None:
+    """Embedder.run with a progress: a cancel during the run stops it between two graph nodes
+    (onnxruntime's terminate flag) and raises Cancelled; the session still works after."""
+    embedder = shared_embedder()
+    size = embedder.spec.input_size
+    shape = (16, 3, size, size) if embedder.spec.preprocess.layout == "NCHW" else \
+        (16, size, size, 3)
+    batch = np.zeros(shape, np.float32)
+    embedder.run(batch[:1])  # the session exists: only the run is timed below
+    began = time.monotonic()
+    embedder.run(batch)
+    whole = time.monotonic() - began
+    progress = Progress()
+    threading.Timer(whole / 10, progress.cancel).start()
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        embedder.run(batch, progress)
+    stopped = time.monotonic() - began
+    print(f"\nmodel run of 16: {whole:.3f} s whole, cancelled after {stopped:.3f} s")
+    emb, _ = embedder.run(batch[:2], Progress())
+    assert emb.shape == (2, embedder.spec.embedding_dim)
+    assert np.allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-4)

@@ -66,3 +66,19 @@ def test_detail_rides_along_with_the_updates() -> None:
     assert seen[-1].detail == ("a", 1) and seen[-1].done == 1
     p.start(0, "indexing")  # a new stage keeps the last detail until replaced
     assert seen[-1].detail == ("a", 1)
+
+
+def test_a_cancel_hook_runs_once_on_cancel_and_can_be_removed() -> None:
+    """on_cancel reaches work that cannot reach a checkpoint (one model run): the hook runs on
+    cancel, at once when registered after it, never twice, and not at all once removed."""
+    p = Progress()
+    calls: list[str] = []
+    p.on_cancel(lambda: calls.append("kept"))
+    forget = p.on_cancel(lambda: calls.append("removed"))
+    forget()
+    assert calls == []
+    p.cancel()
+    p.cancel()
+    assert calls == ["kept"]
+    p.on_cancel(lambda: calls.append("late"))  # after the cancel: runs now
+    assert calls == ["kept", "late"] and p.cancelled

@@ -1,3 +1,3 @@
-from visrec_desktop.launcher import main
+from visrec_desktop.launcher import run
 
-raise SystemExit(main())
+run()

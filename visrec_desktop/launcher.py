@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from visrec_desktop import cli
 
@@ -18,7 +19,13 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> NoReturn:
+    """The `visrec` program: `main()`, then the process ends (after the desktop app, at once:
+    see `gui.app.end_process_now`)."""
+    sys.exit(main(end_process=True))
+
+
+def main(argv: Sequence[str] | None = None, end_process: bool = False) -> int:
     # scikit-learn's KMeans sizes its OpenMP pool from joblib's physical core count, which runs
     # `lscpu` and prints a warning with a traceback where it is missing (a minimal Debian root).
     # Given OMP_NUM_THREADS it asks nothing; set here, before numpy loads, so OpenBLAS agrees.
@@ -37,5 +44,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_NO_DISPLAY
         from visrec_desktop.gui.app import main as gui_main
 
-        return gui_main(args.gui_data_dir, args.gui_lang)
+        return gui_main(args.gui_data_dir, args.gui_lang, end_process)
     return cli.run(args)

@@ -51,6 +51,7 @@ class Progress:
         self._detail: Any = None
         self._paused_at = 0.0
         self._last_emit = 0.0
+        self._on_cancel: list[Callable[[], None]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -61,8 +62,28 @@ class Progress:
         return not self._running.is_set()
 
     def cancel(self) -> None:
-        self._cancel.set()
+        with self._lock:
+            self._cancel.set()
+            hooks, self._on_cancel = self._on_cancel, []
         self._running.set()  # a paused worker must wake up to see the cancel
+        for hook in hooks:
+            hook()
+
+    def on_cancel(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Call `hook` (on the cancelling thread) when cancel is asked for, or now if it was;
+        for work that cannot reach a checkpoint, such as one model run. Returns a function that
+        removes the hook again."""
+        with self._lock:
+            if not self._cancel.is_set():
+                self._on_cancel.append(hook)
+                return lambda: self._forget_hook(hook)
+        hook()
+        return lambda: None
+
+    def _forget_hook(self, hook: Callable[[], None]) -> None:
+        with self._lock:
+            if hook in self._on_cancel:
+                self._on_cancel.remove(hook)
 
     def pause(self) -> None:
         with self._lock:

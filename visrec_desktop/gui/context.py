@@ -81,9 +81,10 @@ class AppContext(QObject):
     def run(self, fn: Callable[[Progress], Any], on_success: Callable[[Any], None] | None = None,
             on_progress: Callable[[ProgressState], None] | None = None,
             on_failure: Callable[[str], None] | None = None,
-            on_finished: Callable[[], None] | None = None, name: str = "task") -> Task:
+            on_finished: Callable[[], None] | None = None, name: str = "task",
+            reads_only: bool = False) -> Task:
         """Run core work in the background; failures go to `on_failure` (as a human message) or
-        to the error presenter."""
+        to the error presenter. `reads_only`: it writes nothing, so quitting need not wait."""
         def failed(exc: BaseException) -> None:
             if on_failure is not None:
                 on_failure(human_message(exc))
@@ -91,7 +92,7 @@ class AppContext(QObject):
                 self.present_error(exc)
 
         return run_task(fn, on_success, failed, on_progress, on_finished, name=name,
-                        on_created=self.track)
+                        on_created=self.track, reads_only=reads_only)
 
     def track(self, task: Task) -> None:
         """Keep `task` cancellable by a lock until it finishes."""
@@ -103,6 +104,33 @@ class AppContext(QObject):
         self.ops.forget()
         for task in list(self.tasks):
             task.cancel()
+
+    def writers(self) -> list[Task]:
+        """The running tasks that may write (indexing, imports, the write lane)."""
+        return [task for task in self.tasks if not task.reads_only and not task.done]
+
+    def close_when_idle(self, library: Library) -> None:
+        """Close `library` now, or once the tasks still running on it have ended."""
+        waiting = set(self.running())
+        closed = False
+
+        def ended(task: Task) -> None:
+            nonlocal closed
+            waiting.discard(task)
+            if not waiting and not closed:
+                closed = True
+                library.close()
+
+        for task in list(waiting):
+            task.signals.finished.connect(lambda t=task: ended(t))
+            if task.done:  # it may have ended before the connection was made
+                ended(task)
+        if not waiting and not closed:
+            closed = True
+            library.close()
+
+    def running(self) -> list[Task]:
+        return [task for task in self.tasks if not task.done]
 
     def save_settings(self) -> None:
         self.settings.save(self.data_dir)

@@ -33,7 +33,7 @@ from visrec_desktop.gui.pages.profile_page import ProfilePage
 from visrec_desktop.gui.pages.settings_page import SettingsPage
 from visrec_desktop.gui.welcome import WelcomePage
 from visrec_desktop.gui.widgets import warn
-from visrec_desktop.gui.worker import wait_for_all
+from visrec_desktop.gui.worker import wait_for, wait_for_all
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
     from visrec_desktop.core.library import Library
@@ -111,7 +111,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.lock_action = self._action(file_menu, self.tr("&Lock"), "Ctrl+L", self.lock)
         file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"),
+                                        QKeySequence.StandardKey.Quit, self.close)
         go_menu = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions = [
             self._action(go_menu, page.title, f"Ctrl+{n}",
@@ -194,14 +195,23 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Stop background work, close the database and forget everything shown."""
+        self._lock(wait_for_reads=True)
+
+    def _lock(self, wait_for_reads: bool) -> None:
+        """Cancel all background work and wait for it, or (`wait_for_reads` False) only for
+        the work that writes; the database is closed once nothing uses it any more."""
         if self.ctx.library is None:
             return
         self.ctx.cancel_all()
-        wait_for_all()
-        library, self.ctx.library = self.ctx.library, None
+        if wait_for_reads:
+            wait_for_all()
+        elif not wait_for(self.ctx.writers()):
+            log.warning("background work still running while closing")
+        library = self.ctx.library
+        self.ctx.library = None
         self.ctx.locked.emit()
         self.statusBar().clearMessage()  # it may name a folder
-        library.close()
+        self.ctx.close_when_idle(library)
         self._set_unlocked_actions(False)
         self.welcome.set_mode(creating=not core.profile_exists(self.ctx.data_dir))
         self.root.setCurrentIndex(0)
@@ -245,9 +255,13 @@ class MainWindow(QMainWindow):
             self.setGeometry(fitted.marginsRemoved(margins))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing during indexing cancels cleanly: the current batch is committed first."""
+        """Closing answers at once: background work is cancelled, and only work that writes is
+        waited for. Indexing stops within one model run; what it committed stays, and the
+        photos of an interrupted batch are indexed on the next start. A read still running
+        (a profile being rebuilt, say) is not waited for: the database is closed once it
+        ends, or by the end of the process, and SQLite keeps every committed transaction."""
         QSettings().setValue("window/geometry", self.saveGeometry())
-        self.lock()
+        self._lock(wait_for_reads=False)
         event.accept()
 
 

@@ -150,4 +150,4 @@ class OpRunner:
 
         op.task = run_task(lambda progress: op.call(library, progress), succeeded, failed,
                            progressed, on_finished, name="write" if op.write else "read",
-                           on_created=self.ctx.track)
+                           on_created=self.ctx.track, reads_only=not op.write)

@@ -9,6 +9,8 @@ inside `fn`.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -33,14 +35,18 @@ class TaskSignals(QObject):
 class Task(QRunnable):
     """A core function running on the thread pool, with progress, pause and cancel."""
 
-    def __init__(self, fn: Callable[[Progress], Any], name: str = "task") -> None:
+    def __init__(self, fn: Callable[[Progress], Any], name: str = "task",
+                 reads_only: bool = False) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.fn = fn
         self.name = name
+        # Nothing it does needs finishing: quitting may leave it running (see MainWindow).
+        self.reads_only = reads_only
         self.signals = TaskSignals()  # created on the GUI thread: its slots run there
         self.progress = Progress(self.signals.progressed.emit)
         self.done = False
+        self.ended = threading.Event()  # set when `run` is over
 
     def run(self) -> None:
         try:
@@ -57,6 +63,7 @@ class Task(QRunnable):
             self.signals.succeeded.emit(result)
         finally:
             self.done = True
+            self.ended.set()
             self.signals.finished.emit()
 
     def cancel(self) -> None:
@@ -88,12 +95,14 @@ def run_task(
     on_cancelled: Callable[[], None] | None = None,
     name: str = "task",
     on_created: Callable[[Task], None] | None = None,
+    reads_only: bool = False,
 ) -> Task:
     """Start `fn(progress)` in the background and route its outcome to the given callbacks.
 
     `on_created` sees the task before it starts, so its bookkeeping cannot miss a quick end.
+    `reads_only`: `fn` writes nothing, so quitting need not wait for it.
     """
-    task = Task(fn, name)
+    task = Task(fn, name, reads_only)
     if on_created:
         on_created(task)
     if on_success:
@@ -121,5 +130,11 @@ def _pool() -> QThreadPool:
 
 
 def wait_for_all(timeout_ms: int = 30000) -> bool:
-    """Block until background tasks end (used when the window closes)."""
+    """Block until background tasks end (used when the profile locks)."""
     return _pool().waitForDone(timeout_ms)
+
+
+def wait_for(tasks: list[Task], timeout_s: float = 30.0) -> bool:
+    """Block until these tasks end; False if one is still running after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    return all(task.ended.wait(max(0.0, deadline - time.monotonic())) for task in tasks)

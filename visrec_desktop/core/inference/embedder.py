@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import onnxruntime as ort
 
-from visrec_desktop.core.errors import ModelError
+from visrec_desktop.core.errors import Cancelled, ModelError
 from visrec_desktop.core.inference import providers as prov
 from visrec_desktop.core.inference.manifest import ModelSpec
 from visrec_desktop.core.offline import disable_onnxruntime_events
+from visrec_desktop.core.progress import Progress
 from visrec_desktop.i18n import gettext
 
 log = logging.getLogger(__name__)
@@ -138,9 +139,18 @@ class Embedder:
                                              name=name, shape=outputs[name].shape[-1], dim=dim))
         self._output_names = [name for name, _ in checks]
 
-    def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Embed a batch: (N, dim) unit-length float32 embeddings and (N, classes) probabilities."""
-        outs = self.session.run(self._output_names, {self.spec.input_name: batch})
+    def run(self, batch: np.ndarray, progress: Progress | None = None
+            ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Embed a batch: (N, dim) unit-length float32 embeddings and (N, classes) probabilities.
+
+        With `progress`, a cancel stops the run between two graph nodes (onnxruntime's
+        `RunOptions.terminate`) and raises `Cancelled`: a batch can take seconds on a busy
+        machine, and quitting must not wait for it."""
+        session = self.session
+        if progress is None:
+            outs = session.run(self._output_names, {self.spec.input_name: batch})
+        else:
+            outs = self._run_cancellable(session, batch, progress)
         emb = np.asarray(outs[0], np.float32).reshape(len(batch), -1)
         emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
         probs = None
@@ -150,6 +160,27 @@ class Embedder:
             exp = np.exp(logits)
             probs = exp / exp.sum(axis=1, keepdims=True)
         return emb, probs
+
+    def _run_cancellable(self, session: ort.InferenceSession, batch: np.ndarray,
+                         progress: Progress) -> list[np.ndarray]:
+        options = ort.RunOptions()
+        options.log_severity_level = 4  # the terminate "error" is ours: not worth a log line
+
+        def stop() -> None:
+            options.terminate = True
+
+        forget = progress.on_cancel(stop)
+        try:
+            progress.checkpoint()
+            outs: list[np.ndarray] = session.run(self._output_names,
+                                                 {self.spec.input_name: batch}, options)
+        except Exception:
+            if progress.cancelled:
+                raise Cancelled("Cancelled") from None
+            raise
+        finally:
+            forget()
+        return outs
 
     def top_tags(self, probs: np.ndarray, k: int = 5) -> list[list[Tag]]:
         """The k most probable labels of each row of `probs`."""

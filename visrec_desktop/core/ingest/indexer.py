@@ -4,7 +4,9 @@ Reading, hashing and decoding run through the shared pipeline (`pipeline.ordered
 error policy) on a thread pool, feeding batched inference on the calling thread; a sliding
 window of in-flight files keeps memory flat however large the library. Rows are committed
 batch by batch, so a killed run loses at most the batch in flight and the next run carries on
-where it stopped.
+where it stopped. A cancel (Cancel, or quitting) takes effect within a fraction of a second:
+the model run in progress is stopped, and the photos of the batch not yet embedded are left for
+the next run.
 """
 
 from __future__ import annotations
@@ -274,11 +276,12 @@ class Indexer:
 
     # -- stage 3: batch inference and commit, on this thread --------------------------------
     def _flush(self, batch: list[_Prepared], records: list[FileRecord],
-               report: IndexReport) -> None:
+               report: IndexReport, progress: Progress) -> None:
         photos: list[NewPhoto] = []
         tensors = [p for p in batch if p.tensor is not None]
         if tensors:
-            emb, probs = self.embedder.run(np.stack([p.tensor for p in tensors]))  # type: ignore[misc]
+            emb, probs = self.embedder.run(np.stack([p.tensor for p in tensors]),  # type: ignore[misc]
+                                           progress)
             tags = (self.embedder.top_tags(probs, self.options.top_k) if probs is not None
                     else [[] for _ in tensors])
             for prepared, vec, row_tags in zip(tensors, emb, tags, strict=True):
@@ -327,7 +330,7 @@ class Indexer:
 
         def flush() -> None:
             nonlocal last_flush
-            self._flush(batch, records, report)
+            self._flush(batch, records, report, progress)
             for record in records:
                 if record.folder_id in self._counts:
                     self._counts[record.folder_id][2 if record.status == "ok" else 3] += 1
@@ -340,7 +343,7 @@ class Indexer:
             pending_new.clear()
             last_flush = time.monotonic()
 
-        results = ordered_map(self._prepare, work, workers, window)
+        results = ordered_map(self._prepare, work, workers, window, progress)
         try:
             for prepared in results:
                 progress.checkpoint()
@@ -348,11 +351,12 @@ class Indexer:
                 if (len(batch) >= opts.batch_size or len(records) >= 4 * opts.batch_size
                         or time.monotonic() - last_flush > opts.flush_seconds):
                     flush()
+            flush()
         except Cancelled:
             results.close()
-            flush()  # keep every photo already prepared
+            _drop_waiting(batch, records, pending_new, report)
+            flush()  # keeps what needs no model run: skips, files of photos already known
             raise
-        flush()
 
     def _consume(self, p: _Prepared, batch: list[_Prepared], records: list[FileRecord],
                  pending_new: dict[bytes, _Prepared], report: IndexReport) -> None:
@@ -375,3 +379,17 @@ class Indexer:
         records.append(FileRecord(w.path, w.key, w.folder_id, w.size, w.mtime_ns, "ok",
                                   content_key=key))
         report.indexed += 1
+
+
+def _drop_waiting(batch: list[_Prepared], records: list[FileRecord],
+                  pending_new: dict[bytes, _Prepared], report: IndexReport) -> None:
+    """On cancel: forget the files whose photo still waits for the model (the batch, and files
+    with the same content). Nothing of them is written, so the next run indexes them again."""
+    waiting = set(pending_new)
+    kept = [r for r in records if r.status != "ok" or r.content_key not in waiting]
+    dropped = len(records) - len(kept)
+    report.indexed -= dropped
+    report.linked -= dropped - len(batch)
+    records[:] = kept
+    batch.clear()
+    pending_new.clear()

@@ -14,7 +14,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -78,25 +78,39 @@ def model_input(data: bytes, suffix: str, spec: ModelSpec, pixel_limit: int = DE
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 0,
-                window: int = 0) -> Generator[R, None, None]:
+                window: int = 0, progress: Progress | None = None) -> Generator[R, None, None]:
     """`fn` over `items` on a thread pool, results in input order, at most `window` in flight.
 
-    Closing the iterator early (a cancelled run) drops the work not yet started."""
+    With `progress`, waiting for the next result (a large photo can take a second to decode)
+    ends as soon as cancel is asked for, raising `Cancelled`. Closing the iterator early (a
+    cancelled run) drops the work not yet started and does not wait for the files being
+    decoded: their results are not wanted, and `fn` must not write anything shared."""
     workers = workers or os.cpu_count() or 1
     window = window or 4 * workers
     todo = iter(items)
     inflight: deque[Future[R]] = deque()
-    with ThreadPoolExecutor(workers, thread_name_prefix="visrec-decode") as pool:
-        try:
-            for item in todo:
-                inflight.append(pool.submit(fn, item))
-                if len(inflight) >= window:
-                    yield inflight.popleft().result()
-            while inflight:
-                yield inflight.popleft().result()
-        finally:
-            for fut in inflight:
-                fut.cancel()
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="visrec-decode")
+    finished = False
+    try:
+        for item in todo:
+            inflight.append(pool.submit(fn, item))
+            if len(inflight) >= window:
+                yield _next(inflight.popleft(), progress)
+        while inflight:
+            yield _next(inflight.popleft(), progress)
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _next(future: Future[R], progress: Progress | None) -> R:
+    if progress is None:
+        return future.result()
+    while True:
+        progress.checkpoint()
+        done, _ = wait([future], timeout=0.05)
+        if done:
+            return future.result()
 
 
 @dataclass
@@ -142,7 +156,7 @@ def embed_many(
 
     def flush() -> None:
         if pending:
-            emb, p = embedder.run(np.stack([t for _, t in pending]))
+            emb, p = embedder.run(np.stack([t for _, t in pending]), progress)
             rows = [i for i, _ in pending]
             vectors[rows], ok[rows] = emb, True
             if probs is not None and p is not None:
@@ -150,7 +164,7 @@ def embed_many(
         progress.advance(len(pending))
         pending.clear()
 
-    results = ordered_map(prepare, range(n), window=2 * batch_size)
+    results = ordered_map(prepare, range(n), window=2 * batch_size, progress=progress)
     try:
         for i, tensor, failure in results:
             progress.checkpoint()

@@ -94,6 +94,10 @@ class Library:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Close the store and free the model session; calling it twice is harmless."""
         with self._lock:

@@ -158,7 +158,8 @@ class ProfilePage(Page):
 
         holder: list[Task] = []
         task = self.ctx.run(work, lambda snap: self._show(lib, snap),
-                            on_finished=lambda: self._loaded(holder[0], lib), name="profile")
+                            on_finished=lambda: self._loaded(holder[0], lib), name="profile",
+                            reads_only=True)
         holder.append(task)
         self._loading = task
 
@@ -228,7 +229,7 @@ class ProfilePage(Page):
             return strips
 
         self.ctx.run(work, lambda strips: self._show_examples(lib, generation, strips),
-                     on_failure=lambda _msg: None, name="profile-thumbnails")
+                     on_failure=lambda _msg: None, name="profile-thumbnails", reads_only=True)
 
     def _show_examples(self, lib: Library, generation: int,
                        strips: list[QImage | None]) -> None:
