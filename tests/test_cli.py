@@ -245,17 +245,24 @@ def test_missing_model_manifest_exits_3_with_one_line(photo_folder: Path) -> Non
 
 def test_no_arguments_opens_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     """`visrec` alone opens the desktop app (here a stand-in records the call), passing the
-    --data-dir given; `visrec --help` still lists every subcommand."""
+    --data-dir given; `visrec --help` still lists every subcommand. The `visrec` program
+    (launcher.run) asks the app to end the process when its window closes."""
     import visrec_desktop.gui.app as gui_app
     from visrec_desktop.launcher import main as launch
+    from visrec_desktop.launcher import run
 
-    calls: list[tuple[str | None, str | None]] = []
-    monkeypatch.setattr(gui_app, "main",
-                        lambda data_dir=None, lang=None: calls.append((data_dir, lang)) or 0)
+    calls: list[tuple[str | None, str | None, bool]] = []
+    monkeypatch.setattr(gui_app, "main", lambda data_dir=None, lang=None, end_process=False:
+                        calls.append((data_dir, lang, end_process)) or 0)
     assert launch([]) == 0
     assert launch(["--data-dir", "/tmp/somewhere"]) == 0
     assert launch(["--lang", "zh_CN"]) == 0  # the app's language too (docs/i18n.md)
-    assert calls == [(None, None), ("/tmp/somewhere", None), (None, "zh_CN")]
+    monkeypatch.setattr(sys, "argv", ["visrec"])
+    with pytest.raises(SystemExit) as exited:
+        run()
+    assert exited.value.code == 0
+    assert calls == [(None, None, False), ("/tmp/somewhere", None, False),
+                     (None, "zh_CN", False), (None, None, True)]
 
 
 def test_help_lists_the_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
