@@ -192,9 +192,9 @@ def test_ranking_runs_off_the_gui_thread(qtbot: QtBot, harness: Harness) -> None
     threads: list[int] = []
     real = harness.library.recommend
 
-    def spy(request: object) -> list[Recommendation]:
+    def spy(request: object, *profile: object) -> list[Recommendation]:
         threads.append(threading.get_ident())
-        return real(request)  # type: ignore[arg-type]
+        return real(request, *profile)  # type: ignore[arg-type]
 
     harness.library.recommend = spy  # type: ignore[method-assign]
     rerank_after(qtbot, harness.page, harness.page.rerank)

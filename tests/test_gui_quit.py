@@ -202,10 +202,10 @@ def test_quitting_does_not_wait_for_a_profile_rebuild(
     building = threading.Event()
     real_build = profile_module.ProfileBuilder._build
 
-    def slow_build(self: profile_module.ProfileBuilder, previous: object) -> object:
+    def slow_build(self: profile_module.ProfileBuilder, *args: object) -> object:
         building.set()
         release.wait(120)
-        return real_build(self, previous)  # type: ignore[arg-type]
+        return real_build(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(profile_module.ProfileBuilder, "_build", slow_build)
     window = MainWindow(Path(os.environ["VISREC_DATA_DIR"]))

@@ -30,7 +30,7 @@ from visrec_desktop.gui.main_window import MainWindow
 from visrec_desktop.gui.pages.catalogs_page import CatalogsPage
 from visrec_desktop.gui.pages.foryou import ForYouPage
 from visrec_desktop.gui.pages.foryou.delegate import MIN_CARD_WIDTH, card_columns
-from visrec_desktop.gui.pages.foryou.page import DETAILS_WIDTH_KEY
+from visrec_desktop.gui.pages.foryou.pane import DETAILS_WIDTH_KEY
 from visrec_desktop.gui.pages.profile_page import ProfilePage
 
 WAIT = 60_000

@@ -848,6 +848,10 @@ The shop will see that visit. visrec itself sends nothing.</source>
         <translation>你的兴趣画像还很单薄（{n} 张照片）：在你于“照片库”页添加更多照片之前，你的喜欢和不喜欢会占更大比重。</translation>
     </message>
     <message>
+        <source>Preparing your recommendations…</source>
+        <translation>正在准备你的推荐…</translation>
+    </message>
+    <message>
         <source>Liked “{title}”.</source>
         <translation>已喜欢“{title}”。</translation>
     </message>
@@ -1473,6 +1477,25 @@ Budget left now: %2 of %3. Left after this release: %4.
     <message>
         <source>Lower to %1</source>
         <translation>调低到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileNotice</name>
+    <message>
+        <source>Taste profile progress</source>
+        <translation>兴趣画像进度</translation>
+    </message>
+    <message>
+        <source>Building your taste profile from your photos… The recommendations below follow it in a moment.</source>
+        <translation>正在根据你的照片建立兴趣画像… 下方的推荐稍后会随之更新。</translation>
+    </message>
+    <message>
+        <source>Updating your taste profile with your latest photos… The recommendations below follow it in a moment.</source>
+        <translation>正在用你最新的照片更新兴趣画像… 下方的推荐稍后会随之更新。</translation>
+    </message>
+    <message>
+        <source>Analysing your photos: {done} of {total}. Your taste profile is built from them; the recommendations are updated when this finishes.</source>
+        <translation>正在分析你的照片：{done} / {total}。你的兴趣画像由这些照片建立；完成后推荐会随之更新。</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,7 @@ class AppContext(QObject):
     profile_changed = Signal()  # exclusions, favourites or reset
     feedback_changed = Signal()
     catalogs_changed = Signal()
+    indexing = Signal(object)  # ProgressState of the Library page's run; None when it ends
     error = Signal(str)  # a human message to show
     status = Signal(str)  # a short message for the status bar
 

@@ -220,9 +220,10 @@ class Library:
     def _forget_profile(self) -> None:
         self._profiles.forget()
 
-    def profile(self, rebuild: bool = False) -> TasteProfile:
-        """The taste profile, rebuilt only when photos or choices changed since the last one."""
-        return self._profiles.profile(rebuild)
+    def profile(self, rebuild: bool = False, progress: Progress | None = None) -> TasteProfile:
+        """The taste profile, rebuilt only when photos or choices changed since the last one;
+        `progress` can cancel a rebuild before it clusters (raises Cancelled)."""
+        return self._profiles.profile(rebuild, progress)
 
     def rename_interest(self, number: int, name: str | None) -> Changes:
         """Name interest `number` (0-based, strongest first) in the person's own words (None:
@@ -305,13 +306,16 @@ class Library:
         shops = [info for info in usable if not info.demo]
         return shops or usable
 
-    def ranker(self) -> Ranker:
+    def ranker(self, profile: TasteProfile | None = None) -> Ranker:
+        """A ranker of the ranked catalogs by `profile` (by default the up-to-date one)."""
+        profile = profile if profile is not None else self.profile()
         indexes = [self.index(info.id) for info in self.ranked_catalogs()]
-        ids, photos = self._profiles.profile_photos()
-        return Ranker(self.profile(), self.feedback(), indexes, photos, photo_ids=ids)
+        ids, photos = self._profiles.profile_photos(profile)
+        return Ranker(profile, self.feedback(), indexes, photos, photo_ids=ids)
 
-    def recommend(self, request: RankRequest) -> list[Recommendation]:
-        return self.ranker().rank(request)
+    def recommend(self, request: RankRequest, profile: TasteProfile | None = None
+                  ) -> list[Recommendation]:
+        return self.ranker(profile).rank(request)
 
     def explain(self, rec: Recommendation, k: int = 3) -> ExplainedItem:
         index = self.index(rec.catalog_id)
@@ -345,29 +349,34 @@ class Library:
         except ValueError as exc:
             raise VisrecError(str(exc)) from None
 
-    def browse(self, request: browsing.BrowseRequest, progress: Progress | None = None
-               ) -> browsing.BrowseResult:
+    def browse(self, request: browsing.BrowseRequest, progress: Progress | None = None,
+               latest_profile: bool = False) -> browsing.BrowseResult:
         """Rank, search and sort for one screen of browsing (`core.recommend.browse`), with each
         item's image file and what the screen says around it. Raises ValueError for an unknown
-        sort; an impossible price range gives no items, not an error."""
+        sort; an impossible price range gives no items, not an error.
+
+        `latest_profile`: rank at once by the profile as last built instead of rebuilding it
+        first (seconds for a large library, and photos may be being indexed); the result says
+        whether it was up to date (`profile_outdated`), and `profile()` brings it up to date."""
         infos = {info.id: info for info in self.catalogs()}
+        profile, current = self._profiles.latest() if latest_profile else (self.profile(), True)
         recs: list[Recommendation] = []
         if request.problem() is None:
             recs = self.recommend(RankRequest(
                 top=request.top, category=request.category, min_price=request.min_price,
-                max_price=request.max_price, diversity=request.diversity, query=request.query))
+                max_price=request.max_price, diversity=request.diversity, query=request.query),
+                profile)
         if progress is not None:
             progress.checkpoint()
         created = {cid: info.created_at for cid, info in infos.items()}
         recs = browsing.sort_items(recs, request.sort, created)
         shown = {rec.catalog_id for rec in recs} or {info.id for info in self.ranked_catalogs()}
         demo = human_order(infos[c].name for c in shown if c in infos and infos[c].demo)
-        profile = self.profile()
         return browsing.BrowseResult(
             recs, [self.item_image(rec.catalog_id, rec.row) for rec in recs],
             self.category_counts(), demo, profile.empty,
             sum(1 for info in infos.values() if info.model == self.model_id),
-            len(profile.photo_ids) if profile.thin and not profile.empty else None)
+            len(profile.photo_ids) if profile.thin and not profile.empty else None, not current)
 
 
 def open_library(data_dir: Path | str | None, ask: AskPassphrase, use_device: bool = True,

@@ -17,6 +17,7 @@ import numpy as np
 from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library.choices import Choices
+from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.identity import (
     clean_name,
     match,
@@ -58,7 +59,8 @@ class ProfileBuilder:
         self.model_id = model_id
         self._profile: tuple[str, TasteProfile] | None = None
         self._photos: tuple[int, np.ndarray, np.ndarray] | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held while a profile is built
+        self._photos_lock = threading.Lock()  # apart: a ranking must not wait for a build
 
     def forget(self) -> None:
         with self._lock:
@@ -73,16 +75,34 @@ class ProfileBuilder:
 
     def photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids (N,) int64 and unit embeddings (N, dim) float32 of every indexed photo."""
-        with self._lock:
+        with self._photos_lock:
             gen = self.store.generation()
             if self._photos is None or self._photos[0] != gen:
                 ids, vecs = self.store.embeddings(self.model_id)
                 self._photos = (gen, ids, vecs)
             return self._photos[1], self._photos[2]
 
-    def profile(self, rebuild: bool = False) -> TasteProfile:
+    def latest(self) -> tuple[TasteProfile, bool]:
+        """The profile as last built, at once (never building one), and whether it is up to
+        date: photos or choices may have changed since. Without any built yet, an empty
+        profile, not up to date. A front end ranks by it while `profile()` catches up."""
+        key = self._key()
+        held = self._profile  # read without the lock: a build may be holding it
+        if held is not None:
+            return self._named(held[1]), held[0] == key
+        cached = self.prefs.get(PROFILE_CACHE)
+        if cached.get("interests") is not None and cached.get("model") == self.model_id:
+            profile = _from_json(cached)
+            if cached.get("key") == key:
+                self._profile = (key, profile)
+            return self._named(profile), cached.get("key") == key
+        empty = TasteProfile(self.model_id, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+        return empty, False
+
+    def profile(self, rebuild: bool = False, progress: Progress | None = None) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one,
-        with the person's own interest names applied."""
+        with the person's own interest names applied. `progress` can cancel a rebuild before
+        it starts clustering (raises Cancelled)."""
         with self._lock:
             key = self._key()
             if not rebuild and self._profile is not None and self._profile[0] == key:
@@ -95,7 +115,9 @@ class ProfileBuilder:
                     _from_json(cached) if cached.get("interests") is not None else None)
                 if previous is not None and previous.model != self.model_id:
                     previous = None
-                profile = self._build(previous)
+                if progress is not None:
+                    progress.checkpoint()
+                profile = self._build(previous, progress)
                 self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(profile)})
                 self._follow_names(profile)
             self._profile = (key, profile)
@@ -184,8 +206,11 @@ class ProfileBuilder:
         return [(vec_from_text(m["a"]), vec_from_text(m["b"]))
                 for m in self.prefs.get(INTEREST_MERGES)]
 
-    def _build(self, previous: TasteProfile | None) -> TasteProfile:
+    def _build(self, previous: TasteProfile | None, progress: Progress | None = None
+               ) -> TasteProfile:
         ids, vecs, infos, files = self.store.photo_records(self.model_id)
+        if progress is not None:
+            progress.checkpoint()
         excluded, favourites = self.choices.excluded(), self.choices.favourites()
         keep: list[int] = []
         records: list[PhotoRecord] = []
@@ -202,10 +227,11 @@ class ProfileBuilder:
         return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records,
                              previous=previous, merges=self._merges())
 
-    def profile_photos(self) -> tuple[np.ndarray, np.ndarray]:
-        """Ids (n,) int64 and unit embeddings (n, dim) float32 of the photos the profile is
-        built from."""
-        profile = self.profile()
+    def profile_photos(self, profile: TasteProfile | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids (n,) int64 and unit embeddings (n, dim) float32 of the photos `profile` (by
+        default the up-to-date one) is built from, those still indexed."""
+        profile = profile if profile is not None else self.profile()
         ids, vecs = self.photo_matrix()
         if len(profile.photo_ids) < len(ids):
             keep = np.isin(ids, profile.photo_ids)

@@ -164,6 +164,9 @@ class BrowseResult:
     empty_profile: bool = False  # no photos indexed: the order is not personal yet
     catalogs: int = 0  # installed catalogs usable with the current model
     thin_photos: int | None = None  # photos of a thin (not empty) profile: likes count more
+    # Ranked by the profile as last built, though photos or choices changed since (browse
+    # with latest_profile): Library.profile() brings it up to date.
+    profile_outdated: bool = False
 
     def keys(self) -> list[Key]:
         return [(r.catalog_id, r.item_id) for r in self.items]

@@ -231,6 +231,7 @@ class LibraryPage(Page):
             self._live = state
             self.folder_table.update_live(state.detail, indexing=state.stage == "indexing")
         self.indexing_bar.show_progress(state)
+        self.ctx.indexing.emit(state)
 
     def _finished(self, lib: Library, paths: list[Path],
                   result: tuple[IndexReport, list[FolderSummary], list[Skipped]]) -> None:
@@ -266,6 +267,7 @@ class LibraryPage(Page):
             return
         self.current_task = None
         self._set_running(False)
+        self.ctx.indexing.emit(None)
         if self.ctx.library is not lib:
             return
         if self._queue:

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout
 from PySide6.QtWidgets import (
     QListView,
+    QSlider,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -231,3 +232,17 @@ def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListV
     view.setAccessibleDescription(QCoreApplication.translate(
         "CardView", "L likes, D dislikes and H hides the selected item"))
     return view
+
+
+def make_card_size_slider() -> QSlider:
+    """The card size, in steps of CARD_STEP pixels (Ctrl + and Ctrl - move it too)."""
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(MIN_CARD_WIDTH, MAX_CARD_WIDTH)
+    slider.setSingleStep(CARD_STEP)
+    slider.setPageStep(CARD_STEP)
+    slider.setValue(CARD_WIDTH)
+    slider.setMaximumWidth(140)
+    slider.setMinimumWidth(64)
+    slider.setAccessibleName(QCoreApplication.translate("ForYouPage", "Card size"))
+    slider.setToolTip(QCoreApplication.translate("ForYouPage", "Card size (Ctrl + and Ctrl -)"))
+    return slider
