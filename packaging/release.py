@@ -21,6 +21,7 @@ import filecmp
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -98,17 +99,44 @@ XZ_FILTERS = ["--x86", "--lzma2=preset=9,dict=128MiB"]
 targets in machine code into absolute ones, so repeated calls to one function look alike to
 LZMA2: most of the app is x86-64 machine code (libraries, extension modules), and the filter
 is lossless and harmless on the rest. The 128 MiB dictionary (64 MiB at -9) lets a block see
-similar libraries further apart (the three OpenBLAS builds of NumPy, SciPy and OpenCV). Any
-xz or liblzma since 5.0 unpacks it, with 128 MiB of memory."""
+similar files further apart. Any xz or liblzma since 5.0 unpacks it, with 128 MiB of
+memory."""
+
+
+def library_family(name: str) -> str:
+    """The library a wheel's vendored copy is a build of, without auditwheel's hash, the
+    version and the integer width: `libgfortran-83c28eba.so.5.0.0` -> `libgfortran`,
+    `libscipy_openblas64_-32a4b2a6.so` -> `libscipy_openblas`."""
+    return re.split(r"-[0-9a-f]{8}|\.so", name, maxsplit=1)[0].rstrip("_0123456789")
+
+
+def tar_members(stage: Path, top: str) -> list[str]:
+    """The tarball's members in name order, except the libraries the wheels vendor (files in
+    `_internal/*.libs/`), which come last, each library's builds side by side. NumPy, SciPy
+    and OpenCV each vendor their own libgfortran and libquadmath, NumPy and SciPy each an
+    OpenBLAS of the same release (64- and 32-bit integers), Pillow and LibRaw each libjpeg
+    and lcms2: builds of one source are alike, and in name order they lie too far apart for
+    LZMA2's dictionary to see one from the other, or in the other thread's block."""
+    paths = sorted((stage / top).rglob("*"))
+    vendored = [p for p in paths if p.parent.name.endswith(".libs") and not p.is_dir()
+                and p.parent.parent.name == "_internal"]
+    last = set(vendored)
+    rest = [p for p in paths if p not in last]
+    vendored.sort(key=lambda p: (library_family(p.name), p.as_posix()))
+    return [top] + [p.relative_to(stage).as_posix() for p in rest + vendored]
 
 
 def _tar_xz(stage: Path, top: str, out: Path, epoch: int) -> None:
-    """tar | xz with XZ_FILTERS. Two threads on two equal blocks: xz's default blocks (3 x the
-    dictionary) would leave the last part of the tar to one thread."""
+    """tar | xz with XZ_FILTERS, the members in `tar_members` order. Two threads on two equal
+    blocks: xz's default blocks (3 x the dictionary) would leave the last part of the tar to
+    one thread."""
     size = sum(p.lstat().st_size + 512 for p in (stage / top).rglob("*"))
     block = max(128 << 20, (size // 2 // (1 << 20) + 2) << 20)
-    tar = ["tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner",
-           f"--mtime=@{epoch}", "--clamp-mtime", "-C", str(stage), "-cf", "-", top]
+    members = stage.parent / f"{top}.members"
+    members.write_bytes(b"".join(m.encode() + b"\0" for m in tar_members(stage, top)))
+    tar = ["tar", "--owner=0", "--group=0", "--numeric-owner", f"--mtime=@{epoch}",
+           "--clamp-mtime", "-C", str(stage), "-cf", "-", "--no-recursion", "--null",
+           "-T", str(members)]
     with out.open("wb") as sink:
         tar_proc = subprocess.Popen(tar, stdout=subprocess.PIPE)
         xz = subprocess.run(["xz", *XZ_FILTERS, "-T2", f"--block-size={block}", "-c"],
@@ -117,6 +145,7 @@ def _tar_xz(stage: Path, top: str, out: Path, epoch: int) -> None:
         tar_proc.stdout.close()
         if tar_proc.wait() != 0 or xz.returncode != 0:
             raise RuntimeError(f"tar | xz failed for {out.name}")
+    members.unlink()
 
 
 def build_tarball(app: Path, out_dir: Path, version: str, work: Path) -> Path:
