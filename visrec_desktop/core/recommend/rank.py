@@ -205,8 +205,8 @@ class Ranker:
         self.feedback = dict(feedback)
         self.catalogs = list(catalogs)
         self._centroids = profile.centroids() if not profile.empty else None
-        if self._centroids is not None:
-            self._factor = interest_factors(profile)
+        self._factor = (interest_factors(profile) if self._centroids is not None
+                        else np.zeros(0, np.float32))
         keep = self._sample(photos)
         self._photos = None if keep is None or photos is None else np.asarray(photos[keep],
                                                                              np.float32)
@@ -347,6 +347,11 @@ class Ranker:
         approximated for every item, in place, a row of the catalog at a time."""
         k = 0 if self._centroids is None else len(self._centroids)
         codes = cat.codes
+        if not len(queries) and user is None:
+            # Nothing to score by (no photos, no ratings): every item scores 0, and the exact
+            # stage would keep the lowest rows, in catalog order, so those are the shortlist.
+            first: np.ndarray = np.flatnonzero(mask)[:round(want * SHORTLIST_WIDEN)]
+            return first
         if k and len(queries) == k and user is None:
             weighted = queries * self._factor[:, None]
             return codes.shortlist(weighted, [round(want * SHORTLIST_WIDEN)] * k, mask)
