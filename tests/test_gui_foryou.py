@@ -584,6 +584,25 @@ def test_each_feedback_can_be_undone(qtbot: QtBot, harness: Harness, kind: str) 
     assert "Undone" in page.undo_bar.text.text()
 
 
+def test_the_undo_bar_going_moves_nothing_under_the_pointer(qtbot: QtBot,
+                                                             harness: Harness) -> None:
+    """After a feedback the undo bar shows; when it goes (its timer, or Dismiss) the grid and
+    the Dislike button stay where they are, so a click aimed at them lands on them. Before,
+    the bar's row collapsed and everything below moved up by its height."""
+    page = harness.page
+    harness.select(3)
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        page.like_button.click()
+    qtbot.waitUntil(page.undo_bar.isVisible, timeout=WAIT)
+    grid_y = page.view.mapTo(page, page.view.rect().topLeft()).y()
+    button_y = page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y()
+    page.undo_bar.close_button.click()
+    assert not page.undo_bar.isVisible()
+    qtbot.wait(50)  # let the layout settle, as it would after the timer
+    assert page.view.mapTo(page, page.view.rect().topLeft()).y() == grid_y
+    assert page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y() == button_y
+
+
 def test_hiding_twice_hides_two_neighbours_in_reading_order(qtbot: QtBot,
                                                              harness: Harness) -> None:
     """Each hide selects the item that followed the hidden one in the list as shown, so the

@@ -52,5 +52,11 @@ class UndoBar(QFrame):
 
     def say(self, text: str) -> None:
         self.text.setText(text)
+        # Once shown, the bar keeps its place when it goes: the grid and the Like / Dislike
+        # buttons below it must not jump up under the pointer 12 s after a click (a trial's
+        # next Dislike landed on text and did nothing).
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.show()
         self.timer.start()
