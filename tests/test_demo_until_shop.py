@@ -43,3 +43,30 @@ def test_the_demo_is_ranked_until_a_shops_catalog_is_imported(
     assert code == 0, err
     shown = recommended(capsys)
     assert shown and all(i.startswith("visrec-demo/") for i in shown)
+
+
+def test_the_demo_catalog_is_named_in_the_persons_language(tmp_path: Path) -> None:
+    """The demo bundle's name is ours, so it is shown translated (a trial saw it in English in
+    the Chinese UI); the build script writes exactly the name the app translates."""
+    import ast
+
+    from visrec_desktop.core.catalog.install import DEMO_NAME, ensure_demo, installed
+    from visrec_desktop.core.config import resource_path
+    from visrec_desktop.core.inference.embedder import Embedder
+    from visrec_desktop.core.inference.manifest import load_model_spec
+    from visrec_desktop.i18n import current, set_language
+
+    script = ast.parse((resource_path("resources") / "build_demo_catalog.py").read_text("utf-8"))
+    written = [n.value.value for n in script.body if isinstance(n, ast.Assign)
+               and any(getattr(t, "id", "") == "CATALOG_NAME" for t in n.targets)
+               and isinstance(n.value, ast.Constant)]
+    assert written == [DEMO_NAME]
+    assert ensure_demo(tmp_path, Embedder(load_model_spec()))
+    before = current()
+    try:
+        set_language("zh_CN")
+        assert [c.name for c in installed(tmp_path) if c.demo] == ["演示照片印品（虚构价格）"]
+        set_language("en")
+        assert [c.name for c in installed(tmp_path) if c.demo] == [DEMO_NAME]
+    finally:
+        set_language(before)

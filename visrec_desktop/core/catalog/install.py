@@ -55,7 +55,7 @@ from visrec_desktop.core.errors import (
 )
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.progress import Progress
-from visrec_desktop.i18n import gettext, join_phrases, ngettext
+from visrec_desktop.i18n import N_, gettext, join_phrases, ngettext
 
 __all__ = [
     "CATALOGS", "DEMO_BUNDLE", "IMAGES_FILE", "INSTALL_FILE", "ImportReport", "InstalledCatalog",
@@ -66,6 +66,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEMO_BUNDLE = "demo_catalog.zip"
+# The demo bundle's name (resources/build_demo_catalog.py writes it): shown translated.
+DEMO_NAME = N_("Demo prints (fictitious prices)")
 _ACTIVE: set[str] = set()  # staging folders of imports running in this process
 
 
@@ -139,10 +141,14 @@ def installed(data_dir: Path) -> list[InstalledCatalog]:
         if folder.name.startswith(".") or not (folder / "index" / INSTALL_FILE).exists():
             continue
         try:
-            out.append(read_install(folder))
+            info = read_install(folder)
         except (OSError, ValueError, TypeError) as exc:  # one bad record must not hide the rest
             log.warning("catalog folder '%s' is damaged (%s); import it again to repair it",
                         folder.name, type(exc).__name__)
+            continue
+        if info.demo and info.name == DEMO_NAME:  # ours: named in the person's language
+            info.name = gettext(DEMO_NAME)
+        out.append(info)
     return out
 
 
