@@ -261,3 +261,13 @@ def test_taxonomy_categories_are_shown_in_the_language_publishers_own_as_written
     finally:
         i18n.set_language("en")
     assert category_name("Birds") == "Birds"
+
+
+def test_debug_goes_before_the_command_too() -> None:
+    """`visrec --debug recommend` works as `visrec recommend --debug` does (a trial's was
+    refused as an unrecognized argument, though `--lang` and `--data-dir` go there)."""
+    from visrec_desktop.cli import parse
+
+    assert parse(["--debug", "status"]).debug is True
+    assert parse(["status", "--debug"]).debug is True
+    assert parse(["status"]).debug is False

@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", dest="gui_data_dir", metavar="DIR",
                         help=_("the data folder: the app opens it, and a command after it uses "
                                "it"))
+    parser.add_argument("--debug", dest="gui_debug", action="store_true",
+                        help=_("log everything, including file names in error details (console "
+                               "only; nothing is written to disk)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("index", parents=[common], help=_("index photo folders (all known ones "
@@ -285,6 +288,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args = build_parser().parse_args(argv)
     if getattr(args, "data_dir", None) is None and getattr(args, "gui_data_dir", None):
         args.data_dir = args.gui_data_dir  # `visrec --data-dir DIR COMMAND`: same folder
+    if getattr(args, "gui_debug", False):
+        args.debug = True  # `visrec --debug COMMAND`, as `--lang` and `--data-dir` go there too
     import logging  # after parsing: --version and --help exit before needing it
 
     level = (logging.DEBUG if getattr(args, "debug", False) else
