@@ -94,11 +94,12 @@ def nearest_rated(cat: CatalogIndex, sig: Signals, x: np.ndarray, neighbours: in
                   weights: Mapping[float, float]) -> np.ndarray:
     """For candidates `x` (n, d) (full embeddings: exact, and cheap for a few rated items), the
     mean of each one's `neighbours` highest cosines to the liked items times weights[1.0], less
-    the same for the disliked ones times weights[-1.0]; float32 (n,)."""
+    the same for the disliked ones times weights[-1.0] (a side weighted 0 is not computed);
+    float32 (n,)."""
     out = np.zeros(len(x), np.float32)
     for group, sign in ((sig.liked, 1.0), (sig.disliked, -1.0)):
         usable = [r for r in group if cat.usable[r]]
-        if usable:
+        if usable and weights[sign]:  # 0: that side is scored elsewhere (dislikes.py)
             out += sign * weights[sign] * knn_relevance(x, cat.full(np.array(usable)),
                                                         neighbours)
     return out
