@@ -4,7 +4,10 @@ beside a Chinese `recommend`, and `status` counted the watched folders without n
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +95,22 @@ def test_the_test_only_fast_kdf_is_not_offered_to_users() -> None:
     assert named == []
     helps = [p.format_help() for p in every_parser(build_parser())]
     assert len(helps) > 10 and not any("FAST_KDF" in h or "INSECURE" in h for h in helps)
+
+
+def test_index_progress_counts_what_status_then_shows(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI's progress tells the app's story: the photos found in the folders and those
+    indexed or skipped, before this run or by it; a rescan that adds a photo and a broken
+    file ends at 5/5, as `status` then counts, not at 2/2."""
+    photos = index_three_photos(tmp_path, capsys)
+    write_jpeg(photos / "astronaut.jpg", rgb("astronaut"))
+    (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    proc = subprocess.run([sys.executable, "-m", "visrec_desktop", "index"],
+                          env=dict(os.environ), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr  # its stderr is no terminal: a line per update
+    counts = re.findall(r"^indexing: (\d+)/(\d+) photos", proc.stderr, re.MULTILINE)
+    assert counts and counts[-1] == ("5", "5"), proc.stderr
+    code, out, err = run(capsys, "status", "--json")
+    assert code == 0, err
+    status = json.loads(out)
+    assert status["indexed"] + len(status["skipped"]) == 5

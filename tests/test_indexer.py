@@ -644,3 +644,48 @@ def test_progress_carries_per_folder_figures(store: Store, embedder: Embedder,
     assert (rerun[photo_folder].found, rerun[photo_folder].indexed,
             rerun[photo_folder].skipped) == (N_PHOTOS + 1, N_PHOTOS, 1)
     assert rerun[gone].missing and rerun[gone].found == 0
+
+
+def _told(states: list[ProgressState]) -> list[tuple[int, int, int, int]]:
+    """(done, total, indexed + skipped, found) of each indexing update: the count and the
+    per-folder figures it carries."""
+    return [(s.done, s.total, sum(f.indexed + f.skipped for f in s.detail),
+             sum(f.found for f in s.detail)) for s in states if s.stage == "indexing"]
+
+
+def test_progress_count_and_folder_figures_tell_one_story(
+        store: Store, embedder: Embedder, photo_folder: Path, tmp_path: Path,
+        photo_arrays: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trial's progress bar said "55 of 80" while the folder list said 63 indexed: every
+    update of a run carries its count and its figures together, the count being the photos
+    found and those indexed or skipped so far, in this run or before it (a rescan starts
+    where the library is); a file gone mid-run is no longer counted as found."""
+    (photo_folder / "album_a" / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")  # by the scan
+    (photo_folder / "album_b" / "broken.jpg").write_bytes(b"\xff\xd8\xff not a photo")
+    states: list[ProgressState] = []
+    first = index(store, embedder, photo_folder, progress=Progress(states.append, 0),
+                  batch_size=2)
+    told = _told(states)
+    assert len(told) >= 4
+    assert all((done, total) == (figured, found) for done, total, figured, found in told), told
+    assert told[0][0] == 1 and told[-1][:2] == (N_PHOTOS + 2,) * 2  # the broken link, then all
+    assert (first.indexed, first.skipped) == (N_PHOTOS, 2)
+
+    import visrec_desktop.core.ingest.indexer as indexer_module
+    real_read = indexer_module.read_bytes
+
+    def read(path: Path, limit: int) -> bytes:
+        if path.name == "vanishing.jpg":
+            raise FileNotFoundError(path)  # deleted between the scan and the read
+        return real_read(path, limit)
+
+    monkeypatch.setattr(indexer_module, "read_bytes", read)
+    arrays = list(photo_arrays.values())
+    write_jpeg(photo_folder / "new" / "fresh.jpg", np.ascontiguousarray(arrays[0][::-1]))
+    write_jpeg(photo_folder / "new" / "vanishing.jpg", np.ascontiguousarray(arrays[1][::-1]))
+    states.clear()
+    index(store, embedder, progress=Progress(states.append, 0), batch_size=2)
+    told = _told(states)
+    assert all((done, total) == (figured, found) for done, total, figured, found in told), told
+    assert told[0][:2] == (N_PHOTOS + 2, N_PHOTOS + 4)  # the rescan starts where it was
+    assert told[-1][:2] == (N_PHOTOS + 3,) * 2  # and ends full, without the vanished file

@@ -18,6 +18,7 @@ from visrec_desktop.core.errors import Cancelled
 # model load and the pipeline filling up): this long, and over this many items, after them.
 WARMUP_SECONDS = 2.0
 WARMUP_ITEMS = 3
+_KEEP: Any = object()  # `advance` without a new detail
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,27 @@ class Progress:
         if self._cancel.is_set():
             raise Cancelled("Cancelled")
 
-    def start(self, total: int, stage: str = "") -> None:
+    def start(self, total: int, stage: str = "", done: int = 0, detail: Any = _KEEP) -> None:
+        """A new stage of `total` items, `done` of them already (done before this run: they
+        count in the figures, never in the rate or the ETA), with the stage's `detail`."""
         with self._lock:
-            self._total, self._done, self._stage = total, 0, stage
-            self._rate, self._mark = 0.0, (time.monotonic(), 0)
+            self._total, self._done, self._stage = total, done, stage
+            if detail is not _KEEP:
+                self._detail = detail
+            self._rate, self._mark = 0.0, (time.monotonic(), done)
             self._warm = None
         self._emit(force=True)
 
-    def advance(self, n: int = 1) -> None:
+    def advance(self, n: int = 1, *, total: int | None = None, detail: Any = _KEEP) -> None:
+        """`n` more items done; with `total` the stage's size changes (an item vanished),
+        with `detail` the stage's figures for them. All in one update, so no front end ever
+        sees the new count with the old figures, or the reverse."""
         with self._lock:
             self._done += n
+            if total is not None:
+                self._total = total
+            if detail is not _KEEP:
+                self._detail = detail
             now = time.monotonic()
             if self._warm is None:
                 self._warm = (now, self._done)

@@ -319,8 +319,13 @@ class Indexer:
         return report
 
     def _pipeline(self, work: list[_Work], report: IndexReport, progress: Progress) -> None:
+        """Index `work`. Its progress counts every photo file found, as the per-folder figures
+        do: done is what is indexed or skipped so far (before this run or by it), so the
+        count and the figures of one update always tell the same story."""
         opts = self.options
-        progress.start(len(work), "indexing")
+        figures = self._figures()
+        progress.start(sum(f.found for f in figures), "indexing",
+                       done=sum(f.indexed + f.skipped for f in figures), detail=figures)
         workers = opts.workers or os.cpu_count() or 1
         window = max(2 * opts.batch_size, 4 * workers)
         batch: list[_Prepared] = []
@@ -334,10 +339,10 @@ class Indexer:
             for record in records:
                 if record.folder_id in self._counts:
                     self._counts[record.folder_id][2 if record.status == "ok" else 3] += 1
-            # Always hand over the new figures (Progress itself limits how often it sends):
-            # the last batch's update must carry them, however soon after the one before.
-            progress.note(self._figures())
-            progress.advance(len(records))
+            # One update with the count and the figures (Progress itself limits how often it
+            # sends, and always sends the last one).
+            figures = self._figures()
+            progress.advance(len(records), total=sum(f.found for f in figures), detail=figures)
             batch.clear()
             records.clear()
             pending_new.clear()
@@ -361,7 +366,9 @@ class Indexer:
     def _consume(self, p: _Prepared, batch: list[_Prepared], records: list[FileRecord],
                  pending_new: dict[bytes, _Prepared], report: IndexReport) -> None:
         w = p.work
-        if p.vanished:
+        if p.vanished:  # gone since the scan: no longer one of the photos found
+            if w.folder_id in self._counts:
+                self._counts[w.folder_id][1] -= 1
             return
         report.hashed += p.content_key is not None
         if p.reason is not None:
