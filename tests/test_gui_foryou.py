@@ -236,8 +236,9 @@ def test_quick_changes_give_one_ranking(qtbot: QtBot, harness: Harness) -> None:
     assert page.request().diversity == pytest.approx(1.0)
 
 
-def test_like_changes_the_order_and_keeps_the_selection(qtbot: QtBot,
-                                                        harness: Harness) -> None:
+def test_like_changes_the_order_and_moves_on(qtbot: QtBot, harness: Harness) -> None:
+    """A Like re-ranks (the liked item moves up) and, like every rating, moves the selection
+    on to the next item not rated yet: from the last item, the one before it."""
     page = harness.page
     before = harness.ids()
     last = len(before) - 1
@@ -249,9 +250,10 @@ def test_like_changes_the_order_and_keeps_the_selection(qtbot: QtBot,
     after = harness.ids()
     assert after != before
     assert after.index(liked.item_id) < last
+    assert page.model.recommendation(after.index(liked.item_id)).feedback == "like"
     current = page.model.recommendation(page.view.currentIndex().row())
-    assert current.item_id == liked.item_id and current.feedback == "like"
-    assert page.like_button.isChecked()
+    assert current.item_id == before[last - 1] and current.feedback is None
+    assert not page.like_button.isChecked()
     assert harness.library.feedback()[("prints", liked.item_id)] == "like"
 
 

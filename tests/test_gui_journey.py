@@ -356,9 +356,11 @@ def test_first_run_to_recommendations_lock_and_unlock(
     assert after != before
     assert after.index(key) <= 1
     assert page.model.recommendation(after.index(key)).feedback == LIKE
-    assert page._current_key() == key and page.like_button.isChecked()
-    win.settle()  # the explanation of the liked item too
-    assert page.details.title_label.text() == liked.title and page.details.item is not None
+    # the selection moved on to the next item not rated yet, and the details follow it
+    following = page.model.recommendation(after.index(before[2]))
+    assert page._current_key() == before[2] and not page.like_button.isChecked()
+    win.settle()  # its explanation too
+    assert page.details.title_label.text() == following.title and page.details.item is not None
 
     # Profile: leave one subfolder out, through the page's own buttons.
     profile_page = window.profile_page

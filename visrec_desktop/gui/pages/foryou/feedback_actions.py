@@ -5,7 +5,7 @@ undo bar and Ctrl+Z, and the list of everything the person said."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
@@ -33,10 +33,10 @@ class FeedbackActions(QObject):
 
     def __init__(self, ctx: AppContext, page: QWidget,
                  current: Callable[[], Recommendation | None],
-                 came_back: Callable[[Key], None]) -> None:
+                 marks: FeedbackMarks) -> None:
         super().__init__(page)
         self.ctx, self.page = ctx, page
-        self._current, self._came_back = current, came_back
+        self._current, self._marks = current, marks
         self.undo_bar = UndoBar()
         self.button = QPushButton(translate("ForYouPage", "Your feedback\u2026"))
         self.button.setAccessibleName(
@@ -73,15 +73,16 @@ class FeedbackActions(QObject):
         undo = Undo(rec.catalog_id, rec.item_id, rec.title, rec.feedback)
         self._set(rec.catalog_id, rec.item_id, new)
         self._undo.append(undo)
+        self._marks.rated((rec.catalog_id, rec.item_id), new)
         self.undo_bar.say(translate("ForYouPage", DONE_TEXT[new]).format(title=rec.title))
 
     def undo(self) -> None:
-        """Take the last feedback back (the item returns, selected)."""
+        """Take the last feedback back: the item returns as it was, selected."""
         if not self._undo or not self.ctx.is_unlocked:
             return
         last = self._undo.pop()
-        self._came_back((last.catalog_id, last.item_id))
         self._set(last.catalog_id, last.item_id, last.before, done=self.undone.emit)
+        self._marks.came_back((last.catalog_id, last.item_id), last.before)
         self.undo_bar.say(translate("ForYouPage", "Undone: “{title}” is back as it was.").format(
             title=last.title))
         self.undo_bar.undo_button.setEnabled(bool(self._undo))
@@ -93,7 +94,26 @@ class FeedbackActions(QObject):
     def _set(self, catalog_id: str, item_id: str, state: str | None,
              done: Callable[[], None] | None = None) -> None:
         self.undo_bar.undo_button.setEnabled(True)
+        key = (catalog_id, item_id)
+        self._marks.writing(key)
+
+        def stored(_changes: object) -> None:
+            self._marks.stored(key)
+            if done is not None:
+                done()
+
+        def failed(exc: BaseException) -> None:
+            self._marks.stored(key)  # not stored: the next ranking shows the truth
+            self.ctx.present_error(exc)
+
         op = self.ctx.op(lambda lib, _progress: lib.set_feedback(catalog_id, item_id, state))
-        if done is not None:
-            op.success(lambda _changes: done())
-        op.run(initiator=self.page)
+        op.success(stored).failure(failed).run(initiator=self.page)
+
+
+class FeedbackMarks(Protocol):
+    """What the page does with feedback it has asked to store (see `ForYouPage`)."""
+
+    def rated(self, key: Key, state: str | None) -> None: ...
+    def came_back(self, key: Key, state: str | None) -> None: ...
+    def writing(self, key: Key) -> None: ...
+    def stored(self, key: Key) -> None: ...

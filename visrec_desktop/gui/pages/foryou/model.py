@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -81,6 +82,21 @@ class RecommendationModel(QAbstractListModel):
 
     def recommendations(self) -> list[Recommendation]:
         return list(self._recs)
+
+    def set_feedback(self, row: int, state: str | None) -> None:
+        """Show `state` on the item in `row` at once, before the re-ranked list arrives."""
+        self._recs[row] = replace(self._recs[row], feedback=state)
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index)
+
+    def next_unrated(self, row: int) -> int | None:
+        """Where the selection goes once the item in `row` is rated: the first item after it
+        that the person has not rated, else the nearest such item before it (at the end of
+        the list); None when every item shown is rated, so a repeated key press rates nothing."""
+        for r in (*range(row + 1, len(self._recs)), *range(row - 1, -1, -1)):
+            if self._recs[r].feedback is None:
+                return r
+        return None
 
     def row_of(self, key: Key) -> int | None:
         if self._rows is None:

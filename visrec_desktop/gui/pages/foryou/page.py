@@ -8,7 +8,8 @@ the context's operation runner, and the page refreshes when the runner announces
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -87,7 +88,7 @@ class ForYouPage(Page):
         self.search, self.sort = self.filters.search, self.filters.sort
         self.diversity, self.how_many = self.filters.diversity, self.filters.how_many
         self.more_button = self.filters.more_button
-        self.feedback = FeedbackActions(ctx, self, self._current, self._came_back)
+        self.feedback = FeedbackActions(ctx, self, self._current, self)
         self.undo_bar, self.undone = self.feedback.undo_bar, self.feedback.undone
         self.feedback_button = self.feedback.button
 
@@ -116,6 +117,10 @@ class ForYouPage(Page):
         self._shown: Key | None = None  # the item whose explanation the details show
         self._explain_stale = False
         self._select_next: Key | None = None  # after an undo: the item that came back
+        # Feedback given here, shown on the cards at once and until a ranking asked for after
+        # it was stored shows it: key -> [state, writes not stored yet, that ranking's number]
+        self._marks: dict[Key, list[Any]] = {}
+        self._rankings = 0  # rankings asked for so far
         self._rebuild_wanted = False  # a ranking by an outdated profile may rebuild it once
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -152,9 +157,11 @@ class ForYouPage(Page):
         self.details.image_opened.connect(
             lambda: self.open_viewer(self.view.currentIndex().row()))
         self.details.photo_opened.connect(self.open_photos)
+        # L, D and H act on the selected item with the focus on the grid or in the details
+        # pane (after a click on Like, say), never while typing in the search box.
         for key, state in ((Qt.Key.Key_L, LIKE), (Qt.Key.Key_D, DISLIKE), (Qt.Key.Key_H, HIDE)):
-            shortcut = QShortcut(QKeySequence(key), self.view)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut = QShortcut(QKeySequence(key), self.splitter)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=state: self.feedback.give(s))
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -184,6 +191,7 @@ class ForYouPage(Page):
         self.details.clear()
         self.thumbnails.clear()
         self._shown = self._select_next = None
+        self._marks.clear()
         self.feedback.clear()
         self.filters.reset()
         self.banners.clear()
@@ -214,9 +222,11 @@ class ForYouPage(Page):
         request = self.request()
         self.status.setText(self.tr("Ranking\u2026"))
         self.banners.show_waiting(self.model.rowCount() == 0)
+        self._rankings += 1
+        number = self._rankings
         self.ctx.query(lambda lib, progress: lib.browse(request, progress, latest_profile=True),
-                       latest="rank").success(self._ranked).failure(self._failed).run(
-            initiator=self)
+                       latest="rank").success(lambda result: self._ranked(result, number)
+                                              ).failure(self._failed).run(initiator=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.banners.show_waiting(False)
@@ -255,13 +265,22 @@ class ForYouPage(Page):
             else:
                 self.schedule_rerank()
 
-    def _ranked(self, result: BrowseResult) -> None:
+    def _ranked(self, result: BrowseResult, number: int | None = None) -> None:
         if self.filters.set_categories(result.categories):
             self.schedule_rerank()  # the chosen category is gone: rank all of them
         before = [(r.catalog_id, r.item_id) for r in self.model.recommendations()]
-        current = self._select_next or self._current_key()
-        self._select_next = None
-        self.model.set_items(result.items, [str(p) for p in result.images])
+        current = self._current_key()
+        for key, (_state, writing, shown_by) in list(self._marks.items()):
+            if not writing and number is not None and shown_by is not None \
+                    and number >= shown_by:
+                del self._marks[key]  # this ranking was asked for after it was stored
+        back, shown = self._select_next, set(result.keys())
+        if back is not None and (back in shown or back not in self._marks):
+            current = back if back in shown else current
+            self._select_next = None  # back, or (filtered out) it will not come back
+        items = [replace(r, feedback=self._marks[(r.catalog_id, r.item_id)][0])
+                 if (r.catalog_id, r.item_id) in self._marks else r for r in result.items]
+        self.model.set_items(items, [str(p) for p in result.images])
         self.banners.show_ranking(result)
         self.banners.show_waiting(False)
         self.status.setText(self._status_text(result))
@@ -403,5 +422,53 @@ class ForYouPage(Page):
         """Open (or raise) the list of the user's feedback."""
         return self.feedback.show_list()
 
-    def _came_back(self, key: Key) -> None:
-        self._select_next = key  # an undone item returns to the list: select it
+    # -- what FeedbackActions asks of the page (FeedbackMarks) ----------------------------------
+    def rated(self, key: Key, state: str | None) -> None:
+        """Just rated (`state`), or a like or dislike taken off (None): the card says so at
+        once, and a rating moves the selection on to the next item not rated yet, so a second
+        key press or click rates that one, never one the person already liked."""
+        self._mark(key, state)
+        row = self.model.row_of(key)
+        if row is None:
+            return
+        if state is None:
+            self._current_changed(self.view.currentIndex())  # the buttons show it
+            return
+        self._select_row(self.model.next_unrated(row))
+
+    def came_back(self, key: Key, state: str | None) -> None:
+        """An undo: the item is selected again, now if it is shown, else when the ranking
+        after the undo brings it back (a ranking asked for before may still arrive first)."""
+        self._mark(key, state)
+        self._select_next = key
+        row = self.model.row_of(key)
+        if row is not None:
+            self._select_row(row)
+            self._current_changed(self.view.currentIndex())
+
+    def writing(self, key: Key) -> None:
+        self._marks.setdefault(key, [None, 0, None])[1] += 1
+
+    def stored(self, key: Key) -> None:
+        """The write is over: the ranking its announced change asked for (the latest one)
+        shows it."""
+        mark = self._marks.get(key)
+        if mark is not None:
+            mark[1] -= 1
+            if not mark[1]:
+                mark[2] = self._rankings
+
+    def _mark(self, key: Key, state: str | None) -> None:
+        self._marks.setdefault(key, [None, 0, None])[0] = state
+        row = self.model.row_of(key)
+        if row is not None:
+            self.model.set_feedback(row, state)
+
+    def _select_row(self, row: int | None) -> None:
+        if row is None:
+            self.view.setCurrentIndex(QModelIndex())
+            self.view.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
