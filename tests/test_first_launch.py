@@ -140,12 +140,16 @@ def test_second_window_on_the_same_data_folder_raises_the_first(tmp_path: Path) 
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(first.stderr or []), daemon=True)
     reader.start()
-    lock = Path(tempfile.gettempdir()) / (single_instance._key(data) + ".lock")
+    lock = single_instance.lock_path(data)
+    socket_file = Path(single_instance.server_name(data))
     try:
         deadline = time.monotonic() + 90
         while not lock.exists() and time.monotonic() < deadline:
             time.sleep(0.2)  # the first launch owns the folder once its lock file exists
         assert lock.exists(), lines
+        assert lock.parent == data.resolve() and socket_file.parent == data.resolve()
+        assert not any(single_instance._key(data) in p.name
+                       for p in Path(tempfile.gettempdir()).iterdir())
         second = None
         while time.monotonic() < deadline:
             second = subprocess.run(
@@ -160,11 +164,86 @@ def test_second_window_on_the_same_data_folder_raises_the_first(tmp_path: Path) 
         while time.monotonic() < deadline and not any("raised" in line for line in lines):
             time.sleep(0.2)  # the first window handles the request once its event loop runs
         assert first.poll() is None  # the first window is still running
+        assert lock.exists() and socket_file.exists()
+        first.terminate()  # SIGTERM, as a logout sends: the app closes as its window would
+        assert first.wait(timeout=60) == 0, lines
+        assert not lock.exists() and not socket_file.exists()
     finally:
-        first.terminate()
+        if first.poll() is None:
+            first.kill()
         first.wait(timeout=30)
         reader.join(timeout=10)
     assert any("raised by a second launch" in line for line in lines), lines
+
+
+def test_a_lock_left_by_a_killed_app_is_taken_over(tmp_path: Path) -> None:
+    """Killed outright (SIGKILL, a crash), the app leaves its lock and socket in the data
+    folder; the next launch takes them over and, quitting, removes them."""
+    data = tmp_path / "data"
+    first = _app(data)
+    lock = single_instance.lock_path(data)
+    try:
+        deadline = time.monotonic() + 90
+        while not lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert lock.exists()
+    finally:
+        first.kill()
+        first.wait(timeout=30)
+    assert lock.exists()  # left behind
+    again = subprocess.run(
+        [sys.executable, "-m", "visrec_desktop", "--data-dir", str(data)],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen", VISREC_EXIT_WHEN_SHOWN="1"),
+        capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert again.returncode == 0 and "window shown" in again.stdout, again.stderr
+    assert not lock.exists() and not Path(single_instance.server_name(data)).exists()
+
+
+def test_the_instance_lock_follows_the_data_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    """The lock and the socket live in the data folder (made private if new), the lock file
+    readable by its owner only and holding nothing of the person's (no path); another owner
+    of the same folder, even by a symlink, is refused and can ask the first to come to the
+    front; release removes both, and the folder is free again. Nothing goes to the shared
+    temporary folder."""
+    data = tmp_path / "home" / "data"
+    first = single_instance.SingleInstance(data)
+    assert first.acquire()
+    lock = data / single_instance.LOCK_NAME
+    socket_file = data / single_instance.SOCKET_NAME
+    assert lock.is_file() and socket_file.exists()
+    assert oct(lock.stat().st_mode & 0o777) == "0o600"
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
+    assert str(tmp_path).encode() not in lock.read_bytes()
+    assert not any(single_instance._key(data) in p.name
+                   for p in Path(tempfile.gettempdir()).iterdir())
+    link = tmp_path / "link"
+    link.symlink_to(data)
+    second = single_instance.SingleInstance(link)
+    assert not second.acquire()
+    with qtbot.waitSignal(first.activated, timeout=10_000):
+        assert second.ask_owner_to_raise()
+    first.release()
+    assert not lock.exists() and not socket_file.exists()
+    assert second.acquire()
+    second.release()
+    assert list(data.iterdir()) == []
+
+
+def test_a_data_folder_too_deep_for_a_socket_address_still_works(qtbot: QtBot,
+                                                                  tmp_path: Path) -> None:
+    """A socket's address holds about 100 bytes: for a deeper data folder the socket goes to
+    the person's private runtime folder (by a hash of the path, no path in its name)."""
+    data = tmp_path / ("deep" * 30) / "data"
+    name = single_instance.server_name(data)
+    assert not name.startswith(str(tmp_path)) and "deep" not in name
+    first = single_instance.SingleInstance(data)
+    assert first.acquire() and Path(name).exists()
+    second = single_instance.SingleInstance(data)
+    assert not second.acquire()
+    with qtbot.waitSignal(first.activated, timeout=10_000):
+        assert second.ask_owner_to_raise()
+    first.release()
+    assert not Path(name).exists() and not single_instance.lock_path(data).exists()
 
 
 def test_display_with_no_x_server_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
+import socket
 import sys
 import threading
 import time
@@ -12,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -96,14 +98,60 @@ def main(data_dir: str | None = None, lang: str | None = None, end_process: bool
     if os.environ.get(STARTUP_PROBE_ENV) == "1":
         window.installEventFilter(_AfterFirstPaint(window, _report_shown_and_quit))
     window.show()
+    restore_signals = quit_on_signals(app)
     try:
         code = app.exec()
     finally:
+        restore_signals()
         guard.release()
     if end_process:
         end_process_now(code)
     engine.join()
     return code
+
+
+QUIT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+def quit_on_signals(app: QApplication) -> Callable[[], None]:
+    """SIGTERM (a logout, `kill`), SIGHUP (its terminal closed) and SIGINT (Ctrl+C where it
+    was started) close the app as its window's close button does: writes finished, the
+    profile locked, the instance lock and socket removed. Killed where it stood, it left them
+    behind. Python runs a signal handler only when the interpreter gets control, which Qt's
+    event loop does not give it: the byte the signal writes on a wake-up socket does. Returns
+    the function that puts the previous handlers back (POSIX, main thread; elsewhere nothing
+    is changed)."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:  # the handler itself runs as this Python code runs
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    def close_all() -> None:
+        QApplication.closeAllWindows()
+        QCoreApplication.quit()  # also when a window did not close
+
+    notifier.activated.connect(drain)
+    previous_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    numbers = [getattr(signal, name) for name in QUIT_SIGNALS]
+    previous = {n: signal.signal(n, lambda _n, _f: QTimer.singleShot(0, close_all))
+                for n in numbers}
+
+    def restore() -> None:
+        for n, handler in previous.items():
+            signal.signal(n, handler)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        reader.close()
+        writer.close()
+
+    return restore
 
 
 def end_process_now(code: int) -> NoReturn:
