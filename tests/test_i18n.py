@@ -262,7 +262,7 @@ def test_a_refusal_from_the_core_reads_in_chinese(speak: object,
     with pytest.raises(WrongPassphraseError) as wrong:
         open_library(indexed_profile[0], lambda _creating: "not the passphrase",
                      use_device=False)
-    assert str(wrong.value) == "密码错误：用户档案保持锁定，没有任何改变"
+    assert str(wrong.value) == "密码短语错误：用户档案保持锁定，没有任何改变"
     with pytest.raises(CatalogFormatError) as refused:
         bundle_catalog_id(next(indexed_profile[1].iterdir()))
     assert HAN.search(str(refused.value)), str(refused.value)
@@ -632,3 +632,33 @@ def test_a_rollback_is_asked_about_in_the_apps_words(speak: object) -> None:
     gui_i18n.install("en")
     assert "before the installed version" in older_text(exc)
     assert older_text(CatalogDowngradeError("as the core says")) == "as the core says"
+
+
+def test_passphrase_is_said_one_way_everywhere() -> None:
+    """A trial read 密码 ("password") for "passphrase": a sentence that unlocks the profile,
+    which the strength hint asks for. Every Chinese translation of a message about the
+    passphrase, in the app (.ts) and the command line (.po), says 密码短语, never a bare 密码,
+    and the glossary in docs/i18n.md gives that term."""
+    here = Path(__file__).resolve().parent.parent
+    pairs: list[tuple[str, str]] = []
+    ts = (here / "resources" / "i18n" / "visrec_zh_CN.ts").read_text("utf-8")
+    for message in re.findall(r"<message.*?</message>", ts, re.S):
+        source = re.search(r"<source>(.*?)</source>", message, re.S)
+        target = re.search(r"<translation[^>]*>(.*?)</translation>", message, re.S)
+        assert source is not None and target is not None, message
+        pairs.append((html.unescape(source.group(1)), html.unescape(target.group(1))))
+    po = (here / "resources" / "i18n" / "visrec_zh_CN.po").read_text("utf-8")
+    for block in po.split("\n\n"):
+        strings = re.findall(r'^(msgid(?:_plural)?|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', block,
+                             re.M)
+        text = {key: "".join(re.findall(r'"(.*)"', value)) for key, value in strings}
+        if "msgid" in text:
+            pairs.append((text["msgid"] + text.get("msgid_plural", ""),
+                          "".join(v for k, v in text.items() if k.startswith("msgstr"))))
+    about = [(en, zh) for en, zh in pairs if "passphrase" in en.lower()]
+    assert len(about) >= 40, len(about)
+    wrong = [(en, zh) for en, zh in pairs if re.search("密码(?!短语)", zh)
+             or ("passphrase" in en.lower() and "密码短语" not in zh)]
+    assert wrong == []
+    glossary = (here / "docs" / "i18n.md").read_text("utf-8")
+    assert re.search(r"^\| passphrase \| 密码短语 \|", glossary, re.M)

@@ -287,35 +287,35 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
     <name>ChangePassphraseDialog</name>
     <message>
         <source>Change passphrase</source>
-        <translation>更改密码</translation>
+        <translation>更改密码短语</translation>
     </message>
     <message>
         <source>The new passphrase opens your profile from now on; the old one stops working. It cannot be recovered if lost.</source>
-        <translation>从现在起用新密码打开你的用户档案；旧密码将失效。新密码一旦遗忘将无法找回。</translation>
+        <translation>从现在起用新密码短语打开你的用户档案；旧密码短语将失效。新密码短语一旦遗忘将无法找回。</translation>
     </message>
     <message>
         <source>Current passphrase</source>
-        <translation>当前密码</translation>
+        <translation>当前密码短语</translation>
     </message>
     <message>
         <source>New passphrase</source>
-        <translation>新密码</translation>
+        <translation>新密码短语</translation>
     </message>
     <message>
         <source>Repeat the new passphrase</source>
-        <translation>再次输入新密码</translation>
+        <translation>再次输入新密码短语</translation>
     </message>
     <message>
         <source>Why the passphrase was not changed</source>
-        <translation>密码未更改的原因</translation>
+        <translation>密码短语未更改的原因</translation>
     </message>
     <message>
         <source>Current passphrase:</source>
-        <translation>当前密码：</translation>
+        <translation>当前密码短语：</translation>
     </message>
     <message>
         <source>New passphrase:</source>
-        <translation>新密码：</translation>
+        <translation>新密码短语：</translation>
     </message>
     <message>
         <source>Repeat it:</source>
@@ -323,15 +323,15 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
     </message>
     <message>
         <source>The new passphrase is the same as the current one.</source>
-        <translation>新密码与当前密码相同。</translation>
+        <translation>新密码短语与当前密码短语相同。</translation>
     </message>
     <message>
         <source>Passphrase changed. The old one no longer opens this profile.</source>
-        <translation>密码已更改。旧密码不能再打开此用户档案。</translation>
+        <translation>密码短语已更改。旧密码短语不能再打开此用户档案。</translation>
     </message>
     <message>
         <source>The current passphrase is not right. Nothing was changed.</source>
-        <translation>当前密码不正确。没有做任何更改。</translation>
+        <translation>当前密码短语不正确。没有做任何更改。</translation>
     </message>
 </context>
 <context>
@@ -1799,19 +1799,19 @@ Your photos stay indexed; the profile is built again from all of them.</source>
     </message>
     <message>
         <source>Keep the key in the system keychain so visrec opens without the passphrase; the passphrase keeps working</source>
-        <translation>把密钥保存在系统钥匙串中，这样打开 visrec 时无需输入密码；密码仍然可以照常使用</translation>
+        <translation>把密钥保存在系统钥匙串中，这样打开 visrec 时无需输入密码短语；密码短语仍然可以照常使用</translation>
     </message>
     <message>
         <source>Change passphrase...</source>
-        <translation>更改密码…</translation>
+        <translation>更改密码短语…</translation>
     </message>
     <message>
         <source>Change passphrase</source>
-        <translation>更改密码</translation>
+        <translation>更改密码短语</translation>
     </message>
     <message>
         <source>Choose a new passphrase; the current one is asked for first</source>
-        <translation>设置新密码；会先询问当前密码</translation>
+        <translation>设置新密码短语；会先询问当前密码短语</translation>
     </message>
     <message>
         <source>Lock now</source>
@@ -1891,19 +1891,19 @@ Your photos stay indexed; the profile is built again from all of them.</source>
     </message>
     <message>
         <source>Enter your passphrase to keep the key in the system keychain:</source>
-        <translation>输入你的密码，以便把密钥保存在系统钥匙串中：</translation>
+        <translation>输入你的密码短语，以便把密钥保存在系统钥匙串中：</translation>
     </message>
     <message>
         <source>visrec now opens without the passphrase on this device</source>
-        <translation>在此设备上打开 visrec 现在无需密码</translation>
+        <translation>在此设备上打开 visrec 现在无需密码短语</translation>
     </message>
     <message>
         <source>visrec asks for the passphrase again on this device</source>
-        <translation>在此设备上打开 visrec 将再次询问密码</translation>
+        <translation>在此设备上打开 visrec 将再次询问密码短语</translation>
     </message>
     <message>
         <source>visrec keeps asking for your passphrase when it starts.</source>
-        <translation>visrec 启动时会继续询问你的密码。</translation>
+        <translation>visrec 启动时会继续询问你的密码短语。</translation>
     </message>
     <message>
         <source>This deletes your encrypted profile from this computer: what visrec learnt from your photos, your choices, your likes and the key that opens them. It cannot be undone.
@@ -1977,18 +1977,18 @@ Your photos themselves are not touched. Installed catalogs (public data) stay.</
     <name>StrengthBar</name>
     <message>
         <source>Passphrase strength</source>
-        <translation>密码强度</translation>
+        <translation>密码短语强度</translation>
     </message>
 </context>
 <context>
     <name>StrengthMeter</name>
     <message>
         <source>Passphrase hint</source>
-        <translation>密码提示</translation>
+        <translation>密码短语提示</translation>
     </message>
     <message>
         <source>Choose a passphrase: a short sentence is best.</source>
-        <translation>设置一个密码：用一句短句最好。</translation>
+        <translation>设置一个密码短语：用一句短句最好。</translation>
     </message>
     <message>
         <source>The two entries differ.</source>
@@ -2042,23 +2042,23 @@ Your photos themselves are not touched. Installed catalogs (public data) stay.</
     <name>WelcomePage</name>
     <message>
         <source>&lt;h1&gt;Welcome to visrec&lt;/h1&gt;&lt;p&gt;Drag your photo folders in, and visrec learns what you like to look at. Then it ranks a product catalog for you, so you can browse recommendations offline.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Nothing leaves this computer.&lt;/b&gt; Your photos are analysed here, by a model that ships with the app. What it learns (folder and file names, labels, your likes) is kept encrypted with a passphrase only you know. The app never opens a network connection.&lt;/p&gt;</source>
-        <translation>&lt;h1&gt;欢迎使用 visrec&lt;/h1&gt;&lt;p&gt;把你的照片文件夹拖进来，visrec 就会了解你喜欢看什么。然后它会为你给商品目录排序，让你离线浏览推荐。&lt;/p&gt;&lt;p&gt;&lt;b&gt;任何内容都不会离开这台电脑。&lt;/b&gt;你的照片在本机由应用自带的模型分析。它学到的内容（文件夹和文件名、标签、你的喜欢）都用只有你知道的密码加密保存。应用从不建立网络连接。&lt;/p&gt;</translation>
+        <translation>&lt;h1&gt;欢迎使用 visrec&lt;/h1&gt;&lt;p&gt;把你的照片文件夹拖进来，visrec 就会了解你喜欢看什么。然后它会为你给商品目录排序，让你离线浏览推荐。&lt;/p&gt;&lt;p&gt;&lt;b&gt;任何内容都不会离开这台电脑。&lt;/b&gt;你的照片在本机由应用自带的模型分析。它学到的内容（文件夹和文件名、标签、你的喜欢）都用只有你知道的密码短语加密保存。应用从不建立网络连接。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Passphrase</source>
-        <translation>密码</translation>
+        <translation>密码短语</translation>
     </message>
     <message>
         <source>Repeat passphrase</source>
-        <translation>再次输入密码</translation>
+        <translation>再次输入密码短语</translation>
     </message>
     <message>
         <source>Remember on this device (uses the system keychain; the passphrase keeps working too)</source>
-        <translation>在此设备上记住（使用系统钥匙串；密码仍然可以照常使用）</translation>
+        <translation>在此设备上记住（使用系统钥匙串；密码短语仍然可以照常使用）</translation>
     </message>
     <message>
         <source>Passphrase:</source>
-        <translation>密码：</translation>
+        <translation>密码短语：</translation>
     </message>
     <message>
         <source>Repeat it:</source>
@@ -2066,7 +2066,7 @@ Your photos themselves are not touched. Installed catalogs (public data) stay.</
     </message>
     <message>
         <source>&lt;h1&gt;visrec is locked&lt;/h1&gt;&lt;p&gt;Enter your passphrase to open your encrypted profile.&lt;/p&gt;</source>
-        <translation>&lt;h1&gt;visrec 已锁定&lt;/h1&gt;&lt;p&gt;输入你的密码以打开加密的用户档案。&lt;/p&gt;</translation>
+        <translation>&lt;h1&gt;visrec 已锁定&lt;/h1&gt;&lt;p&gt;输入你的密码短语以打开加密的用户档案。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Create my private profile</source>
@@ -2081,7 +2081,7 @@ Your photos themselves are not touched. Installed catalogs (public data) stay.</
     <name>about</name>
     <message>
         <source>Your photos are analysed on this computer only, what visrec learns is stored encrypted with your passphrase, and the app never opens a network connection.</source>
-        <translation>你的照片只在这台电脑上分析，visrec 学到的一切都用你的密码加密保存，应用从不建立网络连接。</translation>
+        <translation>你的照片只在这台电脑上分析，visrec 学到的一切都用你的密码短语加密保存，应用从不建立网络连接。</translation>
     </message>
     <message>
         <source>Apache-2.0 or BSD-3-Clause</source>
