@@ -97,13 +97,10 @@ class Namer:
         by_cat: dict[int, float] = {}
         by_tag: dict[str, float] = {}
         for tags in tag_sets:
-            known = [(label, float(prob)) for label, prob in tags
-                     if label in self.category_of and prob > 0]
-            photo = sum(prob for _, prob in known)
-            for label, prob in known:
+            for label, vote in self.votes(tags):
                 cat = self.category_of[label]
-                by_cat[cat] = by_cat.get(cat, 0.0) + prob / photo
-                by_tag[label] = by_tag.get(label, 0.0) + prob / photo
+                by_cat[cat] = by_cat.get(cat, 0.0) + vote
+                by_tag[label] = by_tag.get(label, 0.0) + vote
         total = sum(by_cat.values())
         if total <= 0:
             return InterestName(UNTAGGED, "", 0.0)
@@ -122,6 +119,14 @@ class Namer:
         return InterestName(PAIR.join(self.categories[c] for c in named),
                             SUBJECT_WORDS.get(subject, subject), mass / total)
 
+    def votes(self, tags: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+        """One photo's vote, split among its tags that the taxonomy knows in proportion to
+        their probabilities: (label, share) pairs whose shares sum to 1, or [] for a photo with
+        no such tag."""
+        known = [(label, float(prob)) for label, prob in tags
+                 if label in self.category_of and prob > 0]
+        photo = sum(prob for _, prob in known)
+        return [(label, prob / photo) for label, prob in known]
 
     def _group(self, ranked: list[tuple[int, float]], total: float) -> InterestName | None:
         """The group of categories holding GROUP_ABOVE of the votes ("Animals · mostly mammals

@@ -2,15 +2,18 @@
 
 Photos are weighted by recency (capture time, else file time) and by favourite folders; excluded
 folders and photos are left out. Interests are spherical k-means clusters, with k chosen from
-the data by the eigengap of the photos' neighbourhood graph (choose_k); each is named from the
-public interest taxonomy (naming.py) and has representative photos. A rebuild given the previous
-profile keeps its number of interests when the data allow it nearly as well, and starts k-means
-from its centroids, so interests keep their identity (identity.py) when the photos did not
-change much.
+the data by the eigengap of the photos' neighbourhood graph (choose_k); then a cluster whose
+two halves are about different subjects by their tags is split in two (split_mixed). Each is
+named from the public interest taxonomy (naming.py) and has representative photos. A rebuild
+given the previous profile keeps its number of interests when the data allow it nearly as
+well (or, from mostly the same photos, unless the eigengap finds more groups) and starts
+k-means from its centroids, so interests keep their identity (identity.py) and subjects when
+the photos did not change much.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from visrec_desktop.core.recommend.naming import (
+    GROUPS,
     MIXED,
     Namer,
     bundled_namer,
@@ -42,10 +46,29 @@ FIT_SAMPLE = 12000
 CLUSTER_DIM = 64  # clustering runs in a PCA projection of this size
 # A rebuild keeps the previous number of interests when its eigengap is this share of the best.
 K_HYSTERESIS = 0.8
+# A rebuild from photos this share of which the previous profile was built from keeps its
+# number of interests when choose_k finds fewer (_kmeans).
+REBUILD_SAME_ABOVE = 0.8
+KEEP_SUBJECT_ABOVE = 0.95  # a rebuilt interest this close to a previous one keeps its subject
 # Eigengaps within this fraction of the largest count as a tie, which the finer split wins
 # (tuned on the demo catalog's real photos and simulated users of seed 1000, never seed 0).
 EIGENGAP_TIE = 0.7
 THIN_BELOW = 10  # photos: below this the profile is "thin" and explicit likes count for more
+# An interest is split when its two halves' taxonomy votes by subject are at least this far
+# apart (total variation distance, 0..1): a new user's zoo animals and their monuments in
+# landscapes, one interest by the eigengap of the whole library, are 0.8 apart; the halves of
+# one subject (two sets of buildings, of fish) under 0.1 (bench/taste_purity.py).
+SPLIT_APART = 0.5
+SPLIT_CHANCE = 0.05  # ... and further apart than all but this share of random halves
+# ... and one half holds this share of its votes on one subject: a split sets a group about one
+# thing (the zoo animals: 0.94) apart from the rest, never two loose bags (a library's 33
+# flowers, insects and bubbly abstracts: 0.61 and 0.30, which one name serves better).
+SPLIT_ONE_SUBJECT = 0.75
+SPLIT_PERMUTATIONS = 200
+# Photos on each side of a split: a handful whose tags differ is no interest (the demo
+# library's six pyramids, tagged cliffs, would be "Landscapes" beside 40 buildings).
+SPLIT_MIN_PHOTOS = 8
+SPLIT_PARTS = 4  # a cluster's k-means cuts tried, into 2 to this many parts
 
 
 @dataclass(frozen=True)
@@ -287,13 +310,29 @@ def _single_threaded() -> Any:
     return threadpool_limits(limits=1)
 
 
-def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int,
-             previous: TasteProfile | None) -> np.ndarray:
-    """Each photo's cluster, 0..k-1 (k-means in a PCA projection, warm-started from the
-    previous centroids when k is unchanged)."""
+def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int, previous: TasteProfile | None,
+             votes: np.ndarray, photo_ids: np.ndarray) -> np.ndarray:
+    """Each photo's cluster, 0..k-1. On a rebuild from mostly the same photos (_same_photos),
+    the previous interests refitted: k-means started from their centroids, their number kept
+    unless choose_k now finds more groups, and none split (split_mixed's interests are more
+    than the eigengap counts: a rebuild must neither join them nor split again on a near tie).
+    Else k-means with k from choose_k (warm-started when it is the previous k), then
+    split_mixed."""
     n = len(vecs)
     prefer = None if previous is None or previous.empty else len(previous.interests)
     k = choose_k(vecs, weights, seed, prefer)
+    if (previous is not None and prefer is not None and k <= prefer
+            <= n // MIN_PHOTOS_PER_INTEREST and _same_photos(previous, photo_ids)):
+        return _kmeans(vecs, weights, seed, prefer, previous)
+    assignment = _kmeans(vecs, weights, seed, k, previous if prefer == k else None)
+    return split_mixed(vecs, weights, assignment, votes, seed)
+
+
+def _kmeans(vecs: np.ndarray, weights: np.ndarray, seed: int, k: int,
+            previous: TasteProfile | None) -> np.ndarray:
+    """Each photo's cluster of k-means with `k` clusters in a PCA projection, started from the
+    centroids of `previous` (of `k` interests) when given."""
+    n = len(vecs)
     if k == 1:
         return np.zeros(n, dtype=np.int64)
     from sklearn.cluster import KMeans
@@ -303,7 +342,7 @@ def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int,
     sample, w = vecs[fit_idx], weights[fit_idx]
     mean, basis = _project(sample, seed)
     x = (sample - mean) @ basis
-    if prefer == k and previous is not None:
+    if previous is not None:
         old = previous.centroids()
         # The old centres as points: each photo's nearest old centroid defines a start.
         start = np.argmax(sample @ old.T, axis=1)
@@ -316,6 +355,134 @@ def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int,
     centres = _centres(sample, w, labels, k)
     assignment: np.ndarray = np.argmax(vecs @ centres.T, axis=1).astype(np.int64)
     return assignment
+
+
+def _same_photos(previous: TasteProfile, photo_ids: np.ndarray) -> bool:
+    """Whether the photos are mostly those `previous` was built from: REBUILD_SAME_ABOVE of
+    the larger of the two sets are in both."""
+    both = int(np.isin(np.asarray(photo_ids, np.int64), previous.photo_ids).sum())
+    return both >= REBUILD_SAME_ABOVE * max(len(photo_ids), len(previous.photo_ids))
+
+
+def category_votes(records: Sequence[PhotoRecord], namer: Namer) -> np.ndarray:
+    """Each photo's taxonomy vote (Namer.votes, the rule that names interests) by coarse
+    subject: the group of its category (naming.GROUPS: "Animals", "Places", "Nature", ...), or
+    the category itself where it is in no group. float64 (n, subjects), rows summing to 1, or
+    0 for a photo without a known tag."""
+    group_of = {c: g for g, members in GROUPS.items() for c in members}
+    subjects = sorted({group_of.get(c, c) for c in namer.categories})
+    column = [subjects.index(group_of.get(c, c)) for c in namer.categories]
+    out = np.zeros((len(records), len(subjects)))
+    for i, r in enumerate(records):
+        for label, vote in namer.votes(r.tags):
+            out[i, column[namer.category_of[label]]] += vote
+    return out
+
+
+def split_mixed(vecs: np.ndarray, weights: np.ndarray, assignment: np.ndarray,
+                votes: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Split in two, largest first and up to MAX_INTERESTS, each cluster whose photos are two
+    groups about different subjects; then, if any was split, each photo goes to its nearest
+    centre. int64 (n,).
+
+    The eigengap of a whole library can join two subjects that sit apart from the rest: a new
+    user's 15 zoo animals and 15 nature wallpapers, beside 49 monuments, made one "Animals"
+    interest, and a castle among them was explained by "25 of your photos of animals". Each
+    cluster is cut by k-means into 2..SPLIT_PARTS parts (as bisecting k-means cuts clusters:
+    Steinbach, Karypis and Kumar 2000), and one part set apart from the rest, each photo going
+    to the nearer of the two centres, when both sides have SPLIT_MIN_PHOTOS photos, one of
+    them is about one subject (SPLIT_ONE_SUBJECT of its votes), and their subjects differ: the
+    two sides' taxonomy votes (category_votes) are at least SPLIT_APART apart (total variation
+    distance; the part furthest apart is taken) and further apart than all but SPLIT_CHANCE
+    of random halves of the same sizes (a permutation test: a few photos' tags can differ by
+    chance). The two are tried again. Photos without tags (votes 0) never split a cluster, so
+    a profile built without tags is the k-means one, bit for bit. `vecs` (n, d) unit rows,
+    `weights` (n,), `assignment` (n,) clusters 0..k-1, `votes` (n, subjects)."""
+    given = np.asarray(assignment, np.int64)
+    assignment = given.copy()
+    tried: set[int] = set()
+    while int(assignment.max()) + 1 < MAX_INTERESTS:
+        sizes = np.bincount(assignment)
+        for c in np.argsort(-sizes, kind="stable"):
+            members = np.flatnonzero(assignment == c)
+            key = hash(members.tobytes())
+            if len(members) < 2 * SPLIT_MIN_PHOTOS or key in tried:
+                continue
+            tried.add(key)
+            half = _mixed_halves(vecs[members], weights[members], votes[members], seed)
+            if half is not None:
+                assignment[members[half]] = int(assignment.max()) + 1
+                break
+        else:
+            break
+    k = int(assignment.max()) + 1
+    if k == int(given.max()) + 1:
+        return given  # nothing split: the clusters as they came
+    nearest = np.argmax(vecs @ _centres(vecs, weights, assignment, k).T, axis=1)
+    _, dense = np.unique(nearest, return_inverse=True)  # a centre may lose every photo
+    out: np.ndarray = dense.astype(np.int64)
+    return out
+
+
+def _mixed_halves(vecs: np.ndarray, weights: np.ndarray, votes: np.ndarray,
+                  seed: int) -> np.ndarray | None:
+    """The photos (bool (n,)) to set apart from the others of one cluster `vecs` when the two
+    sides are about different subjects (split_mixed), else None: the best such side among the
+    parts of its k-means splits into 2..SPLIT_PARTS."""
+    if votes.sum() <= 0:
+        return None
+    n = len(vecs)
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(n, size=min(n, FIT_SAMPLE), replace=False))
+    mean, basis = _project(vecs[idx], seed)
+    x = (vecs - mean) @ basis
+    tagged = votes.sum(axis=1) > 0
+    from sklearn.cluster import KMeans
+
+    best: tuple[float, np.ndarray] | None = None
+    for parts in range(2, min(SPLIT_PARTS, n // SPLIT_MIN_PHOTOS) + 1):
+        km = KMeans(parts, n_init=3, random_state=seed).fit(x[idx], sample_weight=weights[idx])
+        labels = km.predict(x)
+        for p in range(parts if parts > 2 else 1):
+            side = _settle(vecs, weights, labels == p)
+            if min(int(side.sum()), int((~side).sum())) < SPLIT_MIN_PHOTOS:
+                continue
+            if not (side & tagged).any() or not (~side & tagged).any():
+                continue
+            apart = _apart(votes, side)
+            if apart < SPLIT_APART or max(_lead(votes[side]),
+                                          _lead(votes[~side])) < SPLIT_ONE_SUBJECT:
+                continue
+            if best is None or apart > best[0]:
+                best = (apart, side)
+    if best is None:
+        return None
+    apart, side = best
+    chance = [_apart(votes[tagged], rng.permutation(side[tagged]))
+              for _ in range(SPLIT_PERMUTATIONS)]
+    return side if float(np.mean(np.array(chance) >= apart)) <= SPLIT_CHANCE else None
+
+
+def _settle(vecs: np.ndarray, weights: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """`side` (bool (n,)) made the photos nearer its centre than the others' (as the split's
+    photos will be filed), so that its size and subjects are those of the interest made."""
+    if side.all() or not side.any():
+        return side
+    cents = _centres(vecs, weights, side.astype(np.int64), 2)
+    out: np.ndarray = np.argmax(vecs @ cents.T, axis=1) == 1
+    return out
+
+
+def _lead(votes: np.ndarray) -> float:
+    """The share of the votes `votes` (m, subjects) that their leading subject holds."""
+    total = votes.sum(axis=0)
+    return float(total.max() / total.sum()) if total.sum() > 0 else 0.0
+
+
+def _apart(votes: np.ndarray, half: np.ndarray) -> float:
+    """Total variation distance between the vote shares of `half` and of the other photos."""
+    a, b = votes[half].sum(axis=0), votes[~half].sum(axis=0)
+    return 0.5 * float(np.abs(a / a.sum() - b / b.sum()).sum())
 
 
 def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
@@ -352,7 +519,9 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
            merges: Sequence[tuple[np.ndarray, np.ndarray]], namer: Namer) -> TasteProfile:
     vecs = _unit(np.asarray(vecs, dtype=np.float32))
     weights = photo_weights(records, now)
-    assignment = _apply_merges(vecs, _cluster(vecs, weights, seed, previous), merges)
+    votes = category_votes(records, namer)
+    clusters = _cluster(vecs, weights, seed, previous, votes, np.asarray(photo_ids, np.int64))
+    assignment = _apply_merges(vecs, clusters, merges)
     k = int(assignment.max()) + 1
     total = float(weights.sum())
     interests = []
@@ -373,8 +542,30 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
     kept = [c for c in range(k) if np.any(assignment == c)]
     for new, old_pos in enumerate(order):
         remap[kept[old_pos]] = new
-    interests = _distinct_titles([interests[i] for i in order])
+    interests = _distinct_titles(_keep_subjects([interests[i] for i in order], previous))
     return TasteProfile(model, interests, np.asarray(photo_ids, np.int64), remap[assignment])
+
+
+def _keep_subjects(interests: list[Interest], previous: TasteProfile | None) -> list[Interest]:
+    """An interest that is a previous one (centroid cosine KEEP_SUBJECT_ABOVE) under the same
+    category keeps its previous subject: the typical subject of nearly the same photos often
+    wavers between two near-tied tags ("palace", "monastery") as a few photos come and go, and
+    a name that changes with nothing new to say is noise to the person."""
+    if previous is None or previous.empty or not interests:
+        return interests
+    from visrec_desktop.core.recommend.identity import match
+
+    new = np.stack([it.centroid for it in interests]).astype(np.float32)
+    for i, j in match(previous.centroids(), new, threshold=KEEP_SUBJECT_ABOVE):
+        old = previous.interests[i]
+        if not old.user_named and _unnumbered(old.label) == interests[j].label:
+            interests[j].subject = _unnumbered(old.subject)
+    return interests
+
+
+def _unnumbered(text: str) -> str:
+    """A label or subject without the number _distinct_titles gave it ('daisy (2)': 'daisy')."""
+    return re.sub(r" \(\d+\)$", "", text)
 
 
 def _distinct_titles(interests: list[Interest]) -> list[Interest]:
