@@ -19,8 +19,10 @@ from visrec_desktop.core.recommend.taste import (
     HALF_LIFE_YEARS,
     RECENCY_FLOOR,
     SPLIT_MIN_PHOTOS,
+    SUBJECT_PULL,
     PhotoRecord,
     TasteProfile,
+    assign_by_subject,
     build_profile,
     category_votes,
     describe,
@@ -407,3 +409,23 @@ def test_a_rebuild_keeps_the_subject_of_an_interest_under_the_same_category() ->
         else:
             assert after.interests[j].subject == before.interests[i].tags[1][0]
             assert after.interests[j].subject != fresh.interests[i].subject
+
+
+@pytest.mark.parametrize("tagged_as", [None, 0, 1])
+def test_a_near_tie_goes_to_the_interest_whose_subject_the_photo_shares(
+        tagged_as: int | None) -> None:
+    """A rocket shot is about as near (by cosine) to a cats interest as to an espresso one (30
+    shots each): tagged like the cats it joins the cats, like the espresso the espresso, and
+    without tags the nearer by cosine; the other photos stay where they are."""
+    vecs, votes, group = one_cluster((CHELSEA, COFFEE), (30, 30))
+    rocket = shots(ROCKET, 1, seed=4)[0]
+    centres = np.stack([vecs[group == g].mean(axis=0) for g in (0, 1)])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    near = rocket[0] @ centres.T
+    assert abs(near[0] - near[1]) < SUBJECT_PULL / 2, near  # a near tie, as the rule is for
+    extra = np.zeros((1, votes.shape[1])) if tagged_as is None else votes[group == tagged_as][:1]
+    out = assign_by_subject(np.concatenate([vecs, rocket]), np.ones(len(vecs) + 1),
+                            np.concatenate([group, [int(np.argmax(near))]]),
+                            np.concatenate([votes, extra]))
+    assert np.array_equal(out[:-1], group)
+    assert out[-1] == (int(np.argmax(near)) if tagged_as is None else tagged_as)
