@@ -22,9 +22,9 @@ The Debian packages are fetched with ``apt-get download`` into the bench cache
 own decoding and model (``ingest.pipeline.embed_many``) and are cached there per model.
 
 Figures, per library, for the profile before (``eigengap``: choose_k and k-means alone, as
-taste.py was) and after (``+ split``: taste.split_mixed, and a rebuild keeping its interests and
-their subjects) in the same run, each the mean over --shuffles random photo orders and capture
-dates:
+taste.py was) and after (``+ split``: taste.split_mixed and assign_by_subject, and a rebuild
+keeping its interests and their subjects) in the same run, each the mean over --shuffles
+random photo orders and capture dates:
 * purity: the share of photos whose interest's most common label is their own (Manning,
   Raghavan and Schütze 2008, "Introduction to Information Retrieval", 16.3);
 * completeness: the share of photos in the interest that holds most of their label (inverse
@@ -257,12 +257,13 @@ def _records(lib: Library, order: np.ndarray, when: np.ndarray) -> list[PhotoRec
 
 
 def _rule(rule: str) -> dict[str, float]:
-    """The taste settings of `rule`: "eigengap" switches off split_mixed and the rebuild rules
-    that keep interests and their subjects (the profile as it was before them)."""
+    """The taste settings of `rule`: "eigengap" switches off split_mixed, assign_by_subject
+    and the rebuild rules that keep interests and their subjects (the profile as it was
+    before them)."""
     if rule == "+ split":
         return {}
     return {"SPLIT_APART": float("inf"), "REBUILD_SAME_ABOVE": float("inf"),
-            "KEEP_SUBJECT_ABOVE": float("inf")}
+            "KEEP_SUBJECT_ABOVE": float("inf"), "SUBJECT_PULL": 0.0}
 
 
 def build(lib: Library, rule: str, rows: np.ndarray, when: np.ndarray,

@@ -344,8 +344,9 @@ def assign_by_subject(vecs: np.ndarray, weights: np.ndarray, assignment: np.ndar
     and by cosine alone took a new user's Christ the Redeemer (0.557 against 0.527 to the
     buildings) and a castle into "Animals"; their tags say buildings. The pull decides such
     near ties only: a photo goes to an interest at most SUBJECT_PULL further by cosine than
-    the round's nearest centroid. Without tags (votes 0) the assignment is returned as it came."""
-    if votes.sum() <= 0:
+    the round's nearest centroid. Without tags (votes 0), or with SUBJECT_PULL 0, the
+    assignment is returned as it came."""
+    if votes.sum() <= 0 or SUBJECT_PULL <= 0:
         return np.asarray(assignment, np.int64)
     out = np.asarray(assignment, np.int64)
     for _round in range(2):
