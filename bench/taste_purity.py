@@ -22,7 +22,7 @@ The Debian packages are fetched with ``apt-get download`` into the bench cache
 own decoding and model (``ingest.pipeline.embed_many``) and are cached there per model.
 
 Figures, per library, for the profile before (``eigengap``: choose_k and k-means alone, as
-taste.py was) and after (``+ split``: taste.split_mixed and assign_by_subject, and a rebuild
+taste.py was) and after (``+ split``: subjects.split_mixed and assign_by_subject, and a rebuild
 keeping its interests and their subjects) in the same run, each the mean over --shuffles
 random photo orders and capture dates:
 * purity: the share of photos whose interest's most common label is their own (Manning,
@@ -53,12 +53,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
 from bench.datasets import DEFAULT_CACHE, package_root
 from visrec_desktop.core.config import resource_path
-from visrec_desktop.core.recommend import taste
+from visrec_desktop.core.recommend import subjects, taste
 from visrec_desktop.core.recommend.identity import match
 from visrec_desktop.core.recommend.naming import GROUPS, MIXED, PAIR, UNTAGGED, bundled_namer
 from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
@@ -256,28 +257,28 @@ def _records(lib: Library, order: np.ndarray, when: np.ndarray) -> list[PhotoRec
     return [PhotoRecord(int(j), lib.tags[j], float(t)) for j, t in zip(order, when, strict=True)]
 
 
-def _rule(rule: str) -> dict[str, float]:
+def _rule(rule: str) -> dict[tuple[ModuleType, str], float]:
     """The taste settings of `rule`: "eigengap" switches off split_mixed, assign_by_subject
     and the rebuild rules that keep interests and their subjects (the profile as it was
     before them)."""
     if rule == "+ split":
         return {}
-    return {"SPLIT_APART": float("inf"), "REBUILD_SAME_ABOVE": float("inf"),
-            "KEEP_SUBJECT_ABOVE": float("inf"), "SUBJECT_PULL": 0.0}
+    return {(subjects, "SPLIT_APART"): float("inf"), (taste, "REBUILD_SAME_ABOVE"): float("inf"),
+            (taste, "KEEP_SUBJECT_ABOVE"): float("inf"), (subjects, "SUBJECT_PULL"): 0.0}
 
 
 def build(lib: Library, rule: str, rows: np.ndarray, when: np.ndarray,
           previous: TasteProfile | None = None) -> TasteProfile:
     """The profile of the photos `rows` (ids are library rows) under `rule`."""
-    saved = {name: getattr(taste, name) for name in _rule(rule)}
-    for name, value in _rule(rule).items():
-        setattr(taste, name, value)
+    saved = {(module, name): getattr(module, name) for module, name in _rule(rule)}
+    for (module, name), value in _rule(rule).items():
+        setattr(module, name, value)
     try:
         return build_profile("bench", rows.astype(np.int64), lib.vecs[rows],
                              _records(lib, rows, when), now=NOW, previous=previous)
     finally:
-        for name, value in saved.items():
-            setattr(taste, name, value)
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
 
 
 def profile_of(lib: Library, rule: str, shuffle: int) -> tuple[TasteProfile, np.ndarray]:

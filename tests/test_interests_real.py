@@ -23,7 +23,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.ingest.pipeline import embed_many
-from visrec_desktop.core.recommend import taste
+from visrec_desktop.core.recommend import subjects
 from visrec_desktop.core.recommend.identity import match
 from visrec_desktop.core.recommend.naming import GROUPS, PAIR
 from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
@@ -116,7 +116,7 @@ def test_flowers_among_animals_and_buildings_get_an_interest_of_their_own() -> N
     """A new user's 18 flower photos beside 56 of animals and 50 of buildings: the eigengap of
     the whole library finds two groups, and k-means filed the flowers with the animals
     ("Animals · mostly mammals and birds": 56 animals, 18 flowers); their tags say they are
-    about something else, so that interest is split (taste.split_mixed): the flowers get an
+    about something else, so that interest is split (subjects.split_mixed): the flowers get an
     interest named after them, and no interest is a quarter animals and a quarter flowers or
     buildings."""
     ids, vecs, records, cats = flowers_animals_buildings()
@@ -142,7 +142,7 @@ def test_without_tags_the_interests_are_the_eigengap_ones(monkeypatch: pytest.Mo
     ids, vecs, records, _ = flowers_animals_buildings()
     bare = [PhotoRecord(r.photo_id, [], r.timestamp) for r in records]
     untagged = build_profile("test-model", ids, vecs, bare, now=NOW)
-    monkeypatch.setattr(taste, "SPLIT_APART", float("inf"))
+    monkeypatch.setattr(subjects, "SPLIT_APART", float("inf"))
     unsplit = build_profile("test-model", ids, vecs, bare, now=NOW)
     assert np.array_equal(untagged.assignment, unsplit.assignment)
     assert np.array_equal(untagged.centroids(), unsplit.centroids())

@@ -12,23 +12,25 @@ import pytest
 from helpers_embed import CHELSEA, COFFEE, FLOWER, ROCKET, shots
 from helpers_store import CAT_LABELS
 
+from visrec_desktop.core.recommend.clusters import eigengaps
 from visrec_desktop.core.recommend.identity import match
 from visrec_desktop.core.recommend.naming import MIXED, MIXED_BELOW, bundled_namer
+from visrec_desktop.core.recommend.subjects import (
+    SPLIT_MIN_PHOTOS,
+    SUBJECT_PULL,
+    assign_by_subject,
+    category_votes,
+    split_mixed,
+)
 from visrec_desktop.core.recommend.taste import (
     FAVOURITE_BOOST,
     HALF_LIFE_YEARS,
     RECENCY_FLOOR,
-    SPLIT_MIN_PHOTOS,
-    SUBJECT_PULL,
     PhotoRecord,
     TasteProfile,
-    assign_by_subject,
     build_profile,
-    category_votes,
     describe,
-    eigengaps,
     photo_weights,
-    split_mixed,
 )
 
 MODEL = "test-model"

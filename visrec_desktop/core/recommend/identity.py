@@ -3,7 +3,7 @@
 Interests are matched by the cosine of their centroids with the Hungarian method (Kuhn 1955;
 scipy's linear_sum_assignment), one to one, and only above MATCH_ABOVE: a rebuild after a few
 new photos moves a centroid a little (cosine well above 0.9), while two different themes sit
-below 0.85 (taste.SAME_THEME_ABOVE). A person's own names and merges are stored with the
+below 0.85 (clusters.SAME_THEME_ABOVE). A person's own names and merges are stored with the
 centroid they were given to and follow the interest through rebuilds this way.
 """
 
