@@ -6,20 +6,24 @@ That user liked the kitten and the owl and disliked two buildings (the Palais de
 Reims cathedral), and no building was left in the top 30: two dislikes inside an interest that
 fifty photos support were read as "not this kind". A dislike is now learnt against the photos
 and likes (dislikes.DislikeModel: what tells the disliked items apart from what the person
-likes), likes count by their share of the evidence (rank.feedback_share), and the list keeps
-each interest's place (rank.CALIBRATION_KL), so the same four clicks move the list without
-erasing it.
+likes), likes count by their share of the evidence (rank.feedback_share) and join the photos
+in the k-nearest term (rank.LIKES_IN_KNN), and the list keeps each interest's place
+(rank.CALIBRATION_KL), so the same four clicks move the list without erasing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pytest
-from helpers_demo import BUILDINGS, demo_library
+from helpers_demo import BUILDINGS, NOW, demo_library
 
 from visrec_desktop.core.recommend import dislikes as dislikes_module
+from visrec_desktop.core.recommend import rank as rank_module
+from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
+from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
 CLICKS = {("demo", "print-kitten"): "like", ("demo", "print-owl"): "like",
           ("demo", "print-palais-des-papes-avignon"): "dislike",
@@ -48,9 +52,43 @@ def test_two_dislikes_do_not_erase_a_fifty_photo_interest() -> None:
 def test_without_the_photos_as_counter_evidence_the_interest_shrinks(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Control: when the dislikes are not weighed against the library (the photos count as one
-    rating in all in the dislike model, instead of fifty), the same clicks leave at most one
-    building in the top 10 and fewer than four in the top 30; so the test above measures the
-    photos' weight as counter-evidence, not the calibration alone."""
+    rating in all in the dislike model, instead of fifty), the same clicks leave fewer
+    buildings: at least one fewer in the top 10 and two fewer in the top 30 (2 and 5 against
+    3 and 7); so the test above measures the photos' weight as counter-evidence, not the
+    calibration alone."""
+    weighed = categories(CLICKS)
     monkeypatch.setattr(dislikes_module, "PHOTO_WEIGHT_MAX", 1.0)
     after = categories(CLICKS)
-    assert after[:10].count(BUILDINGS) <= 1 and after.count(BUILDINGS) < 4, after
+    assert after[:10].count(BUILDINGS) <= weighed[:10].count(BUILDINGS) - 1, after
+    assert after.count(BUILDINGS) <= weighed.count(BUILDINGS) - 2, after
+
+
+def test_likes_of_a_kind_the_photos_lack_are_heard() -> None:
+    """Half the demo's photos that are not buildings as the library (61), the other half of the
+    demo, buildings included, as the catalog (85 items, 25 buildings), and five liked buildings:
+    the liked items join the photos in the k-nearest term, so at least four other buildings
+    reach the top 20. Weighed only as a like term against the photos (control: LIKES_IN_KNN
+    off), one did."""
+    _, photos, index = demo_library()
+    buildings = np.array([c == BUILDINGS for c in index.categories])
+    half = np.arange(len(index)) % 2 == 0
+    ids = np.flatnonzero(~buildings & half).astype(np.int64)
+    rows = np.flatnonzero(~half)
+    meta = [{"id": index.item_ids[r], "title": index.titles[r], "category": index.categories[r],
+             "price": 10.0, "currency": "EUR"} for r in rows]
+    catalog = build_index("half", meta, photos[rows].astype(np.float16), np.ones(len(rows), bool))
+    library = build_profile("test-model", ids, photos[ids],
+                            [PhotoRecord(int(i), [], NOW) for i in ids], now=NOW)
+    liked = [catalog.item_ids[r] for r in np.flatnonzero(buildings[rows])[:5]]
+    feedback = {("half", i): "like" for i in liked}
+
+    def buildings_in_top20() -> int:
+        recs = Ranker(library, feedback, [catalog], photos[ids], photo_ids=ids).rank(
+            RankRequest(top=25, diversity=0.0))
+        shown = [r for r in recs if r.item_id not in liked][:20]
+        return sum(r.category == BUILDINGS for r in shown)
+
+    assert buildings_in_top20() >= 4
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rank_module, "LIKES_IN_KNN", False)
+        assert buildings_in_top20() <= 2

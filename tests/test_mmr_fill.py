@@ -22,7 +22,7 @@ from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendati
 
 def reference_fill(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
                    shares: np.ndarray | None, share_pull: float, kl_weight: float,
-                   within_interest: float, blocked: np.ndarray | None
+                   within_interest: float, blocked: np.ndarray | None, ramp: int = 1
                    ) -> list[tuple[str, int, float, float]]:
     """The greedy fill written out plainly (as mmr.py had it before it was optimised): (catalog,
     row, score, match) of each listed item."""
@@ -58,10 +58,11 @@ def reference_fill(recs: list[Recommendation], vecs: np.ndarray, top: int, diver
             if calibrate and shares is not None:
                 after = (picked[known] + 1) / (len(chosen) + 1)
                 over = np.where(interest >= 0, np.maximum(after - shares[known], 0.0), 0.0)
-            gains = (1 - lam) * rel - lam * max_sim - pull * over
+            grow = min(1.0, (len(chosen) + 1) / ramp)  # the calibration's weight at this pick
+            gains = (1 - lam) * rel - lam * max_sim - grow * pull * over
             if calibrate and kl_weight > 0 and shares is not None:
                 kl = list_kl(picked, np.asarray(shares, np.float64))
-                gains = gains - kl_weight * np.where(interest >= 0, kl[known], kl[-1])
+                gains = gains - grow * kl_weight * np.where(interest >= 0, kl[known], kl[-1])
             if lam > 0:
                 gains = gains - 4.0 * (max_sim >= DUPLICATE_COS)
             gains = np.where(open_, gains, -np.inf)
@@ -109,8 +110,9 @@ def fill_inputs() -> tuple[list[Recommendation], np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("diversity", [0.0, 0.3, 0.7])
 @pytest.mark.parametrize("calibrated", [False, True])
 @pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("ramp", [1, 10])
 def test_fill_gives_the_plain_greedy_fills_lists(diversity: float, calibrated: bool,
-                                                  hidden: bool) -> None:
+                                                  hidden: bool, ramp: int) -> None:
     recs, vecs, shares = fill_inputs()
     blocked = None
     if hidden:  # every 9th item by score, the best one among them
@@ -119,7 +121,7 @@ def test_fill_gives_the_plain_greedy_fills_lists(diversity: float, calibrated: b
     for top in (10, 60, len(recs)):
         args = (recs, vecs, top, diversity, shares if calibrated else None,
                 rank_module.SHARE_PULL, rank_module.CALIBRATION_KL, rank_module.WITHIN_INTEREST,
-                blocked)
+                blocked, ramp)
         got = mmr(*args)
         assert [(r.catalog_id, r.row, r.score, r.match) for r in got] == reference_fill(*args)
         assert len(got) == min(top, len(recs) - (0 if blocked is None else int(blocked.sum())))
@@ -143,3 +145,25 @@ def test_fill_leaves_its_inputs_alone() -> None:
               rank_module.WITHIN_INTEREST, None)
     assert np.array_equal(vecs, before_vecs) and recs == before
     assert all(o is not r for o in out for r in recs)
+
+
+def test_calibration_grows_over_the_first_picks() -> None:
+    """With a ramp of R picks the calibration terms weigh (j + 1) / R at pick j: the list opens
+    with the best-scored items whatever their interest (as with no calibration at all), and
+    the interests the list lacks still join within the top ten, only lower; with no ramp the
+    first picks already follow the shares (the demo library: four interests)."""
+    recs, vecs, shares = fill_inputs()
+    recs, vecs = recs[:-3], vecs[:-3]  # no near-copies
+
+    def fill(ramp: int, kl: float = 0.5, pull: float = 0.3) -> list[Recommendation]:
+        return mmr(recs, vecs, 10, 0.0, shares, pull, kl, 0.0, None, ramp)
+
+    by_score = sorted(recs, key=score_order)
+    plain, ramped = fill(1), fill(10)
+    assert [r.row for r in plain[:3]] != [r.row for r in by_score[:3]]  # calibration at once
+    assert [r.row for r in ramped[:1]] == [r.row for r in by_score[:1]]
+    ints = {r.interest for r in recs}
+    assert {r.interest for r in ramped} == {r.interest for r in plain} == ints
+    first = {r.interest: i for i, r in reversed(list(enumerate(ramped)))}
+    first_plain = {r.interest: i for i, r in reversed(list(enumerate(plain)))}
+    assert sum(first.values()) > sum(first_plain.values())  # the others join lower

@@ -15,7 +15,7 @@ DUPLICATE_COS = 0.985  # image embeddings this close are one picture (re-encoded
 def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float,
         shares: np.ndarray | None, share_pull: float,
         kl_weight: float = 0.0, within_interest: float = 0.0,
-        blocked: np.ndarray | None = None) -> list[Recommendation]:
+        blocked: np.ndarray | None = None, ramp: int = 1) -> list[Recommendation]:
     """Greedy list filling over `recs` (scored candidates) with embeddings `vecs` (n, d). Each
     pick maximises (1 - diversity) relevance - diversity times the similarity to the picks so
     far (maximal marginal relevance, Carbonell and Goldstein 1998) - max(share_pull, diversity)
@@ -26,7 +26,11 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     scaled to 0..1 over the candidates, `within_interest` of it scaled over the candidates of
     the item's own interest instead (min-max normalisation per source, as in data fusion: Lee
     1997), so that calibration weighs an interest of looser, lower-scoring matches on its own
-    scale. With any diversity, an item whose image is a near-copy
+    scale. The two calibration terms grow over the first `ramp` picks (times
+    min(1, picks / ramp), the pick being made counted): NDCG discounts by position, so the
+    list opens with its best matches and an interest it lacks joins a few places lower rather
+    than first (1: full from the first pick, as Steck's greedy fill).
+    With any diversity, an item whose image is a near-copy
     of a pick's (cosine >= DUPLICATE_COS: a shop's placeholder picture, the same photo under
     two titles) comes after every item that is not one. `blocked` (n,) bool: items never shown
     (the user's hidden ones) that are otherwise filled in as if they were: one picked takes
@@ -75,11 +79,12 @@ def mmr(recs: list[Recommendation], vecs: np.ndarray, top: int, diversity: float
     while listed < goal:
         gains = base - sim_term
         if calibrate and share_arr is not None:
+            grow = min(1.0, (len(chosen) + 1) / max(ramp, 1))
             over = np.maximum((picked + 1) / (len(chosen) + 1) - share_arr, 0.0)
-            np.multiply(pull, over, out=penalty[:k])
+            np.multiply(pull * grow, over, out=penalty[:k])
             gains -= penalty[group]
             if kl_weight > 0:
-                gains -= (kl_weight * _kl_after(ps, picked.tolist()))[group]
+                gains -= (grow * kl_weight * _kl_after(ps, picked.tolist()))[group]
         gains -= last  # gains lie within -2.5..1: a copy goes behind every distinct item
         pick = int(np.argmax(gains))  # the first best: ties keep score order
         chosen.append(pick)

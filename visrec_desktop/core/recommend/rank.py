@@ -8,7 +8,10 @@ away from items like those already picked (MMR).
 
 score = relevance + feedback + collaborative, where
 - relevance: k-nearest photos less hubness (CSLS, Conneau et al. 2018). The k-NN part is the
-  mean of the item's m highest cosines to the user's photos, m = round(sqrt(n)) clipped to
+  mean of the item's m highest cosines to the user's photos and liked items (a like is
+  evidence of taste as a photo is: three liked trainers make other trainers near as a library
+  without trainers never could, where a like term weighed against the photos barely moves
+  them), m = round(sqrt(n)) clipped to
   [KNN_MIN, KNN_MAX] (the classic k-NN density estimate, Loftsgaarden and Quesenberry 1965);
   the search chose 5 for both: m = 5 at any library size ranked as well as a growing m and
   left the calibration less to undo.
@@ -50,7 +53,10 @@ times the excess, and every pick loses CALIBRATION_KL times the list's miscalibr
 (KL of the interests' shares of the photos from their shares of the list), so an interest with
 looser, lower-scoring matches (animals of many kinds beside one kind of building) still gets
 its place; WITHIN_INTEREST of the relevance the list is filled by is scaled among the item's
-own interest's candidates, so the calibration weighs each interest on its own scale. Each
+own interest's candidates, so the calibration weighs each interest on its own scale. Both
+calibration terms grow over the first CALIBRATION_RAMP picks (mmr): NDCG discounts by position,
+so the list opens with its best matches and an interest it lacks joins a few places lower
+rather than first. Each
 item's `match` is its score capped by the match of the item above it: what a card shows never
 rises down the list. Hiding an item closes its gap and moves nothing else (the pool is drawn as
 if it were not hidden, and the hidden item takes its turn in the fill, unshown). A search lists its
@@ -58,9 +64,13 @@ whole-word matches ("cat": the cats) before the items where a query word only st
 word ("Cathedral"), each tier ranked as a list of its own (text.py).
 Every list of up to LIST_DEPTH items (the app's) is filled from the same candidate pool, so a
 shorter one (the command line's 10) is exactly its start.
-Parameters were chosen on simulated users of three held-out seeds (bench/eval_recs.py --tune:
-within one standard error of the best NDCG@10, the best calibrated; README, quality section);
-DISLIKE_WEIGHT and the dislike model's C on seed 1000's feedback cases, checked on seed 2000's.
+Parameters were chosen on simulated users of three held-out seeds (bench/eval_recs.py --tune;
+the miscalibration weight and the ramp by the highest worst-count NDCG@10 margin among the
+settings that cover kNN's interests, the others earlier; README, quality section);
+the dislike model's C on seed 1000's feedback cases, checked on seed 2000's; DISLIKE_WEIGHT
+with the ramp, on the two-dislikes cases of seeds 1000-3000 and the feedback rounds of 1000
+and 2000 (0.8 before the ramp: with it, two dislikes cost a four-interest user's largest
+interest over half its place).
 """
 
 from __future__ import annotations
@@ -123,13 +133,15 @@ DBA_BLEND = 0.0
 SHARE_PULL = 0.1
 CALIBRATION_KL = 0.1  # weight of the list's miscalibration (KL, Steck 2018) in each pick
 WITHIN_INTEREST = 0.3  # share of an item's relevance in MMR scaled among its interest's items
+CALIBRATION_RAMP = 45  # picks over which the calibration terms grow to full weight (mmr)
 PER_INTEREST_CANDIDATES = 50
 COLLAB_WEIGHT = 0.3
 CANDIDATES_PER_RESULT = 8
 LIST_DEPTH = 60  # the app's list: any list this long or shorter is drawn from one pool
 MIN_CANDIDATES = CANDIDATES_PER_RESULT * LIST_DEPTH
 HUB_WEIGHT = 0.7
-DISLIKE_WEIGHT = 0.8  # times P(disliked) (dislikes.py), subtracted when there are photos
+LIKES_IN_KNN = True  # liked items join the photos the k-nearest term looks at
+DISLIKE_WEIGHT = 0.6  # times P(disliked) (dislikes.py), subtracted when there are photos
 VOTE_PHOTOS = 3  # nearest photos whose interests decide an item's (photo_vote)
 SHORTLIST_ALL_BELOW = 4000  # fewer masked items than this: all are scored exactly in stage 1
 SHORTLIST_WIDEN = 3.0  # the 8-bit first pass keeps this many times the stage-1 counts
@@ -224,10 +236,10 @@ class Ranker:
         self._signals = {cat.catalog_id: signals(self.feedback, cat) for cat in self.catalogs}
         self._users: dict[str, np.ndarray] = {}
         signalled = [(cat, self._signals[cat.catalog_id]) for cat in self.catalogs]
-        self._liked_mean, self._disliked_mean = rated_means(signalled, self._centroids)
+        # With photos, dislikes are learnt against them (_p_disliked), not aimed at a mean.
+        self._liked_mean, self._disliked_mean = rated_means(signalled, self._centroids,
+                                                            disliked=self._photos is None)
         self._dislikes: dict[str, DislikeModel] = {}
-        if self._photos is not None:  # dislikes are learnt against the photos (_p_disliked)
-            self._disliked_mean = None
         n_photos = 0 if photos is None else len(photos)
         counts = rated_counts(signalled)
         self._share = {sign: feedback_share(counts[state], n_photos)
@@ -469,7 +481,7 @@ class Ranker:
             blocked = np.array([r.row in self._signals[r.catalog_id].hidden for r in recs], bool)
         shares = self.profile.weights() if not self.profile.empty else None
         out = mmr(recs, vecs, top, req.diversity, shares, SHARE_PULL, CALIBRATION_KL,
-                  WITHIN_INTEREST, blocked)
+                  WITHIN_INTEREST, blocked, CALIBRATION_RAMP)
         if len(out) < top and rest:  # the match shown stays monotone down the whole list
             out = with_match(out + self._copies_after(rest, top - len(out)))
         return out
@@ -558,6 +570,10 @@ class Ranker:
                     weighted = sims * self._factor
                     best = photo_vote(to_photos, self._of_photo, weighted, cut)
                     interest = weighted[np.arange(len(rows)), best]
+                liked = [r for r in sig.liked if cat.usable[r]]
+                if LIKES_IN_KNN and liked:  # after the vote: it files items by photos only
+                    to_liked = x @ cat.reduced_rows(np.array(liked, np.int64)).T
+                    top = highest(np.concatenate([to_photos, to_liked], axis=1), self._m)
                 knn = (1 - DBA_BLEND) * top.mean(axis=1).astype(np.float32)
                 if DBA_BLEND > 0:
                     knn += DBA_BLEND * knn_relevance(augment(x), photos, self._m)

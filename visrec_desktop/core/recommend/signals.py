@@ -54,17 +54,18 @@ def rated_counts(signalled: Sequence[tuple[CatalogIndex, Signals]]) -> dict[str,
     return counts
 
 
-def rated_means(signalled: Sequence[tuple[CatalogIndex, Signals]], centroids: np.ndarray | None
-                ) -> tuple[np.ndarray | None, np.ndarray | None]:
+def rated_means(signalled: Sequence[tuple[CatalogIndex, Signals]], centroids: np.ndarray | None,
+                disliked: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Unit centred means (d,) of the liked and of the disliked items over the catalogs'
     `signalled` feedback (None when there are none). Each disliked item counts without its
     component along its interest's centred centroid (`centroids` (k, d), the interest it is
     most like; none for an empty profile): a dislike is aimed at what sets those items apart
     from the interest, not at the interest (disliking two cathedrals is not disliking
-    buildings)."""
+    buildings). `disliked` False: the disliked items' mean is not computed (None), for a
+    ranker that scores dislikes another way (with photos: dislikes.py)."""
     sums: dict[str, list[np.ndarray]] = {LIKE: [], DISLIKE: []}
     for cat, sig in signalled:
-        for state, rows in ((LIKE, sig.liked), (DISLIKE, sig.disliked)):
+        for state, rows in ((LIKE, sig.liked), (DISLIKE, sig.disliked if disliked else [])):
             rows = [r for r in rows if cat.usable[r]]
             if rows:
                 x = cat.full(np.array(rows))
