@@ -80,7 +80,8 @@ BASELINES = ("mean-vector", "knn", "calibrated")
 METRICS = ("ndcg@10", "hr@10", "recall@50", "coverage", "miscalibration", "ild@10")
 # The other constants were chosen by earlier searches (README, quality section); the per-interest
 # scale stays 0.3, which the demo's real library needs for its largest interest to be listed
-# (tests/test_calibration.py).
+# (tests/test_calibration.py). The grid sets its names on rank.py, whose code reads them; the score
+# terms' constants are scoring.py's, which rank does not re-export (one here fails loudly).
 TUNE_GRID = {"CALIBRATION_KL": (0.05, 0.1, 0.2), "CALIBRATION_RAMP": (1, 10, 20, 30, 45, 60)}
 TUNE_SEEDS = 3  # held-out seeds whose users --tune pools
 REPORT_SEEDS = 3  # consecutive seeds whose users the report pools

@@ -24,27 +24,30 @@ import argparse
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 
 import numpy as np
 
 from bench import load_average
 from bench.eval_recs import load_context
-from visrec_desktop.core.recommend import rank, relevance
+from visrec_desktop.core.recommend import rank, relevance, scoring
 from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
-BEFORE = {"KNN_MIN": 8, "DBA_BLEND": 0.5, "HUB_WEIGHT": 0.0, "SHARE_PULL": 0.25}
+# Each constant is set on the module whose code reads it.
+BEFORE = {(scoring, "KNN_MIN"): 8, (scoring, "DBA_BLEND"): 0.5, (scoring, "HUB_WEIGHT"): 0.0,
+          (rank, "SHARE_PULL"): 0.25}
 
 
 @contextmanager
-def settings(values: dict[str, float]) -> Iterator[None]:
-    old = {name: getattr(rank, name) for name in values}
-    for name, value in values.items():
-        setattr(rank, name, value)
+def settings(values: dict[tuple[ModuleType, str], float]) -> Iterator[None]:
+    old = {key: getattr(*key) for key in values}
+    for (module, name), value in values.items():
+        setattr(module, name, value)
     try:
         yield
     finally:
-        for name, value in old.items():
-            setattr(rank, name, value)
+        for (module, name), value in old.items():
+            setattr(module, name, value)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,7 +72,7 @@ def test_the_app_refits_only_when_the_ratings_change(monkeypatch: pytest.MonkeyP
         fits.append(1)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("visrec_desktop.core.recommend.rank.DislikeModel", counting)
+    monkeypatch.setattr("visrec_desktop.core.recommend.scoring.DislikeModel", counting)
     feedback = {("demo", index.item_ids[0]): "dislike"}
 
     def ranking(fb: dict[tuple[str, str], str]) -> list[str]:

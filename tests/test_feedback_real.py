@@ -7,7 +7,7 @@ Reims cathedral), and no building was left in the top 30: two dislikes inside an
 fifty photos support were read as "not this kind". A dislike is now learnt against the photos
 and likes (dislikes.DislikeModel: what tells the disliked items apart from what the person
 likes), likes count by their share of the evidence (rank.feedback_share) and join the photos
-in the k-nearest term (rank.LIKES_IN_KNN), and the list keeps each interest's place
+in the k-nearest term (scoring.LIKES_IN_KNN), and the list keeps each interest's place
 (rank.CALIBRATION_KL), so the same four clicks move the list without erasing it.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from helpers_demo import BUILDINGS, NOW, demo_library
 
 from visrec_desktop.core.recommend import dislikes as dislikes_module
-from visrec_desktop.core.recommend import rank as rank_module
+from visrec_desktop.core.recommend import scoring as scoring_module
 from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
 from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
@@ -90,5 +90,5 @@ def test_likes_of_a_kind_the_photos_lack_are_heard() -> None:
 
     assert buildings_in_top20() >= 4
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rank_module, "LIKES_IN_KNN", False)
+        mp.setattr(scoring_module, "LIKES_IN_KNN", False)
         assert buildings_in_top20() <= 2

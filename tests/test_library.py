@@ -29,6 +29,7 @@ import visrec_desktop.core.library.profile as library_module
 from visrec_desktop.cli import main
 from visrec_desktop.core.library import Library
 from visrec_desktop.core.recommend import rank as rank_module
+from visrec_desktop.core.recommend import scoring as scoring_module
 from visrec_desktop.core.recommend.rank import RankRequest
 
 FOLDERS = {CHELSEA: ("kitties_zanzibar_q7", 10), COFFEE: ("espresso_bar_k3m", 6),
@@ -151,8 +152,9 @@ def test_recommend_filters(capsys: pytest.CaptureFixture[str], setup: dict[str, 
     """--category and --min/--max-price keep exactly the matching items, in the order of the
     unfiltered ranking when that is plain score order (no calibration to the interests' shares,
     no augmentation among the candidates: both depend on what else is in the list)."""
-    for name in ("SHARE_PULL", "CALIBRATION_KL", "WITHIN_INTEREST", "DBA_BLEND"):
+    for name in ("SHARE_PULL", "CALIBRATION_KL", "WITHIN_INTEREST"):
         monkeypatch.setattr(rank_module, name, 0.0)
+    monkeypatch.setattr(scoring_module, "DBA_BLEND", 0.0)
     everything = recommend(capsys, "--top", "50", "--diversity", "0")
     assert len(everything) == len(shop_items())
     cases: list[tuple[tuple[str, ...], Callable[[dict[str, Any]], bool]]] = [

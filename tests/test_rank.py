@@ -18,20 +18,20 @@ import pytest
 from helpers_embed import CHELSEA, COFFEE, ROCKET, shots
 
 from visrec_desktop.core.recommend import rank as rank_module
+from visrec_desktop.core.recommend import scoring as scoring_module
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.explain import explain
 from visrec_desktop.core.recommend.mmr import mmr
 from visrec_desktop.core.recommend.rank import (
     ALS_ALPHA,
     ALS_REG,
-    COLLAB_WEIGHT,
-    FEEDBACK_WEIGHT,
     Ranker,
     RankRequest,
     Recommendation,
     fold_in,
     interest_factors,
 )
+from visrec_desktop.core.recommend.scoring import COLLAB_WEIGHT, FEEDBACK_WEIGHT
 from visrec_desktop.core.recommend.taste import PhotoRecord, TasteProfile, build_profile
 
 PER_SOURCE = 10
@@ -276,12 +276,8 @@ def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPat
     feedback_share."""
     from helpers_embed import FLOWER
 
-    from visrec_desktop.core.recommend.rank import (
-        FEEDBACK_KNN,
-        FEEDBACK_NEIGHBOURS,
-        feedback_share,
-        knn_relevance,
-    )
+    from visrec_desktop.core.recommend.rank import feedback_share, knn_relevance
+    from visrec_desktop.core.recommend.scoring import FEEDBACK_KNN, FEEDBACK_NEIGHBOURS
 
     _, photos = profile_photos()
     cat = catalog()
@@ -295,7 +291,7 @@ def test_likes_of_two_unrelated_subjects_lift_both(monkeypatch: pytest.MonkeyPat
         return {r.row: r for r in recs}
 
     with_knn = ranked(liked)
-    monkeypatch.setattr(rank_module, "FEEDBACK_KNN", 0.0)
+    monkeypatch.setattr(scoring_module, "FEEDBACK_KNN", 0.0)
     centred_only = ranked(liked)
     before = ranked({})
     x = cat.full(np.arange(len(cat)))
@@ -500,8 +496,8 @@ def exact_scores(prof: TasteProfile, vecs: np.ndarray, liked: list[int],
                 rated = rated - (rated * axes).sum(axis=1, keepdims=True) * axes
             d = rated.mean(axis=0)
             fb += sign * FEEDBACK_WEIGHT * (centred @ (d / np.linalg.norm(d))) / cnorm
-            near = np.sort(x @ x[group].T, axis=1)[:, -rank_module.FEEDBACK_NEIGHBOURS:]
-            fb += sign * rank_module.FEEDBACK_KNN * near.mean(axis=1)
+            near = np.sort(x @ x[group].T, axis=1)[:, -scoring_module.FEEDBACK_NEIGHBOURS:]
+            fb += sign * scoring_module.FEEDBACK_KNN * near.mean(axis=1)
     return np.asarray(interest + fb)
 
 
@@ -545,7 +541,7 @@ def test_reduced_space_alone_finds_the_exact_top(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(rank_module, "CANDIDATES_PER_RESULT", 1)
     # The basis is what is measured: the nearest-rated-items term, like the k-NN photo term,
     # exists only in stage 2 (on candidates), so the exact reference here goes without it.
-    monkeypatch.setattr(rank_module, "FEEDBACK_KNN", 0.0)
+    monkeypatch.setattr(scoring_module, "FEEDBACK_KNN", 0.0)
     index, vecs = big_catalog()
     for liked, disliked in FEEDBACK_CASES:
         assert overlap_with_exact(index, vecs, liked, disliked)[2] >= 18, (liked, disliked)
@@ -678,17 +674,18 @@ def test_relevance_is_k_nearest_photos_less_hubness(monkeypatch: pytest.MonkeyPa
     relative to a typical item's (all in the catalog's reduced space), and the score adds
     nothing else without feedback; by default a cat item leads for the cat-heavy profile and
     the top 10 are the user's two subjects."""
-    from visrec_desktop.core.recommend.rank import HUB_WEIGHT, hub_neighbours, hubness, knn_size
+    from visrec_desktop.core.recommend.rank import hub_neighbours, hubness, knn_size
+    from visrec_desktop.core.recommend.scoring import HUB_WEIGHT
 
     _, photos = profile_photos()
     cat = catalog()
     default = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=10, diversity=0.0))
     assert source_of(default[0]) == CHELSEA
     assert {source_of(r) for r in default} == {CHELSEA, COFFEE}
-    monkeypatch.setattr(rank_module, "DBA_BLEND", 0.0)
+    monkeypatch.setattr(scoring_module, "DBA_BLEND", 0.0)
     recs = Ranker(profile(), {}, [cat], photos).rank(RankRequest(top=80, diversity=0.0))
     m = knn_size(len(photos))
-    assert m == max(rank_module.KNN_MIN, 5)
+    assert m == max(scoring_module.KNN_MIN, 5)
     everything = np.arange(len(cat))  # 80 items: all of them are the reference sample
     reduced = cat.reduced_rows(everything)
     sims = reduced @ (photos @ cat.basis).T
@@ -725,11 +722,8 @@ def test_feedback_counts_by_its_share_of_the_evidence() -> None:
     PHOTO_EVIDENCE_MAX (its own constant: the k-NN term's m no longer bounds it);
     all there is with no photos, nothing with no ratings, more with
     more ratings, less against more photos (a thin profile leans on feedback)."""
-    from visrec_desktop.core.recommend.rank import (
-        PHOTO_EVIDENCE_MAX,
-        RATED_WEIGHT,
-        feedback_share,
-    )
+    from visrec_desktop.core.recommend.rank import feedback_share
+    from visrec_desktop.core.recommend.scoring import PHOTO_EVIDENCE_MAX, RATED_WEIGHT
 
     assert feedback_share(0, 50) == 0.0
     assert feedback_share(1, 0) == 1.0

@@ -7,12 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visrec_desktop.core.recommend.rank import (
-    VOTE_PHOTOS,
-    Recommendation,
-    interest_factors,
-    photo_vote,
-)
+from visrec_desktop.core.recommend.rank import Recommendation
+from visrec_desktop.core.recommend.scoring import VOTE_PHOTOS, interest_factors, photo_vote
 from visrec_desktop.core.recommend.taste import TasteProfile
 from visrec_desktop.i18n import _, ngettext
 

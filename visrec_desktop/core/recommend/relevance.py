@@ -1,5 +1,5 @@
 """The ranker's exact, photo-based terms: k-nearest photos, hubness (CSLS), database-side
-augmentation and the implicit-ALS fold-in (rank.py combines them).
+augmentation and the implicit-ALS fold-in (scoring.py combines them).
 
 An item's hubness does not depend on the user, so each catalog's reference sample, its typical
 term and every item's term once computed are kept per catalog index (`hub_reference`) and shared

@@ -1,6 +1,6 @@
 """What the user has told the ranker about items (likes, dislikes, hides), resolved against each
 catalog, and the parts of the feedback term that depend only on it: the rated items' counts,
-their centred means and each candidate's nearest rated items (rank.py weighs and adds them)."""
+their centred means and each candidate's nearest rated items (scoring.py weighs and adds them)."""
 
 from __future__ import annotations
 
