@@ -59,7 +59,9 @@ def warn(parent: QWidget, title: str, text: str) -> None:
 def table(owner: QObject, columns: Sequence[str], name: str, single: bool = True,
           uniform_rows: bool = True, stretch_first: bool = True
           ) -> tuple[QStandardItemModel, QTreeView]:
-    """A flat, row-selecting list with column headers, and its model."""
+    """A flat, row-selecting list with column headers, and its model. `single`: one row at a
+    time; otherwise Ctrl+click, Shift+click and Shift+arrows select several (QTreeView's
+    default is one row, which would leave Merge or Take back unreachable)."""
     model = QStandardItemModel(0, len(columns), owner)
     model.setHorizontalHeaderLabels(list(columns))
     view = QTreeView()
@@ -68,8 +70,8 @@ def table(owner: QObject, columns: Sequence[str], name: str, single: bool = True
     view.setRootIsDecorated(False)
     view.setUniformRowHeights(uniform_rows)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    if single:
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection if single
+                          else QAbstractItemView.SelectionMode.ExtendedSelection)
     if stretch_first:
         view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         view.header().setStretchLastSection(False)

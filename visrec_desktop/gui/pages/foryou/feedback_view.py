@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent, QStandardItem
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -59,7 +58,6 @@ class FeedbackDialog(QDialog):
         self.model, self.view = table(self, (self.tr("Item"), self.tr("Category"),
                                              self.tr("Your feedback")),
                                       self.tr("Your feedback"), single=False)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.remove_button = QPushButton(self.tr("Take back"))
