@@ -30,6 +30,7 @@ from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend import browse as browsing
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
 from visrec_desktop.core.recommend.explain import Explanation, explain
+from visrec_desktop.core.recommend.feedback import LIKE
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendation
 from visrec_desktop.core.recommend.taste import TasteProfile, describe
 from visrec_desktop.core.recommend.text import human_order
@@ -321,12 +322,26 @@ class Library:
         index = self.index(rec.catalog_id)
         vector = index.full(np.array([rec.row]))[0]
         ids, vecs = self._profiles.profile_photos()  # the photos the ranker scored it by
-        why = explain(rec, vector, self.profile(), ids, vecs, k)
+        why = explain(rec, vector, self.profile(), ids, vecs, k, self._liked_items())
         paths = self.store.photo_paths([pid for pid, _ in why.photos])
         photo_paths = [(paths[pid][0], score) for pid, score in why.photos if paths.get(pid)]
         item = self.item(rec.catalog_id, rec.row)
         return ExplainedItem(rec, why, photo_paths, self.item_image(rec.catalog_id, rec.row),
                              item.get("description"), item.get("url"))
+
+    def _liked_items(self) -> list[tuple[str, np.ndarray]]:
+        """(title, embedding) of each liked item of the ranked catalogs: the ranker compares
+        items with them as with the photos (explain names one when it is the nearest)."""
+        out = []
+        ranked = {info.id for info in self.ranked_catalogs()}
+        for (cid, iid), state in sorted(self.feedback().items()):
+            if state != LIKE or cid not in ranked:
+                continue
+            index = self.index(cid)
+            row = index.row(iid)
+            if row is not None and index.usable[row]:
+                out.append((index.titles[row], index.full(np.array([row]))[0]))
+        return out
 
     def categories(self) -> list[str]:
         """Every category of the ranked catalogs, sorted as people read (case and accents

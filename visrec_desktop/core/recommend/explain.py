@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from visrec_desktop.core.recommend.feedback import LIKE
 from visrec_desktop.core.recommend.rank import Recommendation
 from visrec_desktop.core.recommend.scoring import VOTE_PHOTOS, interest_factors, photo_vote
 from visrec_desktop.core.recommend.taste import TasteProfile
@@ -25,13 +27,18 @@ class Explanation:
 
 
 def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
-            photo_ids: np.ndarray, photo_vecs: np.ndarray, k: int = 3) -> Explanation:
+            photo_ids: np.ndarray, photo_vecs: np.ndarray, k: int = 3,
+            liked: Sequence[tuple[str, np.ndarray]] = ()) -> Explanation:
     """Why an item was recommended: the interest its nearest photos belong to (photo_vote, the
     rule the ranker files an item under, so the explanation names the interest the list was
     calibrated with) and the user's k most similar photos of that interest, so the sentence
     and the photos shown agree. `photo_vecs` (n, d) float32 unit rows, in the order of
     `photo_ids` (n,). An interest is found by its centroid only when none of the nearest
-    photos is in `profile` (a profile older than the index)."""
+    photos is in `profile` (a profile older than the index).
+    `liked`: (title, unit embedding (d,)) of the items the user liked. The ranker counts a
+    liked item among the photos it compares items with, so when one is nearer the item than
+    every photo, the reason names it ("Because it looks like Cast-iron pan, which you liked")
+    and no photos are shown; a liked item itself says so. The interest is still given."""
     vector = np.asarray(item_vector, np.float32)
     sims = np.asarray(photo_vecs, np.float32) @ vector if len(photo_ids) else np.zeros(0)
     order = np.argsort(-sims, kind="stable")
@@ -47,6 +54,15 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
     elif rec.feedback_score > 0:
         reason = _("Because it looks like items you liked")
     photos = [(int(photo_ids[i]), round(float(sims[i]), 4)) for i in order[:k]]
+    if rec.feedback == LIKE:
+        reason, photos = _("You liked it"), []
+    elif liked:
+        to_liked = np.array([float(np.asarray(v, np.float32) @ vector) for _t, v in liked])
+        best = int(np.argmax(to_liked))
+        if not len(sims) or to_liked[best] > float(sims.max()):
+            reason = _("Because it looks like {title}, which you liked").format(
+                title=liked[best][0])
+            photos = []
     return Explanation(interest, label, round(score, 4), round(rec.feedback_score, 4),
                        round(rec.collab_score, 4), photos, reason)
 
