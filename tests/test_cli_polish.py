@@ -271,3 +271,32 @@ def test_debug_goes_before_the_command_too() -> None:
     assert parse(["--debug", "status"]).debug is True
     assert parse(["status", "--debug"]).debug is True
     assert parse(["status"]).debug is False
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_command_help_opens_with_what_the_command_does(lang: str) -> None:
+    """`visrec COMMAND --help` (and `visrec catalog ACTION --help`) says what the command does,
+    in the person's language: its own description, else the line the command list gives it. A
+    trial found `visrec recommend --help` with usage and options only."""
+    import argparse
+
+    from visrec_desktop.cli import build_parser, speak
+
+    speak(["--lang", lang])
+    try:
+        seen = 0
+        stack = [build_parser()]
+        while stack:
+            parser = stack.pop()
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    helps = {c.dest: c.help for c in action._choices_actions}
+                    for name, command in action.choices.items():
+                        assert helps[name] and command.description, name  # its own, or the
+                        flat = "".join(command.format_help().split())  # list's (wrapped
+                        assert "".join(command.description.split()) in flat, name  # anywhere)
+                        seen += 1
+                        stack.append(command)
+        assert seen >= 19  # 13 commands and 6 catalog actions
+    finally:
+        speak(["--lang", "en"])

@@ -70,3 +70,33 @@ def test_the_demo_catalog_is_named_in_the_persons_language(tmp_path: Path) -> No
         assert [c.name for c in installed(tmp_path) if c.demo] == [DEMO_NAME]
     finally:
         set_language(before)
+
+
+def test_a_demo_items_note_is_in_the_persons_language() -> None:
+    """The demo items' descriptions open with our note, shown translated (a trial saw it in
+    English in the Chinese UI); the credits after it stay as written. The build script writes
+    exactly the note the app translates, and every shipped demo item opens with it."""
+    import io
+    import json
+    import zipfile
+
+    from visrec_desktop.core.catalog.install import DEMO_BUNDLE, DEMO_ITEM_NOTE, demo_description
+    from visrec_desktop.core.config import resource_path
+    from visrec_desktop.i18n import current, set_language
+
+    script = (resource_path("resources") / "build_demo_catalog.py").read_text("utf-8")
+    assert f'f"{DEMO_ITEM_NOTE} ' in script
+    with zipfile.ZipFile(io.BytesIO((resource_path("resources") / DEMO_BUNDLE).read_bytes())) as z:
+        items = json.loads(z.read("catalog.json"))["items"]
+    assert items and all(i["description"].startswith(DEMO_ITEM_NOTE) for i in items)
+    text = items[0]["description"]
+    before = current()
+    try:
+        set_language("zh_CN")
+        shown = demo_description(text)
+        assert shown.startswith("演示商品") and shown.endswith(text[len(DEMO_ITEM_NOTE):])
+        set_language("en")
+        assert demo_description(text) == text
+        assert demo_description("A shop's own words.") == "A shop's own words."
+    finally:
+        set_language(before)

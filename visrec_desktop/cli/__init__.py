@@ -276,7 +276,21 @@ def build_parser() -> argparse.ArgumentParser:
     catalogs.register(sub, common)
     taste.register(sub, common)
     privacy.register(sub, common)
+    describe_commands(parser)
     return parser
+
+
+def describe_commands(parser: argparse.ArgumentParser) -> None:
+    """Give each command's own --help the line its parent's list shows for it (argparse keeps a
+    command's `help` for the list only, so `visrec recommend --help` opened on bare usage)."""
+    for action in parser._actions:  # argparse has no public way to walk its commands
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, command in action.choices.items():
+                text = helps.get(name)
+                if command.description is None and text:
+                    command.description = text[:1].upper() + text[1:]
+                describe_commands(command)
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -59,8 +59,9 @@ from visrec_desktop.i18n import N_, gettext, join_phrases, ngettext
 
 __all__ = [
     "CATALOGS", "DEMO_BUNDLE", "IMAGES_FILE", "INSTALL_FILE", "ImportReport", "InstalledCatalog",
-    "catalogs_dir", "ensure_demo", "image_path", "import_catalog", "installed", "item_meta",
-    "load_index", "nfc", "release_pages", "remove_catalog", "unsigned_warning",
+    "catalogs_dir", "demo_description", "ensure_demo", "image_path", "import_catalog",
+    "installed", "item_meta", "load_index", "nfc", "release_pages", "remove_catalog",
+    "unsigned_warning",
 ]
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,9 @@ log = logging.getLogger(__name__)
 DEMO_BUNDLE = "demo_catalog.zip"
 # The demo bundle's name (resources/build_demo_catalog.py writes it): shown translated.
 DEMO_NAME = N_("Demo prints (fictitious prices)")
+# Its items' descriptions open with this sentence (the same script); the credits after it stay
+# as written (names, licences, package versions).
+DEMO_ITEM_NOTE = N_("Demo item with a fictitious price: this print is not for sale.")
 _ACTIVE: set[str] = set()  # staging folders of imports running in this process
 
 
@@ -150,6 +154,13 @@ def installed(data_dir: Path) -> list[InstalledCatalog]:
             info.name = gettext(DEMO_NAME)
         out.append(info)
     return out
+
+
+def demo_description(text: str) -> str:
+    """A demo item's description with its opening note in the person's language."""
+    if text.startswith(DEMO_ITEM_NOTE):
+        return gettext(DEMO_ITEM_NOTE) + text[len(DEMO_ITEM_NOTE):]
+    return text
 
 
 def remove_catalog(data_dir: Path, catalog_id: str) -> None:

@@ -326,8 +326,12 @@ class Library:
         paths = self.store.photo_paths([pid for pid, _ in why.photos])
         photo_paths = [(paths[pid][0], score) for pid, score in why.photos if paths.get(pid)]
         item = self.item(rec.catalog_id, rec.row)
+        description = item.get("description")
+        if description and any(info.demo and info.id == rec.catalog_id
+                               for info in self.catalogs()):
+            description = catalog_store.demo_description(str(description))
         return ExplainedItem(rec, why, photo_paths, self.item_image(rec.catalog_id, rec.row),
-                             item.get("description"), item.get("url"))
+                             description, item.get("url"))
 
     def _liked_items(self) -> list[tuple[str, np.ndarray]]:
         """(title, embedding) of each liked item of the ranked catalogs: the ranker compares
