@@ -64,6 +64,7 @@ class LibraryPage(Page):
         self._queue: list[Path] = []  # folders dropped during a run, indexed after it
         self._rescan_queued = False
         self._autoscan = False  # rescan known folders once the lists have loaded after unlock
+        self._refresh_after_run = False  # a refresh came during a run: read again at its end
         self._last_dir = ""  # last folder chosen in the dialog: memory only, never saved
         self._folders: list[FolderSummary] = []
         self._live: ProgressState | None = None  # the last figures of the run in progress
@@ -270,6 +271,9 @@ class LibraryPage(Page):
         self.ctx.indexing.emit(None)
         if self.ctx.library is not lib:
             return
+        if self._refresh_after_run:  # a refresh that came during the run was not shown
+            self._refresh_after_run = False
+            self.refresh()
         if self._queue:
             paths, self._queue = self._queue, []
             self._start(paths)
@@ -317,16 +321,19 @@ class LibraryPage(Page):
 
     def _refreshed(self, result: tuple[list[FolderSummary], list[Skipped]]) -> None:
         folders, skipped = result
-        if self.current_task is None:  # a run shows its own figures
-            self._show_folders(folders)
-        else:
+        running = self.current_task is not None
+        if running:  # a run shows its own figures; the lists are read again when it ends
             self._folders = list(folders)
+            self._refresh_after_run = True
+        else:
+            self._show_folders(folders)
         self._show_skipped(skipped)
         if self._autoscan:
             self._autoscan = False
             if folders:
                 self.rescan()  # pick up photos added while the app was closed
-        self.refreshed.emit()
+        if not running:
+            self.refreshed.emit()
 
     def _show_folders(self, folders: list[FolderSummary],
                       found: dict[Path, int] | None = None) -> None:
@@ -381,6 +388,7 @@ class LibraryPage(Page):
         self._queue.clear()
         self._rescan_queued = False
         self._autoscan = False
+        self._refresh_after_run = False
         self._last_dir = ""
         self._folders = []
         self.folder_table.clear()
