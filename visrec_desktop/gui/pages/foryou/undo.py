@@ -48,15 +48,15 @@ class UndoBar(QFrame):
         self.timer.setInterval(UNDO_SHOWN_MS)
         self.timer.timeout.connect(self.hide)
         self.close_button.clicked.connect(self.hide)
+        # The bar's place is kept while it is hidden, from the start: the grid and the Like /
+        # Dislike buttons below it must not jump under the pointer when it comes after the
+        # first rating, nor 12 s later when it goes (a trial's next Dislike landed on text).
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.hide()
 
     def say(self, text: str) -> None:
         self.text.setText(text)
-        # Once shown, the bar keeps its place when it goes: the grid and the Like / Dislike
-        # buttons below it must not jump up under the pointer 12 s after a click (a trial's
-        # next Dislike landed on text and did nothing).
-        policy = self.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.setSizePolicy(policy)
         self.show()
         self.timer.start()
