@@ -238,7 +238,8 @@ def test_quick_changes_give_one_ranking(qtbot: QtBot, harness: Harness) -> None:
 
 def test_like_changes_the_order_and_moves_on(qtbot: QtBot, harness: Harness) -> None:
     """A Like re-ranks (the liked item moves up) and, like every rating, moves the selection
-    on to the next item not rated yet: from the last item, the one before it."""
+    on to the first item not rated yet at the liked one's place in the new list (where the
+    person was looking): from the last item, the item that is last now."""
     page = harness.page
     before = harness.ids()
     last = len(before) - 1
@@ -252,7 +253,7 @@ def test_like_changes_the_order_and_moves_on(qtbot: QtBot, harness: Harness) -> 
     assert after.index(liked.item_id) < last
     assert page.model.recommendation(after.index(liked.item_id)).feedback == "like"
     current = page.model.recommendation(page.view.currentIndex().row())
-    assert current.item_id == before[last - 1] and current.feedback is None
+    assert current.item_id == after[last] and current.feedback is None
     assert not page.like_button.isChecked()
     assert harness.library.feedback()[("prints", liked.item_id)] == "like"
 

@@ -63,3 +63,145 @@ def test_two_interests_are_selected_by_ctrl_click_and_shift_down(
     with qtbot.waitSignal(page.profile_shown, timeout=WAIT):
         page.merge_button.click()
     assert page.model.rowCount() == 2
+
+
+# -- For You ------------------------------------------------------------------------------------
+# The page's fixtures (a real catalog of real photos ranked for real photos) are shared.
+import test_gui_foryou as foryou  # noqa: E402
+from test_gui_foryou import Harness, rerank_after  # noqa: E402
+
+from visrec_desktop.gui.pages.foryou import ForYouPage  # noqa: E402
+
+template, harness = foryou.template, foryou.harness
+
+
+def current_id(page: ForYouPage) -> str:
+    return page.model.recommendation(page.view.currentIndex().row()).item_id
+
+
+def test_rating_keys_work_after_choosing_a_category(qtbot: QtBot, harness: Harness) -> None:
+    """Pick a category in the combo box, then press L: the selected card is liked (the
+    category stays); typing L or D in the search box or a price box types, rates nothing."""
+    page = harness.page
+    page.activateWindow()
+    page.category.setFocus()
+    qtbot.waitUntil(page.category.hasFocus, timeout=WAIT)
+    garden = page.category.findData("garden")
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        page.category.setCurrentIndex(garden)
+        page.category.activated.emit(garden)  # what a pick in the popup sends
+    assert page.view.hasFocus()
+    chosen = harness.select(1)
+    page.category.setFocus()  # a Tab back to the combo box: L still rates, never picks
+    qtbot.waitUntil(page.category.hasFocus, timeout=WAIT)
+    with qtbot.waitSignal(harness.ctx.feedback_changed, timeout=WAIT):
+        QTest.keyClick(page.category, Qt.Key.Key_L)
+    assert page.category.currentData() == "garden"
+    assert harness.library.feedback() == {("prints", chosen.item_id): "like"}
+    qtbot.waitUntil(page.idle, timeout=WAIT)
+
+    page.diversity.setFocus()
+    qtbot.waitUntil(page.diversity.hasFocus, timeout=WAIT)
+    disliked = page.model.recommendation(page.view.currentIndex().row())
+    with qtbot.waitSignal(harness.ctx.feedback_changed, timeout=WAIT):
+        QTest.keyClick(page.diversity, Qt.Key.Key_D)
+    assert harness.library.feedback()[("prints", disliked.item_id)] == "dislike"
+    qtbot.waitUntil(page.idle, timeout=WAIT)
+
+    before = harness.library.feedback()
+    page.search.setFocus()
+    qtbot.waitUntil(page.search.hasFocus, timeout=WAIT)
+    QTest.keyClicks(page.search, "hld")
+    assert page.search.text() == "hld"
+    page.min_price.setFocus()
+    qtbot.waitUntil(page.min_price.hasFocus, timeout=WAIT)
+    QTest.keyClick(page.min_price, Qt.Key.Key_D)
+    QTest.keyClick(page.min_price, Qt.Key.Key_L)
+    qtbot.waitUntil(page.idle, timeout=WAIT)
+    assert harness.library.feedback() == before
+    assert page.min_price.hasFocus() and page.search.text() == "hld"
+
+    QTest.keyClick(page.min_price, Qt.Key.Key_Return)  # Enter: the grid takes the keys back
+    qtbot.waitUntil(page.view.hasFocus, timeout=WAIT)
+
+
+def small_page(qtbot: QtBot, harness: Harness) -> ForYouPage:
+    """The grid shows about two rows of cards, so the list scrolls."""
+    page = harness.page
+    page.resize(1000, 560)
+    page.card_size.setValue(page.card_size.maximum())
+    qtbot.waitUntil(lambda: page.view.verticalScrollBar().maximum() > 0, timeout=WAIT)
+    return page
+
+
+def test_a_rating_keeps_the_selection_and_the_scroll_where_they_were(
+        qtbot: QtBot, harness: Harness) -> None:
+    """D on a card: after the re-ranking the selection is the first unrated item at the
+    disliked one's place in the new list, and its card is where the disliked one was (the
+    grid did not scroll away); L likewise selects the item now at the liked one's place or
+    after it, skipping none."""
+    page = small_page(qtbot, harness)
+    bar = page.view.verticalScrollBar()
+    row = 4
+    harness.select(row)
+    assert bar.value() > 0
+
+    def card_top() -> int:
+        rect = page.view.visualRect(page.view.currentIndex())
+        return page.view.viewport().mapTo(page, rect.topLeft()).y()  # on the screen
+
+    place = card_top()
+    page.view.setFocus()
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        QTest.keyClick(page.view, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: page.idle() and not page._marks, timeout=WAIT)
+    recs = page.model.recommendations()
+    assert page.view.currentIndex().row() == row and recs[row].feedback is None
+    assert card_top() == place
+
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        QTest.keyClick(page.view, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: page.idle() and not page._marks, timeout=WAIT)
+    recs = page.model.recommendations()
+    expected = next(r for r in range(row, len(recs)) if recs[r].feedback is None)
+    assert page.view.currentIndex().row() == expected
+    if expected == row:
+        assert card_top() == place
+
+
+def test_the_first_undo_bar_moves_nothing_under_the_pointer(
+        qtbot: QtBot, harness: Harness) -> None:
+    """The first rating brings the undo bar: the grid stays where it was (the bar's place is
+    kept from the start), as it does when the bar goes."""
+    page = harness.page
+    harness.select(3)
+    assert not page.undo_bar.isVisible()
+    grid_y = page.view.mapTo(page, page.view.rect().topLeft()).y()
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        page.like_button.click()
+    qtbot.waitUntil(page.undo_bar.isVisible, timeout=WAIT)
+    qtbot.wait(50)  # let the layout settle
+    assert page.view.mapTo(page, page.view.rect().topLeft()).y() == grid_y
+
+
+def test_a_new_filter_starts_at_the_top(qtbot: QtBot, harness: Harness) -> None:
+    """Scrolled down to a low match, then the diversity slider moves (or the sort changes):
+    the new list shows from its top, its first item selected; "Show more" keeps the place."""
+    page = small_page(qtbot, harness)
+    bar = page.view.verticalScrollBar()
+    last = page.model.rowCount() - 1
+    harness.select(last)
+    assert bar.value() > 0
+    rerank_after(qtbot, page, lambda: page.diversity.setValue(page.diversity.value() + 20))
+    assert page.view.currentIndex().row() == 0 and bar.value() == 0
+
+    harness.select(last)
+    assert bar.value() > 0
+    rerank_after(qtbot, page, lambda: page.sort.setCurrentIndex(1))
+    assert page.view.currentIndex().row() == 0 and bar.value() == 0
+
+    rerank_after(qtbot, page, lambda: page.how_many.setValue(10))
+    harness.select(8)
+    shown = current_id(page)
+    rerank_after(qtbot, page, page.more_button.click)
+    assert current_id(page) == shown and bar.value() > 0

@@ -98,6 +98,17 @@ class RecommendationModel(QAbstractListModel):
                 return r
         return None
 
+    def unrated_from(self, row: int) -> int | None:
+        """Where the selection goes in a re-ranked list after a rating of the item that was in
+        `row`: the first item not rated at or after that row, so the selection stays where
+        the person was looking; else the nearest one before it; None when every item is
+        rated."""
+        row = min(row, len(self._recs))
+        for r in (*range(row, len(self._recs)), *range(row - 1, -1, -1)):
+            if self._recs[r].feedback is None:
+                return r
+        return None
+
     def row_of(self, key: Key) -> int | None:
         if self._rows is None:
             self._rows = {(r.catalog_id, r.item_id): i for i, r in enumerate(self._recs)}

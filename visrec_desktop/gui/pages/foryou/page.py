@@ -117,6 +117,13 @@ class ForYouPage(Page):
         self._shown: Key | None = None  # the item whose explanation the details show
         self._explain_stale = False
         self._select_next: Key | None = None  # after an undo: the item that came back
+        # After a rating: (the rated item, its row then, the item selected next, the top of its
+        # card in the grid then). The rankings it causes select by that row, and put that
+        # card where the rated one was, so the selection stays where the person was looking.
+        self._rated: tuple[Key, int, Key | None, int] | None = None
+        # After a filter changes: the first ranking that shows it starts at the top of the list
+        self._new_list = False
+        self._top_from: int | None = None
         # Feedback given here, shown on the cards at once and until a ranking asked for after
         # it was stored shows it: key -> [state, writes not stored yet, that ranking's number]
         self._marks: dict[Key, list[Any]] = {}
@@ -132,6 +139,19 @@ class ForYouPage(Page):
         self._explain_timer.timeout.connect(self._explain)
 
         self.filters.changed.connect(self.schedule_rerank)
+        f = self.filters  # "Show more" lengthens the same list: it keeps the selection
+        for signal in (f.search.textChanged, f.category.currentIndexChanged,
+                       f.sort.currentIndexChanged, f.min_price.valueChanged,
+                       f.max_price.valueChanged, f.diversity.valueChanged,
+                       f.clear_button.clicked):
+            signal.connect(self._filter_changed)
+        # A choice made, the grid takes the focus back, so L, D, H and the arrows act on the
+        # cards (a combo box would take "L" as the start of a category name).
+        for combo in (f.category, f.sort):
+            combo.activated.connect(lambda _i: self.view.setFocus())
+        f.diversity.sliderReleased.connect(self.view.setFocus)
+        for box in (f.min_price, f.max_price, f.how_many):
+            box.installEventFilter(self)  # Enter: the grid takes the focus back
         for button, state in ((self.like_button, LIKE), (self.dislike_button, DISLIKE),
                               (self.hide_button, HIDE)):
             button.clicked.connect(lambda _checked=False, s=state: self.feedback.give(s))
@@ -157,10 +177,11 @@ class ForYouPage(Page):
         self.details.image_opened.connect(
             lambda: self.open_viewer(self.view.currentIndex().row()))
         self.details.photo_opened.connect(self.open_photos)
-        # L, D and H act on the selected item with the focus on the grid or in the details
-        # pane (after a click on Like, say), never while typing in the search box.
+        # L, D and H act on the selected item with the focus anywhere on the page (the grid,
+        # the details pane, a combo box or slider of the filters), never while typing in the
+        # search box or a number box: those take the letter first (ShortcutOverride).
         for key, state in ((Qt.Key.Key_L, LIKE), (Qt.Key.Key_D, DISLIKE), (Qt.Key.Key_H, HIDE)):
-            shortcut = QShortcut(QKeySequence(key), self.splitter)
+            shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=state: self.feedback.give(s))
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
@@ -180,6 +201,7 @@ class ForYouPage(Page):
     # -- lock and unlock ------------------------------------------------------------------------
     def on_unlocked(self) -> None:
         self._explain_stale = self._rebuild_wanted = True
+        self._new_list = False  # the filters were reset on lock: nothing to start over
         self.rerank()
 
     def on_locked(self) -> None:
@@ -190,7 +212,8 @@ class ForYouPage(Page):
         self.model.clear()
         self.details.clear()
         self.thumbnails.clear()
-        self._shown = self._select_next = None
+        self._shown = self._select_next = self._rated = self._top_from = None
+        self._new_list = False
         self._marks.clear()
         self.feedback.clear()
         self.filters.reset()
@@ -224,6 +247,8 @@ class ForYouPage(Page):
         self.banners.show_waiting(self.model.rowCount() == 0)
         self._rankings += 1
         number = self._rankings
+        if self._new_list:
+            self._new_list, self._top_from = False, number
         self.ctx.query(lambda lib, progress: lib.browse(request, progress, latest_profile=True),
                        latest="rank").success(lambda result: self._ranked(result, number)
                                               ).failure(self._failed).run(initiator=self)
@@ -265,11 +290,21 @@ class ForYouPage(Page):
             else:
                 self.schedule_rerank()
 
+    def _filter_changed(self) -> None:
+        """A search, category, sort, price or diversity change: a new list, seen from its top."""
+        self._new_list, self._rated = True, None
+
     def _ranked(self, result: BrowseResult, number: int | None = None) -> None:
         if self.filters.set_categories(result.categories):
             self.schedule_rerank()  # the chosen category is gone: rank all of them
         before = [(r.catalog_id, r.item_id) for r in self.model.recommendations()]
         current = self._current_key()
+        top = self._top_from is not None and number is not None and number >= self._top_from
+        if top:
+            self._top_from = self._rated = None
+        rated = self._rated
+        if rated is not None and (current != rated[2] or self._select_next is not None):
+            rated = self._rated = None  # the person moved on, or an undo takes over
         for key, (_state, writing, shown_by) in list(self._marks.items()):
             if not writing and number is not None and shown_by is not None \
                     and number >= shown_by:
@@ -287,12 +322,26 @@ class ForYouPage(Page):
         rebuild = result.profile_outdated and self._rebuild_wanted
         if rebuild:
             self._rebuild(first=result.empty_profile)
-        key = core.next_selection(before, result.keys(), current)
-        row = self.model.row_of(key) if key is not None else None
+        if top:
+            row: int | None = 0 if self.model.rowCount() else None
+        elif rated is not None:
+            row = self.model.unrated_from(rated[1])
+            if rated[0] not in self._marks:
+                self._rated = None  # this ranking shows the rating stored
+        else:
+            key = core.next_selection(before, result.keys(), current)
+            row = self.model.row_of(key) if key is not None else None
         if row is not None:
             index = self.model.index(row, 0)
+            if rated is not None:  # where the rated card was, even if the cards were refit
+                self.view.doItemsLayout()
+                bar = self.view.verticalScrollBar()
+                bar.setValue(bar.value() + self.view.visualRect(index).top() - rated[3])
             self.view.setCurrentIndex(index)
-            self.view.scrollTo(index)
+            if top:
+                self.view.scrollToTop()
+            else:
+                self.view.scrollTo(index)
         else:
             self._current_changed(QModelIndex())
         if not rebuild:
@@ -370,6 +419,10 @@ class ForYouPage(Page):
         return fit_cards(self.view, self.delegate, self.card_size.value())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and watched in (self.min_price, self.max_price, self.how_many)):
+            QTimer.singleShot(0, self.view.setFocus)  # after the box has taken its value
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
             self.fit_cards()
             self.banners.waiting.resize(self.view.viewport().size())
@@ -434,13 +487,17 @@ class ForYouPage(Page):
         if state is None:
             self._current_changed(self.view.currentIndex())  # the buttons show it
             return
-        self._select_row(self.model.next_unrated(row))
+        top = self.view.visualRect(self.model.index(row, 0)).top()
+        self._select_row(self.model.next_unrated(row), scroll=False)  # the ranking places it
+        self._rated = (key, row, self._current_key(), top)
+        self._top_from = None  # the rating was given on the list shown: it keeps its place
 
     def came_back(self, key: Key, state: str | None) -> None:
         """An undo: the item is selected again, now if it is shown, else when the ranking
         after the undo brings it back (a ranking asked for before may still arrive first)."""
         self._mark(key, state)
         self._select_next = key
+        self._rated = None
         row = self.model.row_of(key)
         if row is not None:
             self._select_row(row)
@@ -464,11 +521,14 @@ class ForYouPage(Page):
         if row is not None:
             self.model.set_feedback(row, state)
 
-    def _select_row(self, row: int | None) -> None:
+    def _select_row(self, row: int | None, scroll: bool = True) -> None:
         if row is None:
             self.view.setCurrentIndex(QModelIndex())
             self.view.clearSelection()
             return
         index = self.model.index(row, 0)
+        self.view.setAutoScroll(scroll)  # a current index set scrolls to it otherwise
         self.view.setCurrentIndex(index)
-        self.view.scrollTo(index)
+        self.view.setAutoScroll(True)
+        if scroll:
+            self.view.scrollTo(index)
