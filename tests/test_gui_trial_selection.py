@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import write_jpeg
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.library import Library
@@ -88,8 +89,12 @@ def test_rating_keys_work_after_choosing_a_category(qtbot: QtBot, harness: Harne
     qtbot.waitUntil(page.category.hasFocus, timeout=WAIT)
     garden = page.category.findData("garden")
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        QTest.mouseClick(page.category, Qt.MouseButton.LeftButton)  # the popup opens
+        page.category.hidePopup()  # a pick in it: it closes, then the box sends activated
         page.category.setCurrentIndex(garden)
-        page.category.activated.emit(garden)  # what a pick in the popup sends
+        page.category.activated.emit(garden)
+    page.activateWindow()  # offscreen, the window is not active again after a popup by itself
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=WAIT)
     assert page.view.hasFocus()
     chosen = harness.select(1)
     page.category.setFocus()  # a Tab back to the combo box: L still rates, never picks
@@ -123,6 +128,13 @@ def test_rating_keys_work_after_choosing_a_category(qtbot: QtBot, harness: Harne
 
     QTest.keyClick(page.min_price, Qt.Key.Key_Return)  # Enter: the grid takes the keys back
     qtbot.waitUntil(page.view.hasFocus, timeout=WAIT)
+
+    page.category.setFocus()
+    qtbot.waitUntil(page.category.hasFocus, timeout=WAIT)
+    at = page.category.currentIndex()
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        QTest.keyClick(page.category, Qt.Key.Key_Up)  # from the keyboard: the box keeps it
+    assert page.category.hasFocus() and page.category.currentIndex() == at - 1
 
 
 def small_page(qtbot: QtBot, harness: Harness) -> ForYouPage:

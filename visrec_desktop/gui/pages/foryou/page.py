@@ -145,10 +145,13 @@ class ForYouPage(Page):
                        f.max_price.valueChanged, f.diversity.valueChanged,
                        f.clear_button.clicked):
             signal.connect(self._filter_changed)
-        # A choice made, the grid takes the focus back, so L, D, H and the arrows act on the
-        # cards (a combo box would take "L" as the start of a category name).
+        # A choice made with the mouse, the grid takes the focus back, so the arrows act on
+        # the cards again; from the keyboard (arrows, letters) the box keeps it, so a person
+        # can go through the categories one by one.
+        self._combo_keyed = False
         for combo in (f.category, f.sort):
-            combo.activated.connect(lambda _i: self.view.setFocus())
+            combo.installEventFilter(self)
+            combo.activated.connect(self._combo_chosen)
         f.diversity.sliderReleased.connect(self.view.setFocus)
         for box in (f.min_price, f.max_price, f.how_many):
             box.installEventFilter(self)  # Enter: the grid takes the focus back
@@ -418,7 +421,16 @@ class ForYouPage(Page):
         """Cards of about the chosen size, stretched so that a row fills the grid."""
         return fit_cards(self.view, self.delegate, self.card_size.value())
 
+    def _combo_chosen(self, _index: int) -> None:
+        if not self._combo_keyed:
+            self.view.setFocus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in (self.category, self.sort):
+            if event.type() == QEvent.Type.KeyPress:
+                self._combo_keyed = True
+            elif event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusOut):
+                self._combo_keyed = False
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and watched in (self.min_price, self.max_price, self.how_many)):
