@@ -54,6 +54,12 @@ class UndoBar(QFrame):
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
+        # Its height is that of a line with quotes, whatever the text: a title whose glyphs
+        # come from a fallback font (the quotes, CJK) would make it a pixel taller.
+        self.text.setText("\u201cAg\u201d")
+        self.ensurePolished()
+        self.setFixedHeight(self.sizeHint().height())
+        self.text.setText("")
         self.hide()
 
     def say(self, text: str) -> None:
