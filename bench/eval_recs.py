@@ -42,22 +42,19 @@ given --seed.
 from __future__ import annotations
 
 import argparse
-import io
 import itertools
 import json
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bench import fashion_mnist, load_average
-from visrec_desktop.core.config import resource_path
+from bench.demo_library import demo_library
 from visrec_desktop.core.recommend import rank
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
@@ -365,29 +362,12 @@ def evaluate(per_count: int, seeds: Sequence[int], log: Callable[[str], None],
             "load_before": load_before, "load_after": load_average()}
 
 
-@cache
-def _demo_library() -> tuple[TasteProfile, np.ndarray, CatalogIndex]:
-    """The demo catalog's 171 real photographs as a library, and the demo catalog itself."""
-    with zipfile.ZipFile(resource_path("resources") / "demo_catalog.zip") as z:
-        items = json.loads(z.read("catalog.json"))["items"]
-        vecs = np.load(io.BytesIO(z.read("embeddings.npy"))).astype(np.float32)
-    meta = [{"id": i["id"], "title": i["title"], "category": i["category"],
-             "price": i["price"], "currency": "EUR"} for i in items]
-    index = build_index("demo", meta, vecs.astype(np.float16), np.ones(len(vecs), bool))
-    unit = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
-    ids = np.arange(len(unit), dtype=np.int64)
-    now = 1_900_000_000.0  # every photo taken at one time, as tests/helpers_demo.py has them
-    profile = build_profile("demo-photos", ids, unit, [PhotoRecord(int(i), [], now) for i in ids],
-                            now=now)
-    return profile, unit, index
-
-
 def demo_lists_every_interest() -> bool:
     """Whether, with the ranker's current constants, the demo's real library (its 171 photos,
     four interests) finds every one of its interests in its top 10 at diversity 0 and at the
     app's 0.3: a constraint on --tune from real photos, where an interest of looser matches
     (animals of many kinds) must keep its place (tests/test_calibration.py)."""
-    profile, photos, index = _demo_library()
+    profile, photos, index = demo_library()
     want = set(range(len(profile.interests)))
     return all({r.interest for r in Ranker(profile, {}, [index], photos).rank(
         RankRequest(top=10, diversity=d))} >= want for d in (0.0, 0.3))

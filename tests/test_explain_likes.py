@@ -7,31 +7,20 @@ cast-iron pan explained 'because of 37 of your photos of buildings & architectur
 from __future__ import annotations
 
 import numpy as np
-from helpers_demo import BUILDINGS, NOW, demo_library
+from helpers_demo import BUILDINGS, half_library_without
 
-from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.explain import explain
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
-from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
 
 def test_a_like_is_named_when_it_is_nearer_than_every_photo() -> None:
-    _, photos, index = demo_library()
-    buildings = np.array([c == BUILDINGS for c in index.categories])
-    half = np.arange(len(index)) % 2 == 0
-    ids = np.flatnonzero(~buildings & half).astype(np.int64)
-    rows = np.flatnonzero(~half)
-    meta = [{"id": index.item_ids[r], "title": index.titles[r], "category": index.categories[r],
-             "price": 10.0, "currency": "EUR"} for r in rows]
-    catalog = build_index("half", meta, photos[rows].astype(np.float16), np.ones(len(rows), bool))
-    library = build_profile("test-model", ids, photos[ids],
-                            [PhotoRecord(int(i), [], NOW) for i in ids], now=NOW)
-    liked_rows = np.flatnonzero(buildings[rows])[:5]
+    library, ids, photos, catalog = half_library_without(BUILDINGS)
+    liked_rows = [r for r, c in enumerate(catalog.categories) if c == BUILDINGS][:5]
     feedback = {("half", catalog.item_ids[r]): "like" for r in liked_rows}
     liked = [(catalog.titles[r], catalog.full(np.array([r]))[0]) for r in liked_rows]
     titles = {t for t, _ in liked}
     recs = Ranker(library, feedback, [catalog], photos[ids], photo_ids=ids).rank(
-        RankRequest(top=len(rows), diversity=0.0))
+        RankRequest(top=len(catalog), diversity=0.0))
 
     seen = {"liked": 0, "like": 0, "photos": 0}
     for rec in recs:

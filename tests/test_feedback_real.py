@@ -15,15 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pytest
-from helpers_demo import BUILDINGS, NOW, demo_library
+from helpers_demo import BUILDINGS, demo_library, half_library_without
 
 from visrec_desktop.core.recommend import dislikes as dislikes_module
 from visrec_desktop.core.recommend import scoring as scoring_module
-from visrec_desktop.core.recommend.catalog_index import build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
-from visrec_desktop.core.recommend.taste import PhotoRecord, build_profile
 
 CLICKS = {("demo", "print-kitten"): "like", ("demo", "print-owl"): "like",
           ("demo", "print-palais-des-papes-avignon"): "dislike",
@@ -69,17 +66,9 @@ def test_likes_of_a_kind_the_photos_lack_are_heard() -> None:
     the liked items join the photos in the k-nearest term, so at least four other buildings
     reach the top 20. Weighed only as a like term against the photos (control: LIKES_IN_KNN
     off), one did."""
-    _, photos, index = demo_library()
-    buildings = np.array([c == BUILDINGS for c in index.categories])
-    half = np.arange(len(index)) % 2 == 0
-    ids = np.flatnonzero(~buildings & half).astype(np.int64)
-    rows = np.flatnonzero(~half)
-    meta = [{"id": index.item_ids[r], "title": index.titles[r], "category": index.categories[r],
-             "price": 10.0, "currency": "EUR"} for r in rows]
-    catalog = build_index("half", meta, photos[rows].astype(np.float16), np.ones(len(rows), bool))
-    library = build_profile("test-model", ids, photos[ids],
-                            [PhotoRecord(int(i), [], NOW) for i in ids], now=NOW)
-    liked = [catalog.item_ids[r] for r in np.flatnonzero(buildings[rows])[:5]]
+    library, ids, photos, catalog = half_library_without(BUILDINGS)
+    liked = [i for i, c in zip(catalog.item_ids, catalog.categories, strict=True)
+             if c == BUILDINGS][:5]
     feedback = {("half", i): "like" for i in liked}
 
     def buildings_in_top20() -> int:
