@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import (
     QMimeData,
@@ -21,6 +21,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 QT_6_12 = tuple(int(part) for part in qVersion().split(".")[:2]) >= (6, 12)
+
+
+if TYPE_CHECKING:
+    from visrec_desktop.core.library import Library
 
 
 def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
@@ -103,3 +107,17 @@ def private_qsettings(folder: Path) -> Iterator[None]:
     yield
     QSettings.setPath(fmt, scope, QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.GenericConfigLocation))
+
+
+def index_three_subjects(library: Library, root: Path) -> Path:
+    """Index 20 real-photo crops of three subjects under `root` (8 cat, 6 espresso, 6 rocket,
+    each in a folder named after its source): a profile with interests to rename, merge and
+    select. Returns `root`."""
+    from conftest import write_jpeg
+    from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
+
+    for source, n in ((CHELSEA, 8), (COFFEE, 6), (ROCKET, 6)):
+        for i, img in enumerate(crops(source, n, seed=0)):
+            write_jpeg(root / str(source) / f"shot{i:02d}.jpg", img)
+    assert library.index_folders([root]).indexed == 20
+    return root

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
-from helpers_gui import drop_paths
+from helpers_gui import drop_paths, index_three_subjects
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
@@ -571,15 +571,11 @@ def test_profile_page_renames_and_merges_interests(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Interests read as taxonomy names; Rename (a dialog) gives one the person's own name and
     Merge joins the two selected, both kept by the library; a thin profile says so."""
-    from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
+    from helpers_embed import CHELSEA, COFFEE
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QInputDialog
 
-    root = tmp_path / "photos"
-    for source, n in ((CHELSEA, 8), (COFFEE, 6), (ROCKET, 6)):
-        for i, img in enumerate(crops(source, n, seed=0)):
-            write_jpeg(root / str(source) / f"shot{i:02d}.jpg", img)
-    assert library.index_folders([root]).indexed == 20
+    root = index_three_subjects(library, tmp_path / "photos")
     page = ProfilePage(ctx)
     qtbot.addWidget(page)
     page.show()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write_jpeg
+from helpers_gui import index_three_subjects
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -32,13 +32,7 @@ def test_two_interests_are_selected_by_ctrl_click_and_shift_down(
         qtbot: QtBot, ctx: AppContext, library: Library, tmp_path: Path) -> None:
     """Click one interest, Ctrl+click another: both are selected and Merge is enabled; the
     same with Shift+Down from the keyboard."""
-    from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
-
-    root = tmp_path / "photos"
-    for source, n in ((CHELSEA, 8), (COFFEE, 6), (ROCKET, 6)):
-        for i, img in enumerate(crops(source, n, seed=0)):
-            write_jpeg(root / str(source) / f"shot{i:02d}.jpg", img)
-    assert library.index_folders([root]).indexed == 20
+    index_three_subjects(library, tmp_path / "photos")
     page = ProfilePage(ctx)
     qtbot.addWidget(page)
     page.resize(1100, 800)
