@@ -160,14 +160,14 @@ def test_a_rating_keeps_the_selection_and_the_scroll_where_they_were(
     page.view.setFocus()
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
         QTest.keyClick(page.view, Qt.Key.Key_D)
-    qtbot.waitUntil(lambda: page.idle() and not page._marks, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.idle() and not page.selection.marks, timeout=WAIT)
     recs = page.model.recommendations()
     assert page.view.currentIndex().row() == row and recs[row].feedback is None
     assert card_top() == place
 
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
         QTest.keyClick(page.view, Qt.Key.Key_L)
-    qtbot.waitUntil(lambda: page.idle() and not page._marks, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.idle() and not page.selection.marks, timeout=WAIT)
     recs = page.model.recommendations()
     expected = next(r for r in range(row, len(recs)) if recs[r].feedback is None)
     assert page.view.currentIndex().row() == expected

@@ -111,7 +111,7 @@ class FeedbackActions(QObject):
 
 
 class FeedbackMarks(Protocol):
-    """What the page does with feedback it has asked to store (see `ForYouPage`)."""
+    """What the page does with feedback it has asked to store (see `selection.Selection`)."""
 
     def rated(self, key: Key, state: str | None) -> None: ...
     def came_back(self, key: Key, state: str | None) -> None: ...
