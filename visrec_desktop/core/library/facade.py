@@ -17,11 +17,11 @@ import numpy as np
 
 from visrec_desktop.core import config
 from visrec_desktop.core.catalog import install as catalog_store
-from visrec_desktop.core.changes import Changes
+from visrec_desktop.core.changes import NOTHING, Changes
 from visrec_desktop.core.errors import StoreError, VisrecError
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
-from visrec_desktop.core.library import photos
+from visrec_desktop.core.library import elsewhere, photos
 from visrec_desktop.core.library.choices import Choices
 from visrec_desktop.core.library.model import SAVED_SETTINGS, ModelChoice, make_embedder
 from visrec_desktop.core.library.privacy import Privacy
@@ -106,6 +106,30 @@ class Library:
                 self._closed = True
                 self.embedder.unload()
                 self.store.close()
+
+    def changes_elsewhere(self, wait: bool = True) -> Changes | None:
+        """What other processes (the `visrec` command line, say) changed in this profile since
+        the last call, as `Changes`; NOTHING when nothing was. Cheap enough to poll every second
+        (one PRAGMA when nothing changed, else one read of a few rows; nothing is re-read).
+        Drops what this Library cached of what changed (installed catalogs). With `wait`
+        False, returns None at once instead of waiting for a transaction or catalog load on
+        another thread: ask again later, nothing seen is lost."""
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
+            if self._closed:
+                return NOTHING
+            names = self.store.changed_elsewhere(wait)
+            if names is None:
+                return None
+            changes = elsewhere.as_changes(names)
+            if changes.catalogs:
+                self._indexes.clear()
+                self._items.clear()
+                self._installed = None
+            return changes
+        finally:
+            self._lock.release()
 
     # -- photos ---------------------------------------------------------------------------------
     def index_options(self, batch_size: int = 0, workers: int = 0, pixel_limit: int = 0,
@@ -226,14 +250,22 @@ class Library:
         `progress` can cancel a rebuild before it clusters (raises Cancelled)."""
         return self._profiles.profile(rebuild, progress)
 
-    def rename_interest(self, number: int, name: str | None) -> Changes:
+    def rename_interest(self, number: int, name: str | None,
+                        shown: TasteProfile | None = None) -> Changes:
         """Name interest `number` (0-based, strongest first) in the person's own words (None:
-        the automatic name again); the name stays with the interest across rebuilds."""
-        return self._profiles.rename(number, name)
+        the automatic name again); the name stays with the interest across rebuilds.
 
-    def merge_interests(self, first: int, second: int) -> Changes:
-        """Treat two interests (0-based) as one from now on, across rebuilds."""
-        return self._profiles.merge(first, second)
+        `shown`: the profile the number was read from (what a window shows). The interest is
+        then found in the profile as it is now, by its centroid, so that a merge or rebuild by
+        another process meanwhile never renames another interest; raises VisrecError when it
+        is gone."""
+        return self._profiles.rename(number, name, shown)
+
+    def merge_interests(self, first: int, second: int,
+                        shown: TasteProfile | None = None) -> Changes:
+        """Treat two interests (0-based) as one from now on, across rebuilds; `shown` as for
+        `rename_interest`."""
+        return self._profiles.merge(first, second, shown)
 
     def describe_profile(self, rebuild: bool = False) -> list[dict[str, Any]]:
         """The interests, strongest first (interest, label, weight, photos, tags), each with
@@ -251,7 +283,8 @@ class Library:
         images only when its bundle carries no embeddings for this model)."""
         with self._lock:
             if self._installed is None:
-                catalog_store.ensure_demo(self.data_dir, self.embedder, progress)
+                if catalog_store.ensure_demo(self.data_dir, self.embedder, progress):
+                    self.store.touch(elsewhere.CATALOGS)
                 self._installed = catalog_store.installed(self.data_dir)
             return list(self._installed)
 
@@ -291,11 +324,13 @@ class Library:
         report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress,
                                               allow_downgrade=allow_downgrade)
         self._forget_catalog(report.catalog.id)
+        self.store.touch(elsewhere.CATALOGS)
         return report
 
     def remove_catalog(self, catalog_id: str) -> Changes:
         catalog_store.remove_catalog(self.data_dir, catalog_id)
         self._forget_catalog(catalog_id)
+        self.store.touch(elsewhere.CATALOGS)
         return Changes(catalogs=True)
 
     # -- recommendations ------------------------------------------------------------------------

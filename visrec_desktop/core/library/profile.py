@@ -155,11 +155,30 @@ class ProfileBuilder:
                 value=number + 1, n=n))
         return profile
 
-    def rename(self, number: int, name: str | None) -> Changes:
-        """Give interest `number` (0-based, strongest first) the person's own name; None or ''
-        gives it back its automatic name. Raises VisrecError for a bad number or name."""
+    def _now(self, number: int, shown: TasteProfile | None) -> tuple[TasteProfile, int]:
+        """The up-to-date profile and the number in it of interest `number` of `shown` (the
+        profile a window showed; None: the numbers are the up-to-date profile's). The interest
+        is found by its centroid: another process may have merged or rebuilt meanwhile."""
+        if shown is None:
+            return self._interest(number), number
+        if not 0 <= number < len(shown.interests):
+            raise VisrecError(gettext("There is no interest {value}: the profile has {n}").format(
+                value=number + 1, n=len(shown.interests)))
+        profile = self.profile()
+        pairs = match(shown.interests[number].centroid[None, :], profile.centroids())
+        if not pairs:
+            raise VisrecError(gettext(
+                "That interest has changed meanwhile (in another window or with the visrec "
+                "command); the profile now shows it as it is"))
+        return profile, pairs[0][1]
+
+    def rename(self, number: int, name: str | None,
+               shown: TasteProfile | None = None) -> Changes:
+        """Give interest `number` (0-based, strongest first, of `shown` when given) the
+        person's own name; None or '' gives it back its automatic name. Raises VisrecError
+        for a bad number or name, or an interest of `shown` that no longer exists."""
         with self._lock:
-            profile = self._interest(number)
+            profile, number = self._now(number, shown)
             centroid = profile.interests[number].centroid
             try:
                 name = clean_name(name) if name else None
@@ -176,14 +195,18 @@ class ProfileBuilder:
             self.prefs.update(INTEREST_NAMES, change)
             return Changes(profile=True)
 
-    def merge(self, first: int, second: int) -> Changes:
-        """Treat interests `first` and `second` (0-based) as one from now on; the merged interest
-        keeps the person's name of either (the first's when both have one)."""
+    def merge(self, first: int, second: int, shown: TasteProfile | None = None) -> Changes:
+        """Treat interests `first` and `second` (0-based, of `shown` when given) as one from now
+        on; the merged interest keeps the person's name of either (the first's when both have
+        one)."""
         with self._lock:
             if first == second:
                 raise VisrecError(gettext("Choose two different interests to merge"))
-            profile = self._interest(first)
-            self._interest(second)
+            profile, first = self._now(first, shown)
+            _, second = self._now(second, shown)
+            if first == second:
+                raise VisrecError(gettext("Those two interests are one already (merged in "
+                                          "another window or with the visrec command)"))
             a, b = profile.interests[first], profile.interests[second]
             name = a.label if a.user_named else (b.label if b.user_named else None)
             self.prefs.update(INTEREST_MERGES, lambda old: [

@@ -41,6 +41,7 @@ from visrec_desktop.core.store.records import (
 )
 from visrec_desktop.core.store.schema import DB_NAME, header_version, migrate, refuse_newer
 from visrec_desktop.core.store.sqlite_lib import sqlite_utils
+from visrec_desktop.core.store.watch import ChangeWatch
 from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class Store(IndexReads):
             self._enable_wal()
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
             migrate(conn, self.codec, self.path)
+            self._watch = ChangeWatch(conn)
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -155,7 +157,11 @@ class Store(IndexReads):
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    self._watch.look(conn)  # others' commits first: ours must not hide them
+                    before = conn.total_changes
                     yield conn
+                    if conn.total_changes != before:
+                        self._watch.seen_own(conn)
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -170,6 +176,29 @@ class Store(IndexReads):
     def close(self) -> None:
         with self.lock:
             self.db.conn.close()
+
+    def changed_elsewhere(self, wait: bool = True) -> frozenset[str] | None:
+        """The tables (`"photos"`, ...), preferences (`"pref:<name>"`) and other parts
+        (`touch`) that other connections or processes committed changes to since the last
+        call; empty when none did. Costs one PRAGMA when nothing changed. With `wait` False it
+        returns None at once instead of waiting for another thread's transaction (a caller on
+        a GUI thread asks again later)."""
+        if not self.lock.acquire(blocking=wait):
+            return None
+        try:
+            try:
+                self._watch.look(self.db.conn)
+            except sqlite3.Error as exc:
+                raise self._fault(exc) from exc
+            return self._watch.take()
+        finally:
+            self.lock.release()
+
+    def touch(self, name: str) -> None:
+        """Say that `name` (a part kept outside the database, such as "catalogs") changed, so
+        that other connections' `changed_elsewhere` includes it."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO changes VALUES (?, randomblob(8))", [name])
 
     def get_meta(self, key: str) -> str | None:
         row = self.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

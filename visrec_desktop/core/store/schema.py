@@ -1,6 +1,6 @@
 """The database layout and its upgrades: each schema version is one registered step function.
 
-Schema (version 3). Plaintext columns hold only ids, blind keys, status codes and model ids:
+Schema (version 4). Plaintext columns hold only ids, blind keys, status codes and model ids:
 - meta(key, value)                                        codec name, generation counter
 - folders(id, path_key, path*)
 - photos(id, content_key, model, embedding*, info*)      info: size, format, tags, capture time
@@ -8,6 +8,8 @@ Schema (version 3). Plaintext columns hold only ids, blind keys, status codes an
 - prefs(name, value*)                                      see `prefs.py` for the names
 - quarantine(id, tbl, col, row_key, detected_at)           damaged records set aside
 - privacy_ledger(id, request_key, entry*)                  every DP release, written before use
+- changes(name, stamp)                                      a random stamp per table or pref name,
+                                                           new on every write (see `watch.py`)
 (* sealed by the codec, bound to table, column and row key.)
 
 A step is code, not a list of statements, so that it can re-seal values whose associated data
@@ -30,7 +32,7 @@ from visrec_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # The layout of sealed values, bound into every value's associated data: bump it only together
 # with a step that re-seals every value.
 RECORD_VERSION = 1
@@ -105,6 +107,35 @@ def _rename_prefs(conn: sqlite3.Connection, codec: Codec) -> None:
             continue
         conn.execute("INSERT OR REPLACE INTO prefs VALUES (?, ?)",
                      [new, codec.seal(value, "prefs", "value", new.encode())])
+
+
+# The tables whose every row change gets a new stamp; prefs rows are stamped per name.
+STAMPED_TABLES = ("folders", "files", "photos", "privacy_ledger")
+
+
+# An upsert, not INSERT OR REPLACE: the outer statement's conflict clause (the photos upsert,
+# say) overrides a trigger's OR REPLACE, which then fails on the second stamp of a name.
+_STAMP = ("INSERT INTO changes VALUES ({name}, randomblob(8)) "
+          "ON CONFLICT(name) DO UPDATE SET stamp = excluded.stamp")
+
+
+@step(4)
+def _change_stamps(conn: sqlite3.Connection, codec: Codec) -> None:
+    """A random stamp per table (and per preference name) that triggers renew in the writing
+    transaction, whichever process or code path writes: another connection tells what it
+    changed by reading a few rows (`watch.py`). Random, not counting: how often someone likes
+    an item stays unknown to a reader of the file."""
+    conn.execute("CREATE TABLE changes (name TEXT PRIMARY KEY, stamp BLOB NOT NULL)")
+    for table in STAMPED_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(f"""CREATE TRIGGER stamp_{table}_{event.lower()} AFTER {event} ON {table}
+                             BEGIN {_STAMP.format(name=repr(table))}; END""")
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        conn.execute(f"""CREATE TRIGGER stamp_prefs_{event.lower()} AFTER {event} ON prefs
+                         BEGIN {_STAMP.format(name=f"'pref:' || {row}.name")}; END""")
+    conn.execute(f"""CREATE TRIGGER stamp_prefs_renamed AFTER UPDATE OF name ON prefs
+                     WHEN OLD.name != NEW.name
+                     BEGIN {_STAMP.format(name="'pref:' || OLD.name")}; END""")
 
 
 def header_version(path: Path) -> int:
