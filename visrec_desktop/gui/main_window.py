@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,7 @@ from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui import window_geometry as placement
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
+from visrec_desktop.gui.elsewhere import ElsewhereWatch
 from visrec_desktop.gui.icons import shield_icon
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.catalogs_page import CatalogsPage
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(data_dir, self)
         self.ctx.error.connect(self.show_error)
         self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.elsewhere = ElsewhereWatch(self.ctx, self)  # follows the CLI's changes
 
         self.welcome = WelcomePage()
         self.welcome.create_requested.connect(lambda p, r: self._open(p, r, creating=True))
@@ -253,6 +255,11 @@ class MainWindow(QMainWindow):
         fitted = placement.fit_onto(frame, placement.free_area(frame, self))
         if fitted != frame:
             self.setGeometry(fitted.marginsRemoved(margins))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            self.elsewhere.poll()  # back from a terminal: show what the command line did now
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing answers at once: background work is cancelled, and only work that writes is

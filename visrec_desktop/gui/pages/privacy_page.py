@@ -110,6 +110,8 @@ class PrivacyPage(Page):
         layout.addWidget(self.tabs, 1)
 
         self.epsilon.valueChanged.connect(self._hint)
+        ctx.changed.connect(lambda changes, _initiator: self.refresh() if changes.budget
+                            else None)  # a release or a lower budget, here or by the CLI
         self._document: dict[str, Any] | None = None
         self._remaining = 0.0
         self._total = 0.0

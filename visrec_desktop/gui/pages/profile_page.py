@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QShowEvent, QStandardItem
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QVBoxLayout, QWidget
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the wi
     from visrec_desktop.core.library import Library, TasteProfile
 
 WEIGHT_COLUMN, EXAMPLES_COLUMN = 1, 3
+SAME_INTEREST = 0.9  # cosine of centroids: a rebuilt interest moves a little, another is far
 
 
 @dataclass
@@ -174,6 +175,9 @@ class ProfilePage(Page):
     def _show(self, lib: Library, snap: ProfileSnapshot) -> None:
         if self.ctx.library is not lib:
             return
+        kept = [self.profile.interests[row].centroid for row in self.selected_interests()
+                if self.profile is not None and row < len(self.profile.interests)]
+        scrolled = self.interests_view.verticalScrollBar().value()
         self.profile = snap.profile
         self._generation += 1
         profile = snap.profile
@@ -209,10 +213,23 @@ class ProfilePage(Page):
                 self.tr("%1 interests").replace("%1", str(n))
             self.summary.setText(self.tr("Built from %1: %2, strongest first.").replace(
                 "%1", photos).replace("%2", interests) + thin)
+        self._reselect(kept, profile)
+        self.interests_view.verticalScrollBar().setValue(scrolled)
         self.choices.fill(snap.folders, snap.excluded, snap.favourites)
         self._update_buttons()
         self.profile_shown.emit(profile)
         self._load_examples(lib, profile)
+
+    def _reselect(self, centroids: list[Any], profile: TasteProfile) -> None:
+        """Select again the interests that were selected before a reload (a change here or by
+        the command line): each is the new interest nearest to it, if still one of them."""
+        selection = self.interests_view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for centroid in centroids:
+            near = [(float(centroid @ interest.centroid), row)
+                    for row, interest in enumerate(profile.interests)]
+            if near and max(near)[0] >= SAME_INTEREST:
+                selection.select(self.model.index(max(near)[1], 0), flags)
 
     def _load_examples(self, lib: Library, profile: TasteProfile) -> None:
         if profile.empty:
@@ -271,30 +288,37 @@ class ProfilePage(Page):
         """Rows (0-based interests) selected in the table, in order."""
         return sorted({i.row() for i in self.interests_view.selectionModel().selectedRows()})
 
-    def rename_interest(self, number: int, name: str | None) -> None:
-        """Give interest `number` (0-based) the person's own name; None: the automatic one."""
+    def rename_interest(self, number: int, name: str | None,
+                        shown: TasteProfile | None = None) -> None:
+        """Give interest `number` (0-based) of the profile shown (`shown`, by default the one
+        shown now) the person's own name; None: the automatic one. The core finds that
+        interest in the profile as it is when the write runs: the command line may have
+        merged interests meanwhile."""
+        shown = shown if shown is not None else self.profile
         text = self.tr("Renamed interest %1 to “%2”").replace("%2", name or "") if name else \
             self.tr("Interest %1 has its automatic name again")
         self._change(text.replace("%1", str(number + 1)),
-                     lambda lib: lib.rename_interest(number, name))
+                     lambda lib: lib.rename_interest(number, name, shown=shown))
 
     def merge_interests(self, first: int, second: int) -> None:
+        shown = self.profile
         self._change(self.tr("Merged interests %1 and %2").replace("%1", str(first + 1))
                      .replace("%2", str(second + 1)),
-                     lambda lib: lib.merge_interests(first, second))
+                     lambda lib: lib.merge_interests(first, second, shown=shown))
 
     def rename_dialog(self) -> None:
         rows = self.selected_interests()
         if not self.ctx.is_unlocked or len(rows) != 1 or self.profile is None \
                 or rows[0] >= len(self.profile.interests):
             return
-        interest = self.profile.interests[rows[0]]
+        shown = self.profile  # the page may reload while the person types
+        interest = shown.interests[rows[0]]
         name, ok = QInputDialog.getText(
             self, self.tr("Rename interest"),
             self.tr("Your name for this interest (leave empty for the automatic name):"),
             text=interest.label if interest.user_named else interest.title)
         if ok:
-            self.rename_interest(rows[0], name.strip() or None)
+            self.rename_interest(rows[0], name.strip() or None, shown)
 
     def merge_selected(self) -> None:
         rows = self.selected_interests()
