@@ -6,10 +6,17 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import (
+    QGuiApplication,
+    QPaintEvent,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QHeaderView,
     QLabel,
@@ -17,6 +24,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -203,6 +213,48 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle,
                                               max(self.width(), 1)) if self._full else ""
         super().setText(shown)
+
+
+class ElidedComboBox(QComboBox):
+    """A combo box whose closed box shows as much of the chosen item as fits, ending in "…"
+    (the full text is its tooltip), and whose list opens wide enough for its longest item,
+    up to the screen's width."""
+
+    def shown_text(self, option: QStyleOptionComboBox | None = None) -> str:
+        """What the closed box shows: the chosen item, elided to its text field."""
+        if option is None:
+            option = QStyleOptionComboBox()
+            self.initStyleOption(option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        return self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
+                                             field.width())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # QComboBox's, with the text elided
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text(option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # items change with signals blocked: ask now
+            self.setToolTip(literal(self.currentText()))
+        return super().event(event)
+
+    def popup_width(self) -> int:
+        """The list's width for its longest item: the widest row, the frame, a scroll bar."""
+        view = self.view()
+        rows = view.sizeHintForColumn(0) if self.count() else 0
+        width = (rows + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+                 + self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) * 2)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return min(width, screen.availableGeometry().width())
+
+    def showPopup(self) -> None:
+        self.view().setMinimumWidth(self.popup_width())
+        super().showPopup()
 
 
 def table_item(value: object, tooltip: str | None = None) -> QStandardItem:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from visrec_desktop.core import library as core
 from visrec_desktop.core.library import SORTS
 from visrec_desktop.gui import i18n
+from visrec_desktop.gui.widgets import ElidedComboBox
 from visrec_desktop.i18n import gettext
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
@@ -46,11 +47,11 @@ class FilterBar(QWidget):
         self.search.setAccessibleName(self.tr("Search"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)
-        self.category = QComboBox()
+        self.category = ElidedComboBox()
         self.category.setAccessibleName(self.tr("Category"))
         self.category.addItem(self.tr(ALL_CATEGORIES), None)
-        # Sized to a short name, not the longest one (the list itself shows names in full),
-        # so the bar fits a 1024-pixel window.
+        # Sized to a short name, not the longest one (the list opens wide enough to show
+        # names in full; the box ends a long one in "…"), so the bar fits a 1024-pixel window.
         self.category.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.category.setMinimumContentsLength(16)
