@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QWidget
 
 
 class ImageView(QWidget):
-    """A QImage drawn to fit (aspect kept), or a short text while there is none."""
+    """A QImage drawn to fit (aspect kept), centred, or a short text while there is none. With
+    `set_enlarge(False)` a small image stays at its natural size (one image pixel per device
+    pixel) instead of being blown up blurry; a large one still shrinks to fit."""
 
     clicked = Signal()  # a left click or Enter/Space with focus: open it larger
 
@@ -16,6 +18,7 @@ class ImageView(QWidget):
         super().__init__(parent)
         self._image: QImage | None = None
         self._text = ""
+        self._enlarge = True
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
@@ -39,6 +42,23 @@ class ImageView(QWidget):
         self._image = image
         self.update()
 
+    def set_enlarge(self, enlarge: bool) -> None:
+        """Whether an image smaller than the widget is scaled up to fill it."""
+        self._enlarge = enlarge
+        self.update()
+
+    def image_rect(self) -> QRect:
+        """Where the image is drawn, in the widget's (logical) pixels; empty without one."""
+        rect = self.rect()
+        if self._image is None or self._image.isNull():
+            return QRect()
+        w, h = self._image.width(), self._image.height()
+        scale = min(rect.width() / w, rect.height() / h)
+        if not self._enlarge:
+            scale = min(scale, 1 / self.devicePixelRatioF())
+        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+        return QRect((rect.width() - tw) // 2, (rect.height() - th) // 2, tw, th)
+
     def set_text(self, text: str) -> None:
         self._text = text
         self.update()
@@ -56,8 +76,4 @@ class ImageView(QWidget):
                 painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), self._text)
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        w, h = self._image.width(), self._image.height()
-        scale = min(rect.width() / w, rect.height() / h)
-        tw, th = max(1, round(w * scale)), max(1, round(h * scale))
-        painter.drawImage(QRect((rect.width() - tw) // 2, (rect.height() - th) // 2, tw, th),
-                          self._image)
+        painter.drawImage(self.image_rect(), self._image)

@@ -1,5 +1,6 @@
-"""The large viewer: one image filling most of the screen, with its caption; arrows move through
-the list it was opened on, Esc closes. Used for catalog items and for the user's own photos.
+"""The large viewer: one image as large as the screen allows, never beyond its natural size
+(a small one is shown centred at 100 %, not blown up blurry), with its caption; arrows move
+through the list it was opened on, Esc closes. Used for catalog items and the user's photos.
 
 Images are decoded off the GUI thread by the page's `ThumbnailCache`, at the screen's size.
 """
@@ -42,6 +43,7 @@ class ImageViewer(QDialog):
         self.thumbnails = thumbnails
         self.image = ImageView()
         self.image.setAccessibleName(self.tr("Large image"))
+        self.image.set_enlarge(False)  # a 320-pixel catalog image stays sharp, at 100 %
         self.image.setMinimumSize(320, 240)
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
