@@ -84,6 +84,8 @@ class ProgressPrinter:
         self.unit = unit or gettext("photos")
         self.tty = stream.isatty()
         self._last_line = 0.0
+        self._last_text: tuple[str, str] | None = None
+        self._width = 0  # of the line on the terminal now
 
     def __call__(self, s: ProgressState) -> None:
         if s.total == 0:
@@ -91,18 +93,29 @@ class ProgressPrinter:
         eta = "--:--" if s.eta is None else time.strftime("%M:%S", time.gmtime(s.eta))
         if s.eta is not None and s.eta >= 3600:
             eta = time.strftime("%H:%M:%S", time.gmtime(s.eta))
-        text = gettext("{done}/{total} {unit}  {rate:5.1f} {unit}/s  ETA {eta}").format(
-            done=s.done, total=s.total, unit=self.unit, rate=s.rate, eta=eta)
+        # As the GUI's bar: a rate once it was measured, time left while there is some.
+        parts = [gettext("{done}/{total} {unit}").format(done=s.done, total=s.total,
+                                                         unit=self.unit)]
+        if s.rate_known:
+            parts.append(gettext("{rate:.1f} {unit}/s").format(rate=s.rate, unit=self.unit))
+        if s.done < s.total:
+            parts.append(gettext("ETA {eta}").format(eta=eta))
+        text = "  ".join(parts)
         stage = gettext(s.stage) if s.stage else ""  # one of STAGES
         if self.tty:
             width = 30
             filled = int(width * s.done / s.total)
-            self.stream.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {text} ")
+            line = f"{stage} [{'#' * filled}{'.' * (width - filled)}] {text} "
+            # spaces over what a longer line before left at its end
+            self.stream.write("\r" + line.ljust(self._width))
+            self._width = len(line)
             if s.done >= s.total:
                 self.stream.write("\n")
+                self._width = 0
             self.stream.flush()
-        elif time.monotonic() - self._last_line >= 5 or s.done >= s.total:
-            self._last_line = time.monotonic()
+        elif (time.monotonic() - self._last_line >= 5 or s.done >= s.total) \
+                and (stage, text) != self._last_text:  # the end is said once
+            self._last_line, self._last_text = time.monotonic(), (stage, text)
             print(f"{stage}: {text}", file=self.stream, flush=True)
 
 

@@ -64,10 +64,12 @@ def _print_report(report: IndexReport, as_json: bool) -> None:
             if report.cancelled else
             ngettext("Done in {seconds:.1f} s: {n} photo found",
                      "Done in {seconds:.1f} s: {n} photos found", report.scanned))
+    # the rate as the app's summary says it: only for photos run through the model
+    rate = _(" ({rate:.1f}/s)").format(rate=report.photos_per_second) if report.embedded else ""
     print(done.format(seconds=report.seconds, n=report.scanned) + _(
-        ", {embedded} embedded ({rate:.1f}/s), {linked} recognised by content, {unchanged} "
+        ", {embedded} embedded{rate}, {linked} recognised by content, {unchanged} "
         "unchanged, {removed} removed, {skipped} skipped (see 'visrec status'); provider "
-        "{provider}.").format(embedded=report.embedded, rate=report.photos_per_second,
+        "{provider}.").format(embedded=report.embedded, rate=rate,
                               linked=report.linked, unchanged=report.unchanged,
                               removed=report.removed, skipped=report.skipped,
                               provider=report.provider))

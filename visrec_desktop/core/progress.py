@@ -14,8 +14,9 @@ from typing import Any
 
 from visrec_desktop.core.errors import Cancelled
 
-# An ETA is only given once the throughput was measured after the first items (which carry the
-# model load and the pipeline filling up): this long, and over this many items, after them.
+# A rate and an ETA are only given once the throughput was measured after the first items (which
+# carry the model load and the pipeline filling up): this long, and over this many items, after
+# them. A run shorter than that (a handful of photos) has no rate worth saying.
 WARMUP_SECONDS = 2.0
 WARMUP_ITEMS = 3
 _KEEP: Any = object()  # `advance` without a new detail
@@ -25,10 +26,16 @@ _KEEP: Any = object()  # `advance` without a new detail
 class ProgressState:
     done: int
     total: int
-    rate: float  # items per second, smoothed
+    rate: float  # items per second, smoothed; 0.0 until measured (see WARMUP_SECONDS)
     eta: float | None  # seconds remaining, None while it cannot be measured yet
     stage: str
     detail: Any = None  # what a stage adds for a front end (per-folder counts, say)
+
+    @property
+    def rate_known(self) -> bool:
+        """The rate was measured over enough work to be worth showing; front ends say no
+        rate at all otherwise (never "0.0 photos/s")."""
+        return self.rate > 0
 
 
 class Progress:
@@ -128,8 +135,8 @@ class Progress:
             if detail is not _KEEP:
                 self._detail = detail
             now = time.monotonic()
-            if self._warm is None:
-                self._warm = (now, self._done)
+            if self._warm is None:  # the first items carry the model load: not throughput
+                self._warm = self._mark = (now, self._done)
             t0, d0 = self._mark
             if now - t0 >= 0.5:
                 inst = (self._done - d0) / (now - t0)
@@ -146,19 +153,30 @@ class Progress:
 
     def state(self) -> ProgressState:
         with self._lock:
-            return ProgressState(self._done, self._total, self._rate, self._eta(),
+            measured = self._measured()
+            rate = 0.0 if measured is None else self._rate or measured[1] / measured[0]
+            return ProgressState(self._done, self._total, rate, self._eta(),
                                  self._stage, self._detail)
 
-    def _eta(self) -> float | None:
-        """Seconds left at the throughput measured since the first advance, once that
-        measurement spans WARMUP_SECONDS and WARMUP_ITEMS; None before (the first batch
-        includes loading the model, so a guess from it is far off)."""
+    def _measured(self) -> tuple[float, int] | None:
+        """(seconds, items) of work since the first advance, once that spans WARMUP_SECONDS
+        and WARMUP_ITEMS; None before."""
         if self._warm is None:
             return None
         t0, d0 = self._warm
         elapsed, items = time.monotonic() - t0, self._done - d0
         if elapsed < WARMUP_SECONDS or items < WARMUP_ITEMS:
             return None
+        return elapsed, items
+
+    def _eta(self) -> float | None:
+        """Seconds left at the throughput measured since the first advance, once that
+        measurement spans WARMUP_SECONDS and WARMUP_ITEMS; None before (the first batch
+        includes loading the model, so a guess from it is far off)."""
+        measured = self._measured()
+        if measured is None:
+            return None
+        elapsed, items = measured
         return max(self._total - self._done, 0) * elapsed / items
 
     def _emit(self, force: bool = False) -> None:

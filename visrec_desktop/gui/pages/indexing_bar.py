@@ -74,7 +74,7 @@ class IndexingBar(QWidget):
         bar.setValue(min(state.done, state.total))
         text = self.tr("%1 of %2 photos").replace("%1", i18n.number(state.done)).replace(
             "%2", i18n.number(state.total))
-        if state.rate > 0:
+        if state.rate_known:  # as the CLI's line: no rate before one was measured
             text += " · " + self.tr("%1 photos/s").replace("%1", i18n.number(state.rate, 1))
         if state.done < state.total:
             # The core gives an ETA only from the throughput measured after the first batch
