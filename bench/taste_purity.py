@@ -38,6 +38,13 @@ random photo orders and capture dates:
   tenth photo, then all of it, given the first profile) whose interests are the same, matched
   one to one by centroid (identity.match, cosine >= 0.95), none added; "... and names": and
   every name the same.
+
+A second table measures order invariance: each library indexed in --shuffles orders (photo ids
+1, 2, ... in that order, as the store gives them; capture dates fixed per photo), the number of
+distinct profiles (partitions of the photos, and lists of names) among them, and the range of
+purity and completeness over the orders. 1 and 1 say the interests are a function of the
+photos; before clusters.canonical_order, 10 orders of the new-user library gave 10
+partitions, 8 lists of names, purity 0.829-1.000 and completeness 0.618-0.895.
 """
 
 from __future__ import annotations
@@ -283,8 +290,9 @@ def build(lib: Library, rule: str, rows: np.ndarray, when: np.ndarray,
 
 def profile_of(lib: Library, rule: str, shuffle: int) -> tuple[TasteProfile, np.ndarray]:
     """The library's profile under `rule`, its photos in a random order and with random capture
-    times over the last SPREAD_YEARS (as a person's files come: the k-means starts depend on
-    both), and the order (profile row -> library row)."""
+    times over the last SPREAD_YEARS (as a person's files come: the weights, hence the
+    interests, depend on the dates; the order no longer matters, see order_spread), and the
+    order (profile row -> library row)."""
     rng = np.random.default_rng([shuffle, len(lib.vecs)])
     order = rng.permutation(len(lib.vecs))
     when = NOW - rng.uniform(0, SPREAD_YEARS * YEAR, len(order))
@@ -326,6 +334,28 @@ def figures(lib: Library, profile: TasteProfile, order: np.ndarray) -> dict[str,
         cats = lib.categories[order]
         out["label agreement"] = float(np.mean([cats[i] in names[a[i]] for i in range(len(a))]))
     return out
+
+
+def order_spread(lib: Library, shuffles: int) -> list[str]:
+    """Cells of the order-invariance table: `shuffles` index orders of `lib` (the first its
+    own), ids given in index order, capture dates fixed per photo."""
+    n = len(lib.vecs)
+    when = NOW - np.random.default_rng(n).uniform(0, SPREAD_YEARS * YEAR, n)
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    parts, names, pur, comp = set(), set(), [], []
+    for shuffle in range(shuffles):
+        order = np.random.default_rng([shuffle, n, 1]).permutation(n) if shuffle else np.arange(n)
+        records = [PhotoRecord(int(i), lib.tags[j], float(when[j]))
+                   for i, j in zip(ids, order, strict=True)]
+        profile = build_profile("bench", ids, lib.vecs[order], records, now=NOW)
+        a = profile.assignment
+        parts.add(frozenset(frozenset(order[a == c].tolist())
+                            for c in range(len(profile.interests))))
+        names.add(tuple(it.title for it in profile.interests))
+        pur.append(purity(a, lib.labels[order]))
+        comp.append(purity(lib.labels[order], a.astype(str)))
+    return [lib.name, str(n), str(shuffles), str(len(parts)), str(len(names)),
+            f"{min(pur):.3f}-{max(pur):.3f}", f"{min(comp):.3f}-{max(comp):.3f}"]
 
 
 def describe(lib: Library, profile: TasteProfile, order: np.ndarray) -> list[str]:
@@ -370,6 +400,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             cells += [f"{x:.2f}" for x in rebuilds(lib, rule, args.shuffles)]
             print("| " + " | ".join(cells) + " |", flush=True)
             details += [f"  {lib.name}, {rule} (order 0):", *describe(lib, *runs[0])]
+    print()
+    header = ("library", "photos", "orders", "distinct partitions", "distinct names",
+              "purity", "completeness")
+    print("| " + " | ".join(header) + " |")
+    print("|" + " --- |" * len(header))
+    for lib in libs:
+        print("| " + " | ".join(order_spread(lib, args.shuffles)) + " |", flush=True)
     if args.verbose:
         print("\n".join(details))
     return 0

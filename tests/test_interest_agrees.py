@@ -1,20 +1,22 @@
 """The interest a list is calibrated with is the one an item's explanation names, on real
-photographs (the demo catalog's 171 photos as a library, four interests): both file an item
-under the interest of its nearest photos (rank.photo_vote). Filed by its nearest centroid
-instead, a bird was calibrated as one interest and explained as another."""
+photographs (the demo's half without cats as a library, four interests, ranked against the
+other half): both file an item under the interest of its nearest photos (rank.photo_vote).
+Filed by its nearest centroid instead, a bird was calibrated as one interest and explained as
+another."""
 
 from __future__ import annotations
 
 import numpy as np
-from helpers_demo import demo_library
+from helpers_demo import half_library_without
 
 from visrec_desktop.core.recommend.explain import explain
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest, photo_vote
 
 
 def disagreements(with_ids: bool) -> list[str]:
-    profile, photos, index = demo_library()
-    ids = np.arange(len(photos), dtype=np.int64)
+    profile, ids, all_photos, index = half_library_without("Cats & wild cats")
+    photos = all_photos[ids]
+    assert len(profile.interests) == 4
     ranker = Ranker(profile, {}, [index], photos, photo_ids=ids if with_ids else None)
     out = []
     for rec in ranker.rank(RankRequest(top=60)):

@@ -5,11 +5,18 @@ folders and photos are left out. Interests are spherical k-means clusters, with 
 the data by the eigengap of the photos' neighbourhood graph (clusters.py); then a cluster whose
 two halves are about different subjects by their tags is split in two, and a photo on a near
 tie joins the interest whose subject it shares (subjects.py). Each is named from the public
-interest taxonomy (naming.py) and has representative photos. A rebuild given the previous
-profile keeps its number of interests when the data allow it nearly as well (or, from mostly
-the same photos, unless the eigengap finds more groups) and starts k-means from its centroids,
-so interests keep their identity (identity.py) and subjects when the photos did not change
-much.
+interest taxonomy (naming.py) and has representative photos.
+
+The interests are a function of the set of photos (embeddings, tags, weights), never of the
+order they were indexed in (which sets their ids): the rows are put in a canonical order by
+content (canonical_order) before any seeded or greedy step, and the results mapped back to the
+ids. A rebuild given the previous profile refits the previous interests only while the photos
+barely changed (REBUILD_SAME_ABOVE of them in both, but not all the same), so interests keep
+their identity (identity.py) as photos trickle in; from exactly the same photos it gives what
+a fresh build gives (nothing new to adjust to, so the interests a person sees are those their
+photos make, not those an earlier order or history left), and from a library that changed much
+a fresh build too. Either way an interest that is a previous one keeps its subject, and the
+person's names and merges follow their interests by centroid (library/profile.py).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import numpy as np
 
 from visrec_desktop.core.recommend.clusters import (
     MIN_PHOTOS_PER_INTEREST,
+    canonical_order,
     centres,
     choose_k,
     kmeans,
@@ -46,8 +54,8 @@ HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.25  # old photos still say something about taste
 FAVOURITE_BOOST = 2.0
 THIN_BELOW = 10  # photos: below this the profile is "thin" and explicit likes count for more
-# A rebuild from photos this share of which the previous profile was built from keeps its
-# number of interests when choose_k finds fewer (_cluster).
+# A rebuild from photos this share of which the previous profile was built from (and not all of
+# them the same) refits its interests and keeps their number when choose_k finds fewer (_cluster).
 REBUILD_SAME_ABOVE = 0.8
 KEEP_SUBJECT_ABOVE = 0.95  # a rebuilt interest this close to a previous one keeps its subject
 
@@ -169,17 +177,26 @@ def build_profile(
 ) -> TasteProfile:
     """Cluster unit photo embeddings (n, d) into weighted, named interests (deterministic).
 
-    `previous`: the last profile, for stable interests (see the module docstring). `merges`:
-    pairs of centroids the person asked to treat as one interest; each pair whose two sides
-    both match an interest of this build (identity.match) is merged into one. `namer` maps tags
-    to the taxonomy (default: the bundled model's labels and the bundled taxonomy).
+    The result does not depend on the order of the rows (see the module docstring): the same
+    photos in any order give the same interests, names and representatives, and the same
+    assignment of each photo id. `previous`: the last profile, for stable interests (see the
+    module docstring). `merges`: pairs of centroids the person asked to treat as one interest;
+    each pair whose two sides both match an interest of this build (identity.match) is merged
+    into one. `namer` maps tags to the taxonomy (default: the bundled model's labels and the
+    bundled taxonomy). The profile's photo_ids and assignment are in the order given.
     """
     n = len(photo_ids)
     if n == 0:
         return TasteProfile(model, [], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    photo_ids = np.asarray(photo_ids, np.int64)
+    vecs = np.asarray(vecs, dtype=np.float32)
+    order = canonical_order(vecs, photo_weights(records, now), photo_ids)
     with _single_threaded():
-        return _build(model, photo_ids, vecs, records, now, seed, previous, merges,
-                      namer or bundled_namer())
+        built = _build(model, photo_ids[order], vecs[order], [records[int(i)] for i in order],
+                       now, seed, previous, merges, namer or bundled_namer())
+    assignment = np.empty_like(built.assignment)
+    assignment[order] = built.assignment
+    return TasteProfile(model, built.interests, photo_ids, assignment, built.built_at)
 
 
 def _single_threaded() -> Any:
@@ -192,30 +209,32 @@ def _single_threaded() -> Any:
 
 def _cluster(vecs: np.ndarray, weights: np.ndarray, seed: int, previous: TasteProfile | None,
              votes: np.ndarray, photo_ids: np.ndarray) -> np.ndarray:
-    """Each photo's cluster, 0..k-1. On a rebuild from mostly the same photos (_same_photos),
-    the previous interests refitted: k-means started from their centroids, their number kept
-    unless choose_k now finds more groups, and none split (split_mixed's interests are more
-    than the eigengap counts: a rebuild must neither join them nor split again on a near tie).
-    Else k-means with k from choose_k (warm-started when it is the previous k), then
-    split_mixed. Then assign_by_subject."""
+    """Each photo's cluster, 0..k-1. On a rebuild from mostly, but not all, the same photos
+    (_refits), the previous interests refitted: k-means started from their centroids, their
+    number kept unless choose_k now finds more groups, and none split (split_mixed's interests
+    are more than the eigengap counts: a rebuild must neither join them nor split again on a
+    near tie). Else, and when choose_k finds more groups, the fresh build: k-means with k from
+    choose_k, then split_mixed. Then assign_by_subject."""
     n = len(vecs)
-    prefer = None if previous is None or previous.empty else len(previous.interests)
+    refit = (previous if previous is not None and not previous.empty
+             and _refits(previous, photo_ids) else None)
+    prefer = None if refit is None else len(refit.interests)
     k = choose_k(vecs, weights, seed, prefer)
-    if (previous is not None and prefer is not None and k <= prefer
-            <= n // MIN_PHOTOS_PER_INTEREST and _same_photos(previous, photo_ids)):
-        assignment = kmeans(vecs, weights, seed, prefer, previous.centroids())
+    if refit is not None and k <= len(refit.interests) <= n // MIN_PHOTOS_PER_INTEREST:
+        assignment = kmeans(vecs, weights, seed, len(refit.interests), refit.centroids())
     else:
-        start = previous.centroids() if previous is not None and prefer == k else None
-        assignment = kmeans(vecs, weights, seed, k, start)
+        assignment = kmeans(vecs, weights, seed, k)
         assignment = split_mixed(vecs, weights, assignment, votes, seed)
     return assign_by_subject(vecs, weights, assignment, votes)
 
 
-def _same_photos(previous: TasteProfile, photo_ids: np.ndarray) -> bool:
-    """Whether the photos are mostly those `previous` was built from: REBUILD_SAME_ABOVE of
-    the larger of the two sets are in both."""
-    both = int(np.isin(np.asarray(photo_ids, np.int64), previous.photo_ids).sum())
-    return both >= REBUILD_SAME_ABOVE * max(len(photo_ids), len(previous.photo_ids))
+def _refits(previous: TasteProfile, photo_ids: np.ndarray) -> bool:
+    """Whether a rebuild refits `previous`: the photos are mostly those it was built from
+    (REBUILD_SAME_ABOVE of the larger of the two sets are in both), but not exactly those."""
+    ids = np.asarray(photo_ids, np.int64)
+    both = int(np.isin(ids, previous.photo_ids).sum())
+    same = both == len(ids) == len(np.unique(previous.photo_ids))
+    return not same and both >= REBUILD_SAME_ABOVE * max(len(ids), len(previous.photo_ids))
 
 
 def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
@@ -250,10 +269,10 @@ def _tag_summary(tag_sets: list[Sequence[tuple[str, float]]]) -> list[tuple[str,
 def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
            now: float | None, seed: int, previous: TasteProfile | None,
            merges: Sequence[tuple[np.ndarray, np.ndarray]], namer: Namer) -> TasteProfile:
-    vecs = unit(np.asarray(vecs, dtype=np.float32))
+    vecs = unit(vecs)
     weights = photo_weights(records, now)
     votes = category_votes(records, namer)
-    clusters = _cluster(vecs, weights, seed, previous, votes, np.asarray(photo_ids, np.int64))
+    clusters = _cluster(vecs, weights, seed, previous, votes, photo_ids)
     assignment = _apply_merges(vecs, clusters, merges)
     k = int(assignment.max()) + 1
     total = float(weights.sum())
