@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 import pytest
+from helpers_clock import Clock
 
 from visrec_desktop.core.offline import disable_telemetry
 
@@ -121,3 +122,13 @@ def ctx(qtbot: QtBot, library: Library) -> Iterator[AppContext]:
     yield context
     context.cancel_all()
     wait_for_all()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """A hand-moved clock in place of time.monotonic as core.progress reads it."""
+    from visrec_desktop.core import progress as progress_module
+
+    c = Clock()
+    monkeypatch.setattr(progress_module.time, "monotonic", c)
+    return c

@@ -4,24 +4,9 @@ and the detail a stage attaches."""
 from __future__ import annotations
 
 import pytest
+from helpers_clock import Clock
 
-from visrec_desktop.core import progress as progress_module
 from visrec_desktop.core.progress import WARMUP_SECONDS, Progress, ProgressState
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(progress_module.time, "monotonic", c)
-    return c
 
 
 def test_eta_waits_for_a_measurement_after_the_first_batch(clock: Clock) -> None:

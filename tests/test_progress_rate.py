@@ -9,28 +9,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers_clock import Clock
 from pytestqt.qtbot import QtBot
 from test_cli import run_process
 
 from visrec_desktop.cli.common import ProgressPrinter
-from visrec_desktop.core import progress as progress_module
 from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.pages.indexing_bar import IndexingBar
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock()
-    monkeypatch.setattr(progress_module.time, "monotonic", c)
-    return c
 
 
 def tiny_run(clock: Clock) -> list[ProgressState]:
