@@ -18,27 +18,26 @@ from visrec_desktop.core.progress import Progress, ProgressState
 from visrec_desktop.gui.pages.indexing_bar import IndexingBar
 
 
-def tiny_run(clock: Clock) -> list[ProgressState]:
-    """8 photos in one batch, 0.4 s after the start (the trial's run)."""
+def run(clock: Clock, total: int, batches: list[tuple[float, int]]) -> list[ProgressState]:
+    """The updates of an indexing run of `total` photos whose batches each take (seconds,
+    photos), every update kept."""
     seen: list[ProgressState] = []
     p = Progress(seen.append, min_interval=0)
-    p.start(8, "indexing")
-    clock.now += 0.4
-    p.advance(8)
+    p.start(total, "indexing")
+    for seconds, photos in batches:
+        clock.now += seconds
+        p.advance(photos)
     return seen
+
+
+def tiny_run(clock: Clock) -> list[ProgressState]:
+    """8 photos in one batch, 0.4 s after the start (the trial's run)."""
+    return run(clock, 8, [(0.4, 8)])
 
 
 def normal_run(clock: Clock) -> list[ProgressState]:
     """104 photos: the first batch of 8 carries the model load (10 s), then 8 photos a second."""
-    seen: list[ProgressState] = []
-    p = Progress(seen.append, min_interval=0)
-    p.start(104, "indexing")
-    clock.now += 10
-    p.advance(8)
-    for _ in range(3):
-        clock.now += 1
-        p.advance(8)
-    return seen
+    return run(clock, 104, [(10, 8), (1, 8), (1, 8), (1, 8)])
 
 
 def cli_line(state: ProgressState) -> str:
