@@ -606,6 +606,23 @@ def test_the_undo_bar_going_moves_nothing_under_the_pointer(qtbot: QtBot,
     assert page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y() == button_y
 
 
+def test_a_long_title_is_elided_in_the_undo_bar(qtbot: QtBot, harness: Harness) -> None:
+    """The floating bar is never wider than the grid: a long title is cut with an ellipsis,
+    the whole sentence is its tooltip; a short one is shown whole, without a tooltip."""
+    page = harness.page
+    harness.select(3)
+    long_title = "A framed print of a very long name " * 8
+    page.undo_bar.say("Liked “{title}”.", long_title)
+    qtbot.waitUntil(page.undo_bar.isVisible, timeout=WAIT)
+    text = page.undo_bar.text
+    assert page.undo_bar.width() <= page.view.viewport().width()
+    assert text.text().startswith("Liked “A framed print") and text.text().endswith("…”.")
+    assert text.fontMetrics().horizontalAdvance(text.text()) <= text.width()
+    assert text.toolTip() == f"Liked “{long_title}”."
+    page.undo_bar.say("Liked “{title}”.", "Short")
+    assert text.text() == "Liked “Short”." and text.toolTip() == ""
+
+
 def test_hiding_twice_hides_two_neighbours_in_reading_order(qtbot: QtBot,
                                                              harness: Harness) -> None:
     """Each hide selects the item that followed the hidden one in the list as shown, so the

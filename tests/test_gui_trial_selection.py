@@ -66,6 +66,7 @@ import test_gui_foryou as foryou  # noqa: E402
 from test_gui_foryou import Harness, rerank_after  # noqa: E402
 
 from visrec_desktop.gui.pages.foryou import ForYouPage  # noqa: E402
+from visrec_desktop.gui.pages.foryou.undo import MARGIN  # noqa: E402
 
 template, harness = foryou.template, foryou.harness
 
@@ -163,6 +164,11 @@ def test_a_rating_keeps_the_selection_and_the_scroll_where_they_were(
     qtbot.waitUntil(lambda: page.idle() and not page.selection.marks, timeout=WAIT)
     recs = page.model.recommendations()
     assert page.view.currentIndex().row() == row and recs[row].feedback is None
+    # The card is where the disliked one was, unless the undo bar now floats over that
+    # place: then it sits just above the bar, no further.
+    bar_top = page.undo_bar.mapTo(page, page.undo_bar.rect().topLeft()).y()
+    height = page.view.visualRect(page.view.currentIndex()).height()
+    place = min(place, bar_top - MARGIN - height + 1)
     assert card_top() == place
 
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
@@ -175,19 +181,75 @@ def test_a_rating_keeps_the_selection_and_the_scroll_where_they_were(
         assert card_top() == place
 
 
-def test_the_first_undo_bar_moves_nothing_under_the_pointer(
+def test_the_undo_bar_floats_over_the_grid_and_keeps_no_band(
         qtbot: QtBot, harness: Harness) -> None:
-    """The first rating brings the undo bar: the grid stays where it was (the bar's place is
-    kept from the start), as it does when the bar goes."""
+    """The undo bar takes no place in the page: before the first rating, while it shows and
+    after it goes, the grid and the "N items" line are where they are, the line directly
+    under the demo banner (no empty band kept for the bar); the bar floats over the bottom of
+    the grid's viewport."""
     page = harness.page
     harness.select(3)
     assert not page.undo_bar.isVisible()
-    grid_y = page.view.mapTo(page, page.view.rect().topLeft()).y()
+
+    def places() -> tuple[object, int]:
+        grid = page.view.geometry().translated(page.view.parentWidget().mapTo(page, QPoint()))
+        return grid, page.status.mapTo(page, QPoint()).y()
+
+    qtbot.wait(50)  # the details pane beside the grid: let the layout settle
+    before = places()
+    banners = [b for b in (page.demo_banner, page.banners.notice, page.empty_banner)
+               if b.isVisible()]
+    assert page.demo_banner in banners
+    above = max(b.mapTo(page, QPoint(0, b.height())).y() for b in banners)
+    assert before[1] - above <= page.layout().spacing() + 4  # the line is next, no band
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
         page.like_button.click()
     qtbot.waitUntil(page.undo_bar.isVisible, timeout=WAIT)
     qtbot.wait(50)  # let the layout settle
-    assert page.view.mapTo(page, page.view.rect().topLeft()).y() == grid_y
+    assert places() == before
+    bar = page.undo_bar.geometry()
+    area = page.view.viewport().geometry()
+    assert page.undo_bar.parentWidget() is page.view and area.contains(bar)
+    assert bar.bottom() == area.bottom() - MARGIN and bar.width() > area.width() // 3
+    page.undo_bar.close_button.click()
+    assert not page.undo_bar.isVisible()
+    qtbot.wait(50)
+    assert places() == before
+
+
+def test_pressing_l_keeps_the_selected_card_above_the_undo_bar(
+        qtbot: QtBot, harness: Harness) -> None:
+    """L again and again from a card in the grid's bottom row, then on to the list's end:
+    the selected card is never under the bar floating over the grid, and after the first
+    rating (which lifts it above the bar) it stays in its place."""
+    page = small_page(qtbot, harness)
+    area = page.view.viewport()
+
+    def card() -> object:
+        rect = page.view.visualRect(page.view.currentIndex())
+        return rect.translated(area.mapTo(page.view, QPoint()))
+
+    last = page.model.rowCount() - 1
+    harness.select(last - 1)  # scrolled into view: the last row, at the grid's bottom
+    page.view.setFocus()
+    tops = []
+    for _ in range(3):
+        with qtbot.waitSignal(page.ranked, timeout=WAIT):
+            QTest.keyClick(page.view, Qt.Key.Key_L)
+        qtbot.waitUntil(lambda: page.idle() and not page.selection.marks, timeout=WAIT)
+        assert page.undo_bar.isVisible()
+        assert area.geometry().contains(page.undo_bar.geometry())
+        if page.view.currentIndex().isValid():
+            assert not card().intersects(page.undo_bar.geometry())  # type: ignore[attr-defined]
+            assert area.geometry().contains(card())  # type: ignore[arg-type]
+            tops.append(card().top())  # type: ignore[attr-defined]
+    assert tops and len(set(tops)) == 1
+
+    harness.select(4)  # and a card selected while the bar shows is kept above it too
+    page.view.scrollToTop()
+    for _ in range(6):
+        QTest.keyClick(page.view, Qt.Key.Key_Down)
+        assert not card().intersects(page.undo_bar.geometry())  # type: ignore[attr-defined]
 
 
 def test_a_new_filter_starts_at_the_top(qtbot: QtBot, harness: Harness) -> None:

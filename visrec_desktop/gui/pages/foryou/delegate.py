@@ -208,9 +208,46 @@ def _options(view: QListView) -> QStyleOptionViewItem:
     return option
 
 
-def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> QListView:
+class CardView(QListView):
+    """The grid, with room at its bottom for what floats over it (the undo bar): while
+    `bottom_room` is set the list scrolls that much further, and a card scrolled to is kept
+    above that room, so the selected card is never under the bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bottom_room = 0
+
+    def set_bottom_room(self, room: int) -> None:
+        """Keep `room` pixels at the viewport's bottom for an overlay (0: none). Taking the
+        room back never scrolls: what the list scrolled into stays until the next layout."""
+        bar = self.verticalScrollBar()
+        if room < self.bottom_room:
+            natural = bar.maximum() - self.bottom_room
+            room = max(room, min(self.bottom_room, bar.value() - natural))
+        self.bottom_room = room
+        self.updateGeometries()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        if self.bottom_room:
+            bar = self.verticalScrollBar()
+            bar.setMaximum(bar.maximum() + self.bottom_room)
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,
+                 hint: QListView.ScrollHint = QListView.ScrollHint.EnsureVisible) -> None:
+        super().scrollTo(index, hint)
+        if not self.bottom_room or not index.isValid():
+            return
+        rect = self.visualRect(index)
+        limit = self.viewport().height() - self.bottom_room
+        if rect.bottom() > limit:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + min(rect.bottom() - limit, rect.top()))
+
+
+def make_card_view(model: RecommendationModel, delegate: CardDelegate) -> CardView:
     """The grid: icon mode, uniform sizes and batched layout keep 100,000 cards cheap."""
-    view = QListView()
+    view = CardView()
     view.setViewMode(QListView.ViewMode.IconMode)
     view.setMovement(QListView.Movement.Static)
     view.setResizeMode(QListView.ResizeMode.Adjust)

@@ -74,7 +74,7 @@ class FeedbackActions(QObject):
         self._set(rec.catalog_id, rec.item_id, new)
         self._undo.append(undo)
         self._marks.rated((rec.catalog_id, rec.item_id), new)
-        self.undo_bar.say(translate("ForYouPage", DONE_TEXT[new]).format(title=rec.title))
+        self.undo_bar.say(translate("ForYouPage", DONE_TEXT[new]), rec.title)
 
     def undo(self) -> None:
         """Take the last feedback back: the item returns as it was, selected."""
@@ -83,8 +83,8 @@ class FeedbackActions(QObject):
         last = self._undo.pop()
         self._set(last.catalog_id, last.item_id, last.before, done=self.undone.emit)
         self._marks.came_back((last.catalog_id, last.item_id), last.before)
-        self.undo_bar.say(translate("ForYouPage", "Undone: “{title}” is back as it was.").format(
-            title=last.title))
+        self.undo_bar.say(translate("ForYouPage", "Undone: “{title}” is back as it was."),
+                          last.title)
         self.undo_bar.undo_button.setEnabled(bool(self._undo))
 
     def clear(self) -> None:

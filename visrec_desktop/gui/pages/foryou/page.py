@@ -101,13 +101,13 @@ class ForYouPage(Page):
         self.view.setMinimumWidth(2 * (MIN_CARD_WIDTH + CARD_STEP) + 2 + 2 * self.view.frameWidth()
                                   + self.view.verticalScrollBar().sizeHint().width())
         self.splitter = self.details_scroll.split(self.view)
+        self.undo_bar.attach(self.view)  # floats over the grid: no band kept for it
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
         layout.addWidget(self.demo_banner)
         layout.addWidget(self.banners.notice)
         layout.addWidget(self.empty_banner)
-        layout.addWidget(self.undo_bar)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.feedback_button)
