@@ -237,6 +237,37 @@ def _refits(previous: TasteProfile, photo_ids: np.ndarray) -> bool:
     return not same and both >= REBUILD_SAME_ABOVE * max(len(ids), len(previous.photo_ids))
 
 
+def _keep_merged(assignment: np.ndarray, merges: Sequence[tuple[np.ndarray, np.ndarray]],
+                 previous: TasteProfile | None, photo_ids: np.ndarray) -> np.ndarray:
+    """Join the clusters whose photos come mostly from one merged interest of `previous` (one
+    whose two merged sides are both nearest to it): a rebuild that splits the photos
+    differently, after new photos, must not undo a merge. Matching the merge's two centroids
+    alone lost it in a trial: four new photos made four groups of three, the merged
+    landscapes spread over two of them, and no cluster matched that side any more."""
+    if previous is None or previous.empty or not merges or len(previous.interests) < 1:
+        return assignment
+    cents = previous.centroids()
+    merged = {int(np.argmax(cents @ a)) for a, b in merges
+              if int(np.argmax(cents @ a)) == int(np.argmax(cents @ b))}
+    if not merged:
+        return assignment
+    before = previous.interest_of(photo_ids)
+    k = int(assignment.max()) + 1
+    owner = np.full(k, -1)
+    for c in range(k):
+        was = before[(assignment == c) & (before >= 0)]
+        if len(was):
+            owner[c] = int(np.argmax(np.bincount(was)))
+    target = np.arange(k)
+    for p in merged:
+        parts = np.flatnonzero(owner == p)
+        if len(parts) > 1:
+            target[parts] = parts[0]
+    _, compact = np.unique(target, return_inverse=True)
+    out: np.ndarray = compact[assignment].astype(np.int64)
+    return out
+
+
 def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
                   merges: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Join the clusters that the person merged (matched by centroid, see identity.py)."""
@@ -273,7 +304,8 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
     weights = photo_weights(records, now)
     votes = category_votes(records, namer)
     clusters = _cluster(vecs, weights, seed, previous, votes, photo_ids)
-    assignment = _apply_merges(vecs, clusters, merges)
+    assignment = _apply_merges(vecs, _keep_merged(clusters, merges, previous, photo_ids),
+                               merges)
     k = int(assignment.max()) + 1
     total = float(weights.sum())
     interests = []
