@@ -22,6 +22,7 @@ class IndexingBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.task: Task | None = None
+        self._complete = False  # the last run ended, not cancelled, with photos indexed
         self.stage_label = QLabel(self.tr("Idle"))
         self.stage_label.setAccessibleName(self.tr("Indexing status"))
         self.progress_bar = QProgressBar()
@@ -47,6 +48,7 @@ class IndexingBar(QWidget):
 
     def start(self, task: Task) -> None:
         self.task = task
+        self._complete = False
         self.see_button.hide()
         self.set_running(True)
         self.stage_label.setText(self.tr("Looking for photos..."))
@@ -90,6 +92,7 @@ class IndexingBar(QWidget):
         """The run's end: Done (or Cancelled), and the way to For You when there are photos."""
         self.stage_label.setText(self.tr("Cancelled") if cancelled else self.tr("Done"))
         self.see_button.setVisible(has_photos)
+        self._complete = has_photos and not cancelled
 
     def stopped(self) -> None:
         self.stage_label.setText(self.tr("Stopped"))
@@ -120,7 +123,9 @@ class IndexingBar(QWidget):
     def set_running(self, running: bool) -> None:
         if not running:
             self.task = None
-        done = not running and self.see_button.isVisible()
+        # Not see_button.isVisible(): false while another page is shown, which left a run
+        # that ended there beside an empty bar; and a cancelled run did not index all photos.
+        done = not running and self._complete
         self.pause_button.setEnabled(running)
         self.cancel_button.setEnabled(running)
         self.pause_button.setVisible(not done)
@@ -133,6 +138,7 @@ class IndexingBar(QWidget):
 
     def reset(self) -> None:
         """Locked: nothing of the last run is shown."""
+        self._complete = False
         self.see_button.hide()
         self.set_running(False)
         self.stage_label.setText(self.tr("Idle"))
