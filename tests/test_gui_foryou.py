@@ -686,6 +686,14 @@ def test_your_feedback_lists_and_takes_back(qtbot: QtBot, harness: Harness) -> N
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=WAIT)
     column = [dialog.model.item(r, 2).text() for r in range(3)]
     assert column == ["Liked", "Disliked", "Hidden"]
+    # A category or a verdict is shown whole (a trial saw "Buildings & a..." beside a wide
+    # title column); this catalog's are short, so one gets a long one, as a shop's can be.
+    dialog.model.item(0, 1).setText("Buildings & architecture, landmarks and monuments")
+    qtbot.wait(10)
+    header, metrics = dialog.view.header(), dialog.view.fontMetrics()
+    for c in (1, 2):
+        widest = max(metrics.horizontalAdvance(dialog.model.item(r, c).text()) for r in range(3))
+        assert header.sectionSize(c) > widest, (c, header.sectionSize(c), widest)
     assert [dialog.model.item(r, 0).text() for r in range(3)] == \
         [picks["like"].title, picks["dislike"].title, picks["hide"].title]
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):

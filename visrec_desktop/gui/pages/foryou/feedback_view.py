@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -58,6 +59,9 @@ class FeedbackDialog(QDialog):
         self.model, self.view = table(self, (self.tr("Item"), self.tr("Category"),
                                              self.tr("Your feedback")),
                                       self.tr("Your feedback"), single=False)
+        for column in (1, 2):  # the title stretches; a category or verdict is never cut off
+            self.view.header().setSectionResizeMode(column,
+                                                    QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.remove_button = QPushButton(self.tr("Take back"))
