@@ -27,6 +27,7 @@ from visrec_desktop.cli import catalogs, console, indexing, privacy, security, t
 from visrec_desktop.cli.common import (
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
+    Commands,
     positive,
     visible_output,
 )
@@ -50,6 +51,20 @@ class HelpFormatter(argparse.HelpFormatter):
     _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff"
                          r"\uf900-\ufaff\uff00-\uffef]+|\s+")
     _NO_LINE_START = "，。、：；！？）」』》〉】”’"
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            self._headings = [*getattr(self, "_headings", []), heading]
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        # argparse writes "heading:" with an ASCII colon; Chinese takes a full-width one, as
+        # our translation of its "usage: " does.
+        text = super().format_help()
+        for heading in dict.fromkeys(getattr(self, "_headings", [])):
+            text = re.sub(rf"(?m)^( *){re.escape(heading)}:$",
+                          lambda m, h=heading: m[1] + _("{heading}:").format(heading=h), text)
+        return text
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap_wide(" ".join(text.split()), width)
@@ -93,10 +108,13 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+        self.register("action", "parsers", Commands)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         if action.choices is None or value in action.choices:
             return
+        if isinstance(action, Commands) and action.fallback is not None:
+            return  # not a command's name: the fallback parser's first argument
         choices = [str(c) for c in action.choices]
         close = close_choices(str(value), choices)
         hint = _("; did you mean {choices}?").format(
@@ -182,7 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = Parser(
         prog="visrec", description=_(DESCRIPTION),
-        epilog=_("With no command, visrec opens the desktop app."))
+        epilog=_("With no command, visrec opens the desktop app.") + " " + _(
+            "A command's options may also come before it (visrec --data-dir DIR "
+            "--passphrase-file FILE status); one given both before and after the command "
+            "takes the value after it."))
     parser.add_argument("--version", action="version", version=f"visrec {__version__}",
                         help=_("show the version and exit"))
     parser.add_argument("--self-test", action="store_true",
@@ -199,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", dest="gui_debug", action="store_true",
                         help=_("log everything, including file names in error details (console "
                                "only; nothing is written to disk)"))
+    for action in common._actions:  # the rest of every command's options, before it too
+        if not set(action.option_strings) & set(parser._option_string_actions):
+            parser._add_action(action)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser("index", parents=[common], help=_("index photo folders (all known ones "

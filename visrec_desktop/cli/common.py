@@ -221,3 +221,33 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(gettext("must be 1 or more"))
     return value
+
+
+class Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """argparse's subcommands with two changes. An option given before a command keeps its
+    value unless given again after it (`visrec --passphrase-file F status`): argparse would copy
+    every default of the command's parser over it. And an optional `fallback` parser takes the
+    arguments when the first is no command's name (`feedback ITEM VERDICT` beside
+    `feedback list`)."""
+
+    fallback: argparse.ArgumentParser | None = None
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        name, rest = values[0], list(values[1:])
+        chosen = self._name_parser_map.get(name)
+        if chosen is None and self.fallback is not None:
+            chosen, rest = self.fallback, list(values)
+        elif chosen is None:
+            super().__call__(parser, namespace, values, option_string)  # argparse's error
+            return
+        elif self.dest is not argparse.SUPPRESS:
+            setattr(namespace, self.dest, name)
+        own, extras = chosen.parse_known_args(rest, None)
+        options = {a.dest: a.default for a in chosen._actions if a.option_strings}
+        for key, value in vars(own).items():
+            if key in options and value == options[key] and hasattr(namespace, key):
+                continue  # not given after the command: what came before it stands
+            setattr(namespace, key, value)
+        if extras:
+            vars(namespace).setdefault(argparse._UNRECOGNIZED_ARGS_ATTR, []).extend(extras)

@@ -44,8 +44,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy(args: argparse.Namespace) -> int:
-    if args.action == "budget" and args.value is None:
-        raise VisrecError(_("'privacy budget' needs a VALUE"))
     with library(args) as lib:
         if args.action == "budget":
             lib.privacy.set_budget(args.value, allow_raise=args.allow_raise)
@@ -78,14 +76,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("privacy", parents=[common], help=_("privacy budget: show it, or set it"))
-    p.add_argument("action", nargs="?", default="status", choices=["status", "budget"],
-                   metavar="ACTION", help=_("status (default): the budget and what is spent; "
-                                            "budget: set it to VALUE"))
-    p.add_argument("value", nargs="?", type=float, metavar="VALUE",
-                   help=_("with 'budget': the new total privacy budget, in ε (e.g. 3)"))
-    p.add_argument("--allow-raise", action="store_true",
-                   help=_("with 'budget': raise it (only before the first export)"))
-    p.add_argument("--json", action="store_true",
-                   help=_("print one JSON object: the budget, what is spent and remains, and "
-                          "each release"))
-    p.set_defaults(func=cmd_privacy)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p),
+                               help=_("status (default) or budget"))
+    # after add_subparsers, whose own default (None) would win otherwise
+    p.set_defaults(func=cmd_privacy, action="status", value=None, allow_raise=False)
+    a = actions.add_parser("status", parents=[common],
+                           help=_("the privacy budget, what is spent and each release"))
+    b = actions.add_parser("budget", parents=[common],
+                           help=_("set the total privacy budget of your exports"))
+    b.add_argument("value", type=float, metavar="VALUE",
+                   help=_("the new total privacy budget, in ε (e.g. 3)"))
+    b.add_argument("--allow-raise", action="store_true",
+                   help=_("raise it (only before the first export)"))
+    for own in (p, a, b):  # `visrec privacy` alone shows the status too
+        own.add_argument("--json", action="store_true",
+                         help=_("print one JSON object: the budget, what is spent and remains, "
+                                "and each release"))

@@ -93,8 +93,6 @@ def thin_note(photos: int) -> str:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    if args.item == "list" and args.state is None:
-        return _feedback_list(args)
     if args.state is None:
         raise VisrecError(gettext("Say what to record: visrec feedback ITEM "
                                   "like|dislike|hide|clear (or 'visrec feedback list')"))
@@ -158,8 +156,6 @@ def _feedback_list(args: argparse.Namespace) -> int:
 
 def cmd_profile(args: argparse.Namespace) -> int:
     action = args.action
-    if action in ("exclude", "include", "favourite", "unfavourite") and not args.path:
-        raise VisrecError(gettext("'profile {action}' needs a PATH").format(action=action))
     if action in ("rename", "merge"):
         return _profile_interests(args)
     with library(args) as lib:
@@ -225,18 +221,16 @@ def _interest_number(text: str | None) -> int:
 
 
 def _profile_interests(args: argparse.Namespace) -> int:
-    """`profile rename N [NAME]` and `profile merge A B`."""
+    """`profile rename NUMBER [NAME]` and `profile merge FIRST SECOND`."""
     with library(args) as lib:
         if args.action == "rename":
-            number = _interest_number(args.path)
-            lib.rename_interest(number, args.extra)
+            number = _interest_number(args.number)
+            lib.rename_interest(number, args.name)
             title = lib.profile().interests[number].title
             print(gettext("Interest #{value} is now called '{title}'.").format(
                 value=number + 1, title=title))
             return 0
-        if args.extra is None:
-            raise VisrecError(gettext("'profile merge' needs two interest numbers: A B"))
-        first, second = _interest_number(args.path), _interest_number(args.extra)
+        first, second = _interest_number(args.first), _interest_number(args.second)
         lib.merge_interests(first, second)
         n = len(lib.profile().interests)
     print(ngettext("Merged interests #{first} and #{second}; the profile now has {n} interest.",
@@ -285,6 +279,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("feedback", parents=[common],
                        help=gettext("like, dislike or hide an item; list or take back what you "
                                     "said"),
+                       usage=gettext("%(prog)s ITEM like|dislike|hide|clear [options]\n"
+                                     "       %(prog)s list [--json] [options]"),
                        description=gettext("visrec feedback ITEM like|dislike|hide|clear "
                                            "records (clear: takes back) your feedback on one "
                                            "item; visrec feedback list shows all of it. A like "
@@ -292,33 +288,59 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                            "out of 'visrec recommend' and moves items like it "
                                            "down; hide only takes the item out. 'clear' puts "
                                            "it back."))
-    p.add_argument("item", metavar="ITEM",
-                   help=gettext("the item's id, or CATALOG/ITEM; 'list' shows all your feedback"))
-    p.add_argument("state", nargs="?", metavar="VERDICT", type=_verdict,
-                   choices=[*core.FEEDBACK_STATES, "clear"],
-                   help=gettext("like, dislike, hide, or clear to take your feedback back"))
-    p.add_argument("--json", action="store_true",
-                   help=gettext("with 'list': print one JSON object listing each item you gave "
-                                "feedback on, with its catalog, verdict, title and category"))
-    p.set_defaults(func=cmd_feedback)
+    said = p.add_subparsers(metavar="ITEM", parser_class=type(p), prog=p.prog,
+                            help=gettext("the item's id, or CATALOG/ITEM; 'list' shows all your "
+                                         "feedback"))
+    said.required = True
+    said.fallback = verdict = type(p)(prog=p.prog, parents=[common], add_help=False,
+                                      usage=p.usage)
+    verdict.add_argument("item", metavar="ITEM")
+    verdict.add_argument("state", nargs="?", metavar="VERDICT", type=_verdict,
+                         choices=[*core.FEEDBACK_STATES, "clear"])
+    verdict.set_defaults(func=cmd_feedback)
+    a = said.add_parser("list", parents=[common], help=gettext("list every item you liked, "
+                                                               "disliked or hid"))
+    a.add_argument("--json", action="store_true",
+                   help=gettext("print one JSON object listing each item you gave feedback on, "
+                                "with its catalog, verdict, title and category"))
+    a.set_defaults(func=_feedback_list)
 
     p = sub.add_parser("profile", parents=[common], help=gettext("show or adjust your taste "
                                                                  "profile"))
-    p.add_argument("action", nargs="?", default="show", metavar="ACTION",
-                   choices=["show", "exclude", "include", "favourite", "unfavourite",
-                            "rename", "merge", "reset"],
-                   help=gettext("show (default), exclude, include, favourite, unfavourite, "
-                                "rename, merge or reset"))
-    p.add_argument("path", nargs="?", metavar="PATH",
-                   help=gettext("a folder or photo; for rename and merge an interest number N"))
-    p.add_argument("extra", nargs="?", metavar="NAME",
-                   help=gettext("rename: the new name (none: the automatic name again); merge: "
-                                "the second interest number"))
-    p.add_argument("--json", action="store_true",
-                   help=gettext("with 'show': print one JSON object: your interests, photo "
-                                "count, exclusions, favourites and feedback count"))
-    p.add_argument("--rebuild", action="store_true",
-                   help=gettext("with 'show': rebuild the interests even if no photo changed"))
-    p.add_argument("--yes", action="store_true", help=gettext("with 'reset': reset without "
-                                                              "asking"))
-    p.set_defaults(func=cmd_profile)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p),
+                               help=gettext("show (default) or another action below"))
+    p.set_defaults(func=cmd_profile, action="show")  # after add_subparsers: its default is None
+    a = actions.add_parser("show", parents=[common],
+                           help=gettext("list your interests, their weights and example photos, "
+                                        "your exclusions and favourites"))
+    for own in (p, a):  # `visrec profile` alone shows too, and takes show's options
+        own.add_argument("--json", action="store_true",
+                         help=gettext("print one JSON object: your interests, photo count, "
+                                      "exclusions, favourites and feedback count"))
+        own.add_argument("--rebuild", action="store_true",
+                         help=gettext("rebuild the interests even if no photo changed"))
+    for name, text in (
+            ("exclude", gettext("leave a folder or photo out of your profile")),
+            ("include", gettext("take an excluded folder or photo back into your profile")),
+            ("favourite", gettext("make a folder or photo count more in your profile")),
+            ("unfavourite", gettext("make a favourite folder or photo count as usual again"))):
+        a = actions.add_parser(name, parents=[common], help=text)
+        a.add_argument("path", metavar="PATH", help=gettext("a folder or photo"))
+    a = actions.add_parser("rename", parents=[common],
+                           help=gettext("give an interest your own name, or its automatic name "
+                                        "again"))
+    a.add_argument("number", metavar="NUMBER",
+                   help=gettext("the interest's number, as 'visrec profile show' lists it"))
+    a.add_argument("name", nargs="?", metavar="NAME",
+                   help=gettext("the new name (none: the automatic name again)"))
+    a = actions.add_parser("merge", parents=[common],
+                           help=gettext("make two interests one"))
+    a.add_argument("first", metavar="FIRST",
+                   help=gettext("the first interest's number, as 'visrec profile show' lists "
+                                "it"))
+    a.add_argument("second", metavar="SECOND",
+                   help=gettext("the number of the interest to merge into it"))
+    a = actions.add_parser("reset", parents=[common],
+                           help=gettext("forget exclusions, favourites, feedback and interest "
+                                        "names"))
+    a.add_argument("--yes", action="store_true", help=gettext("reset without asking"))
