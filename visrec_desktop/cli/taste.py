@@ -292,6 +292,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                             help=gettext("the item's id, or CATALOG/ITEM; 'list' shows all your "
                                          "feedback"))
     said.required = True
+    # VERDICT shown in the help; what is typed goes to the fallback parser (the commands take
+    # every argument), and SUPPRESS keeps this empty one from overwriting its value
+    p.add_argument("state", nargs="?", metavar="VERDICT", default=argparse.SUPPRESS,
+                   choices=[*core.FEEDBACK_STATES, "clear"],
+                   help=gettext("like, dislike, hide, or clear to take your feedback back"))
     said.fallback = verdict = type(p)(prog=p.prog, parents=[common], add_help=False,
                                       usage=p.usage)
     verdict.add_argument("item", metavar="ITEM")
