@@ -111,8 +111,8 @@ class Parser(argparse.ArgumentParser):
         self.register("action", "parsers", Commands)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
-        if action.choices is None or value in action.choices:
-            return
+        if action.choices is None or value in action.choices or value is argparse.SUPPRESS:
+            return  # SUPPRESS: a help-only positional left empty (feedback's VERDICT)
         if isinstance(action, Commands) and action.fallback is not None:
             return  # not a command's name: the fallback parser's first argument
         choices = [str(c) for c in action.choices]
