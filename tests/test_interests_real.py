@@ -281,3 +281,6 @@ def test_a_merge_survives_new_photos_that_regroup_the_library() -> None:
     members = first[of == of[sides][0]]
     after = build(every, previous=merged, merges=merges)
     assert len(set(after.interest_of(members).tolist())) == 1
+    # ... and it is still known as a merge (what Split acts on), the only one.
+    kept = after.interests[int(after.interest_of(members)[0])]
+    assert kept.merges == (0,) and sum(bool(i.merges) for i in after.interests) == 1

@@ -156,7 +156,7 @@ def _feedback_list(args: argparse.Namespace) -> int:
 
 def cmd_profile(args: argparse.Namespace) -> int:
     action = args.action
-    if action in ("rename", "merge"):
+    if action in ("rename", "merge", "unmerge"):
         return _profile_interests(args)
     with library(args) as lib:
         if action == "show":
@@ -196,6 +196,9 @@ def cmd_profile(args: argparse.Namespace) -> int:
               file=sys.stderr)
     for r in rows:
         own = gettext(" (your name)") if r["user_named"] else ""
+        if r["merged"]:
+            own += gettext(" (merged: 'visrec profile unmerge {number}' splits it)").format(
+                number=r["interest"])
         print(ngettext("#{number} {name}{own}: weight {weight:.0%}, {n} photo",
                        "#{number} {name}{own}: weight {weight:.0%}, {n} photos",
                        r["photos"]).format(number=r["interest"], name=r["name"], own=own,
@@ -221,8 +224,16 @@ def _interest_number(text: str | None) -> int:
 
 
 def _profile_interests(args: argparse.Namespace) -> int:
-    """`profile rename NUMBER [NAME]` and `profile merge FIRST SECOND`."""
+    """`profile rename NUMBER [NAME]`, `profile merge FIRST SECOND`, `profile unmerge NUMBER`."""
     with library(args) as lib:
+        if args.action == "unmerge":
+            number = _interest_number(args.number)
+            lib.unmerge_interest(number)
+            n = len(lib.profile().interests)
+            print(ngettext("Split interest #{value}; the profile now has {n} interest.",
+                           "Split interest #{value}; the profile now has {n} interests.",
+                           n).format(value=number + 1, n=n))
+            return 0
         if args.action == "rename":
             number = _interest_number(args.number)
             lib.rename_interest(number, args.name)
@@ -345,6 +356,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                                 "it"))
     a.add_argument("second", metavar="SECOND",
                    help=gettext("the number of the interest to merge into it"))
+    a = actions.add_parser("unmerge", parents=[common],
+                           help=gettext("split a merged interest back into the two it joined"))
+    a.add_argument("number", metavar="NUMBER",
+                   help=gettext("the merged interest's number, as 'visrec profile show' lists "
+                                "it"))
     a = actions.add_parser("reset", parents=[common],
                            help=gettext("forget exclusions, favourites, feedback and interest "
                                         "names"))

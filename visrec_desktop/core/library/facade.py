@@ -267,6 +267,13 @@ class Library:
         `rename_interest`."""
         return self._profiles.merge(first, second, shown)
 
+    def unmerge_interest(self, number: int, shown: TasteProfile | None = None) -> Changes:
+        """Split interest `number` (0-based) back into the two interests its last merge joined
+        (`Interest.merges` says which interests are merges); a part gets back the name the
+        person gave it before the merge, else its automatic name. `shown` as for
+        `rename_interest`; raises VisrecError when the interest is not a merge."""
+        return self._profiles.unmerge(number, shown)
+
     def describe_profile(self, rebuild: bool = False) -> list[dict[str, Any]]:
         """The interests, strongest first (interest, label, weight, photos, tags), each with
         up to a few representative photo paths, for people and for JSON."""

@@ -71,7 +71,8 @@ class ProfileBuilder:
                               self.prefs.get(FAVOURITE_FOLDERS),
                               self.prefs.get(INTEREST_MERGES)])
         digest = hashlib.sha256(choices.encode()).hexdigest()[:16]
-        return f"{self.model_id}|{self.store.generation()}|{digest}|names{NAMING_VERSION}"
+        return (f"{self.model_id}|{self.store.generation()}|{digest}|names{NAMING_VERSION}"
+                "|merges1")  # merges1: the cache records which merges joined each interest
 
     def photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Ids (N,) int64 and unit embeddings (N, dim) float32 of every indexed photo."""
@@ -209,8 +210,11 @@ class ProfileBuilder:
                                           "another window or with the visrec command)"))
             a, b = profile.interests[first], profile.interests[second]
             name = a.label if a.user_named else (b.label if b.user_named else None)
-            self.prefs.update(INTEREST_MERGES, lambda old: [
-                *old, {"a": vec_to_text(a.centroid), "b": vec_to_text(b.centroid)}])
+            entry = {"a": vec_to_text(a.centroid), "b": vec_to_text(b.centroid)}
+            for side, part in (("a", a), ("b", b)):  # for unmerge: each part's own name back
+                if part.user_named:
+                    entry[f"name_{side}"] = part.label
+            self.prefs.update(INTEREST_MERGES, lambda old: [*old, entry])
             merged = self.profile()
             if name is not None and not merged.empty:
                 # The merged centroid lies between the two: name the interest nearest to it.
@@ -223,6 +227,41 @@ class ProfileBuilder:
                 self.prefs.update(INTEREST_NAMES, lambda old: [
                     *old, {"centroid": vec_to_text(merged.interests[j].centroid),
                            "name": name}])
+            return Changes(profile=True)
+
+    def unmerge(self, number: int, shown: TasteProfile | None = None) -> Changes:
+        """Undo the last merge that joined interest `number` (0-based, of `shown` when given):
+        its two parts come back as separate interests. A part the person had named before
+        the merge gets that name back; any other part its automatic name. The name given to
+        the merged interest is dropped (it named the whole). An interest merged several times
+        splits one merge at a time, the latest first. Raises VisrecError when the interest is
+        not a merge."""
+        with self._lock:
+            profile, number = self._now(number, shown)
+            interest = profile.interests[number]
+            if not interest.merges:
+                raise VisrecError(gettext(
+                    "Interest {value} is not a merge of interests: there is nothing to "
+                    "split").format(value=number + 1))
+            entry = dict(self.prefs.get(INTEREST_MERGES)[max(interest.merges)])
+            self.prefs.update(INTEREST_MERGES, lambda old: [e for e in old if e != entry])
+
+            def change(entries: list[dict[str, str]]) -> list[dict[str, str]]:
+                whole = {i for i, _ in match(stored_centroids(entries),
+                                             interest.centroid[None, :])}
+                kept = [e for i, e in enumerate(entries) if i not in whole]
+                for side in ("a", "b"):
+                    if entry.get(f"name_{side}"):
+                        kept.append({"centroid": entry[side], "name": entry[f"name_{side}"]})
+                return kept
+
+            self.prefs.update(INTEREST_NAMES, change)
+            # Built afresh, not from the merged profile: a rebuild keeps together the photos
+            # of a merged interest of the last profile (taste._keep_merged).
+            key, split = self._key(), self._build(None)
+            self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(split)})
+            self._follow_names(split)
+            self._profile = (key, split)
             return Changes(profile=True)
 
     def _merges(self) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -267,14 +306,16 @@ def _to_json(p: TasteProfile) -> dict[str, Any]:
             "photo_ids": p.photo_ids.tolist(), "assignment": p.assignment.tolist(),
             "interests": [{"centroid": vec_to_text(i.centroid), "weight": i.weight,
                            "count": i.count, "label": i.label, "tags": i.tags,
-                           "representatives": i.representatives, "subject": i.subject}
+                           "representatives": i.representatives, "subject": i.subject,
+                           "merges": list(i.merges)}
                           for i in p.interests]}
 
 
 def _from_json(raw: dict[str, Any]) -> TasteProfile:
     interests = [Interest(vec_from_text(i["centroid"]), float(i["weight"]), int(i["count"]),
                           str(i["label"]), [(str(t), float(s)) for t, s in i["tags"]],
-                          [int(x) for x in i["representatives"]], str(i.get("subject", "")))
+                          [int(x) for x in i["representatives"]], str(i.get("subject", "")),
+                          merges=tuple(int(x) for x in i.get("merges", ())))
                  for i in raw["interests"]]
     return TasteProfile(str(raw["model"]), interests, np.array(raw["photo_ids"], np.int64),
                         np.array(raw["assignment"], np.int64), float(raw["built_at"]))

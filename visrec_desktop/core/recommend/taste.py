@@ -80,6 +80,7 @@ class Interest:
     representatives: list[int]  # photo ids, most typical first
     subject: str = ""  # the most typical subject in plain words ("daisy"), or ""
     user_named: bool = False  # `label` is the person's own name for it
+    merges: tuple[int, ...] = ()  # which of build_profile's `merges` joined it, in order
 
     @property
     def title(self) -> str:
@@ -238,19 +239,24 @@ def _refits(previous: TasteProfile, photo_ids: np.ndarray) -> bool:
 
 
 def _keep_merged(assignment: np.ndarray, merges: Sequence[tuple[np.ndarray, np.ndarray]],
-                 previous: TasteProfile | None, photo_ids: np.ndarray) -> np.ndarray:
+                 previous: TasteProfile | None, photo_ids: np.ndarray
+                 ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
     """Join the clusters whose photos come mostly from one merged interest of `previous` (one
     whose two merged sides are both nearest to it): a rebuild that splits the photos
     differently, after new photos, must not undo a merge. Matching the merge's two centroids
     alone lost it in a trial: four new photos made four groups of three, the merged
-    landscapes spread over two of them, and no cluster matched that side any more."""
+    landscapes spread over two of them, and no cluster matched that side any more. Also
+    returns, per cluster, the indices of the merges behind it (Interest.merges)."""
+    unjoined: list[tuple[int, ...]] = [()] * (int(assignment.max()) + 1)
     if previous is None or previous.empty or not merges or len(previous.interests) < 1:
-        return assignment
+        return assignment, unjoined
     cents = previous.centroids()
-    merged = {int(np.argmax(cents @ a)) for a, b in merges
-              if int(np.argmax(cents @ a)) == int(np.argmax(cents @ b))}
+    merged: dict[int, list[int]] = {}
+    for index, (a, b) in enumerate(merges):
+        if int(np.argmax(cents @ a)) == int(np.argmax(cents @ b)):
+            merged.setdefault(int(np.argmax(cents @ a)), []).append(index)
     if not merged:
-        return assignment
+        return assignment, unjoined
     before = previous.interest_of(photo_ids)
     k = int(assignment.max()) + 1
     owner = np.full(k, -1)
@@ -265,15 +271,24 @@ def _keep_merged(assignment: np.ndarray, merges: Sequence[tuple[np.ndarray, np.n
             target[parts] = parts[0]
     _, compact = np.unique(target, return_inverse=True)
     out: np.ndarray = compact[assignment].astype(np.int64)
-    return out
+    joined: list[tuple[int, ...]] = [()] * (int(compact.max()) + 1)
+    for p, indices in merged.items():
+        parts = np.flatnonzero(owner == p)
+        if len(parts):
+            joined[int(compact[parts[0]])] = tuple(indices)
+    return out, joined
 
 
-def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
-                  merges: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Join the clusters that the person merged (matched by centroid, see identity.py)."""
+def _apply_merges(vecs: np.ndarray, assignment: np.ndarray, kept: list[tuple[int, ...]],
+                  merges: Sequence[tuple[np.ndarray, np.ndarray]]
+                  ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """Join the clusters that the person merged (matched by centroid, see identity.py), in
+    order. Also returns, per resulting cluster, the indices of the merges that joined it
+    (`kept`: those _keep_merged joined)."""
     from visrec_desktop.core.recommend.identity import match
 
-    for a, b in merges:
+    joined = list(kept)
+    for index, (a, b) in enumerate(merges):
         k = int(assignment.max()) + 1
         if k < 2:
             break
@@ -283,7 +298,9 @@ def _apply_merges(vecs: np.ndarray, assignment: np.ndarray,
             keep, gone = sorted((pairs[0], pairs[1]))
             assignment = np.where(assignment == gone, keep, assignment)
             assignment = np.where(assignment > gone, assignment - 1, assignment)
-    return assignment
+            joined[keep] = tuple(sorted({*joined[keep], *joined[gone], index}))
+            del joined[gone]
+    return assignment, joined
 
 
 def _tag_summary(tag_sets: list[Sequence[tuple[str, float]]]) -> list[tuple[str, float]]:
@@ -304,8 +321,8 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
     weights = photo_weights(records, now)
     votes = category_votes(records, namer)
     clusters = _cluster(vecs, weights, seed, previous, votes, photo_ids)
-    assignment = _apply_merges(vecs, _keep_merged(clusters, merges, previous, photo_ids),
-                               merges)
+    assignment, joined = _apply_merges(vecs, *_keep_merged(clusters, merges, previous,
+                                                            photo_ids), merges)
     k = int(assignment.max()) + 1
     total = float(weights.sum())
     interests = []
@@ -320,7 +337,8 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
         name = namer.name(tag_sets)
         interests.append(Interest(centroid.astype(np.float32), float(w.sum()) / total,
                                   len(members), name.name, _tag_summary(tag_sets),
-                                  [int(photo_ids[i]) for i in typical], name.subject))
+                                  [int(photo_ids[i]) for i in typical], name.subject,
+                                  merges=joined[c]))
     order = sorted(range(len(interests)), key=lambda i: (-interests[i].weight, i))
     remap = np.empty(k, dtype=np.int64)
     kept = [c for c in range(k) if np.any(assignment == c)]
@@ -368,6 +386,7 @@ def _distinct_titles(interests: list[Interest]) -> list[Interest]:
 def describe(profile: TasteProfile) -> list[dict[str, object]]:
     """A plain summary of the interests, strongest first, for people and for JSON."""
     return [{"interest": i + 1, "name": it.title, "label": it.label, "subject": it.subject,
-             "user_named": it.user_named, "weight": round(it.weight, 4), "photos": it.count,
+             "user_named": it.user_named, "merged": bool(it.merges),
+             "weight": round(it.weight, 4), "photos": it.count,
              "tags": [t for t, _ in it.tags], "representative_photo_ids": it.representatives}
             for i, it in enumerate(profile.interests)]

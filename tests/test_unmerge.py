@@ -1,0 +1,96 @@
+"""Splitting a merged interest (Library.unmerge_interest, `visrec profile unmerge N`) on real
+photos: the parts come back as they were (same photos, the names the person gave them), an
+interest merged twice splits one merge at a time, and a plain interest cannot be split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_cli import run
+from helpers_gui import index_three_subjects
+
+from visrec_desktop.core.changes import Changes
+from visrec_desktop.core.errors import VisrecError
+from visrec_desktop.core.library import Library
+from visrec_desktop.core.recommend.taste import TasteProfile
+
+
+def partition(profile: TasteProfile) -> set[frozenset[int]]:
+    """The profile's interests as sets of photo ids (independent of their order)."""
+    return {frozenset(profile.photo_ids[profile.assignment == k].tolist())
+            for k in range(len(profile.interests))}
+
+
+def test_merge_then_unmerge_gives_back_the_interests_and_their_names(
+        library: Library, tmp_path: Path) -> None:
+    """Three interests, two of them named; merging the named ones gives two interests (one a
+    merge, the only one Split can act on); unmerging gives back the same three groups of
+    photos, each named as before, and the merged interest's own name is gone."""
+    index_three_subjects(library, tmp_path / "photos")
+    before = library.profile()
+    assert len(before.interests) == 3 and not any(i.merges for i in before.interests)
+    library.rename_interest(0, "Kitties")
+    library.rename_interest(2, "Launches")
+    named = library.profile()
+    library.merge_interests(0, 2, shown=named)
+    merged = library.profile()
+    assert len(merged.interests) == 2
+    assert [bool(i.merges) for i in merged.interests].count(True) == 1
+    whole = next(n for n, i in enumerate(merged.interests) if i.merges)
+    assert merged.interests[whole].title == "Kitties"  # merge keeps the first's name
+    library.rename_interest(whole, "Pets and rockets", shown=merged)
+    with pytest.raises(VisrecError, match="not a merge"):
+        library.unmerge_interest(1 - whole)
+
+    assert library.unmerge_interest(whole, shown=library.profile()) == Changes(profile=True)
+    after = library.profile()
+    assert partition(after) == partition(before)
+    titles = {i.title for i in after.interests}
+    assert {"Kitties", "Launches"} <= titles and "Pets and rockets" not in titles
+    assert not any(i.merges for i in after.interests)
+    for old in before.interests:  # each part is the interest it was, by centroid too
+        assert max(float(old.centroid @ i.centroid) for i in after.interests) > 0.99
+    # The rebuild of unchanged photos keeps it split, and the names.
+    rebuilt = library.profile(rebuild=True)
+    assert partition(rebuilt) == partition(before)
+    assert {"Kitties", "Launches"} <= {i.title for i in rebuilt.interests}
+
+
+def test_an_interest_merged_twice_splits_the_latest_merge_first(library: Library,
+                                                                 tmp_path: Path) -> None:
+    """All three interests merged into one (two merges): the first split gives back the last
+    merge's parts (one of them still a merge), the second the three interests."""
+    index_three_subjects(library, tmp_path / "photos")
+    before = library.profile()
+    library.merge_interests(0, 1)
+    library.merge_interests(0, 1)
+    one = library.profile()
+    assert len(one.interests) == 1 and len(one.interests[0].merges) == 2
+    library.unmerge_interest(0)
+    two = library.profile()
+    assert len(two.interests) == 2 and sorted(len(i.merges) for i in two.interests) == [0, 1]
+    library.unmerge_interest(next(n for n, i in enumerate(two.interests) if i.merges))
+    assert partition(library.profile()) == partition(before)
+    with pytest.raises(VisrecError, match="no interest 4"):
+        library.unmerge_interest(3)
+
+
+def test_cli_profile_unmerge(library: Library, tmp_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`visrec profile show` marks the merged interest and says how to split it; `visrec
+    profile unmerge N` splits it; on a plain interest it fails with a clear message."""
+    index_three_subjects(library, tmp_path / "photos")
+    assert run(capsys, "profile", "merge", "1", "2")[0] == 0
+    code, out, err = run(capsys, "profile", "show")
+    assert code == 0, err
+    merged = [line for line in out.splitlines() if "merged" in line]
+    assert len(merged) == 1 and "visrec profile unmerge" in merged[0]
+    number = merged[0].split()[0].lstrip("#")
+    plain = "2" if number == "1" else "1"
+    code, _, err = run(capsys, "profile", "unmerge", plain)
+    assert code != 0 and "not a merge" in err
+    code, out, err = run(capsys, "profile", "unmerge", number)
+    assert code == 0 and "now has 3 interests" in out, err
+    code, out, _ = run(capsys, "profile", "show")
+    assert code == 0 and "merged" not in out
