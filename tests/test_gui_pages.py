@@ -605,6 +605,7 @@ def test_profile_page_renames_and_merges_interests(
     changed(page.merge_button.click)
     assert page.model.rowCount() == 2 and interest_counts(page) == [12, 8]
     assert cell(page.model, 1, 0) == "Our cat"  # the merged interest is the stronger now
+    assert str(cell(page.model, 0, 0)).endswith(" (merged)")
 
     changed(lambda: page.exclude_folder(root / str(CHELSEA)))
     changed(lambda: page.exclude_folder(root / str(COFFEE)))

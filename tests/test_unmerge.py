@@ -7,12 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import TEST_PASSPHRASE
 from helpers_cli import run
 from helpers_gui import index_three_subjects
 
 from visrec_desktop.core.changes import Changes
-from visrec_desktop.core.errors import VisrecError
-from visrec_desktop.core.library import Library
+from visrec_desktop.core.errors import Cancelled, VisrecError
+from visrec_desktop.core.library import Library, open_library
+from visrec_desktop.core.library.profile import ProfileBuilder
+from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.taste import TasteProfile
 
 
@@ -94,3 +97,32 @@ def test_cli_profile_unmerge(library: Library, tmp_path: Path,
     assert code == 0 and "now has 3 interests" in out, err
     code, out, _ = run(capsys, "profile", "show")
     assert code == 0 and "merged" not in out
+
+
+def test_a_rebuild_cancelled_while_it_clusters_keeps_the_last_profile(
+        library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GUI's Cancel may come while the interests are being clustered (no checkpoint
+    inside): the new profile is then not saved, and the last one stays."""
+    index_three_subjects(library, tmp_path / "photos")
+    built = library.profile().built_at
+    progress = Progress()
+    clustering = ProfileBuilder._build
+
+    def cancelled_meanwhile(self: ProfileBuilder, *args: object, **kwargs: object
+                            ) -> TasteProfile:
+        profile = clustering(self, *args, **kwargs)  # type: ignore[arg-type]
+        progress.cancel()
+        return profile
+
+    monkeypatch.setattr(ProfileBuilder, "_build", cancelled_meanwhile)
+    with pytest.raises(Cancelled):
+        library.profile(rebuild=True, progress=progress)
+    monkeypatch.undo()
+    assert library.profile().built_at == built
+    library.close()
+    again = open_library(library.data_dir, lambda _creating: TEST_PASSPHRASE,
+                         use_device=False)
+    try:
+        assert again.profile().built_at == built  # nor was it written to the cache
+    finally:
+        again.close()

@@ -1557,8 +1557,24 @@ Budget left now: %2 of %3. Left after this release: %4.
         <translation>选择两个兴趣，把它们当作一个</translation>
     </message>
     <message>
+        <source>Split</source>
+        <translation>拆分</translation>
+    </message>
+    <message>
+        <source>Split the selected merged interest</source>
+        <translation>拆分所选的合并兴趣</translation>
+    </message>
+    <message>
+        <source>Undo a merge: select an interest marked (merged) to get back the two interests it was made of, with the names you gave them</source>
+        <translation>撤销合并：选择标有（已合并）的兴趣，即可恢复它由之合并的两个兴趣，以及你给它们起的名字</translation>
+    </message>
+    <message>
         <source>Building your profile...</source>
         <translation>正在生成你的兴趣画像…</translation>
+    </message>
+    <message>
+        <source>%1 (merged)</source>
+        <translation>%1（已合并）</translation>
     </message>
     <message>
         <source>Your own name for this interest</source>
@@ -1567,6 +1583,10 @@ Budget left now: %2 of %3. Left after this release: %4.
     <message>
         <source>Named from the interest categories; double-click to rename</source>
         <translation>根据兴趣类别命名；双击可重命名</translation>
+    </message>
+    <message>
+        <source>Merged from other interests: Split gives them back</source>
+        <translation>由其他兴趣合并而成：点“拆分”可恢复它们</translation>
     </message>
     <message>
         <source>%1 percent</source>
@@ -1633,6 +1653,10 @@ Budget left now: %2 of %3. Left after this release: %4.
         <translation>已合并兴趣 %1 和 %2</translation>
     </message>
     <message>
+        <source>Split interest %1</source>
+        <translation>已拆分兴趣 %1</translation>
+    </message>
+    <message>
         <source>Rename interest</source>
         <translation>重命名兴趣</translation>
     </message>
@@ -1678,6 +1702,49 @@ Your photos stay indexed; the profile is built again from all of them.</source>
     <message>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>RebuildBar</name>
+    <message>
+        <source>Rebuild interests</source>
+        <translation>重建兴趣</translation>
+    </message>
+    <message>
+        <source>Rebuild your interests</source>
+        <translation>重建你的兴趣</translation>
+    </message>
+    <message>
+        <source>Group your photos into interests afresh, even if no photo changed. Your names and merges of interests are kept.</source>
+        <translation>即使照片没有变化，也重新把照片分组为兴趣。你给兴趣起的名字和所做的合并都会保留。</translation>
+    </message>
+    <message>
+        <source>Rebuilding your interests...</source>
+        <translation>正在重建你的兴趣…</translation>
+    </message>
+    <message>
+        <source>Interest rebuild progress</source>
+        <translation>兴趣重建进度</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the interest rebuild</source>
+        <translation>取消兴趣重建</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Interests rebuilt</source>
+        <translation>兴趣已重建</translation>
+    </message>
+    <message>
+        <source>Rebuild cancelled: your interests are as they were</source>
+        <translation>已取消重建：你的兴趣保持原样</translation>
     </message>
 </context>
 <context>

@@ -247,7 +247,8 @@ class Library:
 
     def profile(self, rebuild: bool = False, progress: Progress | None = None) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one;
-        `progress` can cancel a rebuild before it clusters (raises Cancelled)."""
+        `progress` can cancel a rebuild until it is saved (raises Cancelled; the last profile
+        stays)."""
         return self._profiles.profile(rebuild, progress)
 
     def rename_interest(self, number: int, name: str | None,

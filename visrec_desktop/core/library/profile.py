@@ -102,8 +102,8 @@ class ProfileBuilder:
 
     def profile(self, rebuild: bool = False, progress: Progress | None = None) -> TasteProfile:
         """The taste profile, rebuilt only when photos or choices changed since the last one,
-        with the person's own interest names applied. `progress` can cancel a rebuild before
-        it starts clustering (raises Cancelled)."""
+        with the person's own interest names applied. `progress` can cancel a rebuild until
+        it is saved (raises Cancelled; the last profile stays)."""
         with self._lock:
             key = self._key()
             if not rebuild and self._profile is not None and self._profile[0] == key:
@@ -119,6 +119,8 @@ class ProfileBuilder:
                 if progress is not None:
                     progress.checkpoint()
                 profile = self._build(previous, progress)
+                if progress is not None:  # cancelled while clustering: keep the last profile
+                    progress.checkpoint()
                 self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(profile)})
                 self._follow_names(profile)
             self._profile = (key, profile)

@@ -17,6 +17,7 @@ from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.profile_choices import ChoicesBox
+from visrec_desktop.gui.pages.rebuild_bar import RebuildBar
 from visrec_desktop.gui.pages.weight_bar import (
     EXAMPLES,
     GAP,
@@ -69,6 +70,7 @@ class ProfilePage(Page):
         self._loading: Task | None = None
         self._again = False
         self._generation = 0  # bumps on every reload and on lock: late thumbnails are dropped
+        self._select_parts: set[int] | None = None  # photos of a split interest: select parts
 
         self.summary = QLabel(self.tr("Locked"))
         self.summary.setWordWrap(True)
@@ -110,11 +112,20 @@ class ProfilePage(Page):
         self.merge_button = button(self.tr("Merge"), self.tr("Merge the two selected interests"),
                                    self.tr("Select two interests to treat them as one"),
                                    self.merge_selected)
+        self.split_button = button(
+            self.tr("Split"), self.tr("Split the selected merged interest"),
+            self.tr("Undo a merge: select an interest marked (merged) to get back the two "
+                    "interests it was made of, with the names you gave them"),
+            self.split_selected)
+        self.rebuild = RebuildBar(ctx)
+        self.rebuild_button = self.rebuild.rebuild_button
         self.interests_view.doubleClicked.connect(lambda *_: self.rename_dialog())
         interest_actions = QHBoxLayout()
+        interest_actions.addWidget(self.rebuild)
         interest_actions.addStretch(1)
         interest_actions.addWidget(self.rename_button)
         interest_actions.addWidget(self.merge_button)
+        interest_actions.addWidget(self.split_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -184,9 +195,12 @@ class ProfilePage(Page):
         self.model.removeRows(0, self.model.rowCount())
         strongest = max((i.weight for i in profile.interests), default=0.0)
         for i, interest in enumerate(profile.interests):
-            name = _item(interest.title)
+            name = _item(self.tr("%1 (merged)").replace("%1", interest.title) if interest.merges
+                         else interest.title)
             how = self.tr("Your own name for this interest") if interest.user_named \
                 else self.tr("Named from the interest categories; double-click to rename")
+            if interest.merges:
+                how += "\n" + self.tr("Merged from other interests: Split gives them back")
             name.setToolTip(literal(f"{interest.title}\n{how}"))  # a user's name is untrusted
             percent = round(100 * interest.weight)
             weight = _item(i18n.percent(percent / 100))
@@ -213,7 +227,11 @@ class ProfilePage(Page):
                 self.tr("%1 interests").replace("%1", str(n))
             self.summary.setText(self.tr("Built from %1: %2, strongest first.").replace(
                 "%1", photos).replace("%2", interests) + thin)
-        self._reselect(kept, profile)
+        if self._select_parts is not None:
+            self._select_within(self._select_parts, profile)
+            self._select_parts = None
+        else:
+            self._reselect(kept, profile)
         self.interests_view.verticalScrollBar().setValue(scrolled)
         self.choices.fill(snap.folders, snap.excluded, snap.favourites)
         self._update_buttons()
@@ -230,6 +248,16 @@ class ProfilePage(Page):
                     for row, interest in enumerate(profile.interests)]
             if near and max(near)[0] >= SAME_INTEREST:
                 selection.select(self.model.index(max(near)[1], 0), flags)
+
+    def _select_within(self, photos: set[int], profile: TasteProfile) -> None:
+        """Select the interests that are mostly made of `photos` (the parts of a split)."""
+        selection = self.interests_view.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(len(profile.interests)):
+            members = profile.photo_ids[profile.assignment == row].tolist()
+            if members and sum(p in photos for p in members) > len(members) / 2:
+                selection.select(self.model.index(row, 0), flags)
 
     def _load_examples(self, lib: Library, profile: TasteProfile) -> None:
         if profile.empty:
@@ -306,6 +334,30 @@ class ProfilePage(Page):
                      .replace("%2", str(second + 1)),
                      lambda lib: lib.merge_interests(first, second, shown=shown))
 
+    def split_interest(self, number: int) -> None:
+        """Undo the merge behind interest `number` (0-based) of the profile shown; once the
+        page shows the result, the parts are selected."""
+        shown = self.profile
+        if shown is None or number >= len(shown.interests):
+            return
+        photos = set(shown.photo_ids[shown.assignment == number].tolist())
+
+        def split(_changes: Changes) -> None:
+            self._select_parts = photos
+            self.ctx.status.emit(self.tr("Split interest %1").replace("%1", str(number + 1)))
+
+        self.ctx.op(lambda lib, _progress: lib.unmerge_interest(number, shown=shown)).success(
+            split).run(initiator=self)
+
+    def split_selected(self) -> None:
+        rows = self.selected_interests()
+        if self.ctx.is_unlocked and len(rows) == 1 and self._is_merge(rows[0]):
+            self.split_interest(rows[0])
+
+    def _is_merge(self, row: int) -> bool:
+        return (self.profile is not None and row < len(self.profile.interests)
+                and bool(self.profile.interests[row].merges))
+
     def rename_dialog(self) -> None:
         rows = self.selected_interests()
         if not self.ctx.is_unlocked or len(rows) != 1 or self.profile is None \
@@ -342,9 +394,11 @@ class ProfilePage(Page):
     def _update_buttons(self) -> None:
         unlocked = self.ctx.is_unlocked
         self.choices.update_buttons(unlocked)
-        selected = len(self.selected_interests()) if unlocked else 0
-        self.rename_button.setEnabled(selected == 1)
-        self.merge_button.setEnabled(selected == 2)
+        rows = self.selected_interests() if unlocked else []
+        self.rename_button.setEnabled(len(rows) == 1)
+        self.merge_button.setEnabled(len(rows) == 2)
+        self.split_button.setEnabled(len(rows) == 1 and self._is_merge(rows[0]))
+        self.rebuild.update_enabled()
 
     # -- lock and unlock ------------------------------------------------------------------------
     def on_unlocked(self) -> None:
@@ -356,6 +410,8 @@ class ProfilePage(Page):
         self._dirty = False
         self._again = False
         self._loading = None
+        self._select_parts = None
+        self.rebuild.on_locked()
         self._generation += 1
         self.model.removeRows(0, self.model.rowCount())
         self.choices.clear()
