@@ -248,13 +248,14 @@ def _keep_merged(assignment: np.ndarray, merges: Sequence[tuple[np.ndarray, np.n
     landscapes spread over two of them, and no cluster matched that side any more. Also
     returns, per cluster, the indices of the merges behind it (Interest.merges)."""
     unjoined: list[tuple[int, ...]] = [()] * (int(assignment.max()) + 1)
-    if previous is None or previous.empty or not merges or len(previous.interests) < 1:
+    if previous is None or previous.empty or not merges:
         return assignment, unjoined
     cents = previous.centroids()
     merged: dict[int, list[int]] = {}
     for index, (a, b) in enumerate(merges):
-        if int(np.argmax(cents @ a)) == int(np.argmax(cents @ b)):
-            merged.setdefault(int(np.argmax(cents @ a)), []).append(index)
+        side = int(np.argmax(cents @ a))
+        if side == int(np.argmax(cents @ b)):
+            merged.setdefault(side, []).append(index)
     if not merged:
         return assignment, unjoined
     before = previous.interest_of(photo_ids)
@@ -265,17 +266,16 @@ def _keep_merged(assignment: np.ndarray, merges: Sequence[tuple[np.ndarray, np.n
         if len(was):
             owner[c] = int(np.argmax(np.bincount(was)))
     target = np.arange(k)
-    for p in merged:
-        parts = np.flatnonzero(owner == p)
+    parts_of = {p: np.flatnonzero(owner == p) for p in merged}
+    for parts in parts_of.values():
         if len(parts) > 1:
             target[parts] = parts[0]
     _, compact = np.unique(target, return_inverse=True)
     out: np.ndarray = compact[assignment].astype(np.int64)
     joined: list[tuple[int, ...]] = [()] * (int(compact.max()) + 1)
     for p, indices in merged.items():
-        parts = np.flatnonzero(owner == p)
-        if len(parts):
-            joined[int(compact[parts[0]])] = tuple(indices)
+        if len(parts_of[p]):
+            joined[int(compact[parts_of[p][0]])] = tuple(indices)
     return out, joined
 
 
