@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,25 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VISREC_INSECURE_FAST_KDF", "1")  # real KDF cost: tests/test_vault.py
     monkeypatch.delenv("VISREC_PROVIDER", raising=False)
     monkeypatch.setenv("VISREC_LANG", "en")  # the machine's locale never changes a test
+
+
+@pytest.fixture(autouse=True)
+def private_qt_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Qt's settings (QSettings: the window's geometry, the view settings, Qt's own file
+    dialog's) live in this test's `tmp_path / "qt-settings"`: no test reads or writes the
+    person's ~/.config, or sees a value another test left (a details pane width dragged in one
+    test had changed the layout of the next). Programs the test starts get the same folder
+    through $XDG_CONFIG_HOME, where Qt looks on Linux."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qt-settings"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    if sys.platform in ("win32", "darwin"):  # native there is the registry or a plist
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(tmp_path / "qt-system-settings"))
+    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import (
     QMimeData,
     QPointF,
-    QSettings,
-    QStandardPaths,
     Qt,
     QTimer,
     QUrl,
@@ -97,16 +94,6 @@ class DialogAnswer:
 
     def text(self) -> str:
         return "\n".join(self.texts)
-
-
-def private_qsettings(folder: Path) -> Iterator[None]:
-    """Qt's user settings (window geometry, pane widths) kept in `folder` / "qt-settings" while
-    a test runs, then pointed back at the user's config folder: `yield from` it in a fixture."""
-    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
-    QSettings.setPath(fmt, scope, str(folder / "qt-settings"))
-    yield
-    QSettings.setPath(fmt, scope, QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.GenericConfigLocation))
 
 
 def index_three_subjects(library: Library, root: Path) -> Path:

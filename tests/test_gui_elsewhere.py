@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import helpers_gui
 import pytest
 from conftest import TEST_PASSPHRASE
 from helpers_gui import index_three_subjects
@@ -24,11 +22,6 @@ from visrec_desktop.gui.worker import Task
 
 WAIT = 60_000  # ms, for unlocking and ranking on a loaded machine
 FOLLOW = 20_000  # ms: the window polls every second; generous for a loaded machine
-
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> Iterator[None]:
-    yield from helpers_gui.private_qsettings(tmp_path)
 
 
 @pytest.fixture

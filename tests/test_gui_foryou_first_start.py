@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import helpers_gui
 import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_photos import distinct_photos
@@ -28,11 +26,6 @@ from visrec_desktop.gui.main_window import MainWindow
 
 WAIT = 60_000  # ms: generous for a loaded machine
 N = 24  # photos in the folder
-
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> Iterator[None]:
-    yield from helpers_gui.private_qsettings(tmp_path)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import os
 import shutil
 import statistics
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -65,12 +64,6 @@ REPORT: dict[str, Any] = {}  # figures the lead can quote (also in the junit use
 
 
 # -- fixtures -------------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> Iterator[None]:
-    """The window saves its geometry in QSettings: keep that inside the test's folder."""
-    yield from helpers_gui.private_qsettings(tmp_path)
-
 
 @pytest.fixture(autouse=True)
 def _answer_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -16,12 +16,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
-import helpers_gui
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE
@@ -37,11 +35,6 @@ N = 40  # photos in the folder: large lossless PNGs, so indexing them takes seve
 WIDTH = 1600
 WAIT = 60_000  # ms: generous for a loaded machine
 QUIT_BOUND = 30.0  # s: generous; the figure printed is what matters (a fraction of a second)
-
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> Iterator[None]:
-    yield from helpers_gui.private_qsettings(tmp_path)
 
 
 @pytest.fixture(scope="module")

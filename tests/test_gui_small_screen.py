@@ -8,14 +8,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import test_gui_foryou
 from conftest import write_jpeg
 from helpers_embed import CHELSEA, COFFEE, ROCKET, crops
-from helpers_gui import private_qsettings
 from PySide6.QtCore import QEvent, QMargins, QPointF, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QScrollArea
@@ -38,12 +36,6 @@ NETBOOK = QRect(0, 0, 1024, 612)  # a 1024x640 screen less a 28-pixel panel
 PAGE = QSize(1024 - 180 - 20, 612 - 19 - 60)  # a page in the maximized window, roughly
 harness, template = test_gui_foryou.harness, test_gui_foryou.template  # their fixtures
 LONG_NAME = "Landscapes & nature · mountains, lakes and the odd castle"
-
-
-@pytest.fixture(autouse=True)
-def _private_qsettings(tmp_path: Path) -> Iterator[None]:
-    """The window's geometry and the details pane's width live in QSettings: keep them here."""
-    yield from private_qsettings(tmp_path)
 
 
 def settle(qtbot: QtBot, n: int = 5) -> None:

@@ -21,7 +21,7 @@ import pytest
 from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_cli import every_parser
 from helpers_photos import distinct_photos
-from PySide6.QtCore import QAbstractItemModel, QLocale, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractItemModel, QLocale, QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -342,8 +342,6 @@ def walked_window(qtbot: QtBot, indexed_profile: tuple[Path, Path], tmp_path: Pa
     lang = request.param
     data = tmp_path / "data"
     shutil.copytree(indexed_profile[0], data)
-    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
-    QSettings.setPath(fmt, scope, str(tmp_path / "qt-settings"))
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
     gui_i18n.install(lang)
     window = MainWindow(data)
@@ -583,8 +581,6 @@ def test_qts_own_dialogs_speak_chinese(speak: object, qtbot: QtBot, tmp_path: Pa
     one Qt catalogue the release keeps) gives a message box's standard buttons, and with the
     words ours carries, the file dialog Qt draws itself (Linux) shows no English but names:
     before, "&Look in:", "Files of &type:", "Folder" and "Drive" stayed English."""
-    fmt, scope = QSettings.Format.NativeFormat, QSettings.Scope.UserScope
-    QSettings.setPath(fmt, scope, str(tmp_path / "qt-settings"))  # where the dialog saves
     gui_i18n.install("zh_CN")
     buttons = QMessageBox.StandardButton
     box = QMessageBox(QMessageBox.Icon.Question, "", "", buttons.Ok | buttons.Cancel
