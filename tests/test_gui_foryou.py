@@ -464,7 +464,7 @@ def test_thumbnail_cache_marks_unreadable_files(qtbot: QtBot, tmp_path: Path) ->
     cache = ThumbnailCache()
     with qtbot.waitSignal(cache.loaded, timeout=WAIT):
         assert cache.get(bad, 64) is None
-    assert cache.failed(bad, 64) and cache.get(bad, 64) is None
+    assert cache.failed(bad) and cache.get(bad, 64) is None
     cache.wait()
 
 

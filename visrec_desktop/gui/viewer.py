@@ -103,7 +103,7 @@ class ImageViewer(QDialog):
         image = self.thumbnails.get(item.path, self.image_size())
         if image is not None:
             self.image.set_image(image)
-        elif self.thumbnails.failed(item.path, self.image_size()):
+        elif self.thumbnails.failed(item.path):
             self.image.set_text(self.tr("This image cannot be shown"))
         else:
             self.image.set_text(self.tr("Loading\u2026"))

@@ -121,14 +121,16 @@ class CardDelegate(QStyledItemDelegate):
         image = None
         if path:
             dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+            # A reflow changes the box: the image decoded for the old one is drawn scaled
+            # until one for the new size loads (if it needs one), so the grid never blanks.
             size = round(max(box.width(), box.height()) * dpr)
-            image = self.thumbnails.get(path, size)
+            image = self.thumbnails.get(path, size, scaled=True)
         if image is None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            failed = not path or self.thumbnails.failed(path, size)
+            failed = not path or self.thumbnails.failed(path)
             painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter),
                              self.tr("No image") if failed else self.tr("Loading\u2026"))
             return

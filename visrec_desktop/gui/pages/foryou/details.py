@@ -61,6 +61,7 @@ class DetailsPanel(QWidget):
         self._image_path = ""
         self._photo_paths: list[str] = []
         self._photo_captions: list[str] = []
+        self._final: set[ImageView] = set()  # views showing the image decoded for their size
 
         self.placeholder = plain_label(self.tr("Select an item to see it here, with the photos "
                                                 "of yours it resembles."))
@@ -171,6 +172,7 @@ class DetailsPanel(QWidget):
     def clear(self) -> None:
         """Show nothing (no selection, or locked)."""
         self.rec, self.item, self._image_path, self._photo_paths = None, None, "", []
+        self._final.clear()
         for label in (self.title_label, self.price_label, self.category_label, self.score_label,
                       self.description_label, self.url_label, self.interest_label,
                       self.why_status, *self.photo_scores):
@@ -211,6 +213,7 @@ class DetailsPanel(QWidget):
                 score.clear()
             self._image_path = image_path
             self.image_label.clear()
+            self._final.clear()
         self.placeholder.hide()
         self.content.show()
         self.refresh_images()
@@ -228,8 +231,11 @@ class DetailsPanel(QWidget):
         self.interest_label.setText(reason)  # it names the interest ("... photos of plants")
         self.why_status.setText("" if item.photo_paths else
                                 self.tr("No photos of yours to compare it with yet."))
-        self._image_path = str(item.image)
+        if str(item.image) != self._image_path:
+            self._image_path = str(item.image)
+            self._final.discard(self.image_label)
         self._photo_paths, self._photo_captions = [], []
+        self._final.difference_update(self.photo_labels)
         for i, (label_widget, score) in enumerate(zip(self.photo_labels, self.photo_scores,
                                                       strict=True)):
             if i < len(item.photo_paths):
@@ -295,16 +301,21 @@ class DetailsPanel(QWidget):
         if self.rec is None:
             return
         dpr = self.devicePixelRatioF()
-        if self._image_path and not self.image_label.has_image():
+        if self._image_path and self.image_label not in self._final:
             self._set_image(self.image_label, self._image_path, DETAIL_IMAGE, dpr)
         for view, path in zip(self.photo_labels, self._photo_paths, strict=False):
-            if not view.has_image():
+            if view not in self._final:
                 self._set_image(view, path, PHOTO_THUMB, dpr)
 
     def _set_image(self, view: ImageView, path: str, size: int, dpr: float) -> None:
-        image = self.thumbnails.get(path, round(size * dpr))
+        """The image decoded for `size`; until it loads, the same file's image cached at another
+        size (the grid's card), drawn scaled, else a short text."""
+        size = round(size * dpr)
+        image = self.thumbnails.get(path, size, scaled=True)
+        failed = self.thumbnails.failed(path)
         if image is None:
-            view.set_text(self.tr("No image") if self.thumbnails.failed(path, round(size * dpr))
-                          else self.tr("Loading\u2026"))
-        else:
-            view.set_image(image)
+            view.set_text(self.tr("No image") if failed else self.tr("Loading\u2026"))
+            return
+        view.set_image(image)
+        if failed or self.thumbnails.has_sharp(path, size):
+            self._final.add(view)
