@@ -265,7 +265,8 @@ class Library:
     def merge_interests(self, first: int, second: int,
                         shown: TasteProfile | None = None) -> Changes:
         """Treat two interests (0-based) as one from now on, across rebuilds; `shown` as for
-        `rename_interest`."""
+        `rename_interest`. Only their photos move: every other interest keeps its photos,
+        name and representatives."""
         return self._profiles.merge(first, second, shown)
 
     def unmerge_interest(self, number: int, shown: TasteProfile | None = None) -> Changes:

@@ -1,7 +1,8 @@
 """The taste profile of one library: built from the indexed photos and the user's choices,
 cached sealed in the profile and rebuilt only when either changed. Each rebuild starts from the
 last profile (stable interests), applies the person's merges, and the person's own interest
-names follow their interests by centroid (recommend/identity.py)."""
+names follow their interests by centroid (recommend/identity.py). A new merge joins the two
+interests of the profile as it is (recommend/merging.py) rather than rebuilding it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from visrec_desktop.core.recommend.identity import (
     vec_from_text,
     vec_to_text,
 )
+from visrec_desktop.core.recommend.merging import merge_two
 from visrec_desktop.core.recommend.naming import NAMING_VERSION
 from visrec_desktop.core.recommend.taste import (
     Interest,
@@ -66,10 +68,12 @@ class ProfileBuilder:
         with self._lock:
             self._profile = None
 
-    def _key(self) -> str:
+    def _key(self, merges: list[dict[str, str]] | None = None) -> str:
+        """What the profile is built from: photos, choices (`merges`: the saved ones when
+        None), naming and cache versions."""
+        merges = self.prefs.get(INTEREST_MERGES) if merges is None else merges
         choices = json.dumps([self.prefs.get(PROFILE_EXCLUDED_PATHS),
-                              self.prefs.get(FAVOURITE_FOLDERS),
-                              self.prefs.get(INTEREST_MERGES)])
+                              self.prefs.get(FAVOURITE_FOLDERS), merges])
         digest = hashlib.sha256(choices.encode()).hexdigest()[:16]
         return (f"{self.model_id}|{self.store.generation()}|{digest}|names{NAMING_VERSION}"
                 "|merges1")  # merges1: the cache records which merges joined each interest
@@ -200,8 +204,8 @@ class ProfileBuilder:
 
     def merge(self, first: int, second: int, shown: TasteProfile | None = None) -> Changes:
         """Treat interests `first` and `second` (0-based, of `shown` when given) as one from now
-        on; the merged interest keeps the person's name of either (the first's when both have
-        one)."""
+        on; only their photos move (_joined). The merged interest keeps the person's name of
+        either (the first's when both have one)."""
         with self._lock:
             if first == second:
                 raise VisrecError(gettext("Choose two different interests to merge"))
@@ -216,8 +220,9 @@ class ProfileBuilder:
             for side, part in (("a", a), ("b", b)):  # for unmerge: each part's own name back
                 if part.user_named:
                     entry[f"name_{side}"] = part.label
-            self.prefs.update(INTEREST_MERGES, lambda old: [*old, entry])
-            merged = self.profile()
+            built = self._profile  # what `profile` names, set by _now
+            merges = self.prefs.update(INTEREST_MERGES, lambda old: [*old, entry])
+            merged = self._joined(built, first, second, merges)
             if name is not None and not merged.empty:
                 # The merged centroid lies between the two: name the interest nearest to it.
                 mid = a.centroid * a.weight + b.centroid * b.weight
@@ -230,6 +235,26 @@ class ProfileBuilder:
                     *old, {"centroid": vec_to_text(merged.interests[j].centroid),
                            "name": name}])
             return Changes(profile=True)
+
+    def _joined(self, built: tuple[str, TasteProfile] | None, first: int, second: int,
+                merges: list[dict[str, str]]) -> TasteProfile:
+        """The profile once the merge just saved (the last of `merges`) joined interests `first`
+        and `second` of `built` (key, profile): only their photos move (recommend/merging.py).
+        When anything else changed since `built` (photos indexed or choices made by another
+        process meanwhile), a rebuild with the merge instead."""
+        if built is None or built[0] != self._key(merges[:-1]):
+            return self.profile()
+        key, (ids, vecs, records) = self._key(merges), self._inputs()
+        row = {pid: r for r, pid in enumerate(ids.tolist())}
+        rows = [row.get(pid) for pid in built[1].photo_ids.tolist()]
+        if any(r is None for r in rows):  # a photo gone since: the generation moved on
+            return self.profile()
+        at = np.array(rows, np.int64)
+        joined = merge_two(built[1], first, second, vecs[at], [records[r] for r in at],
+                           len(merges) - 1)
+        self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(joined)})
+        self._profile = (key, joined)
+        return self._named(joined)
 
     def unmerge(self, number: int, shown: TasteProfile | None = None) -> Changes:
         """Undo the last merge that joined interest `number` (0-based, of `shown` when given):
@@ -272,6 +297,14 @@ class ProfileBuilder:
 
     def _build(self, previous: TasteProfile | None, progress: Progress | None = None
                ) -> TasteProfile:
+        ids, vecs, records = self._inputs(progress)
+        return build_profile(self.model_id, ids, vecs, records, previous=previous,
+                             merges=self._merges())
+
+    def _inputs(self, progress: Progress | None = None
+                ) -> tuple[np.ndarray, np.ndarray, list[PhotoRecord]]:
+        """The photos a profile is built from (those not excluded): ids (n,) int64, unit
+        embeddings (n, dim) float32 and their records."""
         ids, vecs, infos, files = self.store.photo_records(self.model_id)
         if progress is not None:
             progress.checkpoint()
@@ -288,8 +321,7 @@ class ProfileBuilder:
             records.append(PhotoRecord(pid, tags, when,
                                        any(_under(p, favourites) for p, _ in paths)))
             keep.append(i)
-        return build_profile(self.model_id, ids[keep], vecs[keep] if keep else vecs[:0], records,
-                             previous=previous, merges=self._merges())
+        return ids[keep], vecs[keep] if keep else vecs[:0], records
 
     def profile_photos(self, profile: TasteProfile | None = None
                        ) -> tuple[np.ndarray, np.ndarray]:

@@ -314,6 +314,22 @@ def _tag_summary(tag_sets: list[Sequence[tuple[str, float]]]) -> list[tuple[str,
     return [(label, round(score / n, 4)) for label, score in ranked]
 
 
+def interest_from(members: np.ndarray, photo_ids: np.ndarray, vecs: np.ndarray,
+                  weights: np.ndarray, records: Sequence[PhotoRecord], namer: Namer,
+                  total: float, merges: tuple[int, ...] = ()) -> Interest:
+    """The interest of the photos at rows `members` (int (m,)) of `photo_ids` (n,), unit
+    `vecs` (n, d) and `weights` (n,): their weighted mean direction, share of `total` weight,
+    tag summary, name from their tags and most typical photos."""
+    w = weights[members]
+    centroid = unit((vecs[members] * w[:, None]).sum(axis=0))
+    typical = members[np.argsort(-(vecs[members] @ centroid), kind="stable")[:6]]
+    tag_sets = [records[int(i)].tags for i in members]
+    name = namer.name(tag_sets)
+    return Interest(centroid.astype(np.float32), float(w.sum()) / total, len(members),
+                    name.name, _tag_summary(tag_sets), [int(photo_ids[i]) for i in typical],
+                    name.subject, merges=merges)
+
+
 def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequence[PhotoRecord],
            now: float | None, seed: int, previous: TasteProfile | None,
            merges: Sequence[tuple[np.ndarray, np.ndarray]], namer: Namer) -> TasteProfile:
@@ -325,20 +341,9 @@ def _build(model: str, photo_ids: np.ndarray, vecs: np.ndarray, records: Sequenc
                                                             photo_ids), merges)
     k = int(assignment.max()) + 1
     total = float(weights.sum())
-    interests = []
-    for c in range(k):
-        members = np.flatnonzero(assignment == c)
-        if len(members) == 0:
-            continue
-        w = weights[members]
-        centroid = unit((vecs[members] * w[:, None]).sum(axis=0))
-        typical = members[np.argsort(-(vecs[members] @ centroid), kind="stable")[:6]]
-        tag_sets = [records[int(i)].tags for i in members]
-        name = namer.name(tag_sets)
-        interests.append(Interest(centroid.astype(np.float32), float(w.sum()) / total,
-                                  len(members), name.name, _tag_summary(tag_sets),
-                                  [int(photo_ids[i]) for i in typical], name.subject,
-                                  merges=joined[c]))
+    groups = [(c, np.flatnonzero(assignment == c)) for c in range(k)]
+    interests = [interest_from(members, photo_ids, vecs, weights, records, namer, total,
+                               joined[c]) for c, members in groups if len(members)]
     order = sorted(range(len(interests)), key=lambda i: (-interests[i].weight, i))
     remap = np.empty(k, dtype=np.int64)
     kept = [c for c in range(k) if np.any(assignment == c)]
