@@ -43,12 +43,7 @@ if TYPE_CHECKING:
         profile_exists,
         set_remembered,
     )
-    from visrec_desktop.core.library.facade import (
-        ExplainedItem,
-        FolderSummary,
-        Library,
-        open_library,
-    )
+    from visrec_desktop.core.library.facade import FolderSummary, Library, open_library
     from visrec_desktop.core.library.model import (
         ModelChoice,
         PhotoTags,
@@ -66,6 +61,7 @@ if TYPE_CHECKING:
         bundle_catalog_id,
         generate_signing_key,
     )
+    from visrec_desktop.core.library.recommendations import ExplainedItem
     from visrec_desktop.core.privacy.export import ExportResult
     from visrec_desktop.core.recommend.browse import (
         BrowseRequest,
@@ -81,8 +77,7 @@ if TYPE_CHECKING:
     from visrec_desktop.core.store.unlock import AskPassphrase
 
 _LAZY: dict[str, tuple[str, ...]] = {
-    "visrec_desktop.core.library.facade": ("ExplainedItem", "FolderSummary", "Library",
-                                           "open_library"),
+    "visrec_desktop.core.library.facade": ("FolderSummary", "Library", "open_library"),
     "visrec_desktop.core.library.account": (
         "change_passphrase", "device_unlock_available", "erase_profile", "is_remembered",
         "keychain_problem",
@@ -92,6 +87,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
                                           "tag_photos"),
     "visrec_desktop.core.library.photos": ("LibraryStatus", "Quarantined"),
     "visrec_desktop.core.library.privacy": ("write_export",),
+    "visrec_desktop.core.library.recommendations": ("ExplainedItem",),
     "visrec_desktop.core.library.publish": ("RayBuild", "SigningKey", "build_catalog",
                                             "bundle_catalog_id", "generate_signing_key"),
     "visrec_desktop.core.catalog.install": ("ImportReport", "InstalledCatalog"),

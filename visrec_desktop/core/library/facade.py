@@ -2,7 +2,8 @@
 
 It ties the encrypted store, the taste profile, the installed catalogs and the ranker together,
 so that front ends never touch SQL, ONNX or cryptography themselves. Sub-managers in their own
-modules hold the logic (`choices`, `profile`, `photos`, `privacy`); `Library` owns them.
+modules hold the logic (`choices`, `profile`, `photos`, `privacy`, `catalogs`,
+`recommendations`); `Library` owns them.
 """
 
 from __future__ import annotations
@@ -13,27 +14,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import numpy as np
-
 from visrec_desktop.core import config
 from visrec_desktop.core.catalog import install as catalog_store
 from visrec_desktop.core.changes import NOTHING, Changes
-from visrec_desktop.core.errors import StoreError, VisrecError
+from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.inference.embedder import Embedder
 from visrec_desktop.core.ingest.indexer import Indexer, IndexOptions, IndexReport
 from visrec_desktop.core.library import elsewhere, photos
+from visrec_desktop.core.library.catalogs import Catalogs
 from visrec_desktop.core.library.choices import Choices
 from visrec_desktop.core.library.model import SAVED_SETTINGS, ModelChoice, make_embedder
 from visrec_desktop.core.library.privacy import Privacy
 from visrec_desktop.core.library.profile import ProfileBuilder
+from visrec_desktop.core.library.recommendations import ExplainedItem, Recommendations
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend import browse as browsing
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex
-from visrec_desktop.core.recommend.explain import Explanation, explain
-from visrec_desktop.core.recommend.feedback import LIKE
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest, Recommendation
 from visrec_desktop.core.recommend.taste import TasteProfile, describe
-from visrec_desktop.core.recommend.text import human_order
 from visrec_desktop.core.store.crypto import AesGcmCodec
 from visrec_desktop.core.store.database import Store
 from visrec_desktop.core.store.prefs import Prefs
@@ -51,16 +49,6 @@ class FolderSummary:
     indexed: int
     skipped: int
     present: bool  # False: the folder is not there now (an unplugged drive, say)
-
-
-@dataclass
-class ExplainedItem:
-    rec: Recommendation
-    explanation: Explanation
-    photo_paths: list[tuple[Path, float]]  # the user's most similar photos, with cosine
-    image: Path  # the item's image file inside the installed catalog
-    description: str | None
-    url: str | None
 
 
 class Library:
@@ -81,11 +69,10 @@ class Library:
         self._choices = Choices(self.prefs, self._forget_profile)
         self._profiles = ProfileBuilder(store, self.prefs, self._choices, self.model_id)
         self.privacy = Privacy(self)
-        self._indexes: dict[str, CatalogIndex] = {}
-        self._items: dict[str, list[dict[str, Any]]] = {}
-        self._installed: list[catalog_store.InstalledCatalog] | None = None
         # Front ends call from several worker threads: caches are filled under this lock.
         self._lock = threading.RLock()
+        self._catalogs = Catalogs(data_dir, store, embedder, self._lock)
+        self._recommendations = Recommendations(self, self._profiles)
         self._closed = False
 
     def __enter__(self) -> Library:
@@ -124,9 +111,7 @@ class Library:
                 return None
             changes = elsewhere.as_changes(names)
             if changes.catalogs:
-                self._indexes.clear()
-                self._items.clear()
-                self._installed = None
+                self._catalogs.forget()
             return changes
         finally:
             self._lock.release()
@@ -290,57 +275,28 @@ class Library:
     def catalogs(self, progress: Progress | None = None) -> list[catalog_store.InstalledCatalog]:
         """Installed catalogs; the demo catalog is installed when there is none (embedding its
         images only when its bundle carries no embeddings for this model)."""
-        with self._lock:
-            if self._installed is None:
-                if catalog_store.ensure_demo(self.data_dir, self.embedder, progress):
-                    self.store.touch(elsewhere.CATALOGS)
-                self._installed = catalog_store.installed(self.data_dir)
-            return list(self._installed)
+        return self._catalogs.installed(progress)
 
     def index(self, catalog_id: str) -> CatalogIndex:
-        with self._lock:
-            if catalog_id not in self._indexes:
-                try:
-                    self._indexes[catalog_id] = catalog_store.load_index(self.data_dir,
-                                                                         catalog_id)
-                except FileNotFoundError:
-                    raise StoreError(gettext("No catalog '{catalog_id}' is installed").format(
-                        catalog_id=catalog_id)) from None
-            return self._indexes[catalog_id]
+        """The installed catalog's index, loaded once; raises StoreError when none is."""
+        return self._catalogs.index(catalog_id)
 
     def item(self, catalog_id: str, row: int) -> dict[str, Any]:
         """An item's metadata (title, description, url, image, ...), parsed once per catalog."""
-        with self._lock:
-            if catalog_id not in self._items:
-                self._items[catalog_id] = catalog_store.item_meta(self.data_dir, catalog_id)
-            return self._items[catalog_id][row]
+        return self._catalogs.item(catalog_id, row)
 
     def item_image(self, catalog_id: str, row: int) -> Path:
-        return catalog_store.image_path(self.data_dir, catalog_id,
-                                        str(self.item(catalog_id, row)["image"]))
-
-    def _forget_catalog(self, catalog_id: str) -> None:
-        with self._lock:
-            self._indexes.pop(catalog_id, None)
-            self._items.pop(catalog_id, None)
-            self._installed = None
+        return self._catalogs.item_image(catalog_id, row)
 
     def import_catalog(self, bundle: Path, progress: Progress | None = None,
                        allow_downgrade: bool = False) -> catalog_store.ImportReport:
         """Install or update a catalog bundle; a refused bundle changes nothing installed.
         Raises CatalogFormatError, SignatureError, and CatalogDowngradeError when a signed
         catalog would be replaced by an older version of itself unless `allow_downgrade`."""
-        report = catalog_store.import_catalog(self.data_dir, bundle, self.embedder, progress,
-                                              allow_downgrade=allow_downgrade)
-        self._forget_catalog(report.catalog.id)
-        self.store.touch(elsewhere.CATALOGS)
-        return report
+        return self._catalogs.import_catalog(bundle, progress, allow_downgrade)
 
     def remove_catalog(self, catalog_id: str) -> Changes:
-        catalog_store.remove_catalog(self.data_dir, catalog_id)
-        self._forget_catalog(catalog_id)
-        self.store.touch(elsewhere.CATALOGS)
-        return Changes(catalogs=True)
+        return self._catalogs.remove(catalog_id)
 
     # -- recommendations ------------------------------------------------------------------------
     def ranked_catalogs(self) -> list[catalog_store.InstalledCatalog]:
@@ -363,33 +319,9 @@ class Library:
         return self.ranker(profile).rank(request)
 
     def explain(self, rec: Recommendation, k: int = 3) -> ExplainedItem:
-        index = self.index(rec.catalog_id)
-        vector = index.full(np.array([rec.row]))[0]
-        ids, vecs = self._profiles.profile_photos()  # the photos the ranker scored it by
-        why = explain(rec, vector, self.profile(), ids, vecs, k, self._liked_items())
-        paths = self.store.photo_paths([pid for pid, _ in why.photos])
-        photo_paths = [(paths[pid][0], score) for pid, score in why.photos if paths.get(pid)]
-        item = self.item(rec.catalog_id, rec.row)
-        description = item.get("description")
-        if description and any(info.demo and info.id == rec.catalog_id
-                               for info in self.catalogs()):
-            description = catalog_store.demo_description(str(description))
-        return ExplainedItem(rec, why, photo_paths, self.item_image(rec.catalog_id, rec.row),
-                             description, item.get("url"))
-
-    def _liked_items(self) -> list[tuple[str, np.ndarray]]:
-        """(title, embedding) of each liked item of the ranked catalogs: the ranker compares
-        items with them as with the photos (explain names one when it is the nearest)."""
-        out = []
-        ranked = {info.id for info in self.ranked_catalogs()}
-        for (cid, iid), state in sorted(self.feedback().items()):
-            if state != LIKE or cid not in ranked:
-                continue
-            index = self.index(cid)
-            row = index.row(iid)
-            if row is not None and index.usable[row]:
-                out.append((index.titles[row], index.full(np.array([row]))[0]))
-        return out
+        """Why `rec` was recommended: the `k` photos of the profile most like it (and a liked
+        item when one is nearer), with the item's image, description and link."""
+        return self._recommendations.explain(rec, k)
 
     def categories(self) -> list[str]:
         """Every category of the ranked catalogs, sorted as people read (case and accents
@@ -421,25 +353,7 @@ class Library:
         `latest_profile`: rank at once by the profile as last built instead of rebuilding it
         first (seconds for a large library, and photos may be being indexed); the result says
         whether it was up to date (`profile_outdated`), and `profile()` brings it up to date."""
-        infos = {info.id: info for info in self.catalogs()}
-        profile, current = self._profiles.latest() if latest_profile else (self.profile(), True)
-        recs: list[Recommendation] = []
-        if request.problem() is None:
-            recs = self.recommend(RankRequest(
-                top=request.top, category=request.category, min_price=request.min_price,
-                max_price=request.max_price, diversity=request.diversity, query=request.query),
-                profile)
-        if progress is not None:
-            progress.checkpoint()
-        created = {cid: info.created_at for cid, info in infos.items()}
-        recs = browsing.sort_items(recs, request.sort, created)
-        shown = {rec.catalog_id for rec in recs} or {info.id for info in self.ranked_catalogs()}
-        demo = human_order(infos[c].name for c in shown if c in infos and infos[c].demo)
-        return browsing.BrowseResult(
-            recs, [self.item_image(rec.catalog_id, rec.row) for rec in recs],
-            self.category_counts(), demo, profile.empty,
-            sum(1 for info in infos.values() if info.model == self.model_id),
-            len(profile.photo_ids) if profile.thin and not profile.empty else None, not current)
+        return self._recommendations.browse(request, progress, latest_profile)
 
 
 def open_library(data_dir: Path | str | None, ask: AskPassphrase, use_device: bool = True,

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QShowEvent, QStandardItem
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
+from visrec_desktop.gui.pages.interest_actions import InterestActions
 from visrec_desktop.gui.pages.profile_choices import ChoicesBox
 from visrec_desktop.gui.pages.rebuild_bar import RebuildBar
 from visrec_desktop.gui.pages.weight_bar import (
@@ -27,8 +28,8 @@ from visrec_desktop.gui.pages.weight_bar import (
     bar_length,
     example_strip,
 )
-from visrec_desktop.gui.widgets import button, literal, table
 from visrec_desktop.gui.widgets import confirm as ask_to_act
+from visrec_desktop.gui.widgets import literal, table
 from visrec_desktop.gui.worker import Task
 
 if TYPE_CHECKING:  # the engine (NumPy, ONNX Runtime, OpenCV) loads after the window shows
@@ -105,32 +106,27 @@ class ProfilePage(Page):
         self.include_button, self.unfavourite_button = box.include_button, \
             box.unfavourite_button
 
-        self.rename_button = button(
-            self.tr("Rename..."), self.tr("Rename the selected interest"),
-            self.tr("Give the interest your own name (it stays when the profile is rebuilt); "
-                    "double-click a name does the same"), self.rename_dialog)
-        self.merge_button = button(self.tr("Merge"), self.tr("Merge the two selected interests"),
-                                   self.tr("Select two interests to treat them as one"),
-                                   self.merge_selected)
-        self.split_button = button(
-            self.tr("Split"), self.tr("Split the selected merged interest"),
-            self.tr("Undo a merge: select an interest marked (merged) to get back the two "
-                    "interests it was made of, with the names you gave them"),
-            self.split_selected)
+        self.interest_actions = actions = InterestActions(
+            ctx, self, lambda: self.profile, self.selected_interests, self._split_done)
+        self.rename_button, self.merge_button = actions.rename_button, actions.merge_button
+        self.split_button = actions.split_button
+        self.rename_interest, self.merge_interests = actions.rename_interest, \
+            actions.merge_interests
+        self.split_interest, self.rename_dialog = actions.split_interest, actions.rename_dialog
         self.rebuild = RebuildBar(ctx)
         self.rebuild_button = self.rebuild.rebuild_button
-        self.interests_view.doubleClicked.connect(lambda *_: self.rename_dialog())
-        interest_actions = QHBoxLayout()
-        interest_actions.addWidget(self.rebuild)
-        interest_actions.addStretch(1)
-        interest_actions.addWidget(self.rename_button)
-        interest_actions.addWidget(self.merge_button)
-        interest_actions.addWidget(self.split_button)
+        self.interests_view.doubleClicked.connect(lambda *_: actions.rename_dialog())
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.rebuild)
+        action_row.addStretch(1)
+        action_row.addWidget(self.rename_button)
+        action_row.addWidget(self.merge_button)
+        action_row.addWidget(self.split_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.interests_view, 3)
-        layout.addLayout(interest_actions)
+        layout.addLayout(action_row)
         layout.addWidget(box, 2)
         self.interests_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_buttons())
@@ -316,66 +312,9 @@ class ProfilePage(Page):
         """Rows (0-based interests) selected in the table, in order."""
         return sorted({i.row() for i in self.interests_view.selectionModel().selectedRows()})
 
-    def rename_interest(self, number: int, name: str | None,
-                        shown: TasteProfile | None = None) -> None:
-        """Give interest `number` (0-based) of the profile shown (`shown`, by default the one
-        shown now) the person's own name; None: the automatic one. The core finds that
-        interest in the profile as it is when the write runs: the command line may have
-        merged interests meanwhile."""
-        shown = shown if shown is not None else self.profile
-        text = self.tr("Renamed interest %1 to “%2”").replace("%2", name or "") if name else \
-            self.tr("Interest %1 has its automatic name again")
-        self._change(text.replace("%1", str(number + 1)),
-                     lambda lib: lib.rename_interest(number, name, shown=shown))
-
-    def merge_interests(self, first: int, second: int) -> None:
-        shown = self.profile
-        self._change(self.tr("Merged interests %1 and %2").replace("%1", str(first + 1))
-                     .replace("%2", str(second + 1)),
-                     lambda lib: lib.merge_interests(first, second, shown=shown))
-
-    def split_interest(self, number: int) -> None:
-        """Undo the merge behind interest `number` (0-based) of the profile shown; once the
-        page shows the result, the parts are selected."""
-        shown = self.profile
-        if shown is None or number >= len(shown.interests):
-            return
-        photos = set(shown.photo_ids[shown.assignment == number].tolist())
-
-        def split(_changes: Changes) -> None:
-            self._select_parts = photos
-            self.ctx.status.emit(self.tr("Split interest %1").replace("%1", str(number + 1)))
-
-        self.ctx.op(lambda lib, _progress: lib.unmerge_interest(number, shown=shown)).success(
-            split).run(initiator=self)
-
-    def split_selected(self) -> None:
-        rows = self.selected_interests()
-        if self.ctx.is_unlocked and len(rows) == 1 and self._is_merge(rows[0]):
-            self.split_interest(rows[0])
-
-    def _is_merge(self, row: int) -> bool:
-        return (self.profile is not None and row < len(self.profile.interests)
-                and bool(self.profile.interests[row].merges))
-
-    def rename_dialog(self) -> None:
-        rows = self.selected_interests()
-        if not self.ctx.is_unlocked or len(rows) != 1 or self.profile is None \
-                or rows[0] >= len(self.profile.interests):
-            return
-        shown = self.profile  # the page may reload while the person types
-        interest = shown.interests[rows[0]]
-        name, ok = QInputDialog.getText(
-            self, self.tr("Rename interest"),
-            self.tr("Your name for this interest (leave empty for the automatic name):"),
-            text=interest.label if interest.user_named else interest.title)
-        if ok:
-            self.rename_interest(rows[0], name.strip() or None, shown)
-
-    def merge_selected(self) -> None:
-        rows = self.selected_interests()
-        if self.ctx.is_unlocked and len(rows) == 2:
-            self.merge_interests(rows[0], rows[1])
+    def _split_done(self, photos: set[int]) -> None:
+        """An interest of these photos was split: select its parts once they are shown."""
+        self._select_parts = photos
 
     def reset_profile(self, confirm: bool = True) -> None:
         """Forget exclusions, favourites, feedback and interest names (asks first when
@@ -394,10 +333,7 @@ class ProfilePage(Page):
     def _update_buttons(self) -> None:
         unlocked = self.ctx.is_unlocked
         self.choices.update_buttons(unlocked)
-        rows = self.selected_interests() if unlocked else []
-        self.rename_button.setEnabled(len(rows) == 1)
-        self.merge_button.setEnabled(len(rows) == 2)
-        self.split_button.setEnabled(len(rows) == 1 and self._is_merge(rows[0]))
+        self.interest_actions.update_buttons(self.selected_interests() if unlocked else [])
         self.rebuild.update_enabled()
 
     # -- lock and unlock ------------------------------------------------------------------------
