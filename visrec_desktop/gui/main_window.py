@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.gui import view_settings
 from visrec_desktop.gui import window_geometry as placement
 from visrec_desktop.gui.about import show_about
 from visrec_desktop.gui.context import AppContext
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(self.tr("{page} (Ctrl+{n})").format(page=page.title, n=n))
             self.stack.addWidget(page)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._remember_page)
         main = QWidget()
         row = QHBoxLayout(main)
         row.setContentsMargins(0, 0, 0, 0)
@@ -187,13 +189,27 @@ class MainWindow(QMainWindow):
     def _unlocked(self, library: Library) -> None:
         self.ctx.library = library
         first = self.nav.currentRow() < 0  # before the switch: focus would select a row
+        landing = self._first_page(library) if first else None  # before that row is saved
         self.welcome.reset()
         self.root.setCurrentIndex(1)
         self._set_unlocked_actions(True)
         self.ctx.unlocked.emit()
-        if first:
-            self.show_page(self.library_page if not library.folders() else self.foryou_page)
+        if landing is not None:
+            self.show_page(landing)
         self.ctx.status.emit(self.tr("Unlocked"))
+
+    def _first_page(self, library: Library) -> Page:
+        """The Library page while no photo folder is added (photos come first), else the page
+        shown when the app was last left, For You the first time."""
+        if not library.folders():
+            return self.library_page
+        row = view_settings.read_int(view_settings.PAGE, self.pages.index(self.foryou_page),
+                                     0, len(self.pages) - 1)
+        return self.pages[row]
+
+    def _remember_page(self, row: int) -> None:
+        if self.ctx.is_unlocked and row >= 0:
+            view_settings.write(view_settings.PAGE, row)
 
     def lock(self) -> None:
         """Stop background work, close the database and forget everything shown."""
@@ -232,7 +248,7 @@ class MainWindow(QMainWindow):
         shrunk only where larger); else the usual size where the screen has room for it, and
         maximized on a small one: the window manager then fills exactly what the panels leave
         (a 1024x640 netbook had opened at 950x576, and on Wayland only it knows the panels)."""
-        saved = QSettings().value("window/geometry")
+        saved = QSettings().value(view_settings.GEOMETRY)
         if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
             self.keep_on_screen()
             return
@@ -267,7 +283,7 @@ class MainWindow(QMainWindow):
         photos of an interrupted batch are indexed on the next start. A read still running
         (a profile being rebuilt, say) is not waited for: the database is closed once it
         ends, or by the end of the process, and SQLite keeps every committed transaction."""
-        QSettings().setValue("window/geometry", self.saveGeometry())
+        QSettings().setValue(view_settings.GEOMETRY, self.saveGeometry())
         self._lock(wait_for_reads=False)
         event.accept()
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core import library as core
 from visrec_desktop.core.library import SORTS
-from visrec_desktop.gui import i18n
+from visrec_desktop.gui import i18n, view_settings
 from visrec_desktop.gui.widgets import ElidedComboBox
 from visrec_desktop.i18n import gettext
 
@@ -63,15 +63,20 @@ class FilterBar(QWidget):
             self.sort.addItem(gettext(text), key)  # the core's words, in its catalogue
         self.sort.setToolTip(self.tr("Price and newest re-order your best matches"))
         self.sort.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Sort and diversity are kept for the next start, as the person left them; the search,
+        # category and prices are theirs (and the catalog's), and are not.
+        self.sort.setCurrentIndex(max(0, self.sort.findData(
+            view_settings.read_choice(view_settings.SORT, next(iter(SORTS)), SORTS))))
         self.diversity = QSlider(Qt.Orientation.Horizontal)
         self.diversity.setRange(0, 100)
-        self.diversity.setValue(DEFAULT_DIVERSITY)
+        self.diversity.setValue(
+            view_settings.read_int(view_settings.DIVERSITY, DEFAULT_DIVERSITY, 0, 100))
         self.diversity.setPageStep(10)
         self.diversity.setMinimumWidth(64)
         self.diversity.setMaximumWidth(140)
         self.diversity.setAccessibleName(self.tr("Diversity"))
         self.diversity.setToolTip(self.tr("0: the closest matches only; higher: more variety"))
-        self.diversity_value = QLabel(i18n.percent(DEFAULT_DIVERSITY / 100))
+        self.diversity_value = QLabel(i18n.percent(self.diversity.value() / 100))
         self.how_many = QSpinBox()
         self.how_many.setRange(10, MAX_TOP)
         self.how_many.setSingleStep(10)
@@ -108,6 +113,10 @@ class FilterBar(QWidget):
         self.min_price.valueChanged.connect(self._min_moved)
         self.max_price.valueChanged.connect(self._max_moved)
         self.sort.currentIndexChanged.connect(self.changed)
+        self.sort.currentIndexChanged.connect(
+            lambda _i: view_settings.write(view_settings.SORT, str(self.sort.currentData())))
+        self.diversity.valueChanged.connect(
+            lambda v: view_settings.write(view_settings.DIVERSITY, v))
         self.diversity.valueChanged.connect(self._diversity_moved)
         self.how_many.valueChanged.connect(self.changed)
         self.how_many.valueChanged.connect(lambda v: self.more_button.setEnabled(v < MAX_TOP))

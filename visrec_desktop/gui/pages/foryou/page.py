@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core.library import DISLIKE, HIDE, LIKE, Changes
 from visrec_desktop.core.progress import Progress, ProgressState
-from visrec_desktop.gui import i18n
+from visrec_desktop.gui import i18n, view_settings
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.foryou.banners import Banners
 from visrec_desktop.gui.pages.foryou.delegate import (
     CARD_STEP,
+    CARD_WIDTH,
+    MAX_CARD_WIDTH,
     MIN_CARD_WIDTH,
     CardDelegate,
     fit_cards,
@@ -139,6 +141,8 @@ class ForYouPage(Page):
         self.viewer: ImageViewer | None = None
         self.view.doubleClicked.connect(lambda index: self.open_viewer(index.row()))
         self.card_size = make_card_size_slider()
+        self.card_size.setValue(view_settings.read_int(  # as the person left it
+            view_settings.CARD_WIDTH, CARD_WIDTH, MIN_CARD_WIDTH, MAX_CARD_WIDTH))
         self.keys = PageKeys(self, self.view, self.filters, self.feedback, self.card_size,
                              self.open_viewer)
         self.view.viewport().installEventFilter(self)  # resized: refit the cards
@@ -149,6 +153,8 @@ class ForYouPage(Page):
         status_row.insertWidget(1, size_label)
         status_row.insertWidget(2, self.card_size)
         self.card_size.valueChanged.connect(lambda _v: self.fit_cards())
+        self.card_size.valueChanged.connect(
+            lambda v: view_settings.write(view_settings.CARD_WIDTH, v))
         self.details.image_opened.connect(
             lambda: self.open_viewer(self.view.currentIndex().row()))
         self.details.photo_opened.connect(self.open_photos)

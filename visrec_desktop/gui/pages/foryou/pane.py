@@ -4,14 +4,16 @@ holds, and fits the item's image to its height."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QStyle, QWidget
 
+from visrec_desktop.gui import view_settings
 from visrec_desktop.gui.pages.foryou.details import DetailsPanel
 from visrec_desktop.gui.thumbnails import ThumbnailCache
 
-DETAILS_WIDTH_KEY = "forYou/detailsWidth"  # QSettings: the details pane's dragged width
+DETAILS_WIDTH_KEY = view_settings.DETAILS_WIDTH  # the details pane's dragged width
 DETAILS_WIDTH = 360  # its width until the person drags it
+MAX_DETAILS_WIDTH = 10_000  # wider than any screen: a larger saved value is corrupt
 BIG = 1 << 20  # "all the rest" for QSplitter.setSizes
 
 
@@ -57,7 +59,7 @@ class DetailsPane(QScrollArea):
 
     def _dragged(self) -> None:
         if self.isVisible() and self.splitter is not None:
-            QSettings().setValue(DETAILS_WIDTH_KEY, self.splitter.sizes()[1])
+            view_settings.write(DETAILS_WIDTH_KEY, self.splitter.sizes()[1])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
@@ -69,8 +71,4 @@ class DetailsPane(QScrollArea):
 
 def saved_details_width() -> int:
     """The details pane's width as the person last dragged it, else DETAILS_WIDTH."""
-    try:
-        width = int(QSettings().value(DETAILS_WIDTH_KEY, DETAILS_WIDTH))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return DETAILS_WIDTH
-    return width if width > 0 else DETAILS_WIDTH
+    return view_settings.read_int(DETAILS_WIDTH_KEY, DETAILS_WIDTH, 1, MAX_DETAILS_WIDTH)
