@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_PASSPHRASE
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QSplitter
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.library import SORTS, open_library
@@ -58,6 +59,20 @@ def start(qtbot: QtBot, data: Path) -> MainWindow:
     return window
 
 
+def drag(qtbot: QtBot, splitter: QSplitter, dy: int) -> None:
+    """Drag the splitter's handle `dy` pixels down with the mouse, as a person does."""
+    handle = splitter.handle(1)
+    start = QPointF(handle.rect().center())
+    end = start + QPointF(0, dy)
+    left = Qt.MouseButton.LeftButton
+    for kind, at, buttons in ((QEvent.Type.MouseButtonPress, start, left),
+                              (QEvent.Type.MouseMove, end, left),
+                              (QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)):
+        QApplication.sendEvent(handle, QMouseEvent(kind, at, handle.mapToGlobal(at), left,
+                                                   buttons, Qt.KeyboardModifier.NoModifier))
+    QApplication.processEvents()
+
+
 def settings_file() -> Path:
     return Path(QSettings().fileName())
 
@@ -68,8 +83,9 @@ def test_the_view_is_as_the_person_left_it_after_a_restart(qtbot: QtBot,
     page = window.foryou_page
     assert window.stack.currentWidget() is page  # a profile with photos opens on For You
     assert page.card_size.value() == CARD_WIDTH
-    # Bigger cards (Ctrl+plus twice), sorted by price, more variety, a search typed, and
-    # then to the Profile page (Ctrl+3), as a person does before quitting.
+    # Bigger cards (Ctrl+plus twice), sorted by price, more variety, a search typed, the
+    # Library's skipped-files list made taller, and then to the Profile page (Ctrl+3), as a
+    # person does before quitting.
     page.view.setFocus()
     qtbot.keyClick(page.view, Qt.Key.Key_Equal, CTRL)
     qtbot.keyClick(page.view, Qt.Key.Key_Equal, CTRL)
@@ -80,6 +96,12 @@ def test_the_view_is_as_the_person_left_it_after_a_restart(qtbot: QtBot,
     page.diversity.setFocus()
     qtbot.keyClick(page.diversity, Qt.Key.Key_PageUp)
     qtbot.keyClicks(page.search, "espresso cup")
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    split = window.library_page.split
+    before = split.sizes()
+    drag(qtbot, split, -80)
+    library_split = split.sizes()
+    assert library_split[1] > before[1]
     qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
     assert window.stack.currentWidget() is window.profile_page
     card = CARD_WIDTH + 2 * CARD_STEP
@@ -99,6 +121,8 @@ def test_the_view_is_as_the_person_left_it_after_a_restart(qtbot: QtBot,
     assert page.diversity.value() == diversity
     assert page.filters.diversity_value.text() == f"{diversity}%"
     assert page.search.text() == ""  # the person's search is theirs: not kept
+    qtbot.keyClick(again, Qt.Key.Key_2, CTRL)
+    assert again.library_page.split.sizes() == library_split
     request = page.request()
     assert (request.sort, request.diversity, request.query) == (sort, diversity / 100, "")
     # The grid is drawn at the kept size: wider cards than the usual ones, in fewer columns.

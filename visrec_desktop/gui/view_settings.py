@@ -1,11 +1,12 @@
 """How the person left the window's views, kept across restarts in Qt's settings (QSettings:
 ~/.config/visrec/visrec-desktop.conf on Linux).
 
-Only view settings are kept here: the For You card size, sort and diversity, the details
-pane's width, the page shown. Nothing derived from the person's photos, catalogs or searches
-(paths, names, queries, categories, item ids, prices): those stay in the encrypted store
-(docs/security.md). A value read back is checked: a missing, corrupt or out-of-range one gives
-the default, so a hand-edited or damaged file never breaks the window.
+Only view settings are kept here: the window's place and size, the page shown, For You's card
+size, sort, diversity and details pane width, the Library page's split. Nothing derived from
+the person's photos, catalogs or searches (paths, names, queries, categories, item ids, prices):
+those stay in the encrypted store (docs/security.md). A value read back is checked: a missing,
+corrupt or out-of-range one gives the default, so a hand-edited or damaged file never breaks
+the window.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ CARD_WIDTH = "forYou/cardWidth"  # the card size slider, pixels
 DETAILS_WIDTH = "forYou/detailsWidth"  # the details pane's dragged width, pixels
 SORT = "forYou/sort"  # a key of core.library.SORTS
 DIVERSITY = "forYou/diversity"  # the diversity slider, percent
+LIBRARY_SPLIT = "library/split"  # QSplitter.saveState() of the folder and skipped-file lists
 
-KEYS = (GEOMETRY, PAGE, CARD_WIDTH, DETAILS_WIDTH, SORT, DIVERSITY)
+KEYS = (GEOMETRY, PAGE, CARD_WIDTH, DETAILS_WIDTH, SORT, DIVERSITY, LIBRARY_SPLIT)
 
 
 def read_int(key: str, default: int, low: int, high: int) -> int:
@@ -46,6 +48,13 @@ def read_choice(key: str, default: str, choices: Collection[str]) -> str:
     """The text saved under `key` if it is one of `choices`, else `default`."""
     value = QSettings().value(key)
     return value if isinstance(value, str) and value in choices else default
+
+
+def read_state(key: str) -> QByteArray | None:
+    """The saved state (QWidget.saveGeometry, QSplitter.saveState) under `key`, or None. Qt's
+    restore functions check its format and refuse a damaged one (they return False)."""
+    value = QSettings().value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
 
 def write(key: str, value: int | str | QByteArray) -> None:

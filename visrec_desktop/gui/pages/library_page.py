@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from visrec_desktop.core.library import Changes
 from visrec_desktop.core.progress import Progress, ProgressState
+from visrec_desktop.gui import view_settings
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.file_dialogs import choose_folder
 from visrec_desktop.gui.page import Page
@@ -124,6 +125,12 @@ class LibraryPage(Page):
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        saved = view_settings.read_state(view_settings.LIBRARY_SPLIT)
+        if saved is not None:
+            split.restoreState(saved)  # as the person left it; a damaged state is refused
+        split.splitterMoved.connect(lambda _pos, _index: view_settings.write(
+            view_settings.LIBRARY_SPLIT, split.saveState()))
+        self.split = split
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.drop_zone)
