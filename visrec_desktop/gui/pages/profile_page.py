@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QShowEvent, QStandardItem
+from PySide6.QtGui import QShowEvent, QStandardItem
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from visrec_desktop.core.library import Changes
@@ -18,6 +18,7 @@ from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.page import Page
 from visrec_desktop.gui.pages.interest_actions import InterestActions
 from visrec_desktop.gui.pages.profile_choices import ChoicesBox
+from visrec_desktop.gui.pages.profile_examples import ExampleStrips
 from visrec_desktop.gui.pages.rebuild_bar import RebuildBar
 from visrec_desktop.gui.pages.weight_bar import (
     EXAMPLES,
@@ -26,7 +27,6 @@ from visrec_desktop.gui.pages.weight_bar import (
     WEIGHT_ROLE,
     WeightDelegate,
     bar_length,
-    example_strip,
 )
 from visrec_desktop.gui.widgets import confirm as ask_to_act
 from visrec_desktop.gui.widgets import literal, table
@@ -70,7 +70,6 @@ class ProfilePage(Page):
         self._dirty = False
         self._loading: Task | None = None
         self._again = False
-        self._generation = 0  # bumps on every reload and on lock: late thumbnails are dropped
         self._select_parts: set[int] | None = None  # photos of a split interest: select parts
 
         self.summary = QLabel(self.tr("Locked"))
@@ -89,6 +88,8 @@ class ProfilePage(Page):
         header = self.interests_view.header()
         header.resizeSection(WEIGHT_COLUMN, 180)
         header.resizeSection(EXAMPLES_COLUMN, EXAMPLES * (THUMB + GAP) + 12)
+        self.examples = ExampleStrips(ctx, self.model, EXAMPLES_COLUMN, self)
+        self.examples.shown.connect(self.thumbnails_shown)
 
         self.choices = box = ChoicesBox()
         box.exclude_folder_requested.connect(self.exclude_folder)
@@ -186,7 +187,6 @@ class ProfilePage(Page):
                 if self.profile is not None and row < len(self.profile.interests)]
         scrolled = self.interests_view.verticalScrollBar().value()
         self.profile = snap.profile
-        self._generation += 1
         profile = snap.profile
         self.model.removeRows(0, self.model.rowCount())
         strongest = max((i.weight for i in profile.interests), default=0.0)
@@ -232,7 +232,7 @@ class ProfilePage(Page):
         self.choices.fill(snap.folders, snap.excluded, snap.favourites)
         self._update_buttons()
         self.profile_shown.emit(profile)
-        self._load_examples(lib, profile)
+        self.examples.show(lib, profile)
 
     def _reselect(self, centroids: list[Any], profile: TasteProfile) -> None:
         """Select again the interests that were selected before a reload (a change here or by
@@ -254,33 +254,6 @@ class ProfilePage(Page):
             members = profile.photo_ids[profile.assignment == row].tolist()
             if members and sum(p in photos for p in members) > len(members) / 2:
                 selection.select(self.model.index(row, 0), flags)
-
-    def _load_examples(self, lib: Library, profile: TasteProfile) -> None:
-        if profile.empty:
-            return
-        generation = self._generation
-        reps = [i.representatives[:EXAMPLES] for i in profile.interests]
-
-        def work(progress: Progress) -> list[QImage | None]:
-            strips = []
-            for ids in reps:
-                progress.checkpoint()
-                paths = [p for p in (lib.photo_path(pid) for pid in ids) if p is not None]
-                strips.append(example_strip(paths))
-            return strips
-
-        self.ctx.run(work, lambda strips: self._show_examples(lib, generation, strips),
-                     on_failure=lambda _msg: None, name="profile-thumbnails", reads_only=True)
-
-    def _show_examples(self, lib: Library, generation: int,
-                       strips: list[QImage | None]) -> None:
-        if self.ctx.library is not lib or generation != self._generation:
-            return
-        for row, strip in enumerate(strips[:self.model.rowCount()]):
-            if strip is not None:
-                item = self.model.item(row, EXAMPLES_COLUMN)
-                item.setData(QPixmap.fromImage(strip), Qt.ItemDataRole.DecorationRole)
-        self.thumbnails_shown.emit()
 
     # -- changes --------------------------------------------------------------------------------
     def _change(self, action: str, fn: Callable[[Library], Changes]) -> None:
@@ -348,7 +321,7 @@ class ProfilePage(Page):
         self._loading = None
         self._select_parts = None
         self.rebuild.on_locked()
-        self._generation += 1
+        self.examples.clear()
         self.model.removeRows(0, self.model.rowCount())
         self.choices.clear()
         self.summary.setText(self.tr("Locked"))
