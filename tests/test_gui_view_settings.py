@@ -169,3 +169,25 @@ def test_damaged_values_give_the_defaults_and_good_ones_are_kept(
     shown = (page.card_size.value(), page.diversity.value(), page.sort.currentData(),
              saved_details_width(), window.nav.currentRow())
     assert shown == KEPT[case]
+
+
+
+@pytest.mark.parametrize("damaged", [("300", "0"), ("tall", "200"), ("300", "20000"),
+                                     ("-5", "200")])
+def test_a_damaged_library_split_gives_the_usual_one(qtbot: QtBot, data_dir: Path,
+                                                     damaged: tuple[str, str]) -> None:
+    """A list's height missing, zero, too large or not a number leaves the Library page
+    split as on a first start (a list never comes back collapsed out of sight)."""
+    window = start(qtbot, data_dir)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    usual = window.library_page.split.sizes()
+    assert min(usual) > 0
+    window.close()
+    QSettings().sync()
+    folders, skipped = damaged
+    with settings_file().open("a", encoding="utf-8") as file:
+        file.write(f"\n[library]\nfoldersHeight={folders}\nskippedHeight={skipped}\n")
+    assert QSettings().value(view_settings.LIBRARY_SPLIT[0]) == folders
+    again = start(qtbot, data_dir)
+    qtbot.keyClick(again, Qt.Key.Key_2, CTRL)
+    assert again.library_page.split.sizes() == usual

@@ -12,7 +12,7 @@ the window.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -22,9 +22,10 @@ CARD_WIDTH = "forYou/cardWidth"  # the card size slider, pixels
 DETAILS_WIDTH = "forYou/detailsWidth"  # the details pane's dragged width, pixels
 SORT = "forYou/sort"  # a key of core.library.SORTS
 DIVERSITY = "forYou/diversity"  # the diversity slider, percent
-LIBRARY_SPLIT = "library/split"  # QSplitter.saveState() of the folder and skipped-file lists
+LIBRARY_SPLIT = ("library/foldersHeight", "library/skippedHeight")  # its two lists, pixels
+MAX_PANE = 10_000  # pixels: more than any screen, so a larger saved size is corrupt
 
-KEYS = (GEOMETRY, PAGE, CARD_WIDTH, DETAILS_WIDTH, SORT, DIVERSITY, LIBRARY_SPLIT)
+KEYS = (GEOMETRY, PAGE, CARD_WIDTH, DETAILS_WIDTH, SORT, DIVERSITY, *LIBRARY_SPLIT)
 
 
 def read_int(key: str, default: int, low: int, high: int) -> int:
@@ -50,11 +51,17 @@ def read_choice(key: str, default: str, choices: Collection[str]) -> str:
     return value if isinstance(value, str) and value in choices else default
 
 
-def read_state(key: str) -> QByteArray | None:
-    """The saved state (QWidget.saveGeometry, QSplitter.saveState) under `key`, or None. Qt's
-    restore functions check its format and refuse a damaged one (they return False)."""
-    value = QSettings().value(key)
-    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+def read_sizes(keys: Sequence[str]) -> list[int] | None:
+    """The sizes of a splitter's panes saved under `keys` (one each), or None unless every
+    one is a whole number of pixels in [1, MAX_PANE]. Sizes rather than QSplitter.saveState:
+    Qt restores a damaged state it half reads (a list came back collapsed to 0 pixels)."""
+    sizes = [read_int(key, 0, 1, MAX_PANE) for key in keys]
+    return sizes if all(sizes) else None
+
+
+def write_sizes(keys: Sequence[str], sizes: Sequence[int]) -> None:
+    for key, size in zip(keys, sizes, strict=True):
+        write(key, size)
 
 
 def write(key: str, value: int | str | QByteArray) -> None:

@@ -125,11 +125,12 @@ class LibraryPage(Page):
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        saved = view_settings.read_state(view_settings.LIBRARY_SPLIT)
+        split.setChildrenCollapsible(False)  # a list dragged out of sight looked gone
+        saved = view_settings.read_sizes(view_settings.LIBRARY_SPLIT)
         if saved is not None:
-            split.restoreState(saved)  # as the person left it; a damaged state is refused
-        split.splitterMoved.connect(lambda _pos, _index: view_settings.write(
-            view_settings.LIBRARY_SPLIT, split.saveState()))
+            split.setSizes(saved)  # as the person left it
+        split.splitterMoved.connect(lambda _pos, _index: view_settings.write_sizes(
+            view_settings.LIBRARY_SPLIT, split.sizes()))
         self.split = split
 
         layout = QVBoxLayout(self)
