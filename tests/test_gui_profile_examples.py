@@ -19,6 +19,7 @@ from visrec_desktop.core.library import Changes, Library
 from visrec_desktop.gui.context import AppContext
 from visrec_desktop.gui.pages import weight_bar
 from visrec_desktop.gui.pages.profile_page import EXAMPLES_COLUMN, ProfilePage
+from visrec_desktop.gui.worker import wait_for_all
 
 WAIT = 30_000
 
@@ -59,11 +60,15 @@ def shown_page(qtbot: QtBot, ctx: AppContext) -> ProfilePage:
     return page
 
 
-def reloaded(qtbot: QtBot, page: ProfilePage, action: Callable[[], object]) -> None:
+def reloaded(qtbot: QtBot, page: ProfilePage, action: Callable[[], object]) -> list[bool]:
     """Run `action` and return as soon as the page shows the reloaded profile (its rows
-    rebuilt), before anything else runs."""
+    rebuilt), before anything else runs; the list returned fills once its strips are in place
+    (thumbnails_shown, which may come at once)."""
+    strips_shown: list[bool] = []
+    page.thumbnails_shown.connect(lambda: strips_shown.append(True))
     with qtbot.waitSignal(page.profile_shown, timeout=WAIT):
         action()
+    return strips_shown
 
 
 def test_rename_keeps_every_example_strip_and_decodes_nothing(
@@ -79,11 +84,11 @@ def test_rename_keeps_every_example_strip_and_decodes_nothing(
     select.select(page.model.index(1, 0), QItemSelectionModel.SelectionFlag.Select
                   | QItemSelectionModel.SelectionFlag.Rows)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Morning coffee", True))
-    reloaded(qtbot, page, page.rename_button.click)  # Rename..., as a person does
+    shown = reloaded(qtbot, page, page.rename_button.click)  # Rename..., as a person does
     assert page.model.item(1, 0).text() == "Morning coffee"
     assert strips(page) == before  # the same photos at once: none blank, none other
-    with qtbot.waitSignal(page.thumbnails_shown, timeout=WAIT):
-        pass
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    wait_for_all()
     QApplication.processEvents()
     assert strips(page) == before
     assert decodes.count == decoded  # nothing decoded again
@@ -99,10 +104,9 @@ def test_index_change_builds_every_strip_again_while_the_old_ones_show(
 
     # as the Library page announces photos it indexed (here: none changed, the store may
     # still have given a freed photo id to another photo)
-    reloaded(qtbot, page, lambda: ctx.announce(Changes(photos=True), None))
+    shown = reloaded(qtbot, page, lambda: ctx.announce(Changes(photos=True), None))
     assert strips(page) == before  # on show while they are built again
-    with qtbot.waitSignal(page.thumbnails_shown, timeout=WAIT):
-        pass
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
     assert decodes.count == 2 * decoded  # each strip built once more
     assert strips(page) == before
 

@@ -45,18 +45,23 @@ def catalog_images(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 class Spy:
-    """Counts the thumbnails decoded, and what the cache answers the cards as they paint."""
+    """Counts the thumbnails decoded, and what the cache answers the cards as they paint;
+    `hold()` keeps the loaders from finishing until `release()`, so what a view shows before
+    any new image arrives can be checked however fast the machine decodes."""
 
     def __init__(self, page: ForYouPage, monkeypatch: pytest.MonkeyPatch) -> None:
         self.page = page
         self.decodes = 0
         self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
         self.answers: list[tuple[str, int, QImage | None]] = []
         real_load = thumbnails.load_thumbnail
 
         def load(path: Path, size: int) -> QImage:
             with self._lock:
                 self.decodes += 1
+            self._open.wait(WAIT / 1000)
             return real_load(path, size)
 
         monkeypatch.setattr(thumbnails, "load_thumbnail", load)
@@ -68,6 +73,12 @@ class Spy:
             return image
 
         monkeypatch.setattr(page.thumbnails, "get", get)
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     def paint(self) -> list[tuple[str, int, QImage | None]]:
         """Repaint the grid now: what each card painted was given."""
@@ -124,15 +135,21 @@ def test_details_pane_opening_and_closing_keeps_every_card_image(
     spy.settle(qtbot)
     width = page.delegate.card_width
     decoded = spy.decodes
+    large = round(DETAIL_IMAGE * page.details.devicePixelRatioF())
+    pane_image = 0 if page.thumbnails.has_sharp(page.model.image(0), large) else 1
 
+    spy.hold()
     click_card(qtbot, page, 0)  # the details pane opens beside the grid: the grid reflows
     assert page.details_scroll.isVisible()
     QApplication.processEvents()
     assert page.delegate.card_width != width  # the case under test
     cards = spy.paint()
     assert none_blank(cards)  # not one "Loading…" card
+    unsharp = {p for p, s, _ in cards if not page.thumbnails.has_sharp(p, s)}
+    spy.release()
     spy.settle(qtbot)
-    assert spy.decodes - decoded <= len({path for path, _, _ in cards})
+    # once each card whose image is too small for it now (and the pane's larger image)
+    assert spy.decodes - decoded == len(unsharp) + pane_image
 
     for toggle in range(4):
         decoded = spy.decodes
@@ -156,15 +173,17 @@ def test_larger_cards_show_the_decoded_images_scaled_until_sharper_ones_load(
     spy = Spy(page, monkeypatch)
     spy.settle(qtbot)
     cards = spy.paint()
+    decoded = spy.decodes
+    spy.hold()
     while all(page.thumbnails.has_sharp(p, s) for p, s, _ in cards):
         # the card size slider, up until the images decoded are too small for the cards
         assert page.card_size.value() < page.card_size.maximum()
         page.card_size.setValue(page.card_size.value() + CARD_STEP)
         QApplication.processEvents()
-        decoded = spy.decodes
         cards = spy.paint()  # the first paint at the new size
     assert none_blank(cards)  # each drawn with the image decoded for another size meanwhile
     unsharp = {p for p, s, _ in cards if not page.thumbnails.has_sharp(p, s)}
+    spy.release()
     spy.settle(qtbot)  # then each of those gets an image decoded for its new size, once
     assert spy.decodes - decoded == len(unsharp)
 
@@ -175,9 +194,12 @@ def test_details_image_shows_the_card_image_at_once_then_the_sharper_one(
     spy.settle(qtbot)
     path = page.model.image(2)
     card_image = next(image for p, _, image in spy.paint() if p == path)
+    spy.hold()
     click_card(qtbot, page, 2)
     view = page.details.image_label
+    QApplication.processEvents()
     assert view.image() is card_image  # no "Loading…" while the larger image decodes
+    spy.release()
     wanted = round(DETAIL_IMAGE * page.details.devicePixelRatioF())
     qtbot.waitUntil(lambda: page.thumbnails.has_sharp(path, wanted), timeout=WAIT)
     QApplication.processEvents()
