@@ -1,7 +1,8 @@
 """An open profile sees what another connection or process committed (core/store/watch.py,
 Library.changes_elsewhere): one PRAGMA when nothing changed, the change stamps say what did,
 its own writes never read as someone else's, and a rename or merge addressed by what a window
-showed never lands on the wrong interest after another process merged."""
+showed never lands on the wrong interest after another process merged; a Split of what a window
+showed says plainly when another process split or merged that interest meanwhile."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers_concurrency import CATALOG
@@ -20,8 +22,10 @@ from visrec_desktop.core.changes import NOTHING, Changes
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library import Library, open_library
 from visrec_desktop.core.library.elsewhere import as_changes
+from visrec_desktop.core.library.profile import ProfileBuilder
 from visrec_desktop.core.recommend.feedback import LIKE
-from visrec_desktop.core.store.prefs import DP_BUDGET, FEEDBACK, INTEREST_NAMES
+from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.core.store.prefs import DP_BUDGET, FEEDBACK, INTEREST_MERGES, INTEREST_NAMES
 
 PHOTOS_CHANGED = Changes(photos=True, profile=True)
 
@@ -201,3 +205,94 @@ def test_stamps_are_random_not_counts(library: Library, other: Library) -> None:
         rows.append(dict(library.store.execute("SELECT name, stamp FROM changes").fetchall()))
     stamps = [bytes(r[f"pref:{FEEDBACK.name}"]) for r in rows]
     assert len(set(stamps)) == 3 and all(len(s) == 8 for s in stamps)
+
+
+# -- Split of what a window showed, racing another process -----------------------------------
+
+def _merged_one(library: Library, tmp_path: Path) -> tuple[TasteProfile, int]:
+    """Three interests, the first two merged: the profile as a window shows it and the number
+    of its merged interest."""
+    index_three_subjects(library, tmp_path / "photos")
+    library.merge_interests(0, 1)
+    shown = library.profile()
+    return shown, next(n for n, it in enumerate(shown.interests) if it.merges)
+
+
+def test_split_after_the_cli_split_it_says_so_and_changes_nothing(
+        library: Library, tmp_path: Path) -> None:
+    """The window showed a merged interest; the real CLI split it meanwhile. Split in the
+    window says the interest was split meanwhile (before: 'Interest 1 is not a merge', of an
+    interest the window showed as merged), and the CLI's split stands."""
+    shown, merged = _merged_one(library, tmp_path)
+    _cli("profile", "unmerge", str(merged + 1))
+    with pytest.raises(VisrecError, match=f"Interest {merged + 1} was split meanwhile"):
+        library.unmerge_interest(merged, shown=shown)
+    now = library.profile()
+    assert len(now.interests) == 3 and not any(it.merges for it in now.interests)
+    assert library.prefs.get(INTEREST_MERGES) == []
+
+
+def test_split_after_the_cli_merged_it_again_says_so_and_keeps_that_merge(
+        library: Library, tmp_path: Path) -> None:
+    """The CLI merged the window's merged interest with the third meanwhile: the window's Split
+    (meant for the first merge) says so rather than undoing the CLI's merge."""
+    shown, merged = _merged_one(library, tmp_path)
+    _cli("profile", "merge", "1", "2")
+    with pytest.raises(VisrecError, match="was merged with another interest meanwhile"):
+        library.unmerge_interest(merged, shown=shown)
+    now = library.profile()
+    assert len(now.interests) == 1 and len(now.interests[0].merges) == 2
+    assert len(library.prefs.get(INTEREST_MERGES)) == 2
+
+
+def test_a_split_elsewhere_between_reading_the_profile_and_the_merges_is_not_a_crash(
+        library: Library, other: Library, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process splits the interest just after this one read the profile, before it
+    read the saved merges: the merge the profile names is gone from them. Split says the
+    interest was split meanwhile (before: IndexError, shown as 'Something went wrong')."""
+    shown, merged = _merged_one(library, tmp_path)
+    profiles = library._profiles
+    reading = ProfileBuilder._now
+    raced: list[bool] = []
+
+    def split_elsewhere_after(self: ProfileBuilder, number: int, seen: TasteProfile | None
+                              ) -> tuple[TasteProfile, int]:
+        found = reading(self, number, seen)
+        if not raced:
+            raced.append(True)
+            other.unmerge_interest(merged, shown=shown)
+        return found
+
+    monkeypatch.setattr(ProfileBuilder, "_now", split_elsewhere_after)
+    with pytest.raises(VisrecError, match="was split meanwhile"):
+        library.unmerge_interest(merged, shown=shown)
+    monkeypatch.undo()
+    assert raced and profiles.prefs.get(INTEREST_MERGES) == []
+    assert len(library.profile().interests) == 3
+
+
+def test_a_merge_elsewhere_just_before_the_split_is_written_is_kept(
+        library: Library, other: Library, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process merges the interest with the third in the instant between this one
+    reading the merges and writing the split: the split is refused as changed meanwhile (its
+    transaction sees the merges differ), and the other process's merge stands."""
+    shown, merged = _merged_one(library, tmp_path)
+    prefs = library._profiles.prefs
+    writing = type(prefs).update
+    raced: list[bool] = []
+
+    def merge_elsewhere_first(key: Any, change: Any) -> Any:
+        if key is INTEREST_MERGES and not raced:
+            raced.append(True)
+            other.merge_interests(0, 1)
+        return writing(prefs, key, change)
+
+    monkeypatch.setattr(prefs, "update", merge_elsewhere_first)
+    with pytest.raises(VisrecError, match="changed meanwhile"):
+        library.unmerge_interest(merged, shown=shown)
+    monkeypatch.undo()
+    assert raced and len(prefs.get(INTEREST_MERGES)) == 2
+    now = library.profile()
+    assert len(now.interests) == 1 and len(now.interests[0].merges) == 2

@@ -14,6 +14,7 @@ import pytest
 from conftest import TEST_PASSPHRASE
 from helpers_gui import index_three_subjects
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from visrec_desktop.core.library import LIKE, open_library
@@ -147,3 +148,30 @@ def test_while_the_app_indexes_photo_changes_elsewhere_wait_and_likes_do_not(
     finally:
         ctx.tasks.remove(indexing)
     qtbot.waitUntil(lambda: any(c.profile for c in announced), timeout=FOLLOW)
+
+
+def test_split_of_an_interest_the_cli_split_meanwhile_says_so(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page shows a merged interest; the CLI splits it before the page reloads; the
+    person's Split then reads, in the window's warning, that it was split meanwhile (not a
+    generic failure), and the page shows the CLI's three interests."""
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_args:
+                        warned.append(text) or QMessageBox.StandardButton.Ok)
+    page = window.profile_page
+    window.show_page(page)
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=WAIT)
+    cli("profile", "merge", "1", "3")
+    qtbot.waitUntil(lambda: len(names(window)) == 2, timeout=FOLLOW)
+    shown = page.profile
+    assert shown is not None
+    merged = next(n for n, it in enumerate(shown.interests) if it.merges)
+    cli("profile", "unmerge", str(merged + 1))
+    page.split_interest(merged, shown)
+    qtbot.waitUntil(lambda: bool(warned), timeout=FOLLOW)
+    message = (f"Interest {merged + 1} was split meanwhile (in another window, with the "
+               "visrec command or by a reset); the profile now shows its parts")
+    assert window.errors == [message]  # type: ignore[attr-defined]
+    assert len(warned) == 1 and message in warned[0]  # shown literally (widgets.literal)
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=FOLLOW)
+    assert not any(n.endswith("(merged)") for n in names(window))

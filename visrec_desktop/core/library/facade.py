@@ -258,7 +258,8 @@ class Library:
         """Split interest `number` (0-based) back into the two interests its last merge joined
         (`Interest.merges` says which interests are merges); a part gets back the name the
         person gave it before the merge, else its automatic name. `shown` as for
-        `rename_interest`; raises VisrecError when the interest is not a merge."""
+        `rename_interest`; raises VisrecError when the interest is not a merge, and, changing
+        nothing, when another process split or merged it meanwhile."""
         return self._profiles.unmerge(number, shown)
 
     def describe_profile(self, rebuild: bool = False) -> list[dict[str, Any]]:

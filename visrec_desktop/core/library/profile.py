@@ -174,9 +174,7 @@ class ProfileBuilder:
         profile = self.profile()
         pairs = match(shown.interests[number].centroid[None, :], profile.centroids())
         if not pairs:
-            raise VisrecError(gettext(
-                "That interest has changed meanwhile (in another window or with the visrec "
-                "command); the profile now shows it as it is"))
+            raise _changed_meanwhile()
         return profile, pairs[0][1]
 
     def rename(self, number: int, name: str | None,
@@ -262,16 +260,26 @@ class ProfileBuilder:
         the merge gets that name back; any other part its automatic name. The name given to
         the merged interest is dropped (it named the whole). An interest merged several times
         splits one merge at a time, the latest first. Raises VisrecError when the interest is
-        not a merge."""
+        not a merge, and when another process split, merged or reset interests meanwhile so
+        that the interest `shown` is not the merge it was (nothing is changed then)."""
         with self._lock:
-            profile, number = self._now(number, shown)
-            interest = profile.interests[number]
+            profile, now, merges = self._merges_now(number, shown)
+            interest = profile.interests[now]
+            if shown is not None:
+                _same_merge(number, shown.interests[number], interest)
             if not interest.merges:
                 raise VisrecError(gettext(
                     "Interest {value} is not a merge of interests: there is nothing to "
                     "split").format(value=number + 1))
-            entry = dict(self.prefs.get(INTEREST_MERGES)[max(interest.merges)])
-            self.prefs.update(INTEREST_MERGES, lambda old: [e for e in old if e != entry])
+            latest = max(interest.merges)
+            entry = dict(merges[latest])
+
+            def take(old: list[dict[str, str]]) -> list[dict[str, str]]:
+                if old != merges:  # another process merged or split since they were read
+                    raise _changed_meanwhile()
+                return old[:latest] + old[latest + 1:]
+
+            self.prefs.update(INTEREST_MERGES, take)
 
             def change(entries: list[dict[str, str]]) -> list[dict[str, str]]:
                 whole = {i for i, _ in match(stored_centroids(entries),
@@ -290,6 +298,17 @@ class ProfileBuilder:
             self._follow_names(split)
             self._profile = (key, split)
             return Changes(profile=True)
+
+    def _merges_now(self, number: int, shown: TasteProfile | None
+                    ) -> tuple[TasteProfile, int, list[dict[str, str]]]:
+        """As _now, with the saved merges the profile was built from (Interest.merges index
+        them): read again should another process change them between the two reads."""
+        for _ in range(2):
+            profile, now = self._now(number, shown)
+            merges = self.prefs.get(INTEREST_MERGES)
+            if self._profile is not None and self._profile[0] == self._key(merges):
+                return profile, now, merges
+        raise _changed_meanwhile()
 
     def _merges(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [(vec_from_text(m["a"]), vec_from_text(m["b"]))
@@ -333,6 +352,28 @@ class ProfileBuilder:
             keep = np.isin(ids, profile.photo_ids)
             ids, vecs = ids[keep], vecs[keep]
         return ids, vecs
+
+
+def _changed_meanwhile() -> VisrecError:
+    return VisrecError(gettext(
+        "That interest has changed meanwhile (in another window or with the visrec command); "
+        "the profile now shows it as it is"))
+
+
+def _same_merge(number: int, shown: Interest, now: Interest) -> None:
+    """Raise a VisrecError that says what happened when interest `number` as a window showed
+    it (`shown`) is a merge and its match in the profile of `now` is not the same merge: it
+    was split (or the profile reset) or merged again by another process meanwhile."""
+    if not shown.merges or len(now.merges) == len(shown.merges):
+        return
+    if len(now.merges) < len(shown.merges):
+        raise VisrecError(gettext(
+            "Interest {value} was split meanwhile (in another window, with the visrec command "
+            "or by a reset); the profile now shows its parts").format(value=number + 1))
+    raise VisrecError(gettext(
+        "Interest {value} was merged with another interest meanwhile (in another window or "
+        "with the visrec command); the profile now shows it as it is").format(
+            value=number + 1))
 
 
 def _to_json(p: TasteProfile) -> dict[str, Any]:

@@ -77,10 +77,11 @@ class InterestActions(QObject):
                      .replace("%1", str(first + 1)).replace("%2", str(second + 1)),
                      lambda lib: lib.merge_interests(first, second, shown=shown))
 
-    def split_interest(self, number: int) -> None:
-        """Undo the merge behind interest `number` (0-based) of the profile shown; once the
-        page shows the result, the parts are selected."""
-        shown = self._shown()
+    def split_interest(self, number: int, shown: TasteProfile | None = None) -> None:
+        """Undo the merge behind interest `number` (0-based) of the profile shown (`shown`, by
+        default the one shown now); once the page shows the result, the parts are selected.
+        The core says so when another process split or merged it meanwhile."""
+        shown = shown if shown is not None else self._shown()
         if shown is None or number >= len(shown.interests):
             return
         photos = set(shown.photo_ids[shown.assignment == number].tolist())
