@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from PySide6.QtCore import (
     QMimeData,
@@ -21,7 +22,11 @@ QT_6_12 = tuple(int(part) for part in qVersion().split(".")[:2]) >= (6, 12)
 
 
 if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
     from visrec_desktop.core.library import Library
+
+T = TypeVar("T")
 
 
 def drop_paths(widget: QWidget, paths: list[Path]) -> QDropEvent:
@@ -108,3 +113,19 @@ def index_three_subjects(library: Library, root: Path) -> Path:
             write_jpeg(root / str(source) / f"shot{i:02d}.jpg", img)
     assert library.index_folders([root]).indexed == 20
     return root
+
+
+def settled(qtbot: QtBot, measure: Callable[[], T], quiet_ms: int = 300,
+            timeout_ms: int = 20000) -> T:
+    """`measure()` once it has returned the same value for `quiet_ms` (the layout has stopped
+    moving: background loads that resize a widget have landed); fails after `timeout_ms`."""
+    last = measure()
+    waited = 0
+    while waited < timeout_ms:
+        qtbot.wait(quiet_ms)
+        waited += quiet_ms
+        now = measure()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"still moving after {timeout_ms} ms: {last}")

@@ -16,6 +16,7 @@ import pytest
 from conftest import TEST_PASSPHRASE, rgb, write_jpeg
 from helpers_catalog import write_rows
 from helpers_cli import run
+from helpers_gui import settled
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
@@ -597,13 +598,17 @@ def test_the_undo_bar_going_moves_nothing_under_the_pointer(qtbot: QtBot,
     with qtbot.waitSignal(page.ranked, timeout=WAIT):
         page.like_button.click()
     qtbot.waitUntil(page.undo_bar.isVisible, timeout=WAIT)
-    grid_y = page.view.mapTo(page, page.view.rect().topLeft()).y()
-    button_y = page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y()
+
+    def places() -> tuple[int, int]:
+        return (page.view.mapTo(page, page.view.rect().topLeft()).y(),
+                page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y())
+
+    # The details pane fills in after the re-rank (its explanation and photos load in the
+    # background and may move the button): measure once nothing moves any more, on both sides.
+    before = settled(qtbot, places)
     page.undo_bar.close_button.click()
     assert not page.undo_bar.isVisible()
-    qtbot.wait(50)  # let the layout settle, as it would after the timer
-    assert page.view.mapTo(page, page.view.rect().topLeft()).y() == grid_y
-    assert page.dislike_button.mapTo(page, page.dislike_button.rect().topLeft()).y() == button_y
+    assert settled(qtbot, places) == before
 
 
 def test_a_long_title_is_elided_in_the_undo_bar(qtbot: QtBot, harness: Harness) -> None:
