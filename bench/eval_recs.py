@@ -14,7 +14,8 @@ Compared: random; popularity (class counts over other simulated users); mean vec
 the mean photo); k-nearest photos (mean of the item's 5 highest cosines to the user's photos);
 calibrated (the k-nearest-photos scores re-ranked by Steck's greedy calibration, 2018, over the
 catalog's own categories, each photo counting for the category of its nearest category centroid);
-and visrec's ranker (`Ranker`, diversity 0). Then five rounds of simulated like/dislike feedback,
+and visrec's ranker (`Ranker`, diversity 0). Then five rounds of simulated like/dislike feedback
+(beside the ranker the issue started from, put through the same rounds: --reference),
 two dislikes inside the user's largest interest (a person turning down two particular items of
 a kind they love: the interest must stay; then also a like in each other interest), and MMR
 diversity. Metrics: NDCG@10, HR@10, Recall@50, interest coverage (user classes in the
@@ -47,6 +48,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,7 @@ import numpy as np
 
 from bench import fashion_mnist, load_average
 from bench.demo_library import demo_library
+from bench.feedback_reference import ISSUE_COMMIT, Reference, extracted, reference_ranker
 from visrec_desktop.core.recommend import rank
 from visrec_desktop.core.recommend.catalog_index import CatalogIndex, build_index
 from visrec_desktop.core.recommend.rank import Ranker, RankRequest
@@ -269,7 +272,8 @@ def load_context(seed: int, log: Callable[[str], None]) -> tuple[Context, np.nda
     return ctx, train_labels
 
 
-def evaluate_user(ctx: Context, user: User, full: bool) -> dict[str, Any]:
+def evaluate_user(ctx: Context, user: User, full: bool,
+                  then: Reference | None = None) -> dict[str, Any]:
     profile = profile_for(ctx, user)
     lists = {"random": method_random(ctx, user), "popularity": ctx.popular[:TOP].tolist(),
              "mean-vector": method_mean_vector(ctx, user), "knn": method_knn(ctx, user),
@@ -281,6 +285,8 @@ def evaluate_user(ctx: Context, user: User, full: bool) -> dict[str, Any]:
                     for m, rows in lists.items()}}
     if full:
         rec["feedback"] = feedback_rounds(ctx, user, profile)
+        if then is not None:
+            rec["feedback_then"] = feedback_rounds(ctx, user, then[0](user), then[1])
         rec["mmr"] = {}
         for d in DIVERSITIES:
             rows = lists["visrec"] if d == 0.0 else rank_rows(ctx, profile, user, {}, TOP, d)
@@ -319,9 +325,12 @@ def dislikes_inside(ctx: Context, user: User, profile: TasteProfile,
     return out
 
 
-def feedback_rounds(ctx: Context, user: User, profile: TasteProfile) -> dict[str, list[float]]:
+def feedback_rounds(ctx: Context, user: User, profile: TasteProfile,
+                    ranked: Callable[..., list[int]] | None = None) -> dict[str, list[float]]:
     """NDCG@10 on the unrated part of the list before feedback (round 0) and after each round,
-    beside the no-feedback ranking with the same items excluded (the control)."""
+    beside the no-feedback ranking with the same items excluded (the control). `ranked` stands
+    in for rank_rows (same arguments) to put another ranker through the same rounds."""
+    rank_rows = ranked or globals()["rank_rows"]
     relevant = np.isin(ctx.cat_labels, user.classes)
     feedback: dict[tuple[str, str], str] = {}
     rated: set[int] = set()
@@ -343,22 +352,25 @@ def feedback_rounds(ctx: Context, user: User, profile: TasteProfile) -> dict[str
 
 
 def evaluate(per_count: int, seeds: Sequence[int], log: Callable[[str], None],
-             full: bool = True) -> dict[str, Any]:
+             full: bool = True, reference: str | None = None) -> dict[str, Any]:
     """Every method on `per_count` users of each interest count from each of `seeds` (each
-    user's record says its seed), pooled."""
+    user's record says its seed), pooled; with `reference` (a commit), that commit's ranker
+    through the same feedback rounds too (bench/feedback_reference.py)."""
     load_before = load_average()
     t0 = time.perf_counter()
     per_user: list[dict[str, Any]] = []
-    for seed in seeds:
-        ctx, train_labels = load_context(seed, log)
-        users = simulate_users(train_labels, per_count, np.random.default_rng([seed, 0]))
-        for n, user in enumerate(users):
-            per_user.append(evaluate_user(ctx, user, full) | {"seed": seed})
-            if (n + 1) % 48 == 0:
-                log(f"  seed {seed}: {n + 1}/{len(users)} users, "
-                    f"{time.perf_counter() - t0:.0f} s")
+    with extracted(reference) if reference else nullcontext():
+        for seed in seeds:
+            ctx, train_labels = load_context(seed, log)
+            then = reference_ranker(ctx) if reference else None
+            users = simulate_users(train_labels, per_count, np.random.default_rng([seed, 0]))
+            for n, user in enumerate(users):
+                per_user.append(evaluate_user(ctx, user, full, then) | {"seed": seed})
+                if (n + 1) % 48 == 0:
+                    log(f"  seed {seed}: {n + 1}/{len(users)} users, "
+                        f"{time.perf_counter() - t0:.0f} s")
     return {"users": per_user, "catalog": len(ctx.index), "model": ctx.model_id,
-            "seeds": list(seeds), "seconds": time.perf_counter() - t0,
+            "seeds": list(seeds), "seconds": time.perf_counter() - t0, "reference": reference,
             "load_before": load_before, "load_after": load_average()}
 
 
@@ -479,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="the first seed")
     ap.add_argument("--seeds", type=int, default=REPORT_SEEDS,
                     help="consecutive seeds whose users the report pools (default %(default)s)")
+    ap.add_argument("--reference", default=ISSUE_COMMIT, metavar="COMMIT",
+                    help="the earlier ranker whose feedback rounds the report compares with "
+                    "(default %(default)s, the issue's; '' for none; needs the git history)")
     ap.add_argument("--tune", action="store_true",
                     help="choose the ranker's parameters on held-out seeds")
     ap.add_argument("--tune-seeds", type=int, default=TUNE_SEEDS,
@@ -491,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(tune(args.users, args.seed, log, args.tune_seeds, args.jobs),
                          indent=2))
         return 0
-    res = evaluate(args.users, range(args.seed, args.seed + args.seeds), log)
+    res = evaluate(args.users, range(args.seed, args.seed + args.seeds), log,
+                   reference=args.reference or None)
     given = sys.argv[1:] if argv is None else argv
     res["command"] = " ".join(["python -m bench.eval_recs", *given])
     text, summary = report(res, args.seed)
