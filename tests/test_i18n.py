@@ -22,7 +22,7 @@ from conftest import TEST_PASSPHRASE, write_jpeg
 from helpers_cli import every_parser
 from helpers_photos import distinct_photos
 from PySide6.QtCore import QAbstractItemModel, QLocale, QModelIndex, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -173,6 +173,25 @@ def english_left(texts: list[tuple[str, str]], names: set[str]) -> list[tuple[st
 def chinese_left(texts: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Texts with Chinese characters, but the language's own name in the Settings list."""
     return [(where, text) for where, text in texts if HAN.search(text.replace("简体中文", ""))]
+
+
+def test_leaving_chinese_gives_back_the_font(qtbot: QtBot) -> None:
+    """Chinese makes an installed CJK font the app's font (its line height); going back to
+    English restores the font before it. Before, a Chinese test left English pages laid out
+    in the taller font, and test_gui_small_screen's English Settings page then needed a
+    scroll bar at 1024x593 when it ran after a Chinese one."""
+    if not set(gui_i18n.CJK_FONTS) & set(QFontDatabase.families()):
+        pytest.skip("no CJK font installed: Chinese keeps the app's font")
+    before = QGuiApplication.font()
+    gui_i18n.install("zh_CN")
+    try:
+        assert QGuiApplication.font() != before
+    finally:
+        gui_i18n.uninstall()
+    assert QGuiApplication.font() == before
+    gui_i18n.install("zh_CN")
+    gui_i18n.install("en")  # a switch without uninstall in between restores it as well
+    assert QGuiApplication.font() == before
 
 
 def test_the_walk_finds_english_and_chinese(qtbot: QtBot) -> None:

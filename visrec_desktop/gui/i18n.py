@@ -20,13 +20,14 @@ from PySide6.QtCore import (
     QLocale,
     QTranslator,
 )
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from visrec_desktop import i18n
 
 translate = QCoreApplication.translate  # the name lupdate looks for
 _installed: list[QTranslator] = []
 _decided_by = ""  # what chose the language in force (i18n.Decision.by), "" when not told
+_font_before: list[QFont] = []  # the app's font before a CJK one replaced it (uninstall restores)
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
              "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB")
 NBSP = "\u00a0"
@@ -107,12 +108,16 @@ def formats_locale(lang: str) -> QLocale:
 
 
 def uninstall() -> None:
-    """Back to the source strings (English) and the system locale (tests switch languages)."""
+    """Back to the source strings (English), the system locale and the font before a CJK one
+    replaced it (tests switch languages; a Chinese test's taller font left English pages
+    laid out for it)."""
     global _decided_by
     _decided_by = ""
     for translator in _installed:
         QCoreApplication.removeTranslator(translator)
     _installed.clear()
+    if _font_before:
+        QGuiApplication.setFont(_font_before.pop())
     i18n.set_language(i18n.ENGLISH)
     QLocale.setDefault(QLocale.system())
 
@@ -127,6 +132,7 @@ def _prefer_cjk_font() -> None:
     found = [f for f in CJK_FONTS if f in families]
     if found:
         font = QGuiApplication.font()
+        _font_before.append(QFont(font))
         font.setFamilies([found[0], font.family()])
         QGuiApplication.setFont(font)
 
