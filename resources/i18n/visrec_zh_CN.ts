@@ -951,6 +951,10 @@ The shop will see that visit. visrec itself sends nothing.</source>
         <translation>大图</translation>
     </message>
     <message>
+        <source>Zoom: wheel or Ctrl+= / Ctrl+−; Ctrl+0 fits the window, Ctrl+1 shows actual pixels, a double-click switches between the two. Drag or use the arrow keys to move a zoomed image.</source>
+        <translation>缩放：滚轮或 Ctrl+= / Ctrl+−；Ctrl+0 适合窗口，Ctrl+1 显示实际像素，双击在两者之间切换。放大后可拖动或用方向键移动图片。</translation>
+    </message>
+    <message>
         <source>← Previous</source>
         <translation>← 上一张</translation>
     </message>
@@ -989,6 +993,10 @@ The shop will see that visit. visrec itself sends nothing.</source>
     <message>
         <source>Loading…</source>
         <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>{zoom} (fit)</source>
+        <translation>{zoom}（适合窗口）</translation>
     </message>
 </context>
 <context>

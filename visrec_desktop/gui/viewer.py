@@ -1,8 +1,15 @@
-"""The large viewer: one image as large as the screen allows, never beyond its natural size
-(a small one is shown centred at 100 %, not blown up blurry), with its caption; arrows move
-through the list it was opened on, Esc closes. Used for catalog items and the user's photos.
+"""The large viewer: one image fitted to the window, never beyond its natural size (a small one
+is shown centred at 100 %, not blown up blurry), with its caption; arrows move through the list
+it was opened on, Esc closes. Used for catalog items and the user's photos.
 
-Images are decoded off the GUI thread by the page's `ThumbnailCache`, at the screen's size.
+It zooms as common image viewers do (`ZoomView`): wheel or Ctrl+wheel about the pointer,
+Ctrl+= / Ctrl+- / Ctrl+0 (fit) / Ctrl+1 (100 %), double-click fit <-> 100 %; when the image is
+larger than the window a drag, the scroll bars or the arrow keys pan it (Space and Page Up/Down
+still move through the list). The zoom shows beside the position.
+
+Images are decoded off the GUI thread by the page's `ThumbnailCache`, at full size (up to
+FULL_SIZE), in memory only; meanwhile the card's thumbnail, already decoded, stands in, drawn
+at the same place and size, so the window shows the image at once and only sharpens.
 """
 
 from __future__ import annotations
@@ -10,15 +17,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QKeyEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from visrec_desktop.gui import i18n
-from visrec_desktop.gui.image_view import ImageView
-from visrec_desktop.gui.thumbnails import ThumbnailCache
+from visrec_desktop.gui.thumbnails import ThumbnailCache, decode_size
+from visrec_desktop.gui.zoom_view import PAN_STEP, ZoomView
 
 SCREEN_SHARE = 0.85  # of the available screen, so the window never hides the taskbar
+FULL_SIZE = 4096  # longer side decoded at most: a 12-megapixel photo at 100 %, about 37 MB
 
 
 @dataclass(frozen=True)
@@ -41,10 +49,16 @@ class ImageViewer(QDialog):
         self.items = list(items)
         self.row = max(0, min(start, len(self.items) - 1))
         self.thumbnails = thumbnails
-        self.image = ImageView()
+        self.full_shown = False  # the current item's full image is shown, not a stand-in
+        self.image = ZoomView()
         self.image.setAccessibleName(self.tr("Large image"))
-        self.image.set_enlarge(False)  # a 320-pixel catalog image stays sharp, at 100 %
         self.image.setMinimumSize(320, 240)
+        self.zoom_label = QLabel()
+        self.zoom_label.setToolTip(self.tr(
+            "Zoom: wheel or Ctrl+= / Ctrl+\u2212; Ctrl+0 fits the window, Ctrl+1 shows actual "
+            "pixels, a double-click switches between the two. Drag or use the arrow keys to "
+            "move a zoomed image."))
+        self.image.zoom_changed.connect(self._zoom_changed)
         self.caption = QLabel()
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
@@ -62,6 +76,7 @@ class ImageViewer(QDialog):
         row.addWidget(self.next_button)
         row.addWidget(self.position)
         row.addStretch(1)
+        row.addWidget(self.zoom_label)
         row.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.image, 1)
@@ -78,8 +93,9 @@ class ImageViewer(QDialog):
         self.go(self.row)
 
     def image_size(self) -> int:
-        """The longer side to decode at: the viewer's, in device pixels."""
-        return round(max(self.width(), self.height()) * self.devicePixelRatioF())
+        """The longer side to decode at: the file's own, up to FULL_SIZE (a size on the
+        cache's ladder, so the full image is found again at once)."""
+        return decode_size(FULL_SIZE)
 
     def go(self, row: int) -> None:
         if not self.items:
@@ -92,6 +108,7 @@ class ImageViewer(QDialog):
         self.previous_button.setEnabled(self.row > 0)
         self.next_button.setEnabled(self.row < len(self.items) - 1)
         self.image.clear()
+        self.full_shown = False
         self._show()
         self.moved.emit(self.row)
 
@@ -100,21 +117,62 @@ class ImageViewer(QDialog):
         if not item.path:
             self.image.set_text(self.tr("No image"))
             return
-        image = self.thumbnails.get(item.path, self.image_size())
+        # scaled=True: the full image, or meanwhile one decoded smaller (the card's), to draw
+        # scaled; either way the full one is loading.
+        image = self.thumbnails.get(item.path, self.image_size(), scaled=True)
+        full = self.thumbnails.has_sharp(item.path, self.image_size())
         if image is not None:
-            self.image.set_image(image)
+            if image is not self.image.image():
+                self.image.set_image(image, self._natural(item.path, image, full),
+                                     keep_view=self.image.has_image())
+            self.full_shown = full
         elif self.thumbnails.failed(item.path):
             self.image.set_text(self.tr("This image cannot be shown"))
         else:
             self.image.set_text(self.tr("Loading\u2026"))
 
+    def _natural(self, path: str, image: QImage, full: bool) -> QSize:
+        """The file's size in pixels: the full image's, unless its decode was capped or it is
+        not here yet; then the file header's (read, not decoded), turned as the image is."""
+        if full and max(image.width(), image.height()) < self.image_size():
+            return image.size()
+        header = QImageReader(path).size()
+        if header.isEmpty():
+            return image.size() if full else QSize()
+        if (header.width() > header.height()) != (image.width() > image.height()) and \
+                image.width() != image.height():
+            header.transpose()  # EXIF orientation: the decode turned it
+        return header
+
     def _loaded(self, key: str) -> None:
-        if self.items and not self.image.has_image():
+        if self.items and not self.full_shown:
             self._show()
+
+    def _zoom_changed(self, zoom: float, fit: bool) -> None:
+        if not self.image.has_image():
+            self.zoom_label.clear()
+            return
+        shown = i18n.percent(zoom)
+        self.zoom_label.setText(self.tr("{zoom} (fit)").format(zoom=shown) if fit else shown)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown):
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        pans = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.image.zoom_by(1)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.image.zoom_by(-1)
+        elif ctrl and key == Qt.Key.Key_0:
+            self.image.set_zoom(None)
+        elif ctrl and key == Qt.Key.Key_1:
+            self.image.set_zoom(1.0)
+        elif key in pans and self.image.can_pan():
+            # Zoomed in: the arrows move the image (up to its edges, where they stop rather
+            # than jump to another image); Space and Page Up/Down still move through the list.
+            self.image.pan(*(PAN_STEP * d for d in pans[key]))
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown):
             self.go(self.row + 1)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Backspace, Qt.Key.Key_PageUp):
             self.go(self.row - 1)
