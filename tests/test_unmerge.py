@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE
 from helpers_cli import run
@@ -16,7 +17,9 @@ from visrec_desktop.core.errors import Cancelled, VisrecError
 from visrec_desktop.core.library import Library, open_library
 from visrec_desktop.core.library.profile import ProfileBuilder
 from visrec_desktop.core.progress import Progress
+from visrec_desktop.core.recommend.identity import ids_from_text, ids_to_text
 from visrec_desktop.core.recommend.taste import TasteProfile
+from visrec_desktop.core.store.prefs import INTEREST_MERGES
 
 
 def partition(profile: TasteProfile) -> set[frozenset[int]]:
@@ -126,3 +129,54 @@ def test_a_rebuild_cancelled_while_it_clusters_keeps_the_last_profile(
         assert again.profile().built_at == built  # nor was it written to the cache
     finally:
         again.close()
+
+
+def test_split_builds_nothing_and_a_merge_saved_by_an_older_version_still_splits(
+        library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge records each side's photos (sealed with the merge, as its centroids are), and
+    Split gives them back without building the profile again (merging.split_two). A merge
+    entry saved before the sides were recorded (only the two centroids and the parts' names)
+    still splits, as then: the profile is built afresh, the part's name back."""
+    index_three_subjects(library, tmp_path / "photos")
+    before = library.profile()
+    builds: list[bool] = []
+    building = ProfileBuilder._build
+
+    def counted(self: ProfileBuilder, *args: object, **kwargs: object) -> TasteProfile:
+        builds.append(True)
+        return building(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ProfileBuilder, "_build", counted)
+    library.rename_interest(0, "Kitties")
+    library.merge_interests(0, 2, shown=library.profile())
+    entry = library.prefs.get(INTEREST_MERGES)[0]
+    assert {"a", "b", "ids_a", "ids_b", "name_a"} <= set(entry) and "Kitties" not in str(
+        {k: v for k, v in entry.items() if k != "name_a"})
+    merged = library.profile()
+    library.unmerge_interest(merged_number(merged), shown=merged)
+    assert not builds and partition(library.profile()) == partition(before)
+
+    # The same merge as an older version saved it: built with the merge, split by a rebuild.
+    older = {k: entry[k] for k in ("a", "b", "name_a")}
+    library.prefs.set(INTEREST_MERGES, [older])
+    merged = library.profile()
+    assert len(merged.interests) == 2 and builds == [True]
+    library.unmerge_interest(merged_number(merged), shown=merged)
+    after = library.profile()
+    assert builds == [True, True] and partition(after) == partition(before)
+    assert "Kitties" in {it.title for it in after.interests}
+    assert library.prefs.get(INTEREST_MERGES) == [] and not any(it.merges
+                                                               for it in after.interests)
+
+
+def merged_number(profile: TasteProfile) -> int:
+    return next(n for n, it in enumerate(profile.interests) if it.merges)
+
+
+def test_photo_ids_as_stored_text_come_back_sorted() -> None:
+    """A merge's sides as ids_to_text stores them: any order, gaps and 64-bit ids come back
+    as the sorted ids; the common case (ids given in order) stays small."""
+    ids = np.array([9, 2**40 + 3, 5, 6, 7, 2**40, 1], np.int64)
+    assert ids_from_text(ids_to_text(ids)).tolist() == sorted(ids.tolist())
+    assert ids_from_text(ids_to_text(np.zeros(0, np.int64))).tolist() == []
+    assert len(ids_to_text(np.arange(1000, 11000))) < 200

@@ -2,7 +2,8 @@
 cached sealed in the profile and rebuilt only when either changed. Each rebuild starts from the
 last profile (stable interests), applies the person's merges, and the person's own interest
 names follow their interests by centroid (recommend/identity.py). A new merge joins the two
-interests of the profile as it is (recommend/merging.py) rather than rebuilding it."""
+interests of the profile as it is (recommend/merging.py) rather than rebuilding it, and records
+which photos were on each side so that a Split gives them back (merging.split_two)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from visrec_desktop.core.library.choices import Choices
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.identity import (
     clean_name,
+    ids_from_text,
+    ids_to_text,
     match,
     stored_centroids,
     vec_from_text,
     vec_to_text,
 )
-from visrec_desktop.core.recommend.merging import merge_two
+from visrec_desktop.core.recommend.merging import MergeRecord, merge_two, split_two
 from visrec_desktop.core.recommend.naming import NAMING_VERSION
 from visrec_desktop.core.recommend.taste import (
     Interest,
@@ -68,14 +71,16 @@ class ProfileBuilder:
         with self._lock:
             self._profile = None
 
-    def _key(self, merges: list[dict[str, str]] | None = None) -> str:
-        """What the profile is built from: photos, choices (`merges`: the saved ones when
-        None), naming and cache versions."""
+    def _key(self, merges: list[dict[str, str]] | None = None,
+             generation: int | None = None) -> str:
+        """What the profile is built from: photos (`generation`: the store's now when None),
+        choices (`merges`: the saved ones when None), naming and cache versions."""
         merges = self.prefs.get(INTEREST_MERGES) if merges is None else merges
+        generation = self.store.generation() if generation is None else generation
         choices = json.dumps([self.prefs.get(PROFILE_EXCLUDED_PATHS),
                               self.prefs.get(FAVOURITE_FOLDERS), merges])
         digest = hashlib.sha256(choices.encode()).hexdigest()[:16]
-        return (f"{self.model_id}|{self.store.generation()}|{digest}|names{NAMING_VERSION}"
+        return (f"{self.model_id}|{generation}|{digest}|names{NAMING_VERSION}"
                 "|merges1")  # merges1: the cache records which merges joined each interest
 
     def photo_matrix(self) -> tuple[np.ndarray, np.ndarray]:
@@ -214,11 +219,16 @@ class ProfileBuilder:
                                           "another window or with the visrec command)"))
             a, b = profile.interests[first], profile.interests[second]
             name = a.label if a.user_named else (b.label if b.user_named else None)
-            entry = {"a": vec_to_text(a.centroid), "b": vec_to_text(b.centroid)}
-            for side, part in (("a", a), ("b", b)):  # for unmerge: each part's own name back
-                if part.user_named:
-                    entry[f"name_{side}"] = part.label
             built = self._profile  # what `profile` names, set by _now
+            entry = {"a": vec_to_text(a.centroid), "b": vec_to_text(b.centroid)}
+            for side, number in (("a", first), ("b", second)):
+                # For unmerge (split_two): each side's photos, own name and automatic name.
+                entry[f"ids_{side}"] = ids_to_text(profile.photo_ids[profile.assignment == number])
+                if profile.interests[number].user_named:
+                    entry[f"name_{side}"] = profile.interests[number].label
+                if built is not None:
+                    entry[f"label_{side}"] = built[1].interests[number].label
+                    entry[f"subject_{side}"] = built[1].interests[number].subject
             merges = self.prefs.update(INTEREST_MERGES, lambda old: [*old, entry])
             merged = self._joined(built, first, second, merges)
             if name is not None and not merged.empty:
@@ -242,21 +252,21 @@ class ProfileBuilder:
         process meanwhile), a rebuild with the merge instead."""
         if built is None or built[0] != self._key(merges[:-1]):
             return self.profile()
-        key, (ids, vecs, records) = self._key(merges), self._inputs()
-        row = {pid: r for r, pid in enumerate(ids.tolist())}
-        rows = [row.get(pid) for pid in built[1].photo_ids.tolist()]
-        if any(r is None for r in rows):  # a photo gone since: the generation moved on
+        key, inputs = self._key(merges), self._inputs_of(built[1])
+        if inputs is None:  # a photo gone since: the generation moved on
             return self.profile()
-        at = np.array(rows, np.int64)
-        joined = merge_two(built[1], first, second, vecs[at], [records[r] for r in at],
-                           len(merges) - 1)
+        joined = merge_two(built[1], first, second, *inputs, len(merges) - 1)
         self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(joined)})
         self._profile = (key, joined)
         return self._named(joined)
 
     def unmerge(self, number: int, shown: TasteProfile | None = None) -> Changes:
         """Undo the last merge that joined interest `number` (0-based, of `shown` when given):
-        its two parts come back as separate interests. A part the person had named before
+        its two parts come back as separate interests, the mirror of the merge: its photos go
+        back to the side the merge recorded them on (a photo indexed since, to the part it
+        fits) and every other interest stays as it is (merging.split_two). A merge saved by an
+        older version, which did not record its sides, is split by building the profile
+        afresh, as then. A part the person had named before
         the merge gets that name back; any other part its automatic name. The name given to
         the merged interest is dropped (it named the whole). An interest merged several times
         splits one merge at a time, the latest first. Raises VisrecError when the interest is
@@ -273,6 +283,8 @@ class ProfileBuilder:
                     "split").format(value=number + 1))
             latest = max(interest.merges)
             entry = dict(merges[latest])
+            # The mirror of the merge where it recorded its sides, else a rebuild (below).
+            split = self._split(now, merges)
 
             def take(old: list[dict[str, str]]) -> list[dict[str, str]]:
                 if old != merges:  # another process merged or split since they were read
@@ -285,19 +297,53 @@ class ProfileBuilder:
                 whole = {i for i, _ in match(stored_centroids(entries),
                                              interest.centroid[None, :])}
                 kept = [e for i, e in enumerate(entries) if i not in whole]
-                for side in ("a", "b"):
+                for n, side in enumerate(("a", "b")):
                     if entry.get(f"name_{side}"):
-                        kept.append({"centroid": entry[side], "name": entry[f"name_{side}"]})
+                        centroid = entry[side] if split is None else vec_to_text(
+                            split[1].interests[split[2][n]].centroid)
+                        kept.append({"centroid": centroid, "name": entry[f"name_{side}"]})
                 return kept
 
             self.prefs.update(INTEREST_NAMES, change)
-            # Built afresh, not from the merged profile: a rebuild keeps together the photos
-            # of a merged interest of the last profile (taste._keep_merged).
-            key, split = self._key(), self._build(None)
-            self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(split)})
-            self._follow_names(split)
-            self._profile = (key, split)
+            if split is None:
+                # Built afresh, not from the merged profile: a rebuild keeps together the
+                # photos of a merged interest of the last profile (taste._keep_merged).
+                key, done = self._key(), self._build(None)
+            else:
+                key, done = self._key(generation=split[0]), split[1]
+            self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(done)})
+            self._follow_names(done)
+            self._profile = (key, done)
             return Changes(profile=True)
+
+    def _split(self, number: int, merges: list[dict[str, str]]
+               ) -> tuple[int, TasteProfile, tuple[int, int]] | None:
+        """Interest `number` of the profile last built (from `merges`, as _merges_now checked)
+        with its latest merge undone (merging.split_two), with the store generation of the
+        photos it holds and the numbers of the merge's two sides in it. None when the merge
+        did not record its sides (saved by an older version), or when photos changed since
+        that profile: the caller builds the profile again."""
+        built = self._profile
+        generation = self.store.generation()
+        if built is None or built[0] != self._key(merges, generation):
+            return None
+        inputs = self._inputs_of(built[1])
+        if inputs is None or self.store.generation() != generation:
+            return None
+        done = split_two(built[1], number, [_merge_record(m) for m in merges], *inputs)
+        return None if done is None else (generation, *done)
+
+    def _inputs_of(self, profile: TasteProfile
+                   ) -> tuple[np.ndarray, list[PhotoRecord]] | None:
+        """The unit embeddings (n, dim) float32 and records of `profile.photo_ids`, in that
+        order; None when one of them is no longer among the photos a profile is built from."""
+        ids, vecs, records = self._inputs()
+        row = {pid: r for r, pid in enumerate(ids.tolist())}
+        rows = [row.get(pid) for pid in profile.photo_ids.tolist()]
+        if any(r is None for r in rows):
+            return None
+        at = np.array(rows, np.int64)
+        return vecs[at], [records[r] for r in at]
 
     def _merges_now(self, number: int, shown: TasteProfile | None
                     ) -> tuple[TasteProfile, int, list[dict[str, str]]]:
@@ -352,6 +398,17 @@ class ProfileBuilder:
             keep = np.isin(ids, profile.photo_ids)
             ids, vecs = ids[keep], vecs[keep]
         return ids, vecs
+
+
+def _merge_record(entry: dict[str, str]) -> MergeRecord:
+    """A saved merge entry as split_two reads it; one saved before the merge recorded its
+    sides' photos has none (photos None)."""
+    photos = None
+    if "ids_a" in entry and "ids_b" in entry:
+        photos = (ids_from_text(entry["ids_a"]), ids_from_text(entry["ids_b"]))
+    names = ((entry.get("label_a", ""), entry.get("subject_a", "")),
+             (entry.get("label_b", ""), entry.get("subject_b", "")))
+    return MergeRecord(vec_from_text(entry["a"]), vec_from_text(entry["b"]), photos, names)
 
 
 def _changed_meanwhile() -> VisrecError:

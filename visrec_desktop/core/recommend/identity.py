@@ -10,6 +10,7 @@ centroid they were given to and follow the interest through rebuilds this way.
 from __future__ import annotations
 
 import base64
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +42,20 @@ def vec_to_text(v: np.ndarray) -> str:
 
 def vec_from_text(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), "<f4").copy()
+
+
+def ids_to_text(ids: np.ndarray) -> str:
+    """Photo ids (m,) int as compact text, for a stored entry: sorted, as the differences of
+    consecutive ids (mostly small, as ids are given in order), deflated."""
+    ids = np.sort(np.asarray(ids, np.int64))
+    return base64.b64encode(zlib.compress(np.diff(ids, prepend=0).astype("<i8").tobytes(),
+                                          9)).decode()
+
+
+def ids_from_text(text: str) -> np.ndarray:
+    """The sorted photo ids (m,) int64 that ids_to_text wrote."""
+    raw = np.frombuffer(zlib.decompress(base64.b64decode(text)), "<i8")
+    return np.cumsum(raw).astype(np.int64)
 
 
 def clean_name(name: str) -> str:

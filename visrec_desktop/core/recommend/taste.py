@@ -365,12 +365,12 @@ def _keep_subjects(interests: list[Interest], previous: TasteProfile | None) -> 
     new = np.stack([it.centroid for it in interests]).astype(np.float32)
     for i, j in match(previous.centroids(), new, threshold=KEEP_SUBJECT_ABOVE):
         old = previous.interests[i]
-        if not old.user_named and _unnumbered(old.label) == interests[j].label:
-            interests[j].subject = _unnumbered(old.subject)
+        if not old.user_named and unnumbered(old.label) == interests[j].label:
+            interests[j].subject = unnumbered(old.subject)
     return interests
 
 
-def _unnumbered(text: str) -> str:
+def unnumbered(text: str) -> str:
     """A label or subject without the number _distinct_titles gave it ('daisy (2)': 'daisy')."""
     return re.sub(r" \(\d+\)$", "", text)
 

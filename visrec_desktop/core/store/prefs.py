@@ -36,7 +36,9 @@ PROFILE_CACHE: Pref[dict[str, Any]] = Pref("profile_cache", {})
 # The person's own names for interests: [{"centroid": base64 float32, "name": str}], matched
 # to each rebuilt profile's interests by centroid (recommend/identity.py).
 INTEREST_NAMES: Pref[list[dict[str, str]]] = Pref("interest_names", [])
-# Interests the person merged: [{"a": base64 float32, "b": base64 float32}] centroid pairs.
+# Interests the person merged: [{"a": base64 float32, "b": base64 float32}] centroid pairs,
+# with each side's photo ids ("ids_a", "ids_b": identity.ids_to_text), own and automatic names
+# (library/profile.py's merge; entries saved before 2026-11 have only the centroids and names).
 INTEREST_MERGES: Pref[list[dict[str, str]]] = Pref("interest_merges", [])
 # The total privacy budget ε of the differentially private export (basic composition).
 DP_BUDGET: Pref[float] = Pref("dp_budget", 3.0)
