@@ -12,27 +12,31 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.library.choices import Choices
+from visrec_desktop.core.library.profile_records import (
+    changed_meanwhile,
+    merge_record,
+    profile_from_json,
+    profile_to_json,
+    same_merge,
+)
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.core.recommend.identity import (
     clean_name,
-    ids_from_text,
     ids_to_text,
     match,
     stored_centroids,
     vec_from_text,
     vec_to_text,
 )
-from visrec_desktop.core.recommend.merging import MergeRecord, merge_two, split_two
+from visrec_desktop.core.recommend.merging import merge_two, split_two
 from visrec_desktop.core.recommend.naming import NAMING_VERSION
 from visrec_desktop.core.recommend.taste import (
-    Interest,
     PhotoRecord,
     TasteProfile,
     build_profile,
@@ -102,7 +106,7 @@ class ProfileBuilder:
             return self._named(held[1]), held[0] == key
         cached = self.prefs.get(PROFILE_CACHE)
         if cached.get("interests") is not None and cached.get("model") == self.model_id:
-            profile = _from_json(cached)
+            profile = profile_from_json(cached)
             if cached.get("key") == key:
                 self._profile = (key, profile)
             return self._named(profile), cached.get("key") == key
@@ -119,10 +123,10 @@ class ProfileBuilder:
                 return self._named(self._profile[1])
             cached = self.prefs.get(PROFILE_CACHE)
             if not rebuild and cached.get("key") == key:
-                profile = _from_json(cached)
+                profile = profile_from_json(cached)
             else:
                 previous = self._profile[1] if self._profile is not None else (
-                    _from_json(cached) if cached.get("interests") is not None else None)
+                    profile_from_json(cached) if cached.get("interests") is not None else None)
                 if previous is not None and previous.model != self.model_id:
                     previous = None
                 if progress is not None:
@@ -130,7 +134,7 @@ class ProfileBuilder:
                 profile = self._build(previous, progress)
                 if progress is not None:  # cancelled while clustering: keep the last profile
                     progress.checkpoint()
-                self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(profile)})
+                self.prefs.set(PROFILE_CACHE, {"key": key, **profile_to_json(profile)})
                 self._follow_names(profile)
             self._profile = (key, profile)
             return self._named(profile)
@@ -179,7 +183,7 @@ class ProfileBuilder:
         profile = self.profile()
         pairs = match(shown.interests[number].centroid[None, :], profile.centroids())
         if not pairs:
-            raise _changed_meanwhile()
+            raise changed_meanwhile()
         return profile, pairs[0][1]
 
     def rename(self, number: int, name: str | None,
@@ -256,7 +260,7 @@ class ProfileBuilder:
         if inputs is None:  # a photo gone since: the generation moved on
             return self.profile()
         joined = merge_two(built[1], first, second, *inputs, len(merges) - 1)
-        self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(joined)})
+        self.prefs.set(PROFILE_CACHE, {"key": key, **profile_to_json(joined)})
         self._profile = (key, joined)
         return self._named(joined)
 
@@ -276,7 +280,7 @@ class ProfileBuilder:
             profile, now, merges = self._merges_now(number, shown)
             interest = profile.interests[now]
             if shown is not None:
-                _same_merge(number, shown.interests[number], interest)
+                same_merge(number, shown.interests[number], interest)
             if not interest.merges:
                 raise VisrecError(gettext(
                     "Interest {value} is not a merge of interests: there is nothing to "
@@ -288,7 +292,7 @@ class ProfileBuilder:
 
             def take(old: list[dict[str, str]]) -> list[dict[str, str]]:
                 if old != merges:  # another process merged or split since they were read
-                    raise _changed_meanwhile()
+                    raise changed_meanwhile()
                 return old[:latest] + old[latest + 1:]
 
             self.prefs.update(INTEREST_MERGES, take)
@@ -311,7 +315,7 @@ class ProfileBuilder:
                 key, done = self._key(), self._build(None)
             else:
                 key, done = self._key(generation=split[0]), split[1]
-            self.prefs.set(PROFILE_CACHE, {"key": key, **_to_json(done)})
+            self.prefs.set(PROFILE_CACHE, {"key": key, **profile_to_json(done)})
             self._follow_names(done)
             self._profile = (key, done)
             return Changes(profile=True)
@@ -330,7 +334,7 @@ class ProfileBuilder:
         inputs = self._inputs_of(built[1])
         if inputs is None or self.store.generation() != generation:
             return None
-        done = split_two(built[1], number, [_merge_record(m) for m in merges], *inputs)
+        done = split_two(built[1], number, [merge_record(m) for m in merges], *inputs)
         return None if done is None else (generation, *done)
 
     def _inputs_of(self, profile: TasteProfile
@@ -354,7 +358,7 @@ class ProfileBuilder:
             merges = self.prefs.get(INTEREST_MERGES)
             if self._profile is not None and self._profile[0] == self._key(merges):
                 return profile, now, merges
-        raise _changed_meanwhile()
+        raise changed_meanwhile()
 
     def _merges(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [(vec_from_text(m["a"]), vec_from_text(m["b"]))
@@ -398,56 +402,3 @@ class ProfileBuilder:
             keep = np.isin(ids, profile.photo_ids)
             ids, vecs = ids[keep], vecs[keep]
         return ids, vecs
-
-
-def _merge_record(entry: dict[str, str]) -> MergeRecord:
-    """A saved merge entry as split_two reads it; one saved before the merge recorded its
-    sides' photos has none (photos None)."""
-    photos = None
-    if "ids_a" in entry and "ids_b" in entry:
-        photos = (ids_from_text(entry["ids_a"]), ids_from_text(entry["ids_b"]))
-    names = ((entry.get("label_a", ""), entry.get("subject_a", "")),
-             (entry.get("label_b", ""), entry.get("subject_b", "")))
-    return MergeRecord(vec_from_text(entry["a"]), vec_from_text(entry["b"]), photos, names)
-
-
-def _changed_meanwhile() -> VisrecError:
-    return VisrecError(gettext(
-        "That interest has changed meanwhile (in another window or with the visrec command); "
-        "the profile now shows it as it is"))
-
-
-def _same_merge(number: int, shown: Interest, now: Interest) -> None:
-    """Raise a VisrecError that says what happened when interest `number` as a window showed
-    it (`shown`) is a merge and its match in the profile of `now` is not the same merge: it
-    was split (or the profile reset) or merged again by another process meanwhile."""
-    if not shown.merges or len(now.merges) == len(shown.merges):
-        return
-    if len(now.merges) < len(shown.merges):
-        raise VisrecError(gettext(
-            "Interest {value} was split meanwhile (in another window, with the visrec command "
-            "or by a reset); the profile now shows its parts").format(value=number + 1))
-    raise VisrecError(gettext(
-        "Interest {value} was merged with another interest meanwhile (in another window or "
-        "with the visrec command); the profile now shows it as it is").format(
-            value=number + 1))
-
-
-def _to_json(p: TasteProfile) -> dict[str, Any]:
-    return {"model": p.model, "built_at": p.built_at,
-            "photo_ids": p.photo_ids.tolist(), "assignment": p.assignment.tolist(),
-            "interests": [{"centroid": vec_to_text(i.centroid), "weight": i.weight,
-                           "count": i.count, "label": i.label, "tags": i.tags,
-                           "representatives": i.representatives, "subject": i.subject,
-                           "merges": list(i.merges)}
-                          for i in p.interests]}
-
-
-def _from_json(raw: dict[str, Any]) -> TasteProfile:
-    interests = [Interest(vec_from_text(i["centroid"]), float(i["weight"]), int(i["count"]),
-                          str(i["label"]), [(str(t), float(s)) for t, s in i["tags"]],
-                          [int(x) for x in i["representatives"]], str(i.get("subject", "")),
-                          merges=tuple(int(x) for x in i.get("merges", ())))
-                 for i in raw["interests"]]
-    return TasteProfile(str(raw["model"]), interests, np.array(raw["photo_ids"], np.int64),
-                        np.array(raw["assignment"], np.int64), float(raw["built_at"]))
