@@ -9,8 +9,6 @@ interests became three of other photos, not two merged and two kept)."""
 
 from __future__ import annotations
 
-import shutil
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +16,8 @@ import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE
 from helpers_cli import run
+from helpers_grown import as_seen, grow_demo_library, photos_of, unlocked_copy
 
-from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.library import Library, open_library
 from visrec_desktop.core.recommend.taste import TasteProfile
 
@@ -29,44 +27,15 @@ def grown_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with the demo's 171 photos indexed in two steps: all but every tenth
     (folder 'first'), its profile built, then the rest (folder 'later') and the profile
     rebuilt from the first one, as the app does while photos come in."""
-    base = tmp_path_factory.mktemp("grown-library")
-    data = base / "data"
-    with zipfile.ZipFile(resource_path("resources") / "demo_catalog.zip") as z:
-        names = sorted(n for n in z.namelist() if n.startswith("images/") and n.endswith(".jpg"))
-        for i, name in enumerate(names):
-            target = base / ("later" if i % 10 == 0 else "first") / Path(name).name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(z.read(name))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VISREC_INSECURE_FAST_KDF", "1")
-        with open_library(data, lambda _creating: TEST_PASSPHRASE, use_device=False) as lib:
-            assert lib.index_folders([base / "first"]).indexed == 153
-            assert len(lib.profile().interests) >= 3
-            assert lib.index_folders([base / "later"]).indexed == 18
-            assert len(lib.profile().interests) >= 3
-    return data
+    return grow_demo_library(tmp_path_factory.mktemp("grown-library"),
+                             lambda i: "later" if i % 10 == 0 else "first",
+                             [("first", 153), ("later", 18)])
 
 
 @pytest.fixture
 def grown(grown_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
           ) -> Iterator[Library]:
-    """This test's copy of the grown library, unlocked (also the CLI's data folder)."""
-    data = tmp_path / "grown"
-    shutil.copytree(grown_library, data)
-    monkeypatch.setenv("VISREC_DATA_DIR", str(data))
-    with open_library(data, lambda _creating: TEST_PASSPHRASE, use_device=False) as lib:
-        yield lib
-
-
-def photos_of(profile: TasteProfile, number: int) -> frozenset[int]:
-    return frozenset(profile.photo_ids[profile.assignment == number].tolist())
-
-
-def as_seen(profile: TasteProfile, number: int) -> tuple[object, ...]:
-    """What a person sees of one interest: its photos, count, share, name, representatives."""
-    it = profile.interests[number]
-    return (photos_of(profile, number), it.count, round(it.weight, 6), it.title,
-            it.representatives, it.centroid.tobytes())
+    yield from unlocked_copy(grown_library, tmp_path, monkeypatch)
 
 
 def check_only_two_moved(before: TasteProfile, after: TasteProfile, first: int,

@@ -10,18 +10,16 @@ interests' photos anew."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import TEST_PASSPHRASE
+from helpers_grown import as_seen, grow_demo_library, photos_of, unlocked_copy
 
-from visrec_desktop.core.config import resource_path
 from visrec_desktop.core.library import Library, open_library
 from visrec_desktop.core.recommend.subjects import SUBJECT_PULL
 from visrec_desktop.core.recommend.taste import TasteProfile
@@ -35,46 +33,15 @@ def grown_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ('later', 18) and the profile refitted from the first one, as the app does while photos
     come in. Every tenth-but-five ('last', 17) waits beside the data folder for a test to
     index after a merge."""
-    base = tmp_path_factory.mktemp("grown-library")
-    data = base / "data"
-    with zipfile.ZipFile(resource_path("resources") / "demo_catalog.zip") as z:
-        names = sorted(n for n in z.namelist() if n.startswith("images/") and n.endswith(".jpg"))
-        for i, name in enumerate(names):
-            folder = {0: "later", 5: "last"}.get(i % 10, "first")
-            target = base / folder / Path(name).name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(z.read(name))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VISREC_INSECURE_FAST_KDF", "1")
-        with open_library(data, lambda _creating: TEST_PASSPHRASE, use_device=False) as lib:
-            assert lib.index_folders([base / "first"]).indexed == 136
-            assert len(lib.profile().interests) >= 3
-            assert lib.index_folders([base / "later"]).indexed == 18
-            assert len(lib.profile().interests) >= 3
-    return data
+    return grow_demo_library(tmp_path_factory.mktemp("grown-library"),
+                             lambda i: {0: "later", 5: "last"}.get(i % 10, "first"),
+                             [("first", 136), ("later", 18)])
 
 
 @pytest.fixture
 def grown(grown_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
           ) -> Iterator[Library]:
-    """This test's copy of the grown library, unlocked (also the CLI's data folder)."""
-    data = tmp_path / "grown"
-    shutil.copytree(grown_library, data)
-    monkeypatch.setenv("VISREC_DATA_DIR", str(data))
-    with open_library(data, lambda _creating: TEST_PASSPHRASE, use_device=False) as lib:
-        yield lib
-
-
-def photos_of(profile: TasteProfile, number: int) -> frozenset[int]:
-    return frozenset(profile.photo_ids[profile.assignment == number].tolist())
-
-
-def as_seen(profile: TasteProfile, number: int) -> tuple[object, ...]:
-    """What a person sees of one interest: its photos, count, share, name, representatives
-    (and its centroid, which ranks the catalog for it)."""
-    it = profile.interests[number]
-    return (photos_of(profile, number), it.count, round(it.weight, 6), it.title,
-            it.representatives, it.centroid.tobytes())
+    yield from unlocked_copy(grown_library, tmp_path, monkeypatch)
 
 
 def merged_one(profile: TasteProfile) -> int:
