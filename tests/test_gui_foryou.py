@@ -858,3 +858,23 @@ def test_a_long_path_in_a_description_wraps_instead_of_widening_the_pane() -> No
     assert shown.replace("\u200b", "") == text
     assert "/\u200bnature/\u200b" in shown and "From " in shown and " resized." in shown
     assert breakable("A framed print, number 3.") == "A framed print, number 3."
+
+
+def test_a_liked_item_still_shows_the_photos_it_matched(qtbot: QtBot,
+                                                        harness: Harness) -> None:
+    """After a Like, the item's details say so and still show the person's photos it matched.
+    A new-user trial saw a liked item lose them: "You liked it" above "No photos of yours to
+    compare it with yet.", in a library of 80 photos."""
+    page = harness.page
+    rec = harness.select(2)
+    with qtbot.waitSignal(page.ranked, timeout=WAIT):
+        page.like_button.click()
+    harness.select(harness.ids().index(rec.item_id))
+    details = page.details
+    qtbot.waitUntil(lambda: details.title_label.text() == rec.title
+                    and bool(details.interest_label.text()), timeout=WAIT)
+    why = details.interest_label.text()
+    assert why.startswith("You liked it. Because of ") and " of your photos of " in why, why
+    assert details.why_status.text() == ""
+    qtbot.waitUntil(lambda: all(view.has_image() for view in details.photo_labels),
+                    timeout=WAIT)

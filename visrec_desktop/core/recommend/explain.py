@@ -38,7 +38,8 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
     `liked`: (title, unit embedding (d,)) of the items the user liked. The ranker counts a
     liked item among the photos it compares items with, so when one is nearer the item than
     every photo, the reason names it ("Because it looks like Cast-iron pan, which you liked")
-    and no photos are shown; a liked item itself says so. The interest is still given."""
+    and no photos are shown; a liked item itself says so ("You liked it. Because of 32 of your
+    photos of ...", with those photos). The interest is still given."""
     vector = np.asarray(item_vector, np.float32)
     sims = np.asarray(photo_vecs, np.float32) @ vector if len(photo_ids) else np.zeros(0)
     order = np.argsort(-sims, kind="stable")
@@ -54,8 +55,9 @@ def explain(rec: Recommendation, item_vector: np.ndarray, profile: TasteProfile,
     elif rec.feedback_score > 0:
         reason = _("Because it looks like items you liked")
     photos = [(int(photo_ids[i]), round(float(sims[i]), 4)) for i in order[:k]]
-    if rec.feedback == LIKE:
-        reason, photos = _("You liked it"), []
+    if rec.feedback == LIKE:  # the photos still say why it matched (a new user missed them)
+        reason = (_("You liked it. {because}").format(because=reason) if reason
+                  else _("You liked it"))
     elif liked:
         to_liked = np.array([float(np.asarray(v, np.float32) @ vector) for _t, v in liked])
         best = int(np.argmax(to_liked))

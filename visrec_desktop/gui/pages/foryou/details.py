@@ -229,7 +229,9 @@ class DetailsPanel(QWidget):
         why = item.explanation
         reason = why.reason or self.tr("Recommended from your feedback and the catalog")
         self.interest_label.setText(reason)  # it names the interest ("... photos of plants")
-        self.why_status.setText("" if item.photo_paths else
+        # Without photos shown: none to compare with yet, unless the reason names a liked item
+        # nearer than every photo (an interest is found whenever there are photos).
+        self.why_status.setText("" if item.photo_paths or why.interest is not None else
                                 self.tr("No photos of yours to compare it with yet."))
         if str(item.image) != self._image_path:
             self._image_path = str(item.image)
