@@ -261,21 +261,29 @@ def test_pressing_l_keeps_the_selected_card_above_the_undo_bar(
         assert above_the_bar()
 
 
-def test_a_new_filter_starts_at_the_top(qtbot: QtBot, harness: Harness) -> None:
-    """Scrolled down to a low match, then the diversity slider moves (or the sort changes):
-    the new list shows from its top, its first item selected; "Show more" keeps the place."""
+def test_a_new_filter_keeps_the_chosen_item_or_starts_at_the_top(
+        qtbot: QtBot, harness: Harness) -> None:
+    """Scrolled down to a low match, then the sort changes: the chosen item stays selected and
+    in sight; a search that leaves it out shows the new list from its top with nothing
+    selected (the pane never opens on an item nobody chose); "Show more" keeps the place."""
     page = small_page(qtbot, harness)
     bar = page.view.verticalScrollBar()
     last = page.model.rowCount() - 1
     harness.select(last)
-    assert bar.value() > 0
-    rerank_after(qtbot, page, lambda: page.diversity.setValue(page.diversity.value() + 20))
-    assert page.view.currentIndex().row() == 0 and bar.value() == 0
-
-    harness.select(last)
+    shown = current_id(page)
     assert bar.value() > 0
     rerank_after(qtbot, page, lambda: page.sort.setCurrentIndex(1))
-    assert page.view.currentIndex().row() == 0 and bar.value() == 0
+    assert current_id(page) == shown
+    assert page.view.viewport().rect().intersects(page.view.visualRect(page.view.currentIndex()))
+
+    harness.select(page.model.rowCount() - 1)
+    gone = page.model.recommendation(page.view.currentIndex().row()).category
+    other = next(r.category for r in page.model.recommendations() if r.category != gone)
+    rerank_after(qtbot, page, lambda: page.search.setText(other.upper()))
+    assert page.model.rowCount() > 0
+    assert not page.view.currentIndex().isValid() and bar.value() == 0
+    assert page.details_scroll.isHidden()
+    rerank_after(qtbot, page, page.search.clear)
 
     rerank_after(qtbot, page, lambda: page.how_many.setValue(10))
     harness.select(8)

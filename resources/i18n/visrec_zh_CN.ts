@@ -467,6 +467,10 @@ Your likes and dislikes on its items are kept in case you import it again.</sour
         <translation>商品图片（点击查看大图）</translation>
     </message>
     <message>
+        <source>Close details (Esc)</source>
+        <translation>关闭详情（Esc）</translation>
+    </message>
+    <message>
         <source>Item link (not opened by the app)</source>
         <translation>商品链接（应用不会打开）</translation>
     </message>

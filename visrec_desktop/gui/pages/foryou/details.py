@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +52,7 @@ class DetailsPanel(QWidget):
 
     image_opened = Signal()  # the item's image was clicked: show it large
     photo_opened = Signal(int)  # one of the user's similar photos was clicked
+    closed = Signal()  # the close button: no item selected, the pane goes
 
     def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +78,12 @@ class DetailsPanel(QWidget):
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         self.title_label.setFont(title_font)
+        self.close_button = QToolButton()
+        self.close_button.setText("\u00d7")
+        self.close_button.setToolTip(self.tr("Close details (Esc)"))
+        self.close_button.setAccessibleName(self.close_button.toolTip())
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.closed)
         self.price_label = plain_label()
         self.category_label = plain_label()
         self.score_label = plain_label()
@@ -133,7 +141,10 @@ class DetailsPanel(QWidget):
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.image_label)
-        layout.addWidget(self.title_label)
+        title_row = QHBoxLayout()  # the close button beside the title: no height taken
+        title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(title_row)
         layout.addWidget(self.price_label)
         layout.addWidget(self.category_label)
         layout.addWidget(self.score_label)

@@ -1,6 +1,7 @@
 """For You from the keyboard: L, D and H rate the selected item with the focus anywhere on the
 page, Ctrl+Z takes the last rating back, Ctrl+plus and Ctrl+minus resize the cards, Space and
-Enter open the large viewer, and the grid takes the focus back after a choice in the filters."""
+Enter open the large viewer, Esc in the grid or the details pane closes the details (nothing
+selected), and the grid takes the focus back after a choice in the filters."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class PageKeys(QObject):
 
     def __init__(self, page: QWidget, view: QListView, filters: FilterBar,
                  feedback: FeedbackActions, card_size: QSlider,
-                 open_viewer: Callable[[int], object]) -> None:
+                 open_viewer: Callable[[int], object], pane: QWidget,
+                 close_details: Callable[[], object]) -> None:
         super().__init__(page)
         self.view, self.filters, self.card_size = view, filters, card_size
         self._open_viewer = open_viewer
@@ -53,6 +55,11 @@ class PageKeys(QObject):
             shortcut = QShortcut(QKeySequence(key), page)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=state: feedback.give(s))
+        # Esc closes the details from the grid or the pane only (a key press there, which the
+        # pane's buttons pass on to it): in the search box and the filters' boxes, and in the
+        # large viewer, it keeps whatever meaning those have.
+        self.pane, self._close_details = pane, close_details
+        pane.installEventFilter(self)
         undo = QShortcut(QKeySequence.StandardKey.Undo, page)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(feedback.undo)
@@ -72,6 +79,11 @@ class PageKeys(QObject):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and watched in (f.min_price, f.max_price, f.how_many)):
             QTimer.singleShot(0, self.view.setFocus)  # after the box has taken its value
+        if (watched in (self.view, self.pane) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            self._close_details()
+            return True
         if (watched is self.view and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() in OPEN_KEYS
                 and event.modifiers() in (Qt.KeyboardModifier.NoModifier,

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -144,7 +145,7 @@ class ForYouPage(Page):
         self.card_size.setValue(view_settings.read_int(  # as the person left it
             view_settings.CARD_WIDTH, CARD_WIDTH, MIN_CARD_WIDTH, MAX_CARD_WIDTH))
         self.keys = PageKeys(self, self.view, self.filters, self.feedback, self.card_size,
-                             self.open_viewer)
+                             self.open_viewer, self.details_scroll, self.close_details)
         self.view.viewport().installEventFilter(self)  # resized: refit the cards
         size_label = QLabel(self.tr("Card size:"))
         size_label.setBuddy(self.card_size)
@@ -158,7 +159,11 @@ class ForYouPage(Page):
         self.details.image_opened.connect(
             lambda: self.open_viewer(self.view.currentIndex().row()))
         self.details.photo_opened.connect(self.open_photos)
+        self.details.closed.connect(self.close_details)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # Ctrl+click (or Ctrl+Space) on the selected card deselects it, as in any Qt list; the
+        # current index stays, so the details follow the selection there.
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
         ctx.changed.connect(self._changed)
         ctx.indexing.connect(self._indexing)
@@ -298,7 +303,36 @@ class ForYouPage(Page):
     def _current_key(self) -> Key | None:
         return self.selection.current_key()
 
+    def close_details(self) -> None:
+        """Esc, the pane's close button: nothing selected, the grid takes the width (and the
+        focus, if the pane had it)."""
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.details_scroll.isAncestorOf(focus)
+        self.selection.deselect()
+        if had_focus:
+            self.view.setFocus()
+
+    def _selection_changed(self) -> None:
+        current, selection = self.view.currentIndex(), self.view.selectionModel()
+        if not current.isValid():
+            return
+        if selection.isSelected(current):
+            self._current_changed(current)  # clicked: made current, then selected
+        elif not selection.hasSelection():
+            self.close_details()  # Ctrl+click on the selected card
+
+    def _drop_unchosen(self) -> None:
+        current = self.view.currentIndex()
+        if current.isValid() and not self.view.selectionModel().isSelected(current):
+            self.view.setCurrentIndex(QModelIndex())
+
     def _current_changed(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:
+        if current.isValid() and not self.view.selectionModel().isSelected(current):
+            # A click makes the card current, then selects it (`_selection_changed` shows it);
+            # the grid taking the focus makes the first card current, unselected: nobody
+            # chose it, so it is dropped (the arrow keys then start at the first card)
+            QTimer.singleShot(0, self._drop_unchosen)
+            return
         self._set_buttons()
         rec = self._current() if current.isValid() else None
         if rec is None:

@@ -1,6 +1,8 @@
 """Where For You's selection goes as rankings arrive: feedback shown on the cards before the store
 has it, the next unrated item after a rating (its card kept where the rated one was), the item
-an undo brings back, and the top of a new list after a filter changes.
+an undo brings back, a new list after a filter changes (the selected item kept if it is still
+in it, else nothing selected, seen from its top), and no selection when the person closes the
+details (Esc, the pane's close button, Ctrl+click on the selected card).
 
 The rule for an ordinary re-ranking is the core's (`next_selection`); this keeps the state the
 page's feedback and rankings leave between two lists.
@@ -67,7 +69,9 @@ class Selection:
         return (rec.catalog_id, rec.item_id)
 
     def filter_changed(self) -> None:
-        """A search, category, sort, price or diversity change: a new list, seen from its top."""
+        """A search, category, sort, price or diversity change: a new list, where the selected
+        item stays selected if it is still in it; otherwise nothing is selected (the pane
+        never opens on an item the person did not choose) and the list shows from its top."""
         self.new_list, self.rated_at = True, None
 
     def ranking_asked(self) -> int:
@@ -105,7 +109,9 @@ class Selection:
         """The ranking's list is shown: select and scroll to where the person's eyes are."""
         top, rated = arrival.top, arrival.rated
         if top:
-            row: int | None = 0 if self.model.rowCount() else None
+            row: int | None = self.model.row_of(arrival.current) \
+                if arrival.current is not None else None
+            top = row is None  # the item kept: the grid shows it, not the top
         elif rated is not None:
             row = self.model.unrated_from(rated[1])
             if rated[0] not in self.marks:
@@ -120,12 +126,17 @@ class Selection:
                 bar = self.view.verticalScrollBar()
                 bar.setValue(bar.value() + self.view.visualRect(index).top() - rated[3])
             self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        else:
             if top:
                 self.view.scrollToTop()
-            else:
-                self.view.scrollTo(index)
-        else:
             self._refresh(QModelIndex())
+
+    def deselect(self) -> None:
+        """The person closed the details: nothing selected, and no ranking on its way (an
+        undo's, a rating's) selects an item again."""
+        self.select_next = self.rated_at = None
+        self._select_row(None)
 
     # -- FeedbackMarks: what FeedbackActions reports --------------------------------------------
     def rated(self, key: Key, state: str | None) -> None:
