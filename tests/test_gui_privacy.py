@@ -140,6 +140,38 @@ def test_the_confirmation_states_what_it_spends_and_cancel_spends_nothing(
     assert image.width() > 0 and image.height() > 0
 
 
+def test_the_confirmation_of_a_repeat_says_nothing_is_spent(qtbot: QtBot,
+                                                            page: PrivacyPage) -> None:
+    """"Show preview" at ε 0.50 a second time today: the dialog says it repeats today's release,
+    the same numbers come back and nothing is spent, with what is left now; it does not ask to
+    spend. Showing it again leaves the budget at 2.5 with one release."""
+    lib = page.ctx.require()
+    page.epsilon.setValue(0.5)
+    DialogAnswer("Spend ε 0.50 and show")
+    with qtbot.waitSignal(page.released, timeout=20000) as first:
+        page.preview_button.click()
+    assert lib.privacy.status()["spent"] == 0.5
+    text, action = page.confirmation_text()  # checked first: a wrong dialog would stay open
+    assert text.startswith("This repeats today's release at ε 0.50") and action == "Show again"
+    again = DialogAnswer("Show again")
+    with qtbot.waitSignal(page.released, timeout=20000) as second:
+        page.preview_button.click()
+    assert again.answered
+    said = again.text()
+    assert ("This repeats today's release at ε 0.50: the same numbers come back and nothing "
+            "is spent; 2.5 left.") in said
+    assert "spends ε" not in said and "Left after this release" not in said
+    assert "Spend ε 0.50 and show" not in again.buttons
+    assert not second.args[0].fresh and second.args[0].document == first.args[0].document
+    status = lib.privacy.status()
+    assert (status["spent"], len(status["releases"])) == (0.5, 1)
+    assert "2.5 of 3 left (1 release so far)" in page.budget_label.text()
+    page.epsilon.setValue(0.75)  # another ε: a new release, which spends
+    text, action = page.confirmation_text()
+    assert "Left after this release: 1.75" in text and action == "Spend ε 0.75 and show"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_the_budget_reads_naturally_in_chinese(page: PrivacyPage) -> None:
     """zh_CN says what is left and of what total ("还剩 3（共 3）"), not the word-for-word
     "3 中还剩 3"; the confirmation, and the core's refusal that the page shows, say it the

@@ -423,6 +423,47 @@ def test_identical_request_same_day_gets_the_stored_answer(lib: Library,
     assert len(runs) == 1 and len(lib.privacy.ledger()) == 1
 
 
+def test_plan_says_whether_a_release_spends_and_spends_nothing(lib: Library) -> None:
+    """Before asking, the core says what a release would do: a new one spends its ε and says
+    what is left after it; the identical request today is a repeat that spends nothing and
+    leaves the budget as it is. Planning itself never spends."""
+    first = lib.privacy.plan(0.5, today=DAY)
+    assert (first.repeat, first.spends, first.budget) == (False, 0.5, 3.0)
+    assert (first.remaining, first.remaining_after) == (3.0, 2.5)
+    assert lib.privacy.status()["spent"] == 0 and lib.privacy.ledger() == []
+    lib.privacy.export(0.5, today=DAY)
+    again = lib.privacy.plan("0.50", today=DAY)
+    assert (again.repeat, again.spends) == (True, 0.0)
+    assert (again.remaining, again.remaining_after) == (2.5, 2.5)
+    assert not lib.privacy.export(0.5, today=DAY).fresh  # the plan told the truth
+    other = lib.privacy.plan(0.75, today=DAY)  # another ε, or another day: spends again
+    assert (other.repeat, other.remaining_after) == (False, 1.75)
+    assert not lib.privacy.plan(0.5, today=date(2025, 6, 2)).repeat
+    status = lib.privacy.status()
+    assert (status["spent"], len(status["releases"])) == (0.5, 1)
+
+
+def test_cli_export_says_a_repeat_spends_nothing(data: Path) -> None:
+    """`visrec export` in its own process, the same ε twice today: the second says that it
+    repeats today's release and nothing is spent, with what is left, and not a spend."""
+    def export(out: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "visrec_desktop", "export", "--epsilon",
+                               "0.5", "-o", str(data.parent / out), "--yes"],
+                              env=dict(os.environ), capture_output=True, text=True,
+                              timeout=300)
+
+    first = export("first.json")
+    assert first.returncode == 0, first.stderr
+    assert "(spent ε = 0.5)" in first.stderr and "repeats" not in first.stderr
+    second = export("second.json")
+    assert second.returncode == 0, second.stderr
+    assert ("This repeats today's release at ε 0.50: the same numbers come back and nothing "
+            "is spent; 2.5 left.") in second.stderr
+    assert "spent ε" not in second.stderr
+    assert ((data.parent / "first.json").read_text("utf-8")
+            == (data.parent / "second.json").read_text("utf-8"))
+
+
 def test_other_epsilon_taxonomy_or_day_spends_again(lib: Library) -> None:
     lib.privacy.export(1.0, today=DAY)
     assert lib.privacy.export(0.5, today=DAY).fresh
@@ -526,7 +567,7 @@ def test_failed_write_after_the_ledger_commit_loses_no_spend(data: Path,
     assert cli_status(capsys)["spent"] == 1.0
     monkeypatch.setattr(dp_export, "write_document", real_write)
     code, _, err = run(capsys, "export", "--epsilon", "1", "-o", str(out), "--yes")
-    assert code == 0 and "the same request today" in err
+    assert code == 0 and "This repeats today's release at ε 1.00" in err
     assert json.loads(out.read_text("utf-8")) == shown
     assert cli_status(capsys)["spent"] == 1.0
 
@@ -561,7 +602,7 @@ def test_sigkill_after_the_ledger_commit_loses_no_spend(data: Path, tmp_path: Pa
     status = cli_status(capsys)
     assert (status["spent"], len(status["releases"])) == (0.5, 1)
     code, _, err = run(capsys, "export", "--epsilon", "0.5", "-o", str(out), "--yes")
-    assert code == 0 and "the same request today" in err
+    assert code == 0 and "This repeats today's release at ε 0.50" in err
     assert json.loads(out.read_text("utf-8")) == shown
     assert cli_status(capsys)["spent"] == 0.5
 

@@ -1451,6 +1451,18 @@ visrec 从其中照片学到的内容将被忘掉。照片本身仍在原处。<
         <translation>还剩 %1（共 %2），%3</translation>
     </message>
     <message>
+        <source>This repeats today&apos;s release at ε %1: the same numbers come back and nothing is spent; %2 left.</source>
+        <translation>这与今天 ε %1 的发布相同：会返回同样的数字，不消耗任何预算；还剩 %2。</translation>
+    </message>
+    <message>
+        <source>Show today&apos;s release again?</source>
+        <translation>再次显示今天的发布？</translation>
+    </message>
+    <message>
+        <source>Show again</source>
+        <translation>再次显示</translation>
+    </message>
+    <message>
         <source>Showing the preview releases your noisy counts and spends ε = %1 of your privacy budget.
 
 Budget left now: %2 of %3. Left after this release: %4.

@@ -24,15 +24,22 @@ def cmd_export(args: argparse.Namespace) -> int:
                             "terminal to ask for confirmation; pass --yes to export without "
                             "asking"))
     with library(args) as lib:
+        plan = lib.privacy.plan(args.epsilon, args.taxonomy, args.catalog)
         result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
     remaining = max(result.budget - result.spent, 0)
     print(_("This is exactly what will be written:") + "\n" + text, file=sys.stderr)
-    note = (_("(the same request today: the stored answer, no budget spent)")
-            if not result.fresh else
-            _("(spent ε = {epsilon:g})").format(epsilon=result.document["epsilon"]))
-    print(_("Privacy budget: {spent:g} of {budget:g} spent, {remaining:g} left {note}").format(
-        spent=result.spent, budget=result.budget, remaining=remaining, note=note), file=sys.stderr)
+    if plan.repeat or not result.fresh:  # not fresh too: the same request by another process
+        print(_("This repeats today's release at ε {epsilon:.2f}: the same numbers come back "
+                "and nothing is spent; {remaining:g} left.").format(
+                    epsilon=result.document["epsilon"], remaining=round(remaining, 6)),
+              file=sys.stderr)
+    else:
+        print(_("Privacy budget: {spent:g} of {budget:g} spent, {remaining:g} left "
+                "{note}").format(spent=result.spent, budget=result.budget,
+                                 remaining=remaining,
+                                 note=_("(spent ε = {epsilon:g})").format(
+                                     epsilon=result.document["epsilon"])), file=sys.stderr)
     answer = "yes" if args.yes else input(_("Write it to {out}? [y/N] ").format(out=out)
                                           ).strip().lower()
     if answer not in ("y", "yes", _("y"), _("yes")):

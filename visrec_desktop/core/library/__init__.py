@@ -62,7 +62,7 @@ if TYPE_CHECKING:
         generate_signing_key,
     )
     from visrec_desktop.core.library.recommendations import ExplainedItem
-    from visrec_desktop.core.privacy.export import ExportResult
+    from visrec_desktop.core.privacy.export import ExportResult, ReleasePlan
     from visrec_desktop.core.recommend.browse import (
         BrowseRequest,
         BrowseResult,
@@ -95,7 +95,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "visrec_desktop.core.inference.manifest": ("ModelSpec", "load_model_spec"),
     "visrec_desktop.core.ingest.indexer": ("FolderProgress", "IndexReport"),
     "visrec_desktop.core.ingest.pipeline": ("preview",),
-    "visrec_desktop.core.privacy.export": ("ExportResult",),
+    "visrec_desktop.core.privacy.export": ("ExportResult", "ReleasePlan"),
     "visrec_desktop.core.recommend.naming": ("category_name",),
     "visrec_desktop.core.recommend.rank": ("RankRequest", "Recommendation"),
     "visrec_desktop.core.recommend.recommendation": ("match_percent",),
@@ -136,6 +136,7 @@ __all__ = [
     "RankRequest",
     "RayBuild",
     "Recommendation",
+    "ReleasePlan",
     "Settings",
     "SigningKey",
     "Skipped",

@@ -11,7 +11,12 @@ import numpy as np
 
 from visrec_desktop.core.changes import Changes
 from visrec_desktop.core.privacy import export as dp_export
-from visrec_desktop.core.privacy.export import CatalogChoice, ExportResult, Taxonomy
+from visrec_desktop.core.privacy.export import (
+    CatalogChoice,
+    ExportResult,
+    ReleasePlan,
+    Taxonomy,
+)
 from visrec_desktop.core.privacy.ledger import Ledger
 from visrec_desktop.core.store.database import Store
 
@@ -55,6 +60,12 @@ class Privacy:
         """Release noisy counts, recorded in the ledger first (its `changes` say whether budget
         was spent). Raises BudgetExhaustedError, VisrecError for a bad ε or taxonomy."""
         return dp_export.export(self, epsilon, taxonomy, catalog_id, today)
+
+    def plan(self, epsilon: float | str, taxonomy: str = "default",
+             catalog_id: str | None = None, today: date | None = None) -> ReleasePlan:
+        """What `export` with these arguments would do, before asking: whether it repeats
+        today's identical release (nothing spent) and what is left after it. Spends nothing."""
+        return dp_export.plan(self, epsilon, taxonomy, catalog_id, today)
 
     def budget(self) -> float:
         return dp_export.budget(self.store)

@@ -83,6 +83,21 @@ class ExportResult:
         return Changes(budget=self.fresh)
 
 
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What a release asked for now would do, decided before it is made (nothing spent)."""
+
+    epsilon: float
+    repeat: bool  # True: the stored answer to an identical request today, nothing spent
+    budget: float
+    remaining: float  # left now
+    remaining_after: float  # left after this release (the same as now for a repeat)
+
+    @property
+    def spends(self) -> float:
+        return 0.0 if self.repeat else self.epsilon
+
+
 def bin_names(taxonomy: str = "default") -> dict[str, str]:
     """Each bin id of the public interest taxonomy ("cats") with its name in the current
     language ("Cats & wild cats", or its translation); {} for taxonomy "catalog"."""
@@ -175,9 +190,10 @@ def set_budget(store: Store, value: float, allow_raise: bool = False) -> Changes
     return Changes(budget=True)
 
 
-def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default",
-           catalog_id: str | None = None, today: date | None = None) -> ExportResult:
-    """Release noisy counts, recorded in the ledger first; refuse when the budget is short."""
+def _request(source: ExportSource, epsilon: float | str, taxonomy: str,
+             catalog_id: str | None, today: date | None
+             ) -> tuple[Fraction, Taxonomy, list[int], str, bytes]:
+    """The ε, taxonomy, true counts, day and blinded ledger key of one request."""
     try:
         eps = as_fraction(epsilon)
     except ValueError as exc:
@@ -186,8 +202,27 @@ def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default"
     tax, counts = histogram(source, taxonomy, catalog_id)
     day = (today or date.today()).isoformat()
     request = json.dumps([tax.id, tax.version, tax.bins, counts, str(eps), day])
+    key = source.store.codec.blind("dp-request", hashlib.sha256(request.encode()).digest())
+    return eps, tax, counts, day, key
+
+
+def plan(source: ExportSource, epsilon: float | str, taxonomy: str = "default",
+         catalog_id: str | None = None, today: date | None = None) -> ReleasePlan:
+    """Would this release spend, and what is left after it? Reads only: spends nothing."""
+    eps, _tax, _counts, _day, key = _request(source, epsilon, taxonomy, catalog_id, today)
     store = source.store
-    key = store.codec.blind("dp-request", hashlib.sha256(request.encode()).digest())
+    total = budget(store)
+    left = max(total - spent(store), 0.0)
+    repeat = Ledger(store).answered(key)
+    after = left if repeat else max(left - float(eps), 0.0)
+    return ReleasePlan(float(eps), repeat, total, round(left, 6), round(after, 6))
+
+
+def export(source: ExportSource, epsilon: float | str, taxonomy: str = "default",
+           catalog_id: str | None = None, today: date | None = None) -> ExportResult:
+    """Release noisy counts, recorded in the ledger first; refuse when the budget is short."""
+    eps, tax, counts, day, key = _request(source, epsilon, taxonomy, catalog_id, today)
+    store = source.store
 
     def make_entry() -> dict[str, Any]:
         noisy = release_histogram(counts, eps)

@@ -32,6 +32,11 @@ class Ledger:
     def spent(self) -> float:
         return float(sum(e["epsilon"] for e in self.entries()))
 
+    def answered(self, request_key: bytes) -> bool:
+        """Whether this exact request has a stored answer (a repeat spends nothing)."""
+        return self.store.execute("SELECT 1 FROM privacy_ledger WHERE request_key = ?",
+                                  [request_key]).fetchone() is not None
+
     def spend(self, request_key: bytes, epsilon: float, budget: Callable[[], float],
               make_entry: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
         """Record a release before anyone sees it, inside one write transaction.

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from visrec_desktop.core import library as core
+from visrec_desktop.core.errors import VisrecError
 from visrec_desktop.core.progress import Progress
 from visrec_desktop.gui import i18n
 from visrec_desktop.gui.context import AppContext
@@ -152,26 +153,45 @@ class PrivacyPage(Page):
         self.epsilon.setMaximum(max(min(3.0, remaining), 0.05))
         self.preview_button.setEnabled(remaining >= 0.05)
 
-    def confirmation_text(self) -> tuple[str, str]:
-        """What the confirmation says, and its action button."""
+    def confirmation(self) -> tuple[str, str, str]:
+        """The confirmation's title, text and action button, from the core's plan: a repeat of
+        today's release says that nothing is spent."""
         eps = self.epsilon.value()
-        after = max(self._remaining - eps, 0.0)
+        lib = self.ctx.require()
+        plan = lib.privacy.plan(f"{eps:.2f}", str(self.taxonomy.currentData()))
+        if plan.repeat:
+            text = self.tr(
+                "This repeats today's release at ε %1: the same numbers come back and nothing "
+                "is spent; %2 left.").replace("%1", i18n.number(eps, 2)).replace(
+                "%2", f"{plan.remaining:g}")
+            return self.tr("Show today's release again?"), text, self.tr("Show again")
         text = self.tr(
             "Showing the preview releases your noisy counts and spends ε = %1 of your privacy "
             "budget.\n\nBudget left now: %2 of %3. Left after this release: %4.\n\n"
             "(If you already released exactly this today, the same numbers are shown again "
             "and nothing is spent.)").replace("%1", i18n.number(eps, 2)).replace(
-            "%2", f"{self._remaining:g}").replace("%3", f"{self._total:g}").replace(
-            "%4", f"{round(after, 6):g}")
-        return text, self.tr("Spend ε %1 and show").replace("%1", i18n.number(eps, 2))
+            "%2", f"{plan.remaining:g}").replace("%3", f"{plan.budget:g}").replace(
+            "%4", f"{plan.remaining_after:g}")
+        return (self.tr("Spend privacy budget?"), text,
+                self.tr("Spend ε %1 and show").replace("%1", i18n.number(eps, 2)))
+
+    def confirmation_text(self) -> tuple[str, str]:
+        """What the confirmation says, and its action button."""
+        _title, text, action = self.confirmation()
+        return text, action
 
     def ask_and_release(self) -> None:
-        """Say what the release spends and what is left, and release only when confirmed."""
+        """Say what the release spends (or that it repeats today's and spends nothing) and what
+        is left, and release only when confirmed."""
         if not self.ctx.is_unlocked:
             return
         self.refresh()
-        text, action = self.confirmation_text()
-        if confirm(self, self.tr("Spend privacy budget?"), text, action):
+        try:
+            title, text, action = self.confirmation()
+        except VisrecError as exc:  # a bad taxonomy or catalog: said as the release would
+            self._failed(str(exc))
+            return
+        if confirm(self, title, text, action):
             self.release()
 
     def release(self) -> None:
