@@ -24,12 +24,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                             "terminal to ask for confirmation; pass --yes to export without "
                             "asking"))
     with library(args) as lib:
-        plan = lib.privacy.plan(args.epsilon, args.taxonomy, args.catalog)
         result = lib.privacy.export(args.epsilon, args.taxonomy, args.catalog)
     text = json.dumps(result.document, indent=2, ensure_ascii=False)
     remaining = max(result.budget - result.spent, 0)
     print(_("This is exactly what will be written:") + "\n" + text, file=sys.stderr)
-    if plan.repeat or not result.fresh:  # not fresh too: the same request by another process
+    # Not fresh: answered from the ledger (an earlier identical request today, this process's
+    # or another's), so nothing was spent. A plan() before it would only say the same again
+    # and compute the true counts twice.
+    if not result.fresh:
         print(_("This repeats today's release at ε {epsilon:.2f}: the same numbers come back "
                 "and nothing is spent; {remaining:g} left.").format(
                     epsilon=result.document["epsilon"], remaining=round(remaining, 6)),
